@@ -1,0 +1,142 @@
+"""The plan of one cycle as plain, frozen data: what the engine scores.
+
+Built by a fetcher (from the database, from the demo fixture, from an import) and never
+mutated afterwards. Identities are codes, never titles: an operational objective is
+``"<unit>/<number>"`` (``"2.1/1"``) because the seed has different objectives with the
+same title; an indicator of the entity table is ``"B<number>"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class UnitKind(StrEnum):
+    AREA = "area"
+    SECTOR = "settore"
+    OFFICE = "ufficio"
+    STAFF_PDC = "staff_pdc"  # personale in diretta collaborazione con una PO
+
+
+class Role(StrEnum):
+    SECRETARY_GENERAL = "segretario_generale"
+    MANAGER = "dirigente"
+    PO = "po"
+    STAFF = "staff"
+
+
+class Derivation(StrEnum):
+    ENTITY_SCORE = "entity_score"  # the value is the entity performance (managers' objective 1)
+    SUM = "sum"  # Σ of a same-named indicator over the sub-units (riunioni di riesame)
+    MEAN = "mean"  # mean of a same-named indicator over the sub-units (standard di servizio)
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedValue:
+    """How an indicator's value is computed instead of entered."""
+
+    kind: Derivation
+    indicator_name: str = ""  # for SUM/MEAN: the name of the sub-units' indicator
+    unit_kinds: tuple[UnitKind, ...] = ()  # for SUM/MEAN: which sub-units count (empty: all)
+    leaves_only: bool = False  # for SUM/MEAN: only units with no sub-units (where services are delivered)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    code: str
+    kind: UnitKind
+    name: str
+    parent: str | None = None
+    short: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    key: str
+    number: int
+    name: str
+    target: str  # as written, for the year being scored
+    value: str  # as written, at the period being scored
+    weight: Decimal
+    rule: str | None = None  # None: the SMVP default
+    params: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    derived: DerivedValue | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    key: str  # "<home unit>/<number>"
+    unit: str  # home unit code
+    number: int
+    title: str
+    indicators: tuple[Indicator, ...]
+    # Every unit that carries the objective, with its number there (home included):
+    # transversal objectives appear in several units under different numbers.
+    assignments: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One row group of the entity table (Allegato B): indicators, and the weight B."""
+
+    number: int
+    heading: str
+    weight: Decimal
+    indicators: tuple[Indicator, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CardObjective:
+    number: int  # as numbered on the card
+    ref: str  # the objective key it is
+
+
+@dataclass(frozen=True, slots=True)
+class SynthesisRow:
+    label: str
+    objectives: tuple[int, ...]  # card objective numbers averaged in this row
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A report card (scheda) of a manager or PO holder: the results part."""
+
+    key: str
+    role: Role
+    title: str
+    units: tuple[str, ...]
+    objectives: tuple[CardObjective, ...]
+    synthesis: tuple[SynthesisRow, ...]
+
+
+class MissingPolicy(StrEnum):
+    ZERO = "zero"  # a missing or unreadable value scores 0 (LG 5/2019: not shown, not achieved)
+    EXCLUDE = "exclude"  # left out of the weighted mean, its weight redistributed
+
+
+@dataclass(frozen=True, slots=True)
+class Smvp:
+    """The entity's scoring rulebook for the cycle."""
+
+    rule: str = "smvp"
+    params: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    missing_value: MissingPolicy = MissingPolicy.ZERO
+    not_measurable: MissingPolicy = MissingPolicy.ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    entity: str
+    year: int
+    units: tuple[Unit, ...]
+    blocks: tuple[Block, ...]
+    objectives: tuple[Objective, ...]
+    cards: tuple[Card, ...] = ()
+    smvp: Smvp = field(default_factory=Smvp)

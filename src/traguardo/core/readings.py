@@ -1,0 +1,192 @@
+"""Reading targets and monitoring values as people write them.
+
+A target is kept exactly as written (``>= 100``, ``<= 5 gg``, ``= 100%``, ``si``,
+``compresi tra n. 10 e n. 15``, ``= 300.000``, ``> 300.000 €``, ``===``,
+``= Σ delle riunioni …``) and parsed into a :class:`Target`. A value is kept as written
+too (``70 ispezioni``, ``oltre 10``, ``> 8``, ``676.433,56 €``, ``SI``) and parsed into a
+:class:`Reading`. Nothing unreadable becomes a silent zero: it is a reading of kind
+``NOT_MEASURABLE`` that carries its reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from traguardo.core.numbers import NumberFormatError, find_number, parse_number
+
+
+class TargetKind(StrEnum):
+    AT_LEAST = "at_least"  # >= n
+    MORE_THAN = "more_than"  # > n
+    AT_MOST = "at_most"  # <= n
+    LESS_THAN = "less_than"  # < n
+    EQUAL = "equal"  # = n (the SMVP decides whether that means "exactly" or "at least")
+    RANGE = "range"  # compresi tra n e m
+    YES = "yes"  # si
+    NO = "no"  # no
+    NONE = "none"  # === : no target that year
+    AGGREGATE = "aggregate"  # = Σ delle riunioni … : computed from sub-units
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    text: str
+    kind: TargetKind
+    low: Decimal | None = None  # the threshold; for RANGE the lower bound
+    high: Decimal | None = None  # RANGE upper bound
+    unit: str = ""  # what followed the number: "%", "€", "gg", …
+
+    @property
+    def is_percent(self) -> bool:
+        return self.unit == "%"
+
+
+class TargetFormatError(ValueError):
+    """A target that cannot be read. The message says what was expected."""
+
+
+_OPERATORS = (
+    (">=", TargetKind.AT_LEAST),
+    ("≥", TargetKind.AT_LEAST),
+    ("=>", TargetKind.AT_LEAST),
+    ("<=", TargetKind.AT_MOST),
+    ("≤", TargetKind.AT_MOST),
+    ("=<", TargetKind.AT_MOST),
+    (">", TargetKind.MORE_THAN),
+    ("<", TargetKind.LESS_THAN),
+    ("=", TargetKind.EQUAL),
+)
+_RANGE = re.compile(
+    r"^compres[io]\s+tra\s+(?:n\.\s*)?(?P<low>[\d.,]+)\s*%?\s+e\s+(?:n\.\s*)?(?P<high>[\d.,]+)\s*(?P<unit>%?)$",
+    re.IGNORECASE,
+)
+_NUMBER_AND_UNIT = re.compile(
+    r"^(?P<number>[-+]?[\d.,\u00a0 ]*\d)\s*(?P<unit>%|€|euro|gg|giorni|ore)?\.?$", re.IGNORECASE
+)
+# A target may name what it counts after the number: ">= 6 pagine", ">= 55% dei verbali".
+_NUMBER_AND_WORDS = re.compile(
+    r"^(?P<number>[-+]?[\d.,]*\d)\s*(?P<unit>%|€)?\s+(?P<words>[^\d\s].*)$", re.IGNORECASE
+)
+_YES = {"si", "sì", "yes", "s"}
+_NO = {"no"}
+_NONE = {"===", "==", "—", "-", "n.a.", "n/a"}
+
+
+def parse_target(text: str) -> Target:
+    """Parse a target as written; raise :class:`TargetFormatError` saying what was expected."""
+    raw = text.strip()
+    lowered = raw.lower()
+    if lowered in _YES:
+        return Target(raw, TargetKind.YES)
+    if lowered in _NO:
+        return Target(raw, TargetKind.NO)
+    if lowered in _NONE:
+        return Target(raw, TargetKind.NONE)
+    match = _RANGE.match(raw.lstrip("= ").strip())
+    if match:
+        low, high = parse_number(match["low"]), parse_number(match["high"])
+        if low > high:
+            raise TargetFormatError(f"intervallo «{raw}»: il minimo {low} supera il massimo {high}")
+        return Target(raw, TargetKind.RANGE, low, high, match["unit"])
+    for symbol, kind in _OPERATORS:
+        if raw.startswith(symbol):
+            rest = raw[len(symbol) :].strip()
+            if "Σ" in rest or "\\sum" in rest or rest.lower().startswith("somma"):
+                return Target(raw, TargetKind.AGGREGATE)
+            number = _NUMBER_AND_UNIT.match(rest) or _NUMBER_AND_WORDS.match(rest)
+            if not number:
+                raise TargetFormatError(
+                    f"target «{raw}»: dopo «{symbol}» è atteso un numero con unità facoltativa "
+                    "(ad es. «>= 100», «<= 5 gg», «= 100%», «> 300.000 €»)"
+                )
+            try:
+                value = parse_number(number["number"])
+            except NumberFormatError as exc:
+                raise TargetFormatError(f"target «{raw}»: {exc}") from exc
+            unit = _normal_unit(number["unit"]) or number.groupdict().get("words") or ""
+            return Target(raw, kind, value, None, unit.strip())
+    number = _NUMBER_AND_UNIT.match(raw)
+    if number:  # a bare number reads as "at least": "15" means reach 15
+        return Target(raw, TargetKind.AT_LEAST, parse_number(number["number"]), None,
+                      _normal_unit(number["unit"]))
+    raise TargetFormatError(
+        f"target «{raw}» non riconosciuto: attesi «>= n», «<= n», «= n», «> n», «< n», "
+        "«compresi tra n. a e n. b», «si», «no», «===» (nessun target) o «= Σ …»"
+    )
+
+
+def _normal_unit(unit: str | None) -> str:
+    if not unit:
+        return ""
+    unit = unit.lower()
+    return {"euro": "€", "giorni": "gg"}.get(unit, unit)
+
+
+class ReadingKind(StrEnum):
+    NUMBER = "number"  # the whole text is a number (with an optional unit)
+    FROM_TEXT = "from_text"  # a number read out of free text: shown as such
+    YES = "yes"
+    NO = "no"
+    EMPTY = "empty"  # nothing recorded
+    NOT_MEASURABLE = "not_measurable"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    text: str
+    kind: ReadingKind
+    number: Decimal | None = None
+    unit: str = ""
+    qualifier: str = ""  # ">" for "> 8", "oltre" for "oltre 10": the number is a lower bound
+    reason: str = ""  # why NOT_MEASURABLE, or how a FROM_TEXT number was read
+
+    @property
+    def has_number(self) -> bool:
+        return self.number is not None
+
+
+_QUALIFIED = re.compile(r"^(?P<q>>=|>|oltre|più di|almeno)\s*(?P<rest>.+)$", re.IGNORECASE)
+
+
+def parse_reading(text: str | None) -> Reading:
+    """Parse a monitoring value as written. Never raises: the unreadable is NOT_MEASURABLE."""
+    raw = (text or "").strip()
+    if not raw:
+        return Reading("", ReadingKind.EMPTY, reason="nessun valore rilevato")
+    lowered = raw.lower().rstrip(".")
+    if lowered in _YES:
+        return Reading(raw, ReadingKind.YES)
+    if lowered in _NO:
+        return Reading(raw, ReadingKind.NO)
+    qualifier = ""
+    body = raw
+    match = _QUALIFIED.match(raw)
+    if match:
+        qualifier, body = match["q"].lower(), match["rest"].strip()
+    whole = _NUMBER_AND_UNIT.match(body)
+    if whole:
+        try:
+            number = parse_number(whole["number"])
+        except NumberFormatError:
+            pass
+        else:
+            kind = ReadingKind.FROM_TEXT if qualifier else ReadingKind.NUMBER
+            reason = f"«{raw}» è un limite inferiore: si assume {number}" if qualifier else ""
+            return Reading(raw, kind, number, _normal_unit(whole["unit"]), qualifier, reason)
+    found = find_number(body)
+    if found is None:
+        return Reading(raw, ReadingKind.NOT_MEASURABLE, reason=f"nessun numero in «{raw}»")
+    number, start, end = found
+    unit_match = re.match(r"\s*(%|€|gg)", body[end:])
+    unit = unit_match.group(1) if unit_match else ""
+    return Reading(
+        raw,
+        ReadingKind.FROM_TEXT,
+        number,
+        unit,
+        qualifier,
+        f"valore letto dal testo «{raw}»: {number}" + (f" ({qualifier})" if qualifier else ""),
+    )

@@ -1,0 +1,343 @@
+"""Scoring rules of an SMVP, one small class each, behind a registry.
+
+A rule turns a target and a reading into a degree of achievement in percent points
+(0..cap). Each entity configures its default (its SMVP) and may override it per
+indicator with a slug and parameters, e.g. ``{"rule": "bands", "bands": [[60, 50],
+[90, 100]]}``. A new rule is one new class decorated with :func:`register`.
+
+Degrees are never rounded here: rounding happens only when a figure is shown
+(see :mod:`traguardo.core.numbers`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from traguardo.core.explanation import SILENT, Explanation
+from traguardo.core.numbers import format_exact, HUNDRED, ZERO, format_it, format_percent, parse_number
+from traguardo.core.readings import Reading, ReadingKind, Target, TargetKind
+
+
+class DegreeStatus(StrEnum):
+    SCORED = "scored"
+    MISSING = "missing"  # no value recorded: counts as the SMVP's missing-value policy says
+    NOT_MEASURABLE = "not_measurable"  # a value that cannot be scored: likewise, with its reason
+    EXCLUDED = "excluded"  # no target this year: left out of the weighted mean
+
+
+@dataclass(frozen=True, slots=True)
+class Degree:
+    """Degree of achievement of one indicator, in percent points, unrounded."""
+
+    value: Decimal | None
+    status: DegreeStatus
+    explanation: Explanation = SILENT
+
+    @property
+    def counts(self) -> bool:
+        return self.value is not None
+
+
+class RuleConfigError(ValueError):
+    """A rule slug or parameter that does not exist or does not fit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    subject: str  # "Indicatore 14" — used in explanations
+    explain: bool = True
+
+
+class Rule:
+    slug: ClassVar[str]
+    label: ClassVar[str]
+
+    def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
+        raise NotImplementedError
+
+    # Helpers shared by the numeric rules --------------------------------------------
+    def _scored(
+        self, value: Decimal, formula: str, target: Target, reading: Reading, ctx: Context,
+        notes: tuple[str, ...] = (),
+    ) -> Degree:
+        if not ctx.explain:
+            return Degree(value, DegreeStatus.SCORED)
+        extra = (reading.reason,) if reading.kind is ReadingKind.FROM_TEXT else ()
+        return Degree(
+            value,
+            DegreeStatus.SCORED,
+            Explanation(
+                subject=f"Grado di realizzazione — {ctx.subject}",
+                rule=self.slug,
+                formula=f"{formula} = {format_percent(value)}",
+                inputs=(("target", target.text), ("valore", reading.text)),
+                notes=extra + notes,
+            ),
+        )
+
+
+def unmeasurable(reason: str, target: Target, reading: Reading, ctx: Context, rule: str) -> Degree:
+    explanation = (
+        Explanation(
+            subject=f"Grado di realizzazione — {ctx.subject}",
+            rule=rule,
+            formula="non misurabile",
+            inputs=(("target", target.text), ("valore", reading.text)),
+            notes=(reason,),
+        )
+        if ctx.explain
+        else SILENT
+    )
+    return Degree(None, DegreeStatus.NOT_MEASURABLE, explanation)
+
+
+RULES: dict[str, Callable[..., Rule]] = {}
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    RULES[cls.slug] = cls
+    return cls
+
+
+def build_rule(slug: str, params: Mapping[str, Any] | None = None) -> Rule:
+    """Instantiate a registered rule; unknown slugs and parameters give a clear error."""
+    try:
+        factory = RULES[slug]
+    except KeyError:
+        known = ", ".join(sorted(RULES))
+        raise RuleConfigError(f"regola di calcolo «{slug}» sconosciuta (disponibili: {known})") from None
+    try:
+        return factory(**dict(params or {}))
+    except TypeError as exc:
+        raise RuleConfigError(f"parametri non validi per la regola «{slug}»: {exc}") from None
+
+
+def _dec(value: Any, name: str) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        return parse_number(value)
+    raise RuleConfigError(f"parametro «{name}»: atteso un numero, trovato {value!r}")
+
+
+def _capped(ratio_pct: Decimal, cap: Decimal, floor: Decimal | None) -> tuple[Decimal, tuple[str, ...]]:
+    if floor is not None and ratio_pct < floor:
+        return ZERO, (f"sotto la soglia minima del {format_percent(floor)} il grado è 0",)
+    return min(ratio_pct, cap), ()
+
+
+def _numeric(reading: Reading) -> Decimal | None:
+    return reading.number if reading.kind in (ReadingKind.NUMBER, ReadingKind.FROM_TEXT) else None
+
+
+@register
+class HigherIsBetter(Rule):
+    """actual / target, capped (default 100%), with an optional floor below which it is 0."""
+
+    slug = "higher_is_better"
+    label = "Più alto è meglio (proporzionale, con tetto)"
+
+    def __init__(self, cap: Any = 100, floor: Any = None) -> None:
+        self.cap = _dec(cap, "cap")
+        self.floor = None if floor is None else _dec(floor, "floor")
+
+    def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
+        actual = _numeric(reading)
+        if actual is None or target.low is None:
+            return unmeasurable("serve un valore numerico e un target numerico", target, reading, ctx, self.slug)
+        if target.low == 0:
+            return self._scored(self.cap, "target 0 raggiunto", target, reading, ctx)
+        ratio = actual / target.low * HUNDRED
+        value, notes = _capped(ratio, self.cap, self.floor)
+        cap_ratio = format_it(self.cap / HUNDRED, 2, trim=True)
+        formula = f"min({format_exact(actual)} / {format_exact(target.low)}; {cap_ratio})"
+        return self._scored(value, formula, target, reading, ctx, notes)
+
+
+@register
+class LowerIsBetter(Rule):
+    """At or under the target scores the cap; above it, target / actual."""
+
+    slug = "lower_is_better"
+    label = "Più basso è meglio"
+
+    def __init__(self, cap: Any = 100, floor: Any = None) -> None:
+        self.cap = _dec(cap, "cap")
+        self.floor = None if floor is None else _dec(floor, "floor")
+
+    def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
+        actual = _numeric(reading)
+        if actual is None or target.low is None:
+            return unmeasurable("serve un valore numerico e un target numerico", target, reading, ctx, self.slug)
+        t, a = format_exact(target.low), format_exact(actual)
+        if actual <= target.low:
+            return self._scored(self.cap, f"{a} <= {t}", target, reading, ctx)
+        value, notes = _capped(target.low / actual * HUNDRED, self.cap, self.floor)
+        return self._scored(value, f"{t} / {a}", target, reading, ctx, notes)
+
+
+@register
+class Exact(Rule):
+    """Only hitting the target (within a tolerance) counts: all or nothing."""
+
+    slug = "exact"
+    label = "Valore esatto (tutto o niente)"
+
+    def __init__(self, tolerance: Any = 0, cap: Any = 100) -> None:
+        self.tolerance = _dec(tolerance, "tolerance")
+        self.cap = _dec(cap, "cap")
+
+    def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
+        actual = _numeric(reading)
+        if actual is None or target.low is None:
+            return unmeasurable("serve un valore numerico e un target numerico", target, reading, ctx, self.slug)
+        hit = abs(actual - target.low) <= self.tolerance
+        a, t = format_exact(actual), format_exact(target.low)
+        return self._scored(self.cap if hit else ZERO, f"{a} {'=' if hit else '≠'} {t}", target, reading, ctx)
+
+
+@register
+class InRange(Rule):
+    """Inside [low, high] scores the cap; below, actual / low; above, per ``above``."""
+
+    slug = "range"
+    label = "Intervallo"
+
+    def __init__(self, above: str = "full", cap: Any = 100, floor: Any = None) -> None:
+        if above not in ("full", "proportional"):
+            raise RuleConfigError("parametro «above»: atteso «full» o «proportional»")
+        self.above = above
+        self.cap = _dec(cap, "cap")
+        self.floor = None if floor is None else _dec(floor, "floor")
+
+    def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
+        actual = _numeric(reading)
+        if actual is None or target.low is None or target.high is None:
+            return unmeasurable("serve un valore numerico e un intervallo", target, reading, ctx, self.slug)
+        a = format_exact(actual)
+        lo, hi = format_exact(target.low), format_exact(target.high)
+        if target.low <= actual <= target.high:
+            return self._scored(self.cap, f"{lo} <= {a} <= {hi}", target, reading, ctx)
+        if actual < target.low:
+            value, notes = _capped(actual / target.low * HUNDRED, self.cap, self.floor)
+            return self._scored(value, f"{a} / {lo}", target, reading, ctx, notes)
+        if self.above == "full":
+            return self._scored(
+                self.cap, f"{a} > {hi}", target, reading, ctx,
+                ("oltre il massimo dell'intervallo: l'SMVP lo considera raggiunto",),
+            )
+        value, notes = _capped(target.high / actual * HUNDRED, self.cap, self.floor)
+        return self._scored(value, f"{hi} / {a}", target, reading, ctx, notes)
+
+
+@register
+class YesNo(Rule):
+    """A yes/no target: the expected answer scores the cap, the other 0."""
+
+    slug = "yes_no"
+    label = "Sì/No"
+
+    def __init__(self, cap: Any = 100) -> None:
+        self.cap = _dec(cap, "cap")
+
+    def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
+        if target.kind not in (TargetKind.YES, TargetKind.NO):
+            return unmeasurable("la regola sì/no richiede un target «si» o «no»", target, reading, ctx, self.slug)
+        if reading.kind not in (ReadingKind.YES, ReadingKind.NO):
+            return unmeasurable("atteso un valore «SI» o «NO»", target, reading, ctx, self.slug)
+        hit = (reading.kind is ReadingKind.YES) == (target.kind is TargetKind.YES)
+        formula = f"{reading.text} {'=' if hit else '≠'} {target.text}"
+        return self._scored(self.cap if hit else ZERO, formula, target, reading, ctx)
+
+
+@register
+class Bands(Rule):
+    """Thresholds on actual / target (percent): ``[[60, 50], [90, 100]]`` reads
+    "from 60% of the target the degree is 50, from 90% it is 100"; below the first
+    band it is 0. With ``interpolate`` the degree moves linearly between bands."""
+
+    slug = "bands"
+    label = "Fasce di punteggio"
+
+    def __init__(self, bands: list[list[Any]], interpolate: bool = False) -> None:
+        if not bands:
+            raise RuleConfigError("parametro «bands»: serve almeno una fascia [soglia, punteggio]")
+        parsed = sorted((_dec(a, "bands"), _dec(b, "bands")) for a, b in bands)
+        self.bands = tuple(parsed)
+        self.interpolate = bool(interpolate)
+
+    def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
+        actual = _numeric(reading)
+        if actual is None or not target.low:
+            return unmeasurable("serve un valore numerico e un target numerico non nullo", target, reading, ctx, self.slug)
+        ratio = actual / target.low * HUNDRED
+        r = format_it(ratio, 2)
+        below = [band for band in self.bands if band[0] <= ratio]
+        if not below:
+            return self._scored(ZERO, f"{r}% sotto la prima fascia ({format_it(self.bands[0][0], 2)}%)", target, reading, ctx)
+        threshold, score = below[-1]
+        above = [band for band in self.bands if band[0] > ratio]
+        if self.interpolate and above:
+            (t2, s2) = above[0]
+            value = score + (s2 - score) * (ratio - threshold) / (t2 - threshold)
+            formula = f"{format_it(score, 2)} + ({format_it(s2, 2)} − {format_it(score, 2)}) × ({r} − {format_it(threshold, 2)}) / ({format_it(t2, 2)} − {format_it(threshold, 2)})"
+            return self._scored(value, formula, target, reading, ctx)
+        return self._scored(score, f"fascia da {format_it(threshold, 2)}% ({r}%)", target, reading, ctx)
+
+
+class EqualMeans(StrEnum):
+    AT_LEAST = "at_least"
+    EXACT = "exact"
+
+
+@register
+class Smvp(Rule):
+    """The entity's default: chooses a rule by the form of the target.
+
+    Treviso-Belluno's SMVP (2019) as its report applies it: ``= n`` is read as "at
+    least n" (``= 300.000`` with 676.433,56 scores 100%, ``= 100%`` with 93% scores 93%),
+    a range exceeded upwards is achieved (10–15 with 19 scores 100%), ``>``/``>=``
+    are proportional with a 100% cap, ``<``/``<=`` are lower-is-better.
+    """
+
+    slug = "smvp"
+    label = "Regola predefinita dell'SMVP"
+
+    def __init__(
+        self, equal_means: str = "at_least", range_above: str = "full", cap: Any = 100,
+        floor: Any = None,
+    ) -> None:
+        self.equal_means = EqualMeans(equal_means)
+        self.higher = HigherIsBetter(cap=cap, floor=floor)
+        self.lower = LowerIsBetter(cap=cap, floor=floor)
+        self.exact = Exact(cap=cap)
+        self.range = InRange(above=range_above, cap=cap, floor=floor)
+        self.yes_no = YesNo(cap=cap)
+
+    def pick(self, target: Target) -> Rule:
+        kind = target.kind
+        if kind in (TargetKind.AT_LEAST, TargetKind.MORE_THAN):
+            return self.higher
+        if kind in (TargetKind.AT_MOST, TargetKind.LESS_THAN):
+            return self.lower
+        if kind is TargetKind.EQUAL:
+            return self.higher if self.equal_means is EqualMeans.AT_LEAST else self.exact
+        if kind is TargetKind.RANGE:
+            return self.range
+        return self.yes_no
+
+    def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
+        if reading.kind in (ReadingKind.YES, ReadingKind.NO) and target.kind not in (TargetKind.YES, TargetKind.NO):
+            # "SI" against "= 100%": the SMVP reads a done/not-done answer as 100% / 0%.
+            if target.kind in (TargetKind.EQUAL, TargetKind.AT_LEAST) and target.is_percent:
+                done = HUNDRED if reading.kind is ReadingKind.YES else ZERO
+                as_number = Reading(reading.text, ReadingKind.NUMBER, done, "%")
+                degree = self.higher.degree(target, as_number, ctx)
+                return degree
+        return self.pick(target).degree(target, reading, ctx)

@@ -1,0 +1,1 @@
+"""The built-in demo: the 2019 cycle of the CCIAA di Treviso-Belluno, from its Relazione."""

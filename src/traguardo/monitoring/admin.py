@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from traguardo.monitoring.models import Measurement, Period
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ["code", "cycle", "date", "deadline", "closed"]
+    list_filter = ["cycle", "code", "closed"]
+    search_fields = ["code", "cycle__entity__name"]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "period", "text", "number", "reading_kind", "entered_at"]
+    list_filter = ["period", "reading_kind"]
+    search_fields = ["indicator__name", "text", "comment"]
+    autocomplete_fields = ["indicator", "entered_by"]
+    date_hierarchy = "entered_at"

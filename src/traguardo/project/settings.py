@@ -1,0 +1,151 @@
+"""Django settings for Traguardo: one module, configured by environment variables.
+
+Every variable read here is documented in docs/settings.md. A fresh clone runs with none of
+them set (debug mode, SQLite under var/). A bad value stops start-up with ImproperlyConfigured
+rather than being silently replaced by a default.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+# src/traguardo/project/settings.py -> the repository root (where manage.py is).
+BASE_DIR = Path(__file__).resolve().parents[3]
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def env_str(name: str, default: str | None = None) -> str:
+    """The variable's value, or `default`; fails if unset and there is no default."""
+    value = os.environ.get(name)
+    if value is None:
+        if default is None:
+            raise ImproperlyConfigured(f"Environment variable {name} is required.")
+        return default
+    return value
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """A yes/no variable: 1/true/yes/on or 0/false/no/off (any case); anything else fails."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"Environment variable {name}={value!r} is not a boolean (use 1/0, true/false)."
+    )
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list; blanks around items are dropped, empty items are refused."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    items = [item.strip() for item in value.split(",")]
+    if any(item == "" for item in items):
+        raise ImproperlyConfigured(f"Environment variable {name}={value!r} has an empty item.")
+    return items
+
+
+# Debug is on by default so that a fresh clone runs with no configuration; a deployment
+# sets TRAGUARDO_DEBUG=0 and must then also give a secret key (checked below).
+DEBUG = env_bool("TRAGUARDO_DEBUG", default=True)
+
+_DEV_SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+SECRET_KEY = env_str("TRAGUARDO_SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else None)
+if not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
+    raise ImproperlyConfigured("TRAGUARDO_SECRET_KEY must be set to a secret value when not DEBUG.")
+
+ALLOWED_HOSTS = env_list("TRAGUARDO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "traguardo.organisation",
+    "traguardo.plans",
+    "traguardo.monitoring",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "traguardo.project.urls"
+WSGI_APPLICATION = "traguardo.project.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite by default: a fresh clone (and the demo) runs with nothing to install or configure,
+# and one file under var/ is easy to delete and start over. Production uses PostgreSQL
+# through DATABASE_URL (postgres://user:password@host:5432/name); CI tests both.
+_database_url = os.environ.get("DATABASE_URL", "").strip()
+if _database_url:
+    try:
+        _default_db = dj_database_url.parse(_database_url)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
+else:
+    _var_dir = BASE_DIR / "var"
+    _var_dir.mkdir(exist_ok=True)  # SQLite creates the file but not its folder.
+    _default_db = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(_var_dir / "traguardo.sqlite3"),
+    }
+DATABASES = {"default": _default_db}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Italian first: the users, the documents and the law are Italian. Model and UI strings are
+# written in Italian in the code; English comes from translation catalogues in locale/.
+LANGUAGE_CODE = "it"
+LANGUAGES = [
+    ("it", _("Italiano")),
+    ("en", _("Inglese")),
+]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Europe/Rome"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"

@@ -1,0 +1,92 @@
+"""Every target and value form that the 2019 seed uses, and a few users will type."""
+
+from decimal import Decimal
+
+import pytest
+
+from traguardo.core.readings import (
+    ReadingKind,
+    TargetFormatError,
+    TargetKind,
+    parse_reading,
+    parse_target,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "low", "high", "unit"),
+    [
+        (">= 100", TargetKind.AT_LEAST, "100", None, ""),
+        ("<= 5 gg", TargetKind.AT_MOST, "5", None, "gg"),
+        ("= 100%", TargetKind.EQUAL, "100", None, "%"),
+        ("si", TargetKind.YES, None, None, ""),
+        ("SI", TargetKind.YES, None, None, ""),
+        ("compresi tra n. 10 e n. 15", TargetKind.RANGE, "10", "15", ""),
+        ("= compresi tra n. 10 e n. 15", TargetKind.RANGE, "10", "15", ""),
+        ("= 300.000", TargetKind.EQUAL, "300000", None, ""),
+        ("> 300.000 €", TargetKind.MORE_THAN, "300000", None, "€"),
+        ("===", TargetKind.NONE, None, None, ""),
+        ("= Σ delle riunioni effettuate nell'area dalle PO/AP o dagli uffici", TargetKind.AGGREGATE, None, None, ""),
+        (">= 3,5", TargetKind.AT_LEAST, "3.5", None, ""),
+        ("= 1,50%", TargetKind.EQUAL, "1.50", None, "%"),
+        (">= 6 pagine", TargetKind.AT_LEAST, "6", None, "pagine"),
+        (">= 55% dei verbali emessi", TargetKind.AT_LEAST, "55", None, "%"),
+        ("≥ 90%", TargetKind.AT_LEAST, "90", None, "%"),
+        ("15", TargetKind.AT_LEAST, "15", None, ""),
+    ],
+)
+def test_parse_target_reads_every_form_of_the_seed(
+    text: str, kind: TargetKind, low: str | None, high: str | None, unit: str
+) -> None:
+    target = parse_target(text)
+    assert target.kind is kind
+    assert target.text == text  # kept exactly as written
+    assert target.low == (Decimal(low) if low else None)
+    assert target.high == (Decimal(high) if high else None)
+    assert target.unit == unit
+
+
+@pytest.mark.parametrize("text", ["circa cento", ">= tanti", "compresi tra n. 15 e n. 10", ""])
+def test_parse_target_rejects_unreadable_targets_saying_what_was_expected(text: str) -> None:
+    with pytest.raises(TargetFormatError, match="target|intervallo"):
+        parse_target(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "number", "qualifier"),
+    [
+        ("964", ReadingKind.NUMBER, "964", ""),
+        ("54,47%", ReadingKind.NUMBER, "54.47", ""),
+        ("676.433,56", ReadingKind.NUMBER, "676433.56", ""),
+        ("676.433,56 €", ReadingKind.NUMBER, "676433.56", ""),
+        ("4,35", ReadingKind.NUMBER, "4.35", ""),
+        ("SI", ReadingKind.YES, None, ""),
+        ("no", ReadingKind.NO, None, ""),
+        ("> 8", ReadingKind.FROM_TEXT, "8", ">"),
+        ("oltre 10", ReadingKind.FROM_TEXT, "10", "oltre"),
+        ("70 ispezioni", ReadingKind.FROM_TEXT, "70", ""),
+        ("complessivamente 22 di cui 4 in collaborazione", ReadingKind.FROM_TEXT, "22", ""),
+        ("12 di cui n. 5 in collaborazione con istituti universitari", ReadingKind.FROM_TEXT, "12", ""),
+    ],
+)
+def test_parse_reading_reads_values_as_written(
+    text: str, kind: ReadingKind, number: str | None, qualifier: str
+) -> None:
+    reading = parse_reading(text)
+    assert reading.kind is kind
+    assert reading.number == (Decimal(number) if number else None)
+    assert reading.qualifier == qualifier
+    if kind is ReadingKind.FROM_TEXT:
+        assert reading.reason  # a number read from free text says so
+
+
+def test_unreadable_value_is_not_measurable_with_its_reason_never_zero() -> None:
+    reading = parse_reading("in corso di rilevazione")
+    assert reading.kind is ReadingKind.NOT_MEASURABLE
+    assert reading.number is None
+    assert "nessun numero" in reading.reason
+
+
+def test_empty_value_is_missing() -> None:
+    assert parse_reading("  ").kind is ReadingKind.EMPTY
+    assert parse_reading(None).kind is ReadingKind.EMPTY
