@@ -19,8 +19,15 @@ from traguardo.core.numbers import round_half_up
 
 
 def ind(key: str, target: str, value: str, weight: int = 50, **kw: object) -> Indicator:
-    return Indicator(key=key, number=int(key.rsplit("#", 1)[-1].lstrip("B") or 1), name=kw.pop("name", key),  # type: ignore[arg-type]
-                     target=target, value=value, weight=Decimal(weight), **kw)  # type: ignore[arg-type]
+    return Indicator(
+        key=key,
+        number=int(key.rsplit("#", 1)[-1].lstrip("B") or 1),
+        name=kw.pop("name", key),  # type: ignore[arg-type]
+        target=target,
+        value=value,
+        weight=Decimal(weight),
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 UNITS = (
@@ -31,7 +38,9 @@ UNITS = (
 )
 
 
-def plan(objectives: tuple[Objective, ...] = (), blocks: tuple[Block, ...] = (), smvp: Smvp | None = None) -> Plan:
+def plan(
+    objectives: tuple[Objective, ...] = (), blocks: tuple[Block, ...] = (), smvp: Smvp | None = None
+) -> Plan:
     return Plan("Ente", 2019, UNITS, blocks, objectives, (), smvp or Smvp())
 
 
@@ -48,16 +57,22 @@ def test_entity_result_sums_unrounded_a_times_b() -> None:
 
 
 def test_missing_value_counts_zero_or_is_excluded_as_the_smvp_says() -> None:
-    objective = Objective("1.1/1", "1.1", 1, "Obiettivo", (ind("1.1/1#1", ">= 10", "10"), ind("1.1/1#2", ">= 10", "")))
+    objective = Objective(
+        "1.1/1", "1.1", 1, "Obiettivo", (ind("1.1/1#1", ">= 10", "10"), ind("1.1/1#2", ">= 10", ""))
+    )
     zero = score_plan(plan((objective,))).objectives["1.1/1"]
     assert zero.performance == Decimal(50)
     assert any("valore mancante, conta 0" in n for n in zero.explanation.notes)
-    excluded = score_plan(plan((objective,), smvp=Smvp(missing_value=MissingPolicy.EXCLUDE))).objectives["1.1/1"]
+    excluded = score_plan(
+        plan((objective,), smvp=Smvp(missing_value=MissingPolicy.EXCLUDE))
+    ).objectives["1.1/1"]
     assert excluded.performance == Decimal(100)
 
 
 def test_no_target_this_year_is_left_out_of_the_mean() -> None:
-    objective = Objective("1.1/1", "1.1", 1, "O", (ind("1.1/1#1", "===", "5"), ind("1.1/1#2", ">= 10", "5")))
+    objective = Objective(
+        "1.1/1", "1.1", 1, "O", (ind("1.1/1#1", "===", "5"), ind("1.1/1#2", ">= 10", "5"))
+    )
     assert score_plan(plan((objective,))).objectives["1.1/1"].performance == Decimal(50)
 
 
@@ -74,36 +89,75 @@ def test_sector_is_mean_of_its_objectives_and_area_mean_of_sectors() -> None:
 
 
 def test_transversal_objective_counts_in_every_unit_that_carries_it() -> None:
-    shared = Objective("1.1/1", "1.1", 1, "Shared", (ind("1.1/1#1", ">= 10", "5", 100),),
-                       (("1.1", 1), ("1.2", 3)))
+    shared = Objective(
+        "1.1/1", "1.1", 1, "Shared", (ind("1.1/1#1", ">= 10", "5", 100),), (("1.1", 1), ("1.2", 3))
+    )
     score = score_plan(plan((shared,)))
     assert score.unit("SB").performance == Decimal(50)
 
 
 def test_derived_values_sum_and_mean_over_sub_units_and_entity_score() -> None:
-    meetings = Objective("1/8", "1", 8, "SGQ", (
-        ind("1/8#1", "= Σ delle riunioni", "", name="Riunioni di riesame",
-            derived=DerivedValue(Derivation.SUM)),
-        ind("1/8#2", ">= 90%", "", name="Standard di servizio",
-            derived=DerivedValue(Derivation.MEAN, leaves_only=True)),
-    ), (("1", 8),))
-    office = Objective("1.1.1/3", "1.1.1", 3, "SGQ", (
-        ind("1.1.1/3#1", "= 2", "3", name="Riunioni di riesame"),
-        ind("1.1.1/3#2", ">= 90%", "80%", name="Standard di servizio"),
-    ))
-    sector = Objective("1.2/4", "1.2", 4, "SGQ", (
-        ind("1.2/4#1", "= 2", "1", name="Riunioni  di riesame"),
-        ind("1.2/4#2", ">= 90%", "100%", name="Standard di servizio"),
-    ))
+    meetings = Objective(
+        "1/8",
+        "1",
+        8,
+        "SGQ",
+        (
+            ind(
+                "1/8#1",
+                "= Σ delle riunioni",
+                "",
+                name="Riunioni di riesame",
+                derived=DerivedValue(Derivation.SUM),
+            ),
+            ind(
+                "1/8#2",
+                ">= 90%",
+                "",
+                name="Standard di servizio",
+                derived=DerivedValue(Derivation.MEAN, leaves_only=True),
+            ),
+        ),
+        (("1", 8),),
+    )
+    office = Objective(
+        "1.1.1/3",
+        "1.1.1",
+        3,
+        "SGQ",
+        (
+            ind("1.1.1/3#1", "= 2", "3", name="Riunioni di riesame"),
+            ind("1.1.1/3#2", ">= 90%", "80%", name="Standard di servizio"),
+        ),
+    )
+    sector = Objective(
+        "1.2/4",
+        "1.2",
+        4,
+        "SGQ",
+        (
+            ind("1.2/4#1", "= 2", "1", name="Riunioni  di riesame"),
+            ind("1.2/4#2", ">= 90%", "100%", name="Standard di servizio"),
+        ),
+    )
     entity = Block(1, "b", Decimal(10), (ind("B1", ">= 10", "5", 100),))
-    manager = Objective("1/1", "1", 1, "Performance organizzativa", (
-        ind("1/1#1", "= 100%", "", 100, derived=DerivedValue(Derivation.ENTITY_SCORE)),))
+    manager = Objective(
+        "1/1",
+        "1",
+        1,
+        "Performance organizzativa",
+        (ind("1/1#1", "= 100%", "", 100, derived=DerivedValue(Derivation.ENTITY_SCORE)),),
+    )
     score = score_plan(plan((meetings, office, sector, manager), (entity,)))
     sgq = score.objectives["1/8"]
     assert sgq.indicators[0].reading.number == Decimal(4)  # 3 + 1, names compared loosely
     assert sgq.indicators[0].target is not None and sgq.indicators[0].target.low == Decimal(4)
     assert sgq.indicators[1].reading.number == Decimal(90)  # (80 + 100) / 2: both are leaves
-    assert score.objectives["1/1"].indicators[0].reading.number == score.entity.performance == Decimal(5)
+    assert (
+        score.objectives["1/1"].indicators[0].reading.number
+        == score.entity.performance
+        == Decimal(5)
+    )
     assert score.objectives["1/1"].performance == Decimal(5)
 
 

@@ -26,7 +26,13 @@ from traguardo.core.readings import (
         ("= 300.000", TargetKind.EQUAL, "300000", None, ""),
         ("> 300.000 €", TargetKind.MORE_THAN, "300000", None, "€"),
         ("===", TargetKind.NONE, None, None, ""),
-        ("= Σ delle riunioni effettuate nell'area dalle PO/AP o dagli uffici", TargetKind.AGGREGATE, None, None, ""),
+        (
+            "= Σ delle riunioni effettuate nell'area dalle PO/AP o dagli uffici",
+            TargetKind.AGGREGATE,
+            None,
+            None,
+            "",
+        ),
         (">= 3,5", TargetKind.AT_LEAST, "3.5", None, ""),
         ("= 1,50%", TargetKind.EQUAL, "1.50", None, "%"),
         (">= 6 pagine", TargetKind.AT_LEAST, "6", None, "pagine"),
@@ -48,7 +54,7 @@ def test_parse_target_reads_every_form_of_the_seed(
 
 @pytest.mark.parametrize("text", ["circa cento", ">= tanti", "compresi tra n. 15 e n. 10", ""])
 def test_parse_target_rejects_unreadable_targets_saying_what_was_expected(text: str) -> None:
-    with pytest.raises(TargetFormatError, match="target|intervallo"):
+    with pytest.raises(TargetFormatError, match=r"target|intervallo"):
         parse_target(text)
 
 
@@ -66,7 +72,12 @@ def test_parse_target_rejects_unreadable_targets_saying_what_was_expected(text: 
         ("oltre 10", ReadingKind.FROM_TEXT, "10", "oltre"),
         ("70 ispezioni", ReadingKind.FROM_TEXT, "70", ""),
         ("complessivamente 22 di cui 4 in collaborazione", ReadingKind.FROM_TEXT, "22", ""),
-        ("12 di cui n. 5 in collaborazione con istituti universitari", ReadingKind.FROM_TEXT, "12", ""),
+        (
+            "12 di cui n. 5 in collaborazione con istituti universitari",
+            ReadingKind.FROM_TEXT,
+            "12",
+            "",
+        ),
     ],
 )
 def test_parse_reading_reads_values_as_written(

@@ -44,7 +44,9 @@ def test_smvp_can_read_equal_as_exact_for_another_entity() -> None:
 
 
 def test_range_exceeded_can_be_proportional() -> None:
-    assert degree("range", "compresi tra n. 10 e n. 15", "20", above="proportional") == Decimal("75.00")
+    assert degree("range", "compresi tra n. 10 e n. 15", "20", above="proportional") == Decimal(
+        "75.00"
+    )
 
 
 def test_higher_is_better_cap_and_floor() -> None:
@@ -97,6 +99,8 @@ def test_yes_against_a_percentage_target_reads_as_done() -> None:
         ("bands", {"bands": []}, "fascia"),
     ],
 )
-def test_bad_rule_configuration_is_a_clear_error(slug: str, params: dict[str, object], message: str) -> None:
+def test_bad_rule_configuration_is_a_clear_error(
+    slug: str, params: dict[str, object], message: str
+) -> None:
     with pytest.raises(RuleConfigError, match=message):
         build_rule(slug, params)

@@ -60,7 +60,9 @@ def test_each_of_the_31_degrees_matches_the_printed_one(score: PlanScore, cycle:
         for record in block.indicators:
             computed = score.entity_indicator(record.number).degree.value
             assert record.printed_degree, record.key
-            assert shown(computed, record.printed_degree) == printed(record.printed_degree), record.key
+            assert shown(computed, record.printed_degree) == printed(record.printed_degree), (
+                record.key
+            )
 
 
 def test_indicator_14_is_72_63_with_its_formula(score: PlanScore) -> None:
@@ -68,21 +70,28 @@ def test_indicator_14_is_72_63_with_its_formula(score: PlanScore) -> None:
     assert explanation.formula == "min(54,47 / 75; 1) = 72,63%"
 
 
-def test_each_block_a_and_a_times_b_match_the_printed_ones(score: PlanScore, cycle: DemoCycle) -> None:
+def test_each_block_a_and_a_times_b_match_the_printed_ones(
+    score: PlanScore, cycle: DemoCycle
+) -> None:
     for record, block in zip(cycle.blocks, score.entity.blocks, strict=True):
-        assert shown(block.achievement, record.printed_achievement) == printed(record.printed_achievement)
+        assert shown(block.achievement, record.printed_achievement) == printed(
+            record.printed_achievement
+        )
         assert shown(block.result, record.printed_result) == printed(record.printed_result)
 
 
-def test_every_printed_performance_of_allegato_c_is_reproduced(score: PlanScore, cycle: DemoCycle) -> None:
+def test_every_printed_performance_of_allegato_c_is_reproduced(
+    score: PlanScore, cycle: DemoCycle
+) -> None:
     checked = 0
     for objective in cycle.objectives:
         for assignment in objective.assignments:
             if not assignment.printed_performance:
                 continue
             computed = score.objectives[objective.key].performance
-            assert shown(computed, assignment.printed_performance) == printed(assignment.printed_performance), (
-                objective.key, assignment.unit)
+            assert shown(computed, assignment.printed_performance) == printed(
+                assignment.printed_performance
+            ), (objective.key, assignment.unit)
             checked += 1
     assert len(cycle.objectives) == 110
     assert checked >= 110
@@ -100,7 +109,9 @@ def test_sector_and_area_performances_of_section_1(score: PlanScore, cycle: Demo
     assert [a["short"] for a in areas] == ["STAFF", "AMMIN", "SVIMP", "SERVI"]
     sectors = 0
     for area in areas:
-        assert shown(score.unit(area["area"]).performance, area["printed"]) == printed(area["printed"])
+        assert shown(score.unit(area["area"]).performance, area["printed"]) == printed(
+            area["printed"]
+        )
         for sector in area["sectors"]:
             unit = score.unit(sector["sector"])
             assert unit.short == sector["short"]
@@ -115,7 +126,9 @@ def test_every_synthesis_of_allegati_d_and_e(score: PlanScore, cycle: DemoCycle)
     rows = 0
     for record in cycle.cards:
         for row_record, row in zip(record.synthesis, cards[record.key].synthesis, strict=True):
-            assert shown(row.performance, row_record.printed) == printed(row_record.printed), record.key
+            assert shown(row.performance, row_record.printed) == printed(row_record.printed), (
+                record.key
+            )
             rows += 1
     assert rows == 3 * 2 + 11
     sg = cards["SG"]
@@ -128,7 +141,9 @@ def test_every_printed_card_objective_performance(score: PlanScore, cycle: DemoC
         for objective in card.objectives:
             if objective.printed_performance:
                 computed = score.objectives[objective.ref].performance
-                assert shown(computed, objective.printed_performance) == printed(objective.printed_performance)
+                assert shown(computed, objective.printed_performance) == printed(
+                    objective.printed_performance
+                )
 
 
 def test_the_rotations_of_21_05_2019_kept_the_original_objectives(cycle: DemoCycle) -> None:
@@ -143,11 +158,17 @@ def test_the_rotations_of_21_05_2019_kept_the_original_objectives(cycle: DemoCyc
             assert came_from in units, (card.key, objective.ref)
 
 
-def test_service_standard_is_the_mean_over_the_units_that_deliver_services(score: PlanScore) -> None:
+def test_service_standard_is_the_mean_over_the_units_that_deliver_services(
+    score: PlanScore,
+) -> None:
     # Segretario generale (Staff + Amministrazione interna): printed 96,68%
-    assert round_half_up(score.objectives["0/8"].indicators[1].reading.number or Decimal(0)) == Decimal("96.68")
+    assert round_half_up(
+        score.objectives["0/8"].indicators[1].reading.number or Decimal(0)
+    ) == Decimal("96.68")
     # Area Sviluppo delle imprese: printed 99,61%
-    assert round_half_up(score.objectives["3/8"].indicators[1].reading.number or Decimal(0)) == Decimal("99.61")
+    assert round_half_up(
+        score.objectives["3/8"].indicators[1].reading.number or Decimal(0)
+    ) == Decimal("99.61")
 
 
 def test_seed_inconsistency_area_servizi_standard(score: PlanScore) -> None:
@@ -166,13 +187,15 @@ def test_seed_inconsistency_meetings_of_the_areas(score: PlanScore) -> None:
     o dagli uffici", but the units' own printed counts sum to 33, 88 and 23 (9 is even
     below the three sectors' 8 + the offices'). The engine computes the sum; the degree
     is 100% with either figure."""
-    sums = {key: score.objectives[key].indicators[0].reading.number for key in ("0/8", "2/8", "3/8")}
+    sums = {
+        key: score.objectives[key].indicators[0].reading.number for key in ("0/8", "2/8", "3/8")
+    }
     assert sums == {"0/8": Decimal(33), "2/8": Decimal(88), "3/8": Decimal(23)}
     assert all(score.objectives[key].performance == Decimal(100) for key in sums)
 
 
 def test_explain_reaches_every_kind_of_node(score: PlanScore) -> None:
-    assert "Σ A × B" == score.explain("ENTE").rule
+    assert score.explain("ENTE").rule == "Σ A × B"
     assert score.explain("BLOCCO-17").formula == "97,90% × 8 = 7,832"
     assert score.explain("2.1/1#2").subject.endswith("2.1/1#2")
     assert score.explain("REI1").formula.endswith("100,00%")

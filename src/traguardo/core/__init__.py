@@ -4,5 +4,6 @@ Pure Python on purpose: no Django import may appear here (a test enforces it), s
 rules can be tested with tables of cases, benchmarked, and reused by the web app, the
 API, the reports and the command line alike. The flow is fetch -> compute -> render:
 callers build a :class:`~traguardo.core.model.Plan`, call
-:func:`~traguardo.core.engine.score_plan`, and render the :class:`~traguardo.core.results.PlanScore`.
+:func:`~traguardo.core.engine.score_plan`, and render the
+:class:`~traguardo.core.results.PlanScore`.
 """

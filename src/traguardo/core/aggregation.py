@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from traguardo.core.explanation import SILENT, Explanation
 from traguardo.core.model import MissingPolicy
-from traguardo.core.numbers import format_exact, ZERO, format_it, format_percent
+from traguardo.core.numbers import ZERO, format_exact, format_it, format_percent
 from traguardo.core.rules import Degree, DegreeStatus
 
 
@@ -19,7 +19,9 @@ class Part:
     weight: Decimal = Decimal(1)
 
 
-def effective(part: Part, missing: MissingPolicy, unmeasurable: MissingPolicy) -> tuple[Decimal | None, str]:
+def effective(
+    part: Part, missing: MissingPolicy, unmeasurable: MissingPolicy
+) -> tuple[Decimal | None, str]:
     """The value a part contributes (None: left out) and a note on why, if not plain."""
     status = part.degree.status
     if status is DegreeStatus.SCORED:
@@ -78,7 +80,10 @@ def weighted_mean(
 
 
 def plain_mean(
-    subject: str, values: Sequence[tuple[str, Decimal | None, Explanation]], *, explain: bool = True,
+    subject: str,
+    values: Sequence[tuple[str, Decimal | None, Explanation]],
+    *,
+    explain: bool = True,
     rule: str = "media semplice",
 ) -> tuple[Decimal | None, Explanation]:
     """Arithmetic mean of the defined values; undefined values are listed as left out."""
@@ -86,7 +91,9 @@ def plain_mean(
     result = sum((v for _, v in defined), ZERO) / len(defined) if defined else None
     if not explain:
         return result, SILENT
-    left_out = tuple(f"{label}: non definito, escluso" for label, value, _ in values if value is None)
+    left_out = tuple(
+        f"{label}: non definito, escluso" for label, value, _ in values if value is None
+    )
     terms = " + ".join(format_it(v, 2) for _, v in defined)
     shown = format_percent(result) if result is not None else "non definita"
     formula = f"({terms}) / {len(defined)} = {shown}" if defined else "nessun elemento valutabile"

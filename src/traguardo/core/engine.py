@@ -32,7 +32,7 @@ from traguardo.core.model import (
     Unit,
     UnitKind,
 )
-from traguardo.core.numbers import format_exact, HUNDRED, ZERO, format_it, format_percent
+from traguardo.core.numbers import HUNDRED, ZERO, format_exact, format_it, format_percent
 from traguardo.core.readings import (
     Reading,
     ReadingKind,
@@ -67,7 +67,11 @@ class RuleBook:
         if indicator.rule is None and not indicator.params:
             return self.default
         slug = indicator.rule or self.smvp.rule
-        params = {**self.smvp.params, **indicator.params} if slug == self.smvp.rule else dict(indicator.params)
+        params = (
+            {**self.smvp.params, **indicator.params}
+            if slug == self.smvp.rule
+            else dict(indicator.params)
+        )
         key = (slug, tuple(sorted((k, repr(v)) for k, v in params.items())))
         if key not in self._cache:
             self._cache[key] = build_rule(slug, params)
@@ -93,24 +97,50 @@ def score_indicator(
         except TargetFormatError as exc:
             bad = Target(indicator.target, TargetKind.NONE)
             degree = unmeasurable(str(exc), bad, used_reading, ctx, "target")
-            return IndicatorScore(indicator.key, indicator.number, indicator.name, None,
-                                  used_reading, indicator.weight, degree, True)
+            return IndicatorScore(
+                indicator.key,
+                indicator.number,
+                indicator.name,
+                None,
+                used_reading,
+                indicator.weight,
+                degree,
+                True,
+            )
     degree = _degree(indicator, target, used_reading, ctx, rules)
     if notes and explain:
         e = degree.explanation
-        degree = Degree(degree.value, degree.status,
-                        Explanation(e.subject, e.rule, e.formula, e.inputs, notes + e.notes, e.parts))
+        degree = Degree(
+            degree.value,
+            degree.status,
+            Explanation(e.subject, e.rule, e.formula, e.inputs, notes + e.notes, e.parts),
+        )
     counted = degree.status is not DegreeStatus.EXCLUDED
-    return IndicatorScore(indicator.key, indicator.number, indicator.name, target, used_reading,
-                          indicator.weight, degree, counted)
+    return IndicatorScore(
+        indicator.key,
+        indicator.number,
+        indicator.name,
+        target,
+        used_reading,
+        indicator.weight,
+        degree,
+        counted,
+    )
 
 
-def _degree(indicator: Indicator, target: Target, reading: Reading, ctx: Context, rules: RuleBook) -> Degree:
+def _degree(
+    indicator: Indicator, target: Target, reading: Reading, ctx: Context, rules: RuleBook
+) -> Degree:
     if target.kind is TargetKind.NONE:
         explanation = (
-            Explanation(f"Grado di realizzazione — {ctx.subject}", "nessun target",
-                        "escluso: nessun target per l'anno", (("target", target.text),))
-            if ctx.explain else SILENT
+            Explanation(
+                f"Grado di realizzazione — {ctx.subject}",
+                "nessun target",
+                "escluso: nessun target per l'anno",
+                (("target", target.text),),
+            )
+            if ctx.explain
+            else SILENT
         )
         return Degree(None, DegreeStatus.EXCLUDED, explanation)
     if reading.kind is ReadingKind.EMPTY:
@@ -119,8 +149,13 @@ def _degree(indicator: Indicator, target: Target, reading: Reading, ctx: Context
     if reading.kind is ReadingKind.NOT_MEASURABLE:
         return unmeasurable(reading.reason, target, reading, ctx, "non misurabile")
     if target.kind is TargetKind.AGGREGATE:
-        return unmeasurable("target calcolato dalle unità sottostanti: manca la regola di derivazione",
-                            target, reading, ctx, "derivato")
+        return unmeasurable(
+            "target calcolato dalle unità sottostanti: manca la regola di derivazione",
+            target,
+            reading,
+            ctx,
+            "derivato",
+        )
     return rules.for_indicator(indicator).degree(target, reading, ctx)
 
 
@@ -178,7 +213,9 @@ class _Scorer:
                 inputs=(("A", shown_a), ("B", format_exact(block.weight))),
                 parts=(a_expl,),
             )
-        return BlockScore(block.number, block.heading, achievement, block.weight, result, scored, explanation)
+        return BlockScore(
+            block.number, block.heading, achievement, block.weight, result, scored, explanation
+        )
 
     # 2-3. operational objectives -------------------------------------------------------
     def objectives(self, entity: EntityScore) -> dict[str, ObjectiveScore]:
@@ -201,11 +238,16 @@ class _Scorer:
                 unmeasurable=self.plan.smvp.not_measurable,
                 explain=self.explain,
             )
-            result[objective.key] = ObjectiveScore(objective.key, objective.title, performance, scored, explanation)
+            result[objective.key] = ObjectiveScore(
+                objective.key, objective.title, performance, scored, explanation
+            )
         return result
 
     def _indicator(
-        self, objective: Objective, indicator: Indicator, entity: EntityScore,
+        self,
+        objective: Objective,
+        indicator: Indicator,
+        entity: EntityScore,
         plain: dict[str, tuple[IndicatorScore | None, ...]] | None,
     ) -> IndicatorScore:
         subject = f"indicatore {objective.key}#{indicator.number}"
@@ -213,39 +255,70 @@ class _Scorer:
         if spec is None or plain is None:
             return score_indicator(indicator, subject, self.rules, explain=self.explain)
         if spec.kind is Derivation.ENTITY_SCORE:
-            reading = Reading(f"{format_percent(entity.performance)}", ReadingKind.NUMBER, entity.performance, "%")
+            reading = Reading(
+                f"{format_percent(entity.performance)}", ReadingKind.NUMBER, entity.performance, "%"
+            )
             note = f"valore derivato: performance di Ente = {format_exact(entity.performance)}%"
-            return score_indicator(indicator, subject, self.rules, explain=self.explain,
-                                   reading=reading, notes=(note,))
-        sources = self._sub_unit_indicators(objective, spec, spec.indicator_name or indicator.name, plain)
+            return score_indicator(
+                indicator, subject, self.rules, explain=self.explain, reading=reading, notes=(note,)
+            )
+        sources = self._sub_unit_indicators(
+            objective, spec, spec.indicator_name or indicator.name, plain
+        )
         values = [s.reading.number for s in sources if s.reading.number is not None]
         if not values:
-            return score_indicator(indicator, subject, self.rules, explain=self.explain,
-                                   reading=Reading("", ReadingKind.NOT_MEASURABLE,
-                                                   reason="nessun valore nelle unità sottostanti"))
-        listing = "; ".join(f"{s.key}: {s.reading.text}" for s in sources if s.reading.number is not None)
+            return score_indicator(
+                indicator,
+                subject,
+                self.rules,
+                explain=self.explain,
+                reading=Reading(
+                    "", ReadingKind.NOT_MEASURABLE, reason="nessun valore nelle unità sottostanti"
+                ),
+            )
+        listing = "; ".join(
+            f"{s.key}: {s.reading.text}" for s in sources if s.reading.number is not None
+        )
         if spec.kind is Derivation.SUM:
             total = sum(values, ZERO)
             reading = Reading(format_it(total, 2, trim=True), ReadingKind.NUMBER, total)
-            targets = [s.target.low for s in sources if s.target is not None and s.target.low is not None]
+            targets = [
+                s.target.low for s in sources if s.target is not None and s.target.low is not None
+            ]
             target = None
-            notes = [f"valore derivato: somma su {len(values)} unità = {format_it(total, 2, trim=True)} ({listing})"]
+            shown_total = format_it(total, 2, trim=True)
+            notes = [f"valore derivato: somma su {len(values)} unità = {shown_total} ({listing})"]
             parsed = _safe_target(indicator.target)
             if parsed is not None and parsed.kind is TargetKind.AGGREGATE:
                 target_total = sum(targets, ZERO)
-                target = Target(f"{indicator.target} = {format_it(target_total, 2, trim=True)}",
-                                TargetKind.AT_LEAST, target_total)
-                notes.append(f"target derivato: somma dei target delle unità = {format_it(target_total, 2, trim=True)}")
-            return score_indicator(indicator, subject, self.rules, explain=self.explain,
-                                   reading=reading, target=target, notes=tuple(notes))
+                target = Target(
+                    f"{indicator.target} = {format_it(target_total, 2, trim=True)}",
+                    TargetKind.AT_LEAST,
+                    target_total,
+                )
+                shown_target = format_it(target_total, 2, trim=True)
+                notes.append(f"target derivato: somma dei target delle unità = {shown_target}")
+            return score_indicator(
+                indicator,
+                subject,
+                self.rules,
+                explain=self.explain,
+                reading=reading,
+                target=target,
+                notes=tuple(notes),
+            )
         mean = sum(values, ZERO) / len(values)
         reading = Reading(format_percent(mean), ReadingKind.NUMBER, mean, "%")
         note = f"valore derivato: media su {len(values)} unità = {format_exact(mean)} ({listing})"
-        return score_indicator(indicator, subject, self.rules, explain=self.explain,
-                               reading=reading, notes=(note,))
+        return score_indicator(
+            indicator, subject, self.rules, explain=self.explain, reading=reading, notes=(note,)
+        )
 
     def _sub_unit_indicators(
-        self, objective: Objective, spec: DerivedValue, name: str,
+        self,
+        objective: Objective,
+        spec: DerivedValue,
+        name: str,
         plain: dict[str, tuple[IndicatorScore | None, ...]],
     ) -> list[IndicatorScore]:
         wanted = _normal_name(name)
@@ -262,7 +335,11 @@ class _Scorer:
                 if other.key == objective.key or other.unit != unit_code:
                     continue  # a shared objective counts once, in its home unit
                 for score in plain[other.key]:
-                    if score is not None and _normal_name(score.name) == wanted and score.key not in seen:
+                    if (
+                        score is not None
+                        and _normal_name(score.name) == wanted
+                        and score.key not in seen
+                    ):
                         seen.add(score.key)
                         found.append(score)
         return found
@@ -289,20 +366,33 @@ class _Scorer:
                 explain=self.explain,
                 rule="media degli obiettivi",
             )
-            own[unit.code] = UnitScore(unit.code, unit.kind, unit.name, unit.short, performance, keys, explanation)
+            own[unit.code] = UnitScore(
+                unit.code, unit.kind, unit.name, unit.short, performance, keys, explanation
+            )
         areas: dict[str, UnitScore] = {}
         for unit in self.plan.units:
             if unit.kind is not UnitKind.AREA:
                 continue
-            sectors = [own[c] for c in self.children.get(unit.code, []) if self.units[c].kind is UnitKind.SECTOR]
+            sectors = [
+                own[c]
+                for c in self.children.get(unit.code, [])
+                if self.units[c].kind is UnitKind.SECTOR
+            ]
             performance, explanation = plain_mean(
                 f"Performance {_label(unit)}",
                 [(s.short or s.code, s.performance, s.explanation) for s in sectors],
                 explain=self.explain,
                 rule="media dei settori",
             )
-            areas[unit.code] = UnitScore(unit.code, unit.kind, unit.name, unit.short, performance,
-                                         tuple(s.code for s in sectors), explanation)
+            areas[unit.code] = UnitScore(
+                unit.code,
+                unit.kind,
+                unit.name,
+                unit.short,
+                performance,
+                tuple(s.code for s in sectors),
+                explanation,
+            )
         return tuple(areas.get(u.code) or own[u.code] for u in self.plan.units)
 
     # 5. cards -------------------------------------------------------------------------
@@ -312,8 +402,14 @@ class _Scorer:
         for row in card.synthesis:
             performance, explanation = plain_mean(
                 f"{card.title}: {row.label}",
-                [(f"obiettivo {n} ({refs[n]})", objectives[refs[n]].performance,
-                  objectives[refs[n]].explanation) for n in row.objectives],
+                [
+                    (
+                        f"obiettivo {n} ({refs[n]})",
+                        objectives[refs[n]].performance,
+                        objectives[refs[n]].explanation,
+                    )
+                    for n in row.objectives
+                ],
                 explain=self.explain,
                 rule="media degli obiettivi della scheda",
             )
@@ -345,4 +441,3 @@ def score_plan(plan: Plan, *, explain: bool = True) -> PlanScore:
     units = scorer.units_scores(objectives)
     cards = tuple(scorer.card(card, objectives) for card in plan.cards)
     return PlanScore(plan.entity, plan.year, entity, objectives, units, cards)
-

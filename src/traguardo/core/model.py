@@ -45,7 +45,9 @@ class DerivedValue:
     kind: Derivation
     indicator_name: str = ""  # for SUM/MEAN: the name of the sub-units' indicator
     unit_kinds: tuple[UnitKind, ...] = ()  # for SUM/MEAN: which sub-units count (empty: all)
-    leaves_only: bool = False  # for SUM/MEAN: only units with no sub-units (where services are delivered)
+    leaves_only: bool = (
+        False  # for SUM/MEAN: only units with no sub-units (where services are delivered)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,7 +84,7 @@ def format_it(value: Decimal, places: int = 2, *, trim: bool = False) -> str:
     rounded = round_half_up(value, places)
     sign = "-" if rounded < 0 else ""
     integer, _, frac = f"{abs(rounded):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(integer) > 3:
         groups.insert(0, integer[-3:])
         integer = integer[:-3]

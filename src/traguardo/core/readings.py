@@ -110,8 +110,13 @@ def parse_target(text: str) -> Target:
             return Target(raw, kind, value, None, unit.strip())
     number = _NUMBER_AND_UNIT.match(raw)
     if number:  # a bare number reads as "at least": "15" means reach 15
-        return Target(raw, TargetKind.AT_LEAST, parse_number(number["number"]), None,
-                      _normal_unit(number["unit"]))
+        return Target(
+            raw,
+            TargetKind.AT_LEAST,
+            parse_number(number["number"]),
+            None,
+            _normal_unit(number["unit"]),
+        )
     raise TargetFormatError(
         f"target «{raw}» non riconosciuto: attesi «>= n», «<= n», «= n», «> n», «< n», "
         "«compresi tra n. a e n. b», «si», «no», «===» (nessun target) o «= Σ …»"
@@ -179,7 +184,7 @@ def parse_reading(text: str | None) -> Reading:
     found = find_number(body)
     if found is None:
         return Reading(raw, ReadingKind.NOT_MEASURABLE, reason=f"nessun numero in «{raw}»")
-    number, start, end = found
+    number, _start, end = found
     unit_match = re.match(r"\s*(%|€|gg)", body[end:])
     unit = unit_match.group(1) if unit_match else ""
     return Reading(

@@ -118,9 +118,8 @@ class PlanScore:
         if wanted.upper().startswith("B") and wanted[1:].isdigit():
             return self.entity_indicator(int(wanted[1:])).explanation
         if "#" in wanted:
-            objective_key, _, number = wanted.partition("#")
-            objective = self.objectives[objective_key]
-            return next(i.explanation for i in objective.indicators if str(i.number) == number)
+            objective = self.objectives[wanted.partition("#")[0]]
+            return next(i.explanation for i in objective.indicators if i.key == wanted)
         if wanted in self.objectives:
             return self.objectives[wanted].explanation
         for card in self.cards:

@@ -18,7 +18,14 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from traguardo.core.explanation import SILENT, Explanation
-from traguardo.core.numbers import format_exact, HUNDRED, ZERO, format_it, format_percent, parse_number
+from traguardo.core.numbers import (
+    HUNDRED,
+    ZERO,
+    format_exact,
+    format_it,
+    format_percent,
+    parse_number,
+)
 from traguardo.core.readings import Reading, ReadingKind, Target, TargetKind
 
 
@@ -61,7 +68,12 @@ class Rule:
 
     # Helpers shared by the numeric rules --------------------------------------------
     def _scored(
-        self, value: Decimal, formula: str, target: Target, reading: Reading, ctx: Context,
+        self,
+        value: Decimal,
+        formula: str,
+        target: Target,
+        reading: Reading,
+        ctx: Context,
         notes: tuple[str, ...] = (),
     ) -> Degree:
         if not ctx.explain:
@@ -109,7 +121,9 @@ def build_rule(slug: str, params: Mapping[str, Any] | None = None) -> Rule:
         factory = RULES[slug]
     except KeyError:
         known = ", ".join(sorted(RULES))
-        raise RuleConfigError(f"regola di calcolo «{slug}» sconosciuta (disponibili: {known})") from None
+        raise RuleConfigError(
+            f"regola di calcolo «{slug}» sconosciuta (disponibili: {known})"
+        ) from None
     try:
         return factory(**dict(params or {}))
     except TypeError as exc:
@@ -126,7 +140,9 @@ def _dec(value: Any, name: str) -> Decimal:
     raise RuleConfigError(f"parametro «{name}»: atteso un numero, trovato {value!r}")
 
 
-def _capped(ratio_pct: Decimal, cap: Decimal, floor: Decimal | None) -> tuple[Decimal, tuple[str, ...]]:
+def _capped(
+    ratio_pct: Decimal, cap: Decimal, floor: Decimal | None
+) -> tuple[Decimal, tuple[str, ...]]:
     if floor is not None and ratio_pct < floor:
         return ZERO, (f"sotto la soglia minima del {format_percent(floor)} il grado è 0",)
     return min(ratio_pct, cap), ()
@@ -150,7 +166,9 @@ class HigherIsBetter(Rule):
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
         actual = _numeric(reading)
         if actual is None or target.low is None:
-            return unmeasurable("serve un valore numerico e un target numerico", target, reading, ctx, self.slug)
+            return unmeasurable(
+                "serve un valore numerico e un target numerico", target, reading, ctx, self.slug
+            )
         if target.low == 0:
             return self._scored(self.cap, "target 0 raggiunto", target, reading, ctx)
         ratio = actual / target.low * HUNDRED
@@ -174,7 +192,9 @@ class LowerIsBetter(Rule):
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
         actual = _numeric(reading)
         if actual is None or target.low is None:
-            return unmeasurable("serve un valore numerico e un target numerico", target, reading, ctx, self.slug)
+            return unmeasurable(
+                "serve un valore numerico e un target numerico", target, reading, ctx, self.slug
+            )
         t, a = format_exact(target.low), format_exact(actual)
         if actual <= target.low:
             return self._scored(self.cap, f"{a} <= {t}", target, reading, ctx)
@@ -196,10 +216,14 @@ class Exact(Rule):
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
         actual = _numeric(reading)
         if actual is None or target.low is None:
-            return unmeasurable("serve un valore numerico e un target numerico", target, reading, ctx, self.slug)
+            return unmeasurable(
+                "serve un valore numerico e un target numerico", target, reading, ctx, self.slug
+            )
         hit = abs(actual - target.low) <= self.tolerance
         a, t = format_exact(actual), format_exact(target.low)
-        return self._scored(self.cap if hit else ZERO, f"{a} {'=' if hit else '≠'} {t}", target, reading, ctx)
+        return self._scored(
+            self.cap if hit else ZERO, f"{a} {'=' if hit else '≠'} {t}", target, reading, ctx
+        )
 
 
 @register
@@ -219,7 +243,9 @@ class InRange(Rule):
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
         actual = _numeric(reading)
         if actual is None or target.low is None or target.high is None:
-            return unmeasurable("serve un valore numerico e un intervallo", target, reading, ctx, self.slug)
+            return unmeasurable(
+                "serve un valore numerico e un intervallo", target, reading, ctx, self.slug
+            )
         a = format_exact(actual)
         lo, hi = format_exact(target.low), format_exact(target.high)
         if target.low <= actual <= target.high:
@@ -229,7 +255,11 @@ class InRange(Rule):
             return self._scored(value, f"{a} / {lo}", target, reading, ctx, notes)
         if self.above == "full":
             return self._scored(
-                self.cap, f"{a} > {hi}", target, reading, ctx,
+                self.cap,
+                f"{a} > {hi}",
+                target,
+                reading,
+                ctx,
                 ("oltre il massimo dell'intervallo: l'SMVP lo considera raggiunto",),
             )
         value, notes = _capped(target.high / actual * HUNDRED, self.cap, self.floor)
@@ -248,7 +278,9 @@ class YesNo(Rule):
 
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
         if target.kind not in (TargetKind.YES, TargetKind.NO):
-            return unmeasurable("la regola sì/no richiede un target «si» o «no»", target, reading, ctx, self.slug)
+            return unmeasurable(
+                "la regola sì/no richiede un target «si» o «no»", target, reading, ctx, self.slug
+            )
         if reading.kind not in (ReadingKind.YES, ReadingKind.NO):
             return unmeasurable("atteso un valore «SI» o «NO»", target, reading, ctx, self.slug)
         hit = (reading.kind is ReadingKind.YES) == (target.kind is TargetKind.YES)
@@ -275,20 +307,35 @@ class Bands(Rule):
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
         actual = _numeric(reading)
         if actual is None or not target.low:
-            return unmeasurable("serve un valore numerico e un target numerico non nullo", target, reading, ctx, self.slug)
+            return unmeasurable(
+                "serve un valore numerico e un target numerico non nullo",
+                target,
+                reading,
+                ctx,
+                self.slug,
+            )
         ratio = actual / target.low * HUNDRED
         r = format_it(ratio, 2)
         below = [band for band in self.bands if band[0] <= ratio]
         if not below:
-            return self._scored(ZERO, f"{r}% sotto la prima fascia ({format_it(self.bands[0][0], 2)}%)", target, reading, ctx)
+            return self._scored(
+                ZERO,
+                f"{r}% sotto la prima fascia ({format_it(self.bands[0][0], 2)}%)",
+                target,
+                reading,
+                ctx,
+            )
         threshold, score = below[-1]
         above = [band for band in self.bands if band[0] > ratio]
         if self.interpolate and above:
             (t2, s2) = above[0]
             value = score + (s2 - score) * (ratio - threshold) / (t2 - threshold)
-            formula = f"{format_it(score, 2)} + ({format_it(s2, 2)} − {format_it(score, 2)}) × ({r} − {format_it(threshold, 2)}) / ({format_it(t2, 2)} − {format_it(threshold, 2)})"
+            s1, s2_, t1, t2_ = (format_it(x, 2) for x in (score, s2, threshold, t2))
+            formula = f"{s1} + ({s2_} − {s1}) × ({r} − {t1}) / ({t2_} − {t1})"
             return self._scored(value, formula, target, reading, ctx)
-        return self._scored(score, f"fascia da {format_it(threshold, 2)}% ({r}%)", target, reading, ctx)
+        return self._scored(
+            score, f"fascia da {format_it(threshold, 2)}% ({r}%)", target, reading, ctx
+        )
 
 
 class EqualMeans(StrEnum):
@@ -310,7 +357,10 @@ class Smvp(Rule):
     label = "Regola predefinita dell'SMVP"
 
     def __init__(
-        self, equal_means: str = "at_least", range_above: str = "full", cap: Any = 100,
+        self,
+        equal_means: str = "at_least",
+        range_above: str = "full",
+        cap: Any = 100,
         floor: Any = None,
     ) -> None:
         self.equal_means = EqualMeans(equal_means)
@@ -333,11 +383,11 @@ class Smvp(Rule):
         return self.yes_no
 
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
-        if reading.kind in (ReadingKind.YES, ReadingKind.NO) and target.kind not in (TargetKind.YES, TargetKind.NO):
-            # "SI" against "= 100%": the SMVP reads a done/not-done answer as 100% / 0%.
-            if target.kind in (TargetKind.EQUAL, TargetKind.AT_LEAST) and target.is_percent:
-                done = HUNDRED if reading.kind is ReadingKind.YES else ZERO
-                as_number = Reading(reading.text, ReadingKind.NUMBER, done, "%")
-                degree = self.higher.degree(target, as_number, ctx)
-                return degree
+        answered = reading.kind in (ReadingKind.YES, ReadingKind.NO)
+        # "SI" against "= 100%": the SMVP reads a done/not-done answer as 100% / 0%.
+        percent_goal = target.kind in (TargetKind.EQUAL, TargetKind.AT_LEAST) and target.is_percent
+        if answered and percent_goal:
+            done = HUNDRED if reading.kind is ReadingKind.YES else ZERO
+            as_number = Reading(reading.text, ReadingKind.NUMBER, done, "%")
+            return self.higher.degree(target, as_number, ctx)
         return self.pick(target).degree(target, reading, ctx)

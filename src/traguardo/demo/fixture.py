@@ -181,8 +181,12 @@ class DemoCycle:
 
         def indicator(record: IndicatorRecord) -> Indicator:
             return Indicator(
-                key=record.key, number=record.number, name=record.name,
-                target=record.targets.get(year, ""), value=record.value, weight=record.weight,
+                key=record.key,
+                number=record.number,
+                name=record.name,
+                target=record.targets.get(year, ""),
+                value=record.value,
+                weight=record.weight,
                 derived=self.derived.get(record.key),
             )
 
@@ -196,14 +200,21 @@ class DemoCycle:
             ),
             objectives=tuple(
                 Objective(
-                    o.key, o.unit, o.number, o.title, tuple(indicator(i) for i in o.indicators),
+                    o.key,
+                    o.unit,
+                    o.number,
+                    o.title,
+                    tuple(indicator(i) for i in o.indicators),
                     tuple((a.unit, a.number) for a in o.assignments),
                 )
                 for o in self.objectives
             ),
             cards=tuple(
                 Card(
-                    c.key, c.role, c.title, c.units,
+                    c.key,
+                    c.role,
+                    c.title,
+                    c.units,
                     tuple(CardObjective(o.number, o.ref) for o in c.objectives),
                     tuple(SynthesisRow(s.label, s.objectives) for s in c.synthesis),
                 )
@@ -248,7 +259,9 @@ class _Reader:
             return ""
         return value.strip()
 
-    def integer(self, data: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> int | None:
+    def integer(
+        self, data: Mapping[str, Any], key: str, where: str, *, required: bool = True
+    ) -> int | None:
         value = data.get(key)
         if value is None:
             if required:
@@ -290,10 +303,14 @@ def load_cycle(year: int = 2019, folder: Path | None = None) -> DemoCycle:
     cycle = r.load(base / "cycle.yaml") or {}
     tree_data = r.load(base / "tree.yaml") or {}
     corrections = r.load(base / "corrections.yaml") or {}
-    weight_fixes = {
-        str(fix.get("indicator")): (fix.get("weight"), str(fix.get("reason", "")))
-        for _, fix in r.items(corrections, "weights", "corrections.yaml")
-    } if corrections else {}
+    weight_fixes = (
+        {
+            str(fix.get("indicator")): (fix.get("weight"), str(fix.get("reason", "")))
+            for _, fix in r.items(corrections, "weights", "corrections.yaml")
+        }
+        if corrections
+        else {}
+    )
 
     units = _units(r, base)
     unit_codes = {u.code for u in units}
@@ -305,13 +322,27 @@ def load_cycle(year: int = 2019, folder: Path | None = None) -> DemoCycle:
     aliases.update({o.key: o.key for o in objectives})
     cards = _cards(r, base, aliases, unit_codes)
     smvp, derived = _smvp(r, base / "smvp.yaml", objectives)
-    posts = [item for _, item in r.items(r.load(base / "organisation.yaml") or {}, "posts", "organisation.yaml")]
+    posts = [
+        item
+        for _, item in r.items(
+            r.load(base / "organisation.yaml") or {}, "posts", "organisation.yaml"
+        )
+    ]
     if r.problems:
         raise FixtureError(r.problems)
     return DemoCycle(
-        year=year, folder=base, cycle=cycle, tree=list(tree_data.get("strategic", [])),
-        units=units, posts=posts, objectives=objectives, blocks=blocks, cards=cards,
-        smvp=smvp, derived=derived, entity_printed_total=printed_total,
+        year=year,
+        folder=base,
+        cycle=cycle,
+        tree=list(tree_data.get("strategic", [])),
+        units=units,
+        posts=posts,
+        objectives=objectives,
+        blocks=blocks,
+        cards=cards,
+        smvp=smvp,
+        derived=derived,
+        entity_printed_total=printed_total,
     )
 
 
@@ -328,17 +359,25 @@ def _units(r: _Reader, base: Path) -> list[UnitRecord]:
             try:
                 kind = UnitKind(kind_text)
             except ValueError:
-                r.fail(where, f"tipo «{kind_text}» non valido (attesi: {', '.join(k.value for k in UnitKind)})")
+                kinds = ", ".join(k.value for k in UnitKind)
+                r.fail(where, f"tipo «{kind_text}» non valido (attesi: {kinds})")
                 continue
             if code in seen:
                 if seen[code] != path.name:
-                    continue  # listed in organisation.yaml and again by a transcriber: the first wins
+                    continue  # listed twice (organisation.yaml and a transcriber): the first wins
                 r.fail(where, f"codice unità «{code}» duplicato")
                 continue
             seen[code] = path.name
-            units.append(UnitRecord(code, kind, r.text(item, "name", where), item.get("parent"),
-                                    r.text(item, "short", where, required=False),
-                                    r.text(item, "note", where, required=False)))
+            units.append(
+                UnitRecord(
+                    code,
+                    kind,
+                    r.text(item, "name", where),
+                    item.get("parent"),
+                    r.text(item, "short", where, required=False),
+                    r.text(item, "note", where, required=False),
+                )
+            )
     codes = {u.code for u in units}
     for unit in units:
         if unit.parent is not None and unit.parent not in codes:
@@ -346,13 +385,14 @@ def _units(r: _Reader, base: Path) -> list[UnitRecord]:
     # A parent chain that loops would make the tree infinite.
     parents = {u.code: u.parent for u in units}
     for unit in units:
-        chain, code = set(), unit.code
-        while code is not None and code in parents:
-            if code in chain:
+        chain: set[str] = set()
+        current: str | None = unit.code
+        while current is not None and current in parents:
+            if current in chain:
                 r.fail(f"unità {unit.code}", "la catena delle unità madri forma un ciclo")
                 break
-            chain.add(code)
-            code = parents[code]
+            chain.add(current)
+            current = parents[current]
     return _tree_order(units)
 
 
@@ -377,7 +417,11 @@ def _tree_order(units: list[UnitRecord]) -> list[UnitRecord]:
 
 
 def _indicator(
-    r: _Reader, item: dict[str, Any], where: str, key: str, year: int,
+    r: _Reader,
+    item: dict[str, Any],
+    where: str,
+    key: str,
+    year: int,
     weight_fixes: Mapping[str, tuple[Any, str]],
 ) -> IndicatorRecord | None:
     number = r.integer(item, "number", where)
@@ -402,8 +446,12 @@ def _indicator(
     if number is None or weight is None:
         return None
     return IndicatorRecord(
-        key=key, number=number, name=name, targets=targets,
-        value=r.text(item, "value", where, required=False), weight=weight,
+        key=key,
+        number=number,
+        name=name,
+        targets=targets,
+        value=r.text(item, "value", where, required=False),
+        weight=weight,
         comment=r.text(item, "comment", where, required=False),
         method=r.text(item, "method", where, required=False),
         source=r.text(item, "source", where, required=False),
@@ -418,10 +466,16 @@ def _indicator(
 
 
 def _objectives(
-    r: _Reader, base: Path, unit_codes: set[str], weight_fixes: Mapping[str, tuple[Any, str]], year: int,
+    r: _Reader,
+    base: Path,
+    unit_codes: set[str],
+    weight_fixes: Mapping[str, tuple[Any, str]],
+    year: int,
 ) -> list[ObjectiveRecord]:
     defined: dict[str, ObjectiveRecord] = {}
-    references: list[tuple[str, str, str, int, str | None]] = []  # (where, ref, unit, number, printed)
+    references: list[
+        tuple[str, str, str, int, str | None]
+    ] = []  # (where, ref, unit, number, printed)
     for path in sorted(base.glob("operational-*.yaml")):
         data = r.load(path) or {}
         for _, block in r.items(data, "units", path.name):
@@ -446,21 +500,33 @@ def _objectives(
                     continue
                 indicators = []
                 for row, ind in r.items(item, "indicators", where):
-                    record = _indicator(r, ind, f"{where}, indicatore {ind.get('number', row)}",
-                                        f"{key}#{row}", year, weight_fixes)
+                    record = _indicator(
+                        r,
+                        ind,
+                        f"{where}, indicatore {ind.get('number', row)}",
+                        f"{key}#{row}",
+                        year,
+                        weight_fixes,
+                    )
                     if record is not None:
                         indicators.append(record)
                 biennial = item.get("biennial")
                 objective = ObjectiveRecord(
-                    key=key, unit=unit, number=number, title=r.text(item, "title", where),
-                    category=r.text(item, "category", where), indicators=indicators,
+                    key=key,
+                    unit=unit,
+                    number=number,
+                    title=r.text(item, "title", where),
+                    category=r.text(item, "category", where),
+                    indicators=indicators,
                     assignments=[Assignment(unit, number, printed)]
                     + [Assignment(extra, number, printed) for extra in also],
                     transversal=r.text(item, "transversal", where, required=False),
                     description=r.text(item, "description", where, required=False),
                     work_programme=r.text(item, "work_programme", where, required=False),
                     art67_scheda=r.integer(item, "art67_scheda", where, required=False),
-                    biennial=(int(biennial["year"]), int(biennial["of"])) if isinstance(biennial, dict) else None,
+                    biennial=(int(biennial["year"]), int(biennial["of"]))
+                    if isinstance(biennial, dict)
+                    else None,
                     revised_by=r.integer(item, "revised_by", where, required=False),
                     annual_objectives=[str(a) for a in item.get("annual_objectives") or []],
                     printed_performance=printed,
@@ -489,7 +555,7 @@ def _blocks(r: _Reader, path: Path, year: int) -> tuple[list[BlockRecord], str]:
         weight = r.decimal(item.get("weight_b"), where, "weight_b")
         indicators = []
         for _, ind in r.items(item, "indicators", where):
-            number = ind.get("number")
+            number = int(ind.get("number") or 0)
             if number in numbers:
                 r.fail(where, f"indicatore n. {number} ripetuto")
             numbers.add(number)
@@ -498,17 +564,24 @@ def _blocks(r: _Reader, path: Path, year: int) -> tuple[list[BlockRecord], str]:
                 indicators.append(record)
         if weight is None:
             continue
-        blocks.append(BlockRecord(
-            number=int(item.get("number", position)), heading=r.text(item, "heading", where),
-            annual_objective=item.get("annual_objective"), weight_b=weight, indicators=indicators,
-            printed_achievement=str(item.get("printed_achievement", "")),
-            printed_result=str(item.get("printed_result", "")),
-            note=r.text(item, "note", where, required=False),
-        ))
+        blocks.append(
+            BlockRecord(
+                number=int(item.get("number", position)),
+                heading=r.text(item, "heading", where),
+                annual_objective=item.get("annual_objective"),
+                weight_b=weight,
+                indicators=indicators,
+                printed_achievement=str(item.get("printed_achievement", "")),
+                printed_result=str(item.get("printed_result", "")),
+                note=r.text(item, "note", where, required=False),
+            )
+        )
     return blocks, str(data.get("printed_total", ""))
 
 
-def _cards(r: _Reader, base: Path, aliases: Mapping[str, str], unit_codes: set[str]) -> list[CardRecord]:
+def _cards(
+    r: _Reader, base: Path, aliases: Mapping[str, str], unit_codes: set[str]
+) -> list[CardRecord]:
     cards: list[CardRecord] = []
     for path in sorted(base.glob("cards-*.yaml")):
         data = r.load(path) or {}
@@ -529,18 +602,25 @@ def _cards(r: _Reader, base: Path, aliases: Mapping[str, str], unit_codes: set[s
                 number = r.integer(obj, "number", where) or 0
                 printed_ref = str(obj.get("ref", ""))
                 if printed_ref not in aliases:
-                    r.fail(f"{where}, obiettivo {number}", f"«ref: {printed_ref}» non è un obiettivo dell'Allegato C")
+                    r.fail(
+                        f"{where}, obiettivo {number}",
+                        f"«ref: {printed_ref}» non è un obiettivo dell'Allegato C",
+                    )
                     continue
                 ref = aliases[printed_ref]
-                objectives.append(CardObjectiveRecord(
-                    number=number, ref=ref, title=r.text(obj, "title", where),
-                    kind=r.text(obj, "kind", where, required=False),
-                    printed_performance=obj.get("printed_performance"),
-                    description=r.text(obj, "description", where, required=False),
-                    results=r.text(obj, "results", where, required=False),
-                    printed_indicators=list(obj.get("indicators") or []),
-                    note=r.text(obj, "note", where, required=False),
-                ))
+                objectives.append(
+                    CardObjectiveRecord(
+                        number=number,
+                        ref=ref,
+                        title=r.text(obj, "title", where),
+                        kind=r.text(obj, "kind", where, required=False),
+                        printed_performance=obj.get("printed_performance"),
+                        description=r.text(obj, "description", where, required=False),
+                        results=r.text(obj, "results", where, required=False),
+                        printed_indicators=list(obj.get("indicators") or []),
+                        note=r.text(obj, "note", where, required=False),
+                    )
+                )
             numbers = {o.number for o in objectives}
             synthesis = []
             for _, row in r.items(item, "synthesis", where):
@@ -549,17 +629,30 @@ def _cards(r: _Reader, base: Path, aliases: Mapping[str, str], unit_codes: set[s
                 if missing:
                     r.fail(f"{where}, sintesi", f"obiettivi {missing} non presenti nella scheda")
                     continue
-                synthesis.append(SynthesisRecord(r.text(row, "label", where), listed, str(row.get("printed", ""))))
-            cards.append(CardRecord(
-                key=key, role=role, title=r.text(item, "title", where), units=units,
-                person=r.text(item, "person", where, required=False), objectives=objectives,
-                synthesis=synthesis, rotation=item.get("rotation"),
-                note=r.text(item, "note", where, required=False),
-            ))
+                synthesis.append(
+                    SynthesisRecord(
+                        r.text(row, "label", where), listed, str(row.get("printed", ""))
+                    )
+                )
+            cards.append(
+                CardRecord(
+                    key=key,
+                    role=role,
+                    title=r.text(item, "title", where),
+                    units=units,
+                    person=r.text(item, "person", where, required=False),
+                    objectives=objectives,
+                    synthesis=synthesis,
+                    rotation=item.get("rotation"),
+                    note=r.text(item, "note", where, required=False),
+                )
+            )
     return cards
 
 
-def _smvp(r: _Reader, path: Path, objectives: list[ObjectiveRecord]) -> tuple[Smvp, dict[str, DerivedValue]]:
+def _smvp(
+    r: _Reader, path: Path, objectives: list[ObjectiveRecord]
+) -> tuple[Smvp, dict[str, DerivedValue]]:
     data = r.load(path) or {}
     params = dict(data.get("params") or {})
     rule = str(data.get("rule", "smvp"))
@@ -568,8 +661,12 @@ def _smvp(r: _Reader, path: Path, objectives: list[ObjectiveRecord]) -> tuple[Sm
     except RuleConfigError as exc:
         r.fail(path.name, str(exc))
     try:
-        smvp = Smvp(rule, params, MissingPolicy(data.get("missing_value", "zero")),
-                    MissingPolicy(data.get("not_measurable", "zero")))
+        smvp = Smvp(
+            rule,
+            params,
+            MissingPolicy(data.get("missing_value", "zero")),
+            MissingPolicy(data.get("not_measurable", "zero")),
+        )
     except ValueError as exc:
         r.fail(path.name, f"politica non valida: {exc}")
         smvp = Smvp()
@@ -582,7 +679,7 @@ def _smvp(r: _Reader, path: Path, objectives: list[ObjectiveRecord]) -> tuple[Sm
             r.fail(where, f"indicatore «{key}» inesistente (forma attesa: «2.1/1#2»)")
             continue
         try:
-            kind = Derivation(item.get("kind"))
+            kind = Derivation(str(item.get("kind")))
             kinds = tuple(UnitKind(k) for k in item.get("unit_kinds") or [])
         except ValueError as exc:
             r.fail(where, str(exc))

@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "traguardo.organisation",
     "traguardo.plans",
     "traguardo.monitoring",
+    "traguardo.individual",
+    "traguardo.scoring",
+    "traguardo.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,9 @@
-"""URL configuration: the admin for now; the application's views are added per app."""
+"""URL configuration: public results pages and the admin."""
 
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", include("traguardo.reports.urls")),
 ]

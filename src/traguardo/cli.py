@@ -1,0 +1,25 @@
+"""``traguardo``: the command line (load-demo, score, explain, and every manage.py command)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "traguardo.project.settings")
+    from django.core.management import execute_from_command_line
+
+    import django
+
+    django.setup()
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args:
+        args[0] = args[0].replace("-", "_")  # load-demo -> load_demo
+    # CommandError is printed as a one-line message with exit status 1 by Django itself.
+    execute_from_command_line(["traguardo", *args])
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Individual performance: the report cards (schede) of managers and PO holders."""

@@ -1,0 +1,1 @@
+"""Reporting: the pages that show a cycle's results (the Relazione generator comes here)."""

@@ -1,0 +1,86 @@
+"""Public results pages: the entity result and the performance tree with every score."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from traguardo.plans.models import Cycle, OperationalObjective
+from traguardo.scoring.services import CycleNotFound, get_cycle, score_cycle
+
+
+def _cycle(year: int | None) -> Cycle:
+    try:
+        if year is None:
+            latest = Cycle.objects.order_by("-year").first()
+            if latest is None:
+                raise CycleNotFound("nessun ciclo nel database")
+            return latest
+        return get_cycle(year)
+    except CycleNotFound as exc:
+        raise Http404(str(exc)) from None
+
+
+def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    cycle = _cycle(year)
+    score = score_cycle(cycle)
+    objectives = (
+        OperationalObjective.objects.filter(cycle=cycle)
+        .select_related("home_unit")
+        .prefetch_related("annual_objectives")
+        .order_by("id")
+    )
+    by_annual: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for objective in objectives:
+        key = f"{objective.home_unit.code}/{objective.number}"
+        row = {
+            "key": key,
+            "title": objective.title,
+            "unit": objective.home_unit,
+            "score": score.objectives[key],
+        }
+        for annual in objective.annual_objectives.all():
+            by_annual[annual.id].append(row)
+    tree = []
+    for strategic in cycle.strategic_objectives.prefetch_related("annual_objectives").order_by(
+        "id"
+    ):
+        tree.append(
+            {
+                "strategic": strategic,
+                "annual": [
+                    {"annual": a, "objectives": by_annual.get(a.id, [])}
+                    for a in strategic.annual_objectives.order_by("id")
+                ],
+            }
+        )
+    areas = [u for u in score.units if u.kind.value == "area"]
+    sectors = {u.code: u for u in score.units if u.kind.value == "settore"}
+    return render(
+        request,
+        "reports/results.html",
+        {
+            "cycle": cycle,
+            "score": score,
+            "tree": tree,
+            "areas": [
+                {"area": a, "sectors": [sectors[c] for c in a.objectives if c in sectors]}
+                for a in areas
+            ],
+        },
+    )
+
+
+def explain(request: HttpRequest, year: int, code: str) -> HttpResponse:
+    cycle = _cycle(year)
+    score = score_cycle(cycle)
+    try:
+        explanation = score.explain(code)
+    except (KeyError, StopIteration, ValueError):
+        raise Http404(f"codice «{code}» non trovato") from None
+    return render(
+        request, "reports/explain.html", {"cycle": cycle, "code": code, "explanation": explanation}
+    )

@@ -1,0 +1,1 @@
+"""Scoring in the database: fetch a cycle into the core's plain data, score it, show it."""

@@ -1,0 +1,29 @@
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from traguardo.demo.fixture import FixtureError, load_cycle
+from traguardo.plans.importer import import_cycle
+
+
+class Command(BaseCommand):
+    help = "Carica il ciclo dimostrativo 2019 della CCIAA di Treviso-Belluno (sostituisce quello presente)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--year", type=int, default=2019)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            demo = load_cycle(options["year"])
+        except FixtureError as exc:
+            raise CommandError(
+                "dati del ciclo non validi:\n" + "\n".join(f"  - {p}" for p in exc.problems)
+            ) from None
+        cycle = import_cycle(demo)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Caricato il ciclo {cycle.year} di {cycle.entity}: {len(demo.objectives)} obiettivi operativi, "
+                f"{len(demo.blocks)} blocchi dell'Allegato B, {len(demo.units)} unità, {len(demo.cards)} schede."
+            )
+        )
