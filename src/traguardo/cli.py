@@ -9,6 +9,7 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "traguardo.project.settings")
     from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
 
     import django
 
@@ -16,8 +17,17 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args:
         args[0] = args[0].replace("-", "_")  # load-demo -> load_demo
-    # CommandError is printed as a one-line message with exit status 1 by Django itself.
-    execute_from_command_line(["traguardo", *args])
+    # CommandError is printed as a one-line message with exit status 1 by Django itself;
+    # a database that is missing or not migrated gets a message, not a traceback.
+    try:
+        execute_from_command_line(["traguardo", *args])
+    except DatabaseError as exc:
+        print(
+            f"Errore del database: {exc}. Il database esiste ed è aggiornato? "
+            "Esegui «python manage.py migrate» (o «make demo»).",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 

@@ -110,11 +110,19 @@ def import_cycle(demo: DemoCycle) -> Cycle:
 
 def _delete_cycle(cycle: Cycle) -> None:
     entity = cycle.entity
+    # The plan's rows protect one another (history must not vanish by accident): delete
+    # them explicitly, leaves first.
     ReportCard.objects.filter(cycle=cycle).delete()
     Indicator.objects.filter(entity_block__cycle=cycle).delete()
     Indicator.objects.filter(objective__cycle=cycle).delete()
     ObjectiveAssignment.objects.filter(cycle=cycle).delete()
     OperationalObjective.objects.filter(cycle=cycle).delete()
+    EntityBlock.objects.filter(cycle=cycle).delete()
+    AnnualObjective.objects.filter(strategic__cycle=cycle).delete()
+    StrategicObjective.objects.filter(cycle=cycle).delete()
+    RevisionChange.objects.filter(revision__cycle=cycle).delete()
+    Revision.objects.filter(cycle=cycle).delete()
+    Act.objects.filter(cycle=cycle).delete()
     cycle.delete()
     Assignment.objects.filter(person__entity=entity).delete()
     Person.objects.filter(entity=entity).delete()
