@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 
 from traguardo.core.numbers import NumberFormatError, find_number, parse_number
 
@@ -75,6 +76,9 @@ _NO = {"no"}
 _NONE = {"===", "==", "—", "-", "n.a.", "n/a"}
 
 
+# Plans repeat the same few target and value texts: parsing each once is a large saving
+# in bulk scoring. Both functions are pure and return frozen objects, so caching is safe.
+@lru_cache(maxsize=65536)
 def parse_target(text: str) -> Target:
     """Parse a target as written; raise :class:`TargetFormatError` saying what was expected."""
     raw = text.strip()
@@ -156,6 +160,7 @@ class Reading:
 _QUALIFIED = re.compile(r"^(?P<q>>=|>|oltre|più di|almeno)\s*(?P<rest>.+)$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def parse_reading(text: str | None) -> Reading:
     """Parse a monitoring value as written. Never raises: the unreadable is NOT_MEASURABLE."""
     raw = (text or "").strip()
