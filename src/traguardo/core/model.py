@@ -8,12 +8,12 @@ same title; an indicator of the entity table is ``"B<number>"``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -142,3 +142,29 @@ class Plan:
     objectives: tuple[Objective, ...]
     cards: tuple[Card, ...] = ()
     smvp: Smvp = field(default_factory=Smvp)
+
+
+T = TypeVar("T")
+
+
+def tree_order(
+    items: list[T], code: Callable[[T], str], parent: Callable[[T], str | None]
+) -> list[T]:
+    """Units depth-first, siblings in the entity's numbering (``2.1`` before ``2.10``, numbers
+    before suffixes such as ``PDC``): the order a reader of the plan expects. Items whose
+    parent is missing are appended at the end rather than dropped."""
+
+    def key(item: T) -> list[tuple[int, int, str]]:
+        return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in code(item).split(".")]
+
+    children: dict[str | None, list[T]] = {}
+    for item in items:
+        children.setdefault(parent(item), []).append(item)
+    ordered: list[T] = []
+    stack = sorted(children.get(None, []), key=key, reverse=True)
+    while stack:
+        item = stack.pop()
+        ordered.append(item)
+        stack.extend(sorted(children.get(code(item), []), key=key, reverse=True))
+    seen = {id(i) for i in ordered}
+    return ordered + [i for i in items if id(i) not in seen]

@@ -31,6 +31,7 @@ from traguardo.core.model import (
     SynthesisRow,
     Unit,
     UnitKind,
+    tree_order,
 )
 from traguardo.core.numbers import NumberFormatError, parse_number
 from traguardo.core.readings import TargetFormatError, parse_target
@@ -393,27 +394,7 @@ def _units(r: _Reader, base: Path) -> list[UnitRecord]:
                 break
             chain.add(current)
             current = parents[current]
-    return _tree_order(units)
-
-
-def _tree_order(units: list[UnitRecord]) -> list[UnitRecord]:
-    """Depth-first, children in code order: the order a reader of the plan expects."""
-    children: dict[str | None, list[UnitRecord]] = {}
-    for unit in units:
-        children.setdefault(unit.parent, []).append(unit)
-
-    def sort_key(unit: UnitRecord) -> list[tuple[int, Any]]:
-        return [(0, int(p)) if p.isdigit() else (1, p) for p in unit.code.split(".")]
-
-    ordered: list[UnitRecord] = []
-
-    def walk(parent: str | None) -> None:
-        for unit in sorted(children.get(parent, []), key=sort_key):
-            ordered.append(unit)
-            walk(unit.code)
-
-    walk(None)
-    return ordered if len(ordered) == len(units) else units
+    return tree_order(units, lambda u: u.code, lambda u: u.parent)
 
 
 def _indicator(

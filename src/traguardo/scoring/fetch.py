@@ -22,6 +22,7 @@ from traguardo.core.model import (
     SynthesisRow,
     Unit,
     UnitKind,
+    tree_order,
 )
 from traguardo.individual.models import ReportCard
 from traguardo.monitoring.models import Measurement, Period
@@ -126,8 +127,10 @@ def fetch_plan(cycle: Cycle, period_code: str = Period.Code.FINAL) -> Plan:
     )
     units = tuple(
         Unit(u.code, UnitKind(u.kind), u.name, u.parent.code if u.parent else None, u.short)
-        for u in _tree_order(
-            list(OrgUnit.objects.filter(entity=cycle.entity).select_related("parent"))
+        for u in tree_order(
+            list(OrgUnit.objects.filter(entity=cycle.entity).select_related("parent")),
+            lambda u: u.code,
+            lambda u: u.parent.code if u.parent else None,
         )
     )
     cards = []
@@ -156,22 +159,3 @@ def fetch_plan(cycle: Cycle, period_code: str = Period.Code.FINAL) -> Plan:
         MissingPolicy(options.get("not_measurable", "zero")),
     )
     return Plan(cycle.entity.name, year, units, blocks, tuple(objectives), tuple(cards), smvp)
-
-
-def _tree_order(units: list[OrgUnit]) -> list[OrgUnit]:
-    children: dict[int | None, list[OrgUnit]] = defaultdict(list)
-    for unit in units:
-        children[unit.parent_id].append(unit)
-
-    def sort_key(unit: OrgUnit) -> list[tuple[int, str]]:
-        return [(0, p.zfill(4)) if p.isdigit() else (1, p) for p in unit.code.split(".")]
-
-    ordered: list[OrgUnit] = []
-
-    def walk(parent: int | None) -> None:
-        for unit in sorted(children[parent], key=sort_key):
-            ordered.append(unit)
-            walk(unit.id)
-
-    walk(None)
-    return ordered
