@@ -37,6 +37,7 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/traguardo load-demo
+	$(BIN)/traguardo demo-users
 	$(BIN)/traguardo score --year 2019
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -74,16 +74,33 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_filters",
+    # Bootstrap Italia CSS, JS, fonts and icons (static files only; our templates are our own).
+    "bootstrap_italia_template",
+    # The cycle, in order: who (organisation, accounts), plan, monitor, score, individual, report.
     "traguardo.organisation",
+    "traguardo.accounts",
+    "traguardo.audit",
     "traguardo.plans",
     "traguardo.monitoring",
-    "traguardo.individual",
     "traguardo.scoring",
+    "traguardo.individual",
+    "traguardo.rewards",
+    "traguardo.staff",
+    "traguardo.oiv",
     "traguardo.reports",
+    "traguardo.exchange",
+    "traguardo.api",
+    "traguardo.web",
+    "traguardo.ops",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,6 +108,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Remembers who made each change, for the audit trail.
+    "traguardo.audit.middleware.current_user_middleware",
 ]
 
 ROOT_URLCONF = "traguardo.project.urls"
@@ -106,6 +125,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "traguardo.web.context.navigation",
             ],
         },
     },
@@ -152,3 +173,51 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Hashed, compressed files in production; plain files in debug and tests so that
+        # a missing `collectstatic` never breaks a page.
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+    },
+}
+
+# Uploaded evidence files and generated documents.
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("TRAGUARDO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:dashboard"
+LOGOUT_REDIRECT_URL = "web:home"
+
+# E-mail (monitoring reminders): printed on the console in development.
+EMAIL_BACKEND = env_str(
+    "TRAGUARDO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env_str("TRAGUARDO_DEFAULT_FROM_EMAIL", "traguardo@localhost")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Traguardo API",
+    "DESCRIPTION": "Piano, monitoraggio e risultati del ciclo della performance.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# In debug (and tests) whitenoise serves files straight from the apps' static folders.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+if DEBUG:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns if it is missing

@@ -1,0 +1,210 @@
+"""Every permission check of the web application and the API, in one place.
+
+Views and API endpoints call these functions on the server for every request; templates
+use them only to hide what a user could not do anyway. Rules:
+
+- performance office: manages the cycle and the plan, reads everything;
+- Segretario generale and dirigenti: read everything of their area (the SG: every area),
+  enter and validate its values, see the report cards of the people they evaluate;
+- PO holders: enter values for the objectives of the units they head, see their own card;
+- OIV: reads everything, writes validation notes and the validation decision;
+- citizens (anonymous): public pages of published cycles only.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from traguardo.accounts.models import Membership, Role
+from traguardo.organisation.models import Assignment, OrgUnit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from traguardo.individual.models import ReportCard
+    from traguardo.plans.models import Cycle, OperationalObjective
+
+    User = AbstractBaseUser | AnonymousUser
+
+_CACHE = "_traguardo_memberships"
+
+# States in which the plan may still be edited by the performance office.
+PLAN_EDITABLE_STATES = frozenset({"draft", "approved", "monitoring"})
+# Values are entered only while the cycle is being monitored.
+VALUE_ENTRY_STATES = frozenset({"monitoring"})
+
+# Cycle state machine: (from, to) -> the role allowed to make the transition.
+TRANSITIONS: dict[tuple[str, str], Role] = {
+    ("draft", "approved"): Role.PERFORMANCE_OFFICE,
+    ("approved", "monitoring"): Role.PERFORMANCE_OFFICE,
+    ("monitoring", "closed"): Role.PERFORMANCE_OFFICE,
+    ("closed", "validated"): Role.OIV,
+    ("validated", "published"): Role.PERFORMANCE_OFFICE,
+}
+
+
+def memberships(user: User) -> list[Membership]:
+    """The user's roles (cached on the user object for the request)."""
+    if not user.is_authenticated:
+        return []
+    cached: list[Membership] | None = getattr(user, _CACHE, None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user_id=user.pk).select_related("person"))
+        setattr(user, _CACHE, cached)
+    return cached
+
+
+def roles(user: User) -> frozenset[Role]:
+    return frozenset(Role(m.role) for m in memberships(user))
+
+
+def has_role(user: User, *wanted: Role) -> bool:
+    return bool(roles(user) & set(wanted))
+
+
+def is_member(user: User) -> bool:
+    """Any signed-in user with at least one role (staff pages need one)."""
+    return bool(memberships(user))
+
+
+def person_ids(user: User) -> set[int]:
+    return {m.person_id for m in memberships(user) if m.person_id is not None}
+
+
+def _year_span(cycle: Cycle) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(cycle.year, 1, 1), datetime.date(cycle.year, 12, 31)
+
+
+def _with_descendants(unit_ids: Iterable[int], entity_id: int) -> set[int]:
+    children: dict[int | None, list[int]] = {}
+    for uid, parent_id in OrgUnit.objects.filter(entity_id=entity_id).values_list(
+        "id", "parent_id"
+    ):
+        children.setdefault(parent_id, []).append(uid)
+    result: set[int] = set()
+    stack = list(unit_ids)
+    while stack:
+        uid = stack.pop()
+        if uid not in result:
+            result.add(uid)
+            stack.extend(children.get(uid, []))
+    return result
+
+
+def units_in_scope(user: User, cycle: Cycle, *, roles_: Iterable[Role] | None = None) -> set[int]:
+    """Ids of the units (with their sub-units) the user heads in some post during the year.
+
+    `roles_` limits which posts count (e.g. only PO posts for value entry by a PO holder).
+    """
+    wanted = {r.value for r in (roles_ or (Role.SEGRETARIO, Role.DIRIGENTE, Role.PO))}
+    people = {
+        m.person_id
+        for m in memberships(user)
+        if m.person_id is not None and m.role in wanted and m.entity_id == cycle.entity_id
+    }
+    if not people:
+        return set()
+    first, last = _year_span(cycle)
+    heads = Assignment.objects.filter(person_id__in=people, role__in=wanted, start__lte=last)
+    heads = heads.exclude(end__lt=first)
+    return _with_descendants(heads.values_list("unit_id", flat=True), cycle.entity_id)
+
+
+def sees_everything(user: User) -> bool:
+    """Office, OIV and Segretario generale read every unit of the plan."""
+    return has_role(user, Role.PERFORMANCE_OFFICE, Role.OIV, Role.SEGRETARIO)
+
+
+def can_view_plan(user: User, cycle: Cycle) -> bool:
+    """Staff pages of the plan (tree, objectives, values): every member of the entity."""
+    return any(m.entity_id == cycle.entity_id for m in memberships(user))
+
+
+def can_view_public(user: User, cycle: Cycle) -> bool:
+    """Public pages: anyone once published; members of the entity before that."""
+    return cycle.state == "published" or can_view_plan(user, cycle)
+
+
+def can_manage_plan(user: User, cycle: Cycle) -> bool:
+    return has_role(user, Role.PERFORMANCE_OFFICE) and cycle.state in PLAN_EDITABLE_STATES
+
+
+def can_manage_cycle(user: User, cycle: Cycle) -> bool:
+    """Monitoring campaigns, revisions, generated documents: the performance office."""
+    return has_role(user, Role.PERFORMANCE_OFFICE) and cycle.state != "published"
+
+
+def objective_unit_ids(objective: OperationalObjective) -> set[int]:
+    ids = set(objective.assignments.values_list("unit_id", flat=True))
+    ids.add(objective.home_unit_id)
+    return ids
+
+
+def can_enter_value(user: User, objective: OperationalObjective, cycle: Cycle) -> bool:
+    """Record a monitoring value or comment for one of the objective's indicators."""
+    if cycle.state not in VALUE_ENTRY_STATES:
+        return False
+    if has_role(user, Role.PERFORMANCE_OFFICE):
+        return True
+    return bool(objective_unit_ids(objective) & units_in_scope(user, cycle))
+
+
+def can_validate_unit(user: User, unit: OrgUnit, cycle: Cycle) -> bool:
+    """A dirigente (or the SG) confirms the values entered for a unit of their area."""
+    managers = (Role.SEGRETARIO, Role.DIRIGENTE)
+    if has_role(user, Role.SEGRETARIO) and any(
+        m.entity_id == cycle.entity_id for m in memberships(user)
+    ):
+        return True
+    return unit.pk in units_in_scope(user, cycle, roles_=managers)
+
+
+def can_view_card(user: User, card: ReportCard) -> bool:
+    """Privacy of report cards: the person, their evaluator, the office and the OIV."""
+    if has_role(user, Role.PERFORMANCE_OFFICE, Role.OIV):
+        return True
+    if card.person_id is not None and card.person_id in person_ids(user):
+        return True
+    if card.role == "segretario_generale":
+        return False  # evaluated on the OIV's proposal: no other evaluator sees it
+    if has_role(user, Role.SEGRETARIO):
+        return True
+    if card.role == "po" and has_role(user, Role.DIRIGENTE):
+        card_units = set(card.units.values_list("id", flat=True))
+        scope = units_in_scope(user, card.cycle, roles_=(Role.DIRIGENTE,))
+        return bool(card_units) and card_units <= scope
+    return False
+
+
+def can_evaluate_card(user: User, card: ReportCard) -> bool:
+    """Write the final evaluation: the evaluator, never the person themselves."""
+    if card.person_id is not None and card.person_id in person_ids(user):
+        return False
+    if card.role == "segretario_generale":
+        return has_role(user, Role.OIV)  # the OIV proposes the SG's evaluation
+    return can_view_card(user, card) and has_role(user, Role.SEGRETARIO, Role.DIRIGENTE)
+
+
+def can_oiv(user: User, cycle: Cycle) -> bool:
+    """OIV workspace: validation notes and the validation decision."""
+    return any(
+        m.role == Role.OIV and m.entity_id == cycle.entity_id for m in memberships(user)
+    )
+
+
+def can_transition(user: User, cycle: Cycle, target: str) -> bool:
+    role = TRANSITIONS.get((cycle.state, target))
+    return role is not None and any(
+        m.role == role and m.entity_id == cycle.entity_id for m in memberships(user)
+    )
+
+
+def describe(user: User) -> dict[str, Any]:
+    """For templates: the user's roles and person, to show who is signed in."""
+    ms = memberships(user)
+    return {
+        "roles": [m.get_role_display() for m in ms],
+        "person": next((m.person for m in ms if m.person is not None), None),
+    }

@@ -1,0 +1,55 @@
+"""Template context for every page: entity name, the signed-in user's roles, the menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from traguardo.accounts import permissions
+from traguardo.accounts.models import Role
+
+# (url name, label, roles that see it; None = everyone, empty = signed-in members)
+MENU: list[tuple[str, Any, frozenset[Role] | None]] = [
+    ("web:home", _("Risultati pubblici"), None),
+    ("web:dashboard", _("Cruscotto"), frozenset()),
+    ("web:tree", _("Albero della performance"), frozenset()),
+    ("monitoring:todo", _("Monitoraggio"), frozenset()),
+    ("plans:editor", _("Piano"), frozenset({Role.PERFORMANCE_OFFICE})),
+    ("plans:revisions", _("Revisioni"), frozenset()),
+    ("individual:cards", _("Schede di valutazione"), frozenset()),
+    ("rewards:fund", _("Fondo e premi"), frozenset({Role.PERFORMANCE_OFFICE, Role.OIV})),
+    ("staff:gender", _("Bilancio di genere"), frozenset()),
+    ("oiv:workspace", _("OIV"), frozenset({Role.OIV, Role.PERFORMANCE_OFFICE})),
+    ("relazione:index", _("Relazione"), frozenset()),
+    ("exchange:index", _("Importa ed esporta"), frozenset({Role.PERFORMANCE_OFFICE})),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    member = permissions.is_member(user)
+    user_roles = permissions.roles(user)
+    items = []
+    for name, label, allowed in MENU:
+        if allowed is not None and not member:
+            continue
+        if allowed and not (allowed & user_roles):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue  # the page belongs to a part of the application not installed yet
+        items.append({"url": url, "label": label, "active": request.path == url})
+    described = permissions.describe(user)
+    first = permissions.memberships(user)[0] if member else None
+    return {
+        "nav": {
+            "items": items,
+            "roles": described["roles"],
+            "entity_name": first.entity.name if first else "",
+            "home_url": reverse("web:dashboard") if member else reverse("web:home"),
+        }
+    }
