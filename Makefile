@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 # Touched after a successful install; reinstalls only when pyproject.toml changes.
 STAMP := $(VENV)/.installed
 
-.PHONY: help install test demo clean
+.PHONY: help install browser test demo clean
 
 help:
 	@echo "make demo   - load the 2019 demo cycle, score it, serve http://127.0.0.1:8000/"
@@ -27,7 +27,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-test: $(STAMP)
+# Browser tests drive Debian's Chromium; installed from the distribution, never downloaded.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	$$SUDO apt-get install -y -q chromium chromium-driver \
+	|| { $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; }
+
+browser: $(CHROMIUM)
+
+test: $(STAMP) $(CHROMIUM)
 	@echo "== database: $${DATABASE_URL:-SQLite var/traguardo.sqlite3 (DATABASE_URL unset)}"
 	$(BIN)/ruff check .
 	$(BIN)/mypy src

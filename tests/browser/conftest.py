@@ -1,0 +1,91 @@
+"""Browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium) against
+`live_server`, with the 2019 demo loaded and committed (transactional tests).
+
+Chromium is installed by `make test` (apt); no browser is downloaded at run time.
+`assert_accessible(page)` runs axe-core (the copy shipped in axe-playwright-python) and
+fails on any serious or critical WCAG violation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import axe_playwright_python
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import load_demo_cycle
+from traguardo.accounts.demo_users import DEMO_PASSWORD
+from traguardo.plans.models import Cycle
+
+CHROMIUM = Path(os.environ.get("TRAGUARDO_CHROMIUM", "/usr/bin/chromium"))
+AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+# Flags for a closed network: no background connections to Google's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
+# make around it are ordinary synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` (it installs it)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(locale="it-IT", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def live_demo(transactional_db: None, live_server: Any) -> Cycle:
+    """The 2019 demo committed to the database that `live_server` serves."""
+    return load_demo_cycle()
+
+
+def login(page: Page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/accesso/entra/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_load_state("networkidle")
+    assert "/accesso/entra/" not in page.url, f"login failed for {username}"
+
+
+def assert_accessible(page: Page) -> None:
+    """No serious or critical axe-core violation (WCAG 2.1 A and AA rules) on the page."""
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    summary = [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+        for v in bad
+    ]
+    assert not bad, f"{page.url}: " + json.dumps(summary, indent=1)
