@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from traguardo.web.stub import under_construction
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:label>/<int:pk>/", under_construction, name="history"),
+]

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from traguardo.web.stub import under_construction
 
 app_name = "exchange"
-urlpatterns: list = []
+urlpatterns = [
+    path("", under_construction, name="index"),
+]

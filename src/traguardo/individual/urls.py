@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from traguardo.web.stub import under_construction
 
 app_name = "individual"
-urlpatterns: list = []
+urlpatterns = [
+    path("", under_construction, name="cards"),
+    path("<int:pk>/", under_construction, name="card"),
+]

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from traguardo.web.stub import under_construction
 
 app_name = "monitoring"
-urlpatterns: list = []
+urlpatterns = [
+    path("", under_construction, name="todo"),
+    path("indicatore/<int:pk>/", under_construction, name="indicator"),
+    path("periodi/", under_construction, name="periods"),
+]

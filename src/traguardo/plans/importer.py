@@ -37,7 +37,7 @@ _INDICATOR_KINDS = {
     "si/no": Indicator.Kind.YES_NO,
     "economico": Indicator.Kind.MONETARY,
 }
-_READING_KINDS = {
+_READING_KINDS = {  # same mapping as monitoring.services.READING_KINDS
     ReadingKind.NUMBER: Measurement.ReadingKind.NUMBER,
     ReadingKind.FROM_TEXT: Measurement.ReadingKind.FROM_TEXT,
     ReadingKind.YES: Measurement.ReadingKind.YES,

@@ -6,8 +6,10 @@ Allegato B's entity table is EntityBlock, whose indicators hang off the block in
 operational objective. Revisions of the plan (Revision, RevisionChange) keep the history.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from traguardo.modelutils import choices_constraint
@@ -595,3 +597,30 @@ class ScoringConfig(models.Model):
 
     def __str__(self) -> str:
         return f"SMVP {self.cycle.year}: {self.default_rule}"
+
+
+class CycleTransition(models.Model):
+    """A change of state of a cycle: who moved it, from which state to which, and when."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("ciclo")
+    )
+    source = models.CharField(_("da"), max_length=16, choices=CycleState.choices)
+    target = models.CharField(_("a"), max_length=16, choices=CycleState.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("da parte di"),
+    )
+    at = models.DateTimeField(_("il"), default=timezone.now)
+    note = models.TextField(_("nota"), blank=True)
+
+    class Meta:
+        verbose_name = _("cambio di stato del ciclo")
+        verbose_name_plural = _("cambi di stato del ciclo")
+        ordering = ["cycle_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.source} → {self.target} ({self.at:%d/%m/%Y})"

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from traguardo.web.stub import under_construction
 
 app_name = "plans"
-urlpatterns: list = []
+urlpatterns = [
+    path("", under_construction, name="editor"),
+    path("revisioni/", under_construction, name="revisions"),
+    path("stato/", under_construction, name="states"),
+]
