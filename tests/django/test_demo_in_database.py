@@ -129,6 +129,8 @@ def test_score_without_the_cycle_says_how_to_load_it() -> None:
 
 
 def test_results_page_shows_the_entity_result_and_the_tree(loaded: Cycle, client: Client) -> None:
+    assert client.get("/risultati/2019/").status_code == 404  # citizens: published cycles only
+    Cycle.objects.filter(pk=loaded.pk).update(state=Cycle.State.PUBLISHED)
     response = client.get("/risultati/2019/")
     assert response.status_code == 200
     html = response.content.decode()

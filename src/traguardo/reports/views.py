@@ -8,24 +8,37 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from traguardo.accounts.permissions import can_view_public
 from traguardo.plans.models import Cycle, OperationalObjective
 from traguardo.scoring.services import CycleNotFound, get_cycle, score_cycle
 
 
-def _cycle(year: int | None) -> Cycle:
+def _cycle(request: HttpRequest, year: int | None) -> Cycle:
+    """The cycle of the page, if the visitor may read it.
+
+    Citizens read published cycles only; a cycle they may not read answers 404, exactly
+    like one that does not exist, so that the URL reveals nothing about unpublished work.
+    """
     try:
         if year is None:
-            latest = Cycle.objects.order_by("-year").first()
-            if latest is None:
-                raise CycleNotFound("nessun ciclo nel database")
-            return latest
-        return get_cycle(year)
+            readable = [
+                c
+                for c in Cycle.objects.select_related("entity").order_by("-year")
+                if can_view_public(request.user, c)
+            ]
+            if not readable:
+                raise CycleNotFound("nessun ciclo pubblicato")
+            return readable[0]
+        cycle = get_cycle(year)
     except CycleNotFound as exc:
         raise Http404(str(exc)) from None
+    if not can_view_public(request.user, cycle):
+        raise Http404(f"nessun ciclo {year} pubblicato")
+    return cycle
 
 
 def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = _cycle(request, year)
     score = score_cycle(cycle)
     objectives = (
         OperationalObjective.objects.filter(cycle=cycle)
@@ -75,7 +88,7 @@ def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
 
 
 def explain(request: HttpRequest, year: int, code: str) -> HttpResponse:
-    cycle = _cycle(year)
+    cycle = _cycle(request, year)
     score = score_cycle(cycle)
     try:
         explanation = score.explain(code)

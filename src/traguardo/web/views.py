@@ -1,20 +1,156 @@
-"""Home page for citizens and the dashboard for staff (filled in by the web application)."""
+"""The citizens' home page and the staff's dashboard, tree explorer and objective page."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from traguardo.accounts.decorators import member_required
-from traguardo.plans.models import Cycle
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from traguardo.accounts import permissions
+from traguardo.accounts.decorators import check, member_required
+from traguardo.monitoring.models import Measurement, Period
+from traguardo.organisation.models import OrgUnit
+from traguardo.plans.models import Cycle, Indicator, OperationalObjective
+from traguardo.scoring.services import score_cycle
+from traguardo.web import charts, selectors
+from traguardo.web.tree import TreeFilters, build_tree
 
 
 def home(request: HttpRequest) -> HttpResponse:
     published = Cycle.objects.filter(state=Cycle.State.PUBLISHED).select_related("entity")
-    return render(request, "web/home.html", {"cycles": published.order_by("-year")})
+    rows = [
+        {"cycle": cycle, "performance": score_cycle(cycle, explain=False).entity.performance}
+        for cycle in published.order_by("-year", "entity__name")
+    ]
+    return render(request, "web/home.html", {"rows": rows})
+
+
+def _unit_codes(ids: set[int]) -> set[str]:
+    return set(OrgUnit.objects.filter(id__in=ids).values_list("code", flat=True))
 
 
 @member_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    cycles = Cycle.objects.select_related("entity").order_by("-year")
-    return render(request, "web/dashboard.html", {"cycles": cycles})
+    cycle, cycles = selectors.chosen_cycle(request.user, request.GET.get("year"))
+    if cycle is None:
+        return render(request, "web/dashboard.html", {"cycle": None, "cycles": cycles})
+    check(permissions.can_view_plan(request.user, cycle))
+    score = score_cycle(cycle)
+    mine_ids = permissions.units_in_scope(request.user, cycle)
+    mine = _unit_codes(mine_ids)
+    areas = selectors.areas_and_sectors(score, mine)
+    off = selectors.off_target(score)
+    off.sort(key=lambda row: row.objective_key.partition("/")[0] not in mine)
+    periods = selectors.completeness(cycle, mine_ids)
+    area_chart = charts.bar_chart(
+        "chart-areas",
+        _("Performance delle aree e dei settori %(year)s") % {"year": cycle.year},
+        _(
+            "Barre orizzontali, una per unità; la linea tratteggiata segna il 100%. "
+            "Gli stessi valori sono nella tabella che segue."
+        ),
+        [
+            charts.Bar(unit.short or unit.code, unit.performance)
+            for row in areas
+            for unit in row.units
+        ],
+    )
+    gauges = [
+        charts.gauge(
+            f"chart-period-{p.period.code.replace('.', '-')}",
+            _("Valori inseriti al %(period)s") % {"period": p.period},
+            _("%(done)s valori inseriti su %(total)s attesi.")
+            % {"done": p.expected - p.missing, "total": p.expected},
+            p.expected - p.missing,
+            p.expected,
+        )
+        for p in periods
+    ]
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "cycle": cycle,
+            "cycles": cycles,
+            "score": score,
+            "areas": areas,
+            "off_target": off,
+            "periods": list(zip(periods, gauges, strict=True)),
+            "area_chart": area_chart,
+            "mine": mine,
+        },
+    )
+
+
+@member_required
+def tree(request: HttpRequest) -> HttpResponse:
+    cycle, cycles = selectors.chosen_cycle(request.user, request.GET.get("year"))
+    if cycle is None:
+        return render(request, "web/tree.html", {"cycle": None, "cycles": cycles})
+    check(permissions.can_view_plan(request.user, cycle))
+    filters = TreeFilters.from_query(request.GET, cycle)
+    score = score_cycle(cycle)
+    nodes, shown = build_tree(cycle, score, filters)
+    return render(
+        request,
+        "web/tree.html",
+        {
+            "cycle": cycle,
+            "cycles": cycles,
+            "filters": filters,
+            "units": filters.unit_choices,
+            "nodes": nodes,
+            "shown": shown,
+        },
+    )
+
+
+@member_required
+def objective(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = get_object_or_404(
+        OperationalObjective.objects.select_related(
+            "cycle__entity", "home_unit", "revised_by", "replaced_by__home_unit"
+        ),
+        pk=pk,
+    )
+    check(permissions.can_view_plan(request.user, obj.cycle))
+    score = score_cycle(obj.cycle)
+    objective_score = score.objectives.get(obj.code)
+    indicator_scores = {i.key: i for i in objective_score.indicators} if objective_score else {}
+    periods = list(Period.objects.filter(cycle=obj.cycle).order_by("date"))
+    indicators: list[dict[str, Any]] = []
+    rows = (
+        Indicator.objects.filter(objective=obj).prefetch_related("targets").order_by("number", "id")
+    )
+    for position, indicator in enumerate(rows, start=1):
+        key = f"{obj.code}#{position}"  # the same numbering as scoring.fetch
+        values = {
+            m.period_id: m
+            for m in Measurement.objects.filter(indicator=indicator).select_related("entered_by")
+        }
+        indicators.append(
+            {
+                "row": indicator,
+                "key": key,
+                "score": indicator_scores.get(key),
+                "off": key in indicator_scores and selectors.is_off_target(indicator_scores[key]),
+                "targets": sorted(indicator.targets.all(), key=lambda t: t.year),
+                "values": [(period, values.get(period.id)) for period in periods],
+            }
+        )
+    assignments = obj.assignments.select_related("unit").order_by("unit__code")
+    return render(
+        request,
+        "web/objective.html",
+        {
+            "objective": obj,
+            "cycle": obj.cycle,
+            "score": objective_score,
+            "indicators": indicators,
+            "assignments": assignments,
+            "annual": obj.annual_objectives.select_related("strategic").order_by("code"),
+            "replaces": obj.replaces.select_related("home_unit"),
+        },
+    )

@@ -1,0 +1,145 @@
+"""The performance tree of a cycle, filtered: strategic → annual → operational → indicators.
+
+Filters come from the query string, so a filtered view is a link anyone can share.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+
+from traguardo.core.results import ObjectiveScore, PlanScore
+from traguardo.organisation.models import OrgUnit
+from traguardo.plans.models import Cycle, ObjectiveAssignment, OperationalObjective
+from traguardo.web.selectors import HUNDRED, is_off_target
+
+TRUE = ("1", "on", "true", "si", "sì")
+
+
+@dataclass
+class TreeFilters:
+    unit: OrgUnit | None = None
+    art67: bool = False
+    biennial: bool = False
+    revised: bool = False
+    off_target: bool = False
+    unit_choices: list[OrgUnit] = field(default_factory=list)
+
+    @classmethod
+    def from_query(cls, query: QueryDict, cycle: Cycle) -> TreeFilters:
+        choices = list(
+            OrgUnit.objects.filter(objective_assignments__cycle=cycle).distinct().order_by("code")
+        )
+        # areas hold no objective of their own but filter their sectors' objectives
+        area_ids = {u.parent_id for u in choices if u.parent_id is not None}
+        known = [u.id for u in choices]
+        choices += list(OrgUnit.objects.filter(id__in=area_ids).exclude(id__in=known))
+        choices.sort(key=lambda u: u.code)
+        wanted = query.get("unit", "").strip()
+        unit = next((u for u in choices if str(u.pk) == wanted), None)
+
+        def flag(name: str) -> bool:
+            return query.get(name, "").strip().lower() in TRUE
+
+        return cls(
+            unit,
+            flag("art67"),
+            flag("biennial"),
+            flag("revised"),
+            flag("off"),
+            choices,
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.unit or self.art67 or self.biennial or self.revised or self.off_target)
+
+
+def _unit_and_below(unit: OrgUnit) -> set[int]:
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for uid, parent in OrgUnit.objects.filter(entity_id=unit.entity_id).values_list(
+        "id", "parent_id"
+    ):
+        children[parent].append(uid)
+    found: set[int] = set()
+    stack = [unit.pk]
+    while stack:
+        current = stack.pop()
+        if current not in found:
+            found.add(current)
+            stack.extend(children[current])
+    return found
+
+
+def _objective_off(score: ObjectiveScore | None) -> bool:
+    if score is None:
+        return False
+    if score.performance is not None and score.performance < HUNDRED:
+        return True
+    return any(is_off_target(i) for i in score.indicators)
+
+
+def matching_objectives(
+    cycle: Cycle, score: PlanScore, filters: TreeFilters
+) -> list[OperationalObjective]:
+    objectives = (
+        OperationalObjective.objects.filter(cycle=cycle)
+        .select_related("home_unit", "revised_by")
+        .prefetch_related("annual_objectives", "indicators")
+        .order_by("home_unit__code", "number")
+    )
+    if filters.unit is not None:
+        ids = ObjectiveAssignment.objects.filter(
+            cycle=cycle, unit_id__in=_unit_and_below(filters.unit)
+        ).values_list("objective_id", flat=True)
+        objectives = objectives.filter(id__in=ids)
+    if filters.art67:
+        art67_ids = OperationalObjective.objects.filter(cycle=cycle, indicators__art67=True)
+        objectives = objectives.filter(art67_scheda__isnull=False) | objectives.filter(
+            id__in=art67_ids.values("id")
+        )
+    if filters.biennial:
+        objectives = objectives.filter(biennial_of__isnull=False)
+    if filters.revised:
+        objectives = objectives.filter(revised_by__isnull=False)
+    result = list(objectives.distinct())
+    if filters.off_target:
+        result = [o for o in result if _objective_off(score.objectives.get(o.code))]
+    return result
+
+
+def build_tree(
+    cycle: Cycle, score: PlanScore, filters: TreeFilters
+) -> tuple[list[dict[str, Any]], int]:
+    """The branches holding at least one matching objective, and how many objectives match."""
+    objectives = matching_objectives(cycle, score, filters)
+    by_annual: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
+    for objective in objectives:
+        objective_score = score.objectives.get(objective.code)
+        indicator_scores = objective_score.indicators if objective_score else ()
+        row = {
+            "objective": objective,
+            "score": objective_score,
+            "off": _objective_off(objective_score),
+            "indicators": [{"score": ind, "off": is_off_target(ind)} for ind in indicator_scores],
+        }
+        annual_ids: list[int | None] = [a.id for a in objective.annual_objectives.all()]
+        for annual_id in annual_ids or [None]:
+            by_annual[annual_id].append(row)
+    nodes = []
+    strategic_qs = cycle.strategic_objectives.prefetch_related("annual_objectives")
+    for strategic in strategic_qs.order_by("code"):
+        branches = [
+            {"annual": annual, "objectives": by_annual[annual.id]}
+            for annual in sorted(strategic.annual_objectives.all(), key=lambda a: a.code)
+            if by_annual.get(annual.id) or not filters.active
+        ]
+        if branches:
+            nodes.append({"strategic": strategic, "annual": branches})
+    if by_annual.get(None):
+        loose = [{"annual": None, "objectives": by_annual[None]}]
+        nodes.append({"strategic": None, "annual": loose})
+    return nodes, len(objectives)

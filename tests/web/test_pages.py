@@ -1,0 +1,248 @@
+"""Dashboard, tree explorer, objective page and public results: who sees what, and the figures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+
+from traguardo.core.numbers import format_percent
+from traguardo.monitoring.models import Measurement, Period
+from traguardo.organisation.models import OrgUnit
+from traguardo.plans.models import Cycle, ObjectiveAssignment, OperationalObjective
+from traguardo.scoring.services import score_cycle
+from traguardo.web import selectors
+
+pytestmark = pytest.mark.django_db
+
+MEMBERS = ("ufficio", "segretario", "dirigente", "po", "po2", "oiv")
+
+
+def _client(client_as: Callable[[str], Client], who: str) -> Client:
+    return Client() if who == "anonymous" else client_as(who)
+
+
+def _objective(demo: Cycle, code: str) -> OperationalObjective:
+    unit, _, number = code.partition("/")
+    return OperationalObjective.objects.get(cycle=demo, home_unit__code=unit, number=number)
+
+
+@pytest.mark.parametrize("who", ["anonymous", *MEMBERS])
+def test_role_by_page_matrix(demo: Cycle, client_as: Callable[[str], Client], who: str) -> None:
+    client = _client(client_as, who)
+    objective = _objective(demo, "2.1/1")
+    member = who != "anonymous"
+    staff_pages = ["/cruscotto/", "/albero/", f"/obiettivo/{objective.pk}/", "/albero/?art67=1"]
+    for url in staff_pages:
+        response = client.get(url)
+        assert response.status_code == (200 if member else 302), (who, url)
+        if not member:
+            assert response["Location"].startswith("/accesso/entra/")
+    assert client.get("/").status_code == 200
+    # the demo cycle is being monitored, not published: citizens get 404, members read it
+    for url in ["/risultati/2019/", "/risultati/2019/perche/ENTE/", "/risultati/"]:
+        assert client.get(url).status_code == (200 if member else 404), (who, url)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "po"])
+def test_crafted_urls_answer_404_not_500(
+    demo: Cycle, client_as: Callable[[str], Client], who: str
+) -> None:
+    client = _client(client_as, who)
+    assert client.get("/risultati/1999/").status_code == 404
+    assert client.get("/risultati/2019/perche/NON-ESISTE/").status_code == 404
+    if who == "po":
+        assert client.get("/obiettivo/999999/").status_code == 404
+        assert client.get("/cruscotto/?year=1999").status_code == 404
+        assert client.get("/cruscotto/?year=abc").status_code == 404
+        assert client.get("/albero/?year=1999").status_code == 404
+        # unknown filter values are ignored, never an error
+        assert client.get("/albero/?unit=abc&art67=forse").status_code == 200
+        assert client.get("/albero/?unit=999999").status_code == 200
+
+
+def test_published_cycle_is_public_and_the_home_lists_it(demo: Cycle) -> None:
+    client = Client()
+    assert "2019" not in client.get("/").content.decode().split("<main", 1)[1]
+    Cycle.objects.filter(pk=demo.pk).update(state=Cycle.State.PUBLISHED)
+    home = client.get("/").content.decode()
+    assert "/risultati/2019/" in home and "98,61%" in home
+    page = client.get("/risultati/2019/").content.decode()
+    assert "98,61%" in page
+    assert "not-published" not in page
+    assert client.get("/risultati/2019/perche/2.1/1/").status_code == 200
+    assert client.get("/risultati/").status_code == 200
+    # the staff pages stay closed to citizens even for a published cycle
+    assert Client().get("/albero/").status_code == 302
+
+
+def test_members_see_that_an_unpublished_cycle_is_not_public_yet(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    page = client_as("oiv").get("/risultati/2019/").content.decode()
+    assert 'id="not-published"' in page
+
+
+def test_dashboard_figures_come_from_the_scoring_engine(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    score = score_cycle(demo)
+    html = client_as("ufficio").get("/cruscotto/?year=2019").content.decode()
+    assert format_percent(score.entity.performance) == "98,61%"
+    assert re.search(r'id="entity-performance">98,61%<', html)
+    areas = [u for u in score.units if u.kind.value == "area"]
+    assert areas
+    table = html.split('id="areas-table"', 1)[1].split("</table>", 1)[0]
+    for unit in score.units:
+        if unit.kind.value in ("area", "settore"):
+            assert escape(unit.name) in table
+            assert f'/perche/{unit.code}/">{format_percent(unit.performance)}<' in table
+    off = selectors.off_target(score)
+    assert len(off) == html.count('<td class="num off">')
+    for row in off:
+        assert reverse("reports:explain", args=[2019, row.key]) in html
+    # the chart carries its text alternative
+    assert 'role="img"' in html and '<title id="chart-areas-title">' in html
+
+
+def test_dashboard_puts_the_users_own_units_first(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    for username, area in [("po", "2"), ("po2", "3"), ("dirigente", "2")]:
+        html = client_as(username).get("/cruscotto/").content.decode()
+        table = html.split('id="areas-table"', 1)[1]
+        first_row = table.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+        assert 'class="mine"' in first_row, username
+        assert f"/perche/{area}/" in first_row, username
+
+
+def _period_table(html: str, code: str) -> str:
+    return html.split(f'data-period="{code}"', 1)[1].split("</table>", 1)[0]
+
+
+def test_completeness_lists_an_indicator_once_its_value_is_deleted(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    final = Period.objects.get(cycle=demo, code=Period.Code.FINAL)
+    objective = _objective(demo, "2.1/1")
+    indicator = objective.indicators.exclude(direction="derived").order_by("number").first()
+    assert indicator is not None
+    marker = f'data-indicator="{indicator.pk}"'
+    client = client_as("po")
+    before = client.get("/cruscotto/").content.decode()
+    assert 'data-period="31.12"' not in before or marker not in _period_table(before, "31.12")
+    Measurement.objects.filter(indicator=indicator, period=final).delete()
+    after = client.get("/cruscotto/").content.decode()
+    table = _period_table(after, "31.12")
+    assert marker in table
+    # listed under every unit the objective is assigned to, with the unit's head that day
+    units = ObjectiveAssignment.objects.filter(objective=objective).values_list(
+        "unit__code", flat=True
+    )
+    report = {r.unit.code: r for r in selectors.completeness(demo, set())[1].units}
+    for code in units:
+        assert indicator in report[code].indicators
+        assert report[code].heads, code
+    assert report["2.1"].heads[0].display_name in table
+
+
+def test_completeness_of_an_empty_period_lists_every_expected_indicator(demo: Cycle) -> None:
+    interim, final = selectors.completeness(demo, set())
+    assert interim.period.code == "30.06" and final.period.code == "31.12"
+    assert interim.missing == interim.expected > 0  # nothing entered at 30.06 in the demo
+    assert final.missing < final.expected
+
+
+def _tree_codes(html: str) -> set[str]:
+    return set(re.findall(r'data-objective="([^"]+)"', html))
+
+
+def test_tree_filters_return_the_right_objectives(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("segretario")
+    everything = _tree_codes(client.get("/albero/").content.decode())
+    objectives = OperationalObjective.objects.filter(cycle=demo).select_related("home_unit")
+    assert everything == {o.code for o in objectives}
+
+    revised = _tree_codes(client.get("/albero/?revised=1").content.decode())
+    assert revised == {o.code for o in objectives if o.revised_by_id is not None}
+    assert len(revised) == 30
+
+    biennial = _tree_codes(client.get("/albero/?biennial=1").content.decode())
+    assert biennial == {o.code for o in objectives if o.biennial_of is not None}
+
+    art67 = _tree_codes(client.get("/albero/?art67=1").content.decode())
+    expected = {o.code for o in objectives if o.art67_scheda is not None} | {
+        o.code for o in objectives.filter(indicators__art67=True)
+    }
+    assert art67 == expected and art67
+
+    sector = OrgUnit.objects.get(entity=demo.entity, code="2.1")
+    in_sector = _tree_codes(client.get(f"/albero/?unit={sector.pk}").content.decode())
+    assert in_sector == {
+        a.objective.code
+        for a in ObjectiveAssignment.objects.filter(cycle=demo).select_related(
+            "objective__home_unit", "unit"
+        )
+        if a.unit.code == "2.1" or a.unit.code.startswith("2.1.") or (a.unit.parent_id == sector.pk)
+    }
+    assert "2.1/1" in in_sector and "3.1/1" not in in_sector
+
+    score = score_cycle(demo)
+    off = _tree_codes(client.get("/albero/?off=1").content.decode())
+    assert off
+    for code in off:
+        result = score.objectives[code]
+        assert (result.performance is not None and result.performance < 100) or any(
+            selectors.is_off_target(i) for i in result.indicators
+        )
+    combined = _tree_codes(client.get("/albero/?revised=1&biennial=1").content.decode())
+    assert combined == revised & biennial
+
+
+def test_objective_page_shows_indicators_targets_values_and_flags(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    objective = (
+        OperationalObjective.objects.filter(
+            cycle=demo, revised_by__isnull=False, biennial_of__isnull=False
+        )
+        .select_related("home_unit", "revised_by")
+        .first()
+    )
+    assert objective is not None
+    html = client_as("po2").get(f"/obiettivo/{objective.pk}/").content.decode()
+    assert f"modificato con revisione n. {objective.revised_by.number}" in html
+    assert f"annualità {objective.biennial_year} di {objective.biennial_of}" in html
+    score = score_cycle(demo).objectives[objective.code]
+    assert f'id="objective-performance">{format_percent(score.performance)}<' in html
+    for indicator in objective.indicators.all():
+        assert f"/monitoraggio/indicatore/{indicator.pk}/" in html or str(indicator.pk) in html
+        for target in indicator.targets.all():
+            assert target.text in html
+        for measurement in indicator.measurements.all():
+            assert measurement.text in html
+    assert f"/storico/plans.operationalobjective/{objective.pk}/" in html
+
+
+def test_english_after_switching_language(demo: Cycle, client_as: Callable[[str], Client]) -> None:
+    client = client_as("po")
+    italian = client.get("/cruscotto/").content.decode()
+    assert "Completezza del monitoraggio" in italian and 'lang="it"' in italian
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/cruscotto/"})
+    assert response.status_code == 302
+    english = client.get("/cruscotto/").content.decode()
+    assert 'lang="en"' in english
+    assert "Monitoring completeness" in english
+    assert "Completezza del monitoraggio" not in english
+    assert "Dashboard" in english
+    tree = client.get("/albero/").content.decode()
+    assert "Performance tree" in tree and "Apply filters" in tree
+    public = Client()
+    public.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Performance: published results" in public.get("/").content.decode()
