@@ -221,3 +221,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns if it is missing
+
+# --- web application (added by the web part) ---
+# The Bootstrap Italia theme app ships its own 404.html and 500.html, which would shadow
+# ours (it comes first in INSTALLED_APPS): our error pages are looked up first.
+TEMPLATES[0]["DIRS"] = [PACKAGE_DIR / "web" / "templates", *TEMPLATES[0]["DIRS"]]
