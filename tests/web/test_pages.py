@@ -246,3 +246,19 @@ def test_english_after_switching_language(demo: Cycle, client_as: Callable[[str]
     public = Client()
     public.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Performance: published results" in public.get("/").content.decode()
+
+
+def test_error_pages_are_the_applications_own(demo: Cycle, django_user_model: type) -> None:
+    missing = Client().get("/risultati/2019/")
+    assert missing.status_code == 404
+    assert "Pagina non trovata" in missing.content.decode()
+    assert 'id="main-menu"' in missing.content.decode()  # our shell, not the theme's page
+    django_user_model.objects.create_user("estraneo", password="x-long-password-1")
+    stranger = Client()
+    stranger.login(username="estraneo", password="x-long-password-1")
+    for url in ["/albero/", f"/obiettivo/{_objective(demo, '2.1/1').pk}/"]:
+        response = stranger.get(url)
+        assert response.status_code == 403
+        assert "non ha un ruolo" in response.content.decode()
+    # a signed-in user without a role is a citizen for the public pages
+    assert stranger.get("/risultati/2019/").status_code == 404
