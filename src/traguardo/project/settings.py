@@ -225,4 +225,4 @@ if DEBUG:
 # --- web application (added by the web part) ---
 # The Bootstrap Italia theme app ships its own 404.html and 500.html, which would shadow
 # ours (it comes first in INSTALLED_APPS): our error pages are looked up first.
-TEMPLATES[0]["DIRS"] = [PACKAGE_DIR / "web" / "templates", *TEMPLATES[0]["DIRS"]]
+TEMPLATES[0]["DIRS"] = [PACKAGE_DIR / "web" / "templates"]  # DIRS was empty
