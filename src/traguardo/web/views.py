@@ -124,12 +124,12 @@ def objective(request: HttpRequest, pk: int) -> HttpResponse:
     rows = (
         Indicator.objects.filter(objective=obj).prefetch_related("targets").order_by("number", "id")
     )
+    measurements: dict[tuple[int, int], Measurement] = {
+        (m.indicator_id, m.period_id): m
+        for m in Measurement.objects.filter(indicator__objective=obj)
+    }
     for position, indicator in enumerate(rows, start=1):
         key = f"{obj.code}#{position}"  # the same numbering as scoring.fetch
-        values = {
-            m.period_id: m
-            for m in Measurement.objects.filter(indicator=indicator).select_related("entered_by")
-        }
         indicators.append(
             {
                 "row": indicator,
@@ -137,7 +137,7 @@ def objective(request: HttpRequest, pk: int) -> HttpResponse:
                 "score": indicator_scores.get(key),
                 "off": key in indicator_scores and selectors.is_off_target(indicator_scores[key]),
                 "targets": sorted(indicator.targets.all(), key=lambda t: t.year),
-                "values": [(period, values.get(period.id)) for period in periods],
+                "values": [(p, measurements.get((indicator.id, p.id))) for p in periods],
             }
         )
     assignments = obj.assignments.select_related("unit").order_by("unit__code")
