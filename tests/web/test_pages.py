@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable
 
@@ -13,7 +14,12 @@ from django.utils.html import escape
 from traguardo.core.numbers import format_percent
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.organisation.models import OrgUnit
-from traguardo.plans.models import Cycle, ObjectiveAssignment, OperationalObjective
+from traguardo.plans.models import (
+    Cycle,
+    CycleTransition,
+    ObjectiveAssignment,
+    OperationalObjective,
+)
 from traguardo.scoring.services import score_cycle
 from traguardo.web import selectors
 
@@ -71,9 +77,16 @@ def test_published_cycle_is_public_and_the_home_lists_it(demo: Cycle) -> None:
     Cycle.objects.filter(pk=demo.pk).update(state=Cycle.State.PUBLISHED)
     home = client.get("/").content.decode()
     assert "/risultati/2019/" in home and "98,61%" in home
+    CycleTransition.objects.create(
+        cycle=demo,
+        source=Cycle.State.VALIDATED,
+        target=Cycle.State.PUBLISHED,
+        at=datetime.datetime(2020, 6, 30, 10, tzinfo=datetime.UTC),
+    )
     page = client.get("/risultati/2019/").content.decode()
     assert "98,61%" in page
     assert "not-published" not in page
+    assert "Risultati pubblicati il 30/06/2020" in page
     assert client.get("/risultati/2019/perche/2.1/1/").status_code == 200
     assert client.get("/risultati/").status_code == 200
     # the staff pages stay closed to citizens even for a published cycle
@@ -148,6 +161,10 @@ def test_completeness_lists_an_indicator_once_its_value_is_deleted(
         assert indicator in report[code].indicators
         assert report[code].heads, code
     assert report["2.1"].heads[0].display_name in table
+    # the units in the user's scope come first
+    sector = OrgUnit.objects.get(entity=demo.entity, code="2.1")
+    first = selectors.completeness(demo, {sector.pk})[1].units[0]
+    assert first.unit.code == "2.1" and first.mine
 
 
 def test_completeness_of_an_empty_period_lists_every_expected_indicator(demo: Cycle) -> None:

@@ -72,11 +72,15 @@ def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
         )
     areas = [u for u in score.units if u.kind.value == "area"]
     sectors = {u.code: u for u in score.units if u.kind.value == "settore"}
+    published = (
+        cycle.transitions.filter(target=Cycle.State.PUBLISHED).order_by("-at", "-id").first()
+    )
     return render(
         request,
         "reports/results.html",
         {
             "cycle": cycle,
+            "published": published,
             "score": score,
             "tree": tree,
             "areas": [
