@@ -77,7 +77,7 @@ def upload(client: Client, indicator: Indicator, period: Period, name: str, data
         ("verbale.docx", docx_bytes()),
         ("dati.xlsx", xlsx_bytes()),
         ("nota.odt", odt_bytes()),
-        ("elenco.csv", "posizione;esito\n1;verificata\n".encode()),
+        ("elenco.csv", b"posizione;esito\n1;verificata\n"),
     ],
 )
 def test_it_accepts_the_allowed_types(
