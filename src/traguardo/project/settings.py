@@ -221,3 +221,27 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns if it is missing
+
+
+# --- Monitoring (owned by the monitoring part; documented in docs/monitoring.md) ----------
+def _env_int(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value!r} is not an integer."
+        ) from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"Environment variable {name}={value!r} is below {minimum}.")
+    return number
+
+
+# Largest evidence file a user may attach to a monitoring value (10 MB unless set).
+TRAGUARDO_EVIDENCE_MAX_BYTES = _env_int("TRAGUARDO_EVIDENCE_MAX_MB", 10, 1) * 1024 * 1024
+# `send_reminders` writes to owners with missing values this many days before the deadline.
+TRAGUARDO_REMINDER_DAYS_BEFORE = _env_int("TRAGUARDO_REMINDER_DAYS_BEFORE", 7)
+# Address of the application, for the links in reminder e-mails.
+TRAGUARDO_SITE_URL = env_str("TRAGUARDO_SITE_URL", "http://127.0.0.1:8000")
