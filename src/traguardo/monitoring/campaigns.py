@@ -7,6 +7,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.monitoring.models import Period, PeriodEvent
@@ -28,17 +29,20 @@ class CampaignForbidden(CampaignRefused):
 def _check(user: Any, cycle: Cycle) -> None:
     if not permissions.can_manage_cycle(user, cycle):
         raise CampaignForbidden(
-            "Solo la struttura tecnica permanente gestisce le campagne di monitoraggio "
-            "(e non dopo la pubblicazione della Relazione)."
+            _(
+                "Solo la struttura tecnica permanente gestisce le campagne di monitoraggio "
+                "(e non dopo la pubblicazione della Relazione)."
+            )
         )
 
 
 def _check_deadline(cycle: Cycle, deadline: datetime.date | None) -> None:
     if deadline is None:
-        raise CampaignRefused("Indica la scadenza per l'inserimento dei valori.")
+        raise CampaignRefused(_("Indica la scadenza per l'inserimento dei valori."))
     if deadline.year < cycle.year:
         raise CampaignRefused(
-            f"La scadenza {deadline:%d/%m/%Y} precede l'anno del ciclo ({cycle.year})."
+            _("La scadenza %(deadline)s precede l'anno del ciclo (%(year)s).")
+            % {"deadline": f"{deadline:%d/%m/%Y}", "year": cycle.year}
         )
 
 
@@ -48,10 +52,13 @@ def open_period(user: Any, cycle: Cycle, code: str, deadline: datetime.date | No
     _check(user, cycle)
     _check_deadline(cycle, deadline)
     if code not in PERIOD_DATES:
-        raise CampaignRefused(f"Periodo «{code}» sconosciuto: scegli 30.06 oppure 31.12.")
+        raise CampaignRefused(
+            _("Periodo «%(code)s» sconosciuto: scegli 30.06 oppure 31.12.") % {"code": code}
+        )
     if Period.objects.filter(cycle=cycle, code=code).exists():
         raise CampaignRefused(
-            f"Il periodo {code}.{cycle.year} esiste già: se è chiuso, riaprilo con una motivazione."
+            _("Il periodo %(period)s esiste già: se è chiuso, riaprilo con una motivazione.")
+            % {"period": f"{code}.{cycle.year}"}
         )
     month, day = PERIOD_DATES[Period.Code(code)]
     period = Period.objects.create(
@@ -68,7 +75,7 @@ def close_period(user: Any, period: Period) -> Period:
     _check(user, period.cycle)
     period = Period.objects.select_for_update().get(pk=period.pk)
     if period.closed:
-        raise CampaignRefused(f"Il periodo {period} è già chiuso.")
+        raise CampaignRefused(_("Il periodo %(period)s è già chiuso.") % {"period": period})
     period.closed = True
     period.save(update_fields=["closed"])
     PeriodEvent.objects.create(period=period, action=PeriodEvent.Action.CLOSED, by=user)
@@ -80,11 +87,11 @@ def reopen_period(user: Any, period: Period, reason: str, deadline: datetime.dat
     """Reopen a closed campaign: only the office, only with a reason (kept in the record)."""
     _check(user, period.cycle)
     if not reason.strip():
-        raise CampaignRefused("Per riaprire un periodo chiuso scrivi la motivazione.")
+        raise CampaignRefused(_("Per riaprire un periodo chiuso scrivi la motivazione."))
     _check_deadline(period.cycle, deadline)
     period = Period.objects.select_for_update().get(pk=period.pk)
     if not period.closed:
-        raise CampaignRefused(f"Il periodo {period} è già aperto.")
+        raise CampaignRefused(_("Il periodo %(period)s è già aperto.") % {"period": period})
     period.closed = False
     period.deadline = deadline
     period.save(update_fields=["closed", "deadline"])
@@ -103,7 +110,10 @@ def change_deadline(user: Any, period: Period, deadline: datetime.date | None) -
     _check(user, period.cycle)
     _check_deadline(period.cycle, deadline)
     if period.closed:
-        raise CampaignRefused(f"Il periodo {period} è chiuso: riaprilo per cambiare scadenza.")
+        raise CampaignRefused(
+            _("Il periodo %(period)s è chiuso: riaprilo per cambiare scadenza.")
+            % {"period": period}
+        )
     period.deadline = deadline
     period.save(update_fields=["deadline"])
     PeriodEvent.objects.create(

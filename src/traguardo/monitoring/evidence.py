@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.core.numbers import format_it
@@ -114,21 +115,26 @@ def check_upload(upload: UploadedFile) -> tuple[str, str]:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED:
         raise EvidenceRefused(
-            f"Il file «{name}» non è di un tipo ammesso: carica un file {ALLOWED_LABEL}."
+            _("Il file «%(name)s» non è di un tipo ammesso: carica un file %(types)s.")
+            % {"name": name, "types": ALLOWED_LABEL}
         )
     limit = max_bytes()
     if upload.size is None or upload.size > limit:
         size = _megabytes(upload.size or 0)
         raise EvidenceRefused(
-            f"Il file «{name}» è troppo grande ({size}): il limite è {_megabytes(limit)}."
+            _("Il file «%(name)s» è troppo grande (%(size)s): il limite è %(limit)s.")
+            % {"name": name, "size": size, "limit": _megabytes(limit)}
         )
     if upload.size == 0:
-        raise EvidenceRefused(f"Il file «{name}» è vuoto.")
+        raise EvidenceRefused(_("Il file «%(name)s» è vuoto.") % {"name": name})
     content_type, family = ALLOWED[extension]
     if not sniff(family, upload):
         raise EvidenceRefused(
-            f"Il contenuto del file «{name}» non è un {extension.upper()} valido: "
-            "il file potrebbe essere danneggiato o avere l'estensione sbagliata."
+            _(
+                "Il contenuto del file «%(name)s» non è un %(type)s valido: "
+                "il file potrebbe essere danneggiato o avere l'estensione sbagliata."
+            )
+            % {"name": name, "type": extension.upper()}
         )
     return extension, content_type
 
@@ -148,9 +154,11 @@ def attach_evidence(
         else permissions.can_manage_cycle(user, cycle)
     )
     if not allowed:
-        raise EvidenceRefused("Non puoi allegare documenti ai valori di questo indicatore.")
+        raise EvidenceRefused(_("Non puoi allegare documenti ai valori di questo indicatore."))
     if period.closed:
-        raise EvidenceRefused(f"Il periodo {period} è chiuso: non si allegano più documenti.")
+        raise EvidenceRefused(
+            _("Il periodo %(period)s è chiuso: non si allegano più documenti.") % {"period": period}
+        )
     _extension, content_type = check_upload(upload)
     return Evidence.objects.create(
         measurement=measurement,

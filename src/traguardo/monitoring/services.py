@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.core.readings import ReadingKind, parse_reading
@@ -71,17 +72,17 @@ def cycle_of(indicator: Indicator) -> Any:
 
 def conflict_message(current: Measurement | None) -> str:
     if current is None:
-        return (
+        return _(
             "Nel frattempo il valore è stato cancellato. Il tuo valore non è stato salvato: "
             "ricarica la pagina e inseriscilo di nuovo."
         )
-    who = current.entered_by.get_username() if current.entered_by else "un altro utente"
-    when = timezone.localtime(current.entered_at).strftime("%d/%m/%Y alle %H:%M")
-    return (
-        f"Nel frattempo {who} ha salvato il valore «{current.text}» il {when}. "
+    who = current.entered_by.get_username() if current.entered_by else _("un altro utente")
+    when = timezone.localtime(current.entered_at)
+    return _(
+        "Nel frattempo %(who)s ha salvato il valore «%(value)s» il %(date)s alle %(time)s. "
         "Il tuo valore non è stato salvato, per non sovrascrivere il suo: controlla e, "
         "se serve, salva di nuovo."
-    )
+    ) % {"who": who, "value": current.text, "date": f"{when:%d/%m/%Y}", "time": f"{when:%H:%M}"}
 
 
 @transaction.atomic
@@ -140,8 +141,10 @@ def record_value(
     degree = Grader.for_cycle(cycle).degree(indicator, text.strip())
     if justification is not None and not justification.strip() and misses_target(degree):
         raise ValueRefused(
-            "Il valore non raggiunge il target: scrivi la motivazione dello scostamento "
-            "(la Relazione sulla performance la riporta).",
+            _(
+                "Il valore non raggiunge il target: scrivi la motivazione dello scostamento "
+                "(la Relazione sulla performance la riporta)."
+            ),
             field="justification",
             code="justification_required",
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.monitoring.models import Period, UnitValidation
@@ -28,13 +29,17 @@ def validate_unit(user: Any, unit: OrgUnit, period: Period) -> UnitValidation:
     cycle = period.cycle
     if not permissions.can_validate_unit(user, unit, cycle):
         raise ValidationRefused(
-            f"Non puoi validare i valori dell'unità {unit.code}: non è della tua area."
+            _("Non puoi validare i valori dell'unità %(unit)s: non è della tua area.")
+            % {"unit": unit.code}
         )
     values = unit_measurements(unit, period)
     if not values.exists():
         raise ValidationRefused(
-            f"L'unità {unit.code} non ha ancora valori per il periodo {period}: "
-            "non c'è nulla da validare."
+            _(
+                "L'unità %(unit)s non ha ancora valori per il periodo %(period)s: "
+                "non c'è nulla da validare."
+            )
+            % {"unit": unit.code, "period": period}
         )
     now = timezone.now()
     count = values.filter(validated_at__isnull=True).update(validated_by=user, validated_at=now)
