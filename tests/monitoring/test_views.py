@@ -193,3 +193,45 @@ def test_only_the_office_manages_campaigns(
     assert response.status_code == 403
     final.refresh_from_db()
     assert not final.closed
+
+
+def test_the_interim_period_shows_its_own_scores(
+    client_as: ClientAs, demo: Cycle, indicator: Find
+) -> None:
+    interim = Period.objects.get(cycle=demo, code=Period.Code.INTERIM)
+    Period.objects.filter(pk=interim.pk).update(closed=False)
+    target = indicator("2.1/2", 1)  # "= 150"; at 30.06 nothing is entered yet
+    client = client_as("po")
+    response = post_value(client, target, interim, "75", justification="A metà anno")
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    row = html.split('data-code="2.1/2#1"', 1)[1].split("</tr>", 1)[0]
+    assert "50,00%" in row  # 75 / 150, at 30.06
+    assert value(target, interim) == "75"
+    assert value(target, Period.objects.get(cycle=demo, code=Period.Code.FINAL)) == "150"
+
+
+def test_members_comment_and_outsiders_do_not_see(
+    client_as: ClientAs, final: Period, indicator: Find
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    target = indicator("2.1/2", 1)
+    oiv = client_as("oiv")
+    response = oiv.post(
+        page(target), {"action": "comment", "period": str(final.pk), "text": "Fonte del dato?"}
+    )
+    assert response.status_code == 302
+    assert "Fonte del dato?" in client_as("po").get(page(target)).content.decode()
+    stranger = get_user_model().objects.create_user("estraneo", password="x-Passw0rd-x")
+    outsider = Client()
+    outsider.force_login(stranger)
+    assert outsider.get(page(target)).status_code == 403
+
+
+def test_the_pages_speak_english(client_as: ClientAs, final: Period, indicator: Find) -> None:
+    client = client_as("po")
+    client.cookies["django_language"] = "en"
+    assert "Monitoring: values to enter" in client.get(reverse("monitoring:todo")).content.decode()
+    html = client.get(page(indicator("2.1/2", 1))).content.decode()
+    assert "Save the value" in html and "Reason for the deviation" in html
