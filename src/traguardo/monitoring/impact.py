@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from traguardo.core.engine import score_plan
 from traguardo.core.explanation import Explanation
 from traguardo.core.results import IndicatorScore, PlanScore
 from traguardo.monitoring.models import Period
-from traguardo.organisation.models import OrgUnit
+from traguardo.organisation.models import OrgUnit, OrgUnitKind
 from traguardo.plans.models import Indicator
 from traguardo.scoring.fetch import fetch_plan
 from traguardo.scoring.services import score_cycle
@@ -78,7 +80,7 @@ def figures(score: PlanScore, indicator: Indicator) -> list[Figure]:
         result.append(
             Figure(
                 code,
-                f"Grado di realizzazione dell'indicatore {code}",
+                _("Grado di realizzazione dell'indicatore %(code)s") % {"code": code},
                 found.degree.value,
                 found.explanation,
             )
@@ -88,14 +90,19 @@ def figures(score: PlanScore, indicator: Indicator) -> list[Figure]:
         objective = score.objectives.get(key)
         if objective is not None:
             result.append(
-                Figure(key, f"Obiettivo {key}", objective.performance, objective.explanation)
+                Figure(
+                    key,
+                    _("Obiettivo %(code)s") % {"code": key},
+                    objective.performance,
+                    objective.explanation,
+                )
             )
         for unit_code in _unit_codes(indicator):
             try:
                 unit = score.unit(unit_code)
             except KeyError:
                 continue
-            label = f"{unit.kind.value.capitalize()} {unit.code} {unit.short}".strip()
+            label = f"{OrgUnitKind(unit.kind.value).label} {unit.code} {unit.short}".strip()
             result.append(Figure(unit.code, label, unit.performance, unit.explanation))
     else:
         block = next(
@@ -105,13 +112,13 @@ def figures(score: PlanScore, indicator: Indicator) -> list[Figure]:
             result.append(
                 Figure(
                     f"BLOCCO-{block.number}",
-                    f"Blocco {block.number} (A)",
+                    _("Blocco %(number)s (A)") % {"number": block.number},
                     block.achievement,
                     block.explanation,
                 )
             )
     result.append(
-        Figure("ENTE", "Performance di Ente", score.entity.performance, score.entity.explanation)
+        Figure("ENTE", _("Performance di Ente"), score.entity.performance, score.entity.explanation)
     )
     return result
 
