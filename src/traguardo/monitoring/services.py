@@ -149,10 +149,8 @@ def record_value(
             code="justification_required",
         )
     current = (
-        Measurement.objects.select_for_update()
-        .select_related("entered_by")
-        .filter(indicator=indicator, period=period)
-        .first()
+        # No select_related here: PostgreSQL cannot lock the nullable side of an outer join.
+        Measurement.objects.select_for_update().filter(indicator=indicator, period=period).first()
     )
     if expected_version is not None:
         found = current.version if current is not None else 0
@@ -184,9 +182,8 @@ def record_value(
                     indicator=indicator, period=period, version=1, **fields
                 )
         except IntegrityError:
-            # Another request created it between our read and our insert.
-            if expected_version is None:
-                raise
+            # Another request created it between our read and our insert: never overwrite
+            # a value nobody has seen, whatever the caller asked.
             raced = Measurement.objects.filter(indicator=indicator, period=period).first()
             raise ValueConflict(conflict_message(raced), current=raced) from None
         return Recorded(measurement, created=True, degree=degree)
