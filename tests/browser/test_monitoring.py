@@ -92,3 +92,28 @@ def test_office_closes_the_campaign_and_values_become_read_only(
     assert page.get_by_test_id("read-only").is_visible()
     assert page.get_by_test_id("value-form").count() == 0
     assert_accessible(page)
+
+
+def test_dirigente_validates_the_values_of_sector_2_1(
+    page: Page, live_demo: Cycle, live_server: Any
+) -> None:
+    Period.objects.filter(cycle=live_demo, code=Period.Code.FINAL).update(
+        closed=False, deadline=datetime.date(2099, 1, 31)
+    )
+    login(page, live_server.url, "dirigente")
+    page.goto(live_server.url + "/monitoraggio/")
+    assert_accessible(page)
+    page.get_by_role("button", name="Valida i valori di 2.1", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    assert "validati" in page.get_by_role("alert").first.inner_text()
+    assert_accessible(page)
+    page.screenshot(path="var/monitoring-validation.png", full_page=True)
+    assert (
+        Measurement.objects.filter(
+            period__code="31.12",
+            indicator__objective__home_unit__code="2.1",
+            indicator__objective__number=2,
+            validated_at__isnull=False,
+        ).count()
+        == 2
+    )
