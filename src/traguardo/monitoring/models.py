@@ -1,5 +1,7 @@
 """Monitoring: the values of the indicators recorded at each period (30.06, 31.12)."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -7,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from traguardo.modelutils import choices_constraint
+from traguardo.organisation.models import OrgUnit
 from traguardo.plans.models import Cycle, Indicator
 
 
@@ -89,6 +92,21 @@ class Measurement(models.Model):
         verbose_name=_("inserito da"),
     )
     entered_at = models.DateTimeField(_("inserito il"), default=timezone.now)
+    # Why the value misses its target: required by the entry form when the degree of
+    # achievement is under 100%, printed by the Relazione as the reason for the deviation.
+    justification = models.TextField(_("motivazione dello scostamento"), blank=True)
+    # Optimistic locking: every save adds one; a form posts the version it was loaded with
+    # and is refused if someone saved in between (no lost update).
+    version = models.PositiveIntegerField(_("versione"), default=1)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("validato da"),
+    )
+    validated_at = models.DateTimeField(_("validato il"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("misurazione")
@@ -117,3 +135,185 @@ class Measurement(models.Model):
                 raise ValidationError(
                     {"period": _("Il periodo deve appartenere al ciclo dell'indicatore.")}
                 )
+
+
+class PeriodAction(models.TextChoices):
+    OPENED = "opened", _("Aperto")
+    CLOSED = "closed", _("Chiuso")
+    REOPENED = "reopened", _("Riaperto")
+    DEADLINE = "deadline", _("Scadenza modificata")
+
+
+class PeriodEvent(models.Model):
+    """Who opened, closed or reopened a monitoring campaign, when, and why (reopening)."""
+
+    Action = PeriodAction
+
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="events", verbose_name=_("periodo")
+    )
+    action = models.CharField(_("azione"), max_length=16, choices=Action.choices)
+    reason = models.TextField(_("motivazione"), blank=True)
+    deadline = models.DateField(_("scadenza"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("da parte di"),
+    )
+    at = models.DateTimeField(_("il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evento della campagna di monitoraggio")
+        verbose_name_plural = _("eventi delle campagne di monitoraggio")
+        ordering = ["period_id", "at", "id"]
+        constraints = [
+            choices_constraint("action", PeriodAction),
+            # Reopening a closed campaign must say why.
+            models.CheckConstraint(
+                condition=~models.Q(action="reopened") | ~models.Q(reason=""),
+                name="monitoring_periodevent_reopen_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.get_action_display()} ({self.at:%d/%m/%Y})"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    # The stored name is ours (no user-chosen path); the original name is kept in a field.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    stamp = timezone.now()
+    return f"evidence/{stamp:%Y/%m}/{uuid.uuid4().hex}.{suffix}"
+
+
+class Evidence(models.Model):
+    """A file that documents a monitoring value (a report, a spreadsheet, a screenshot)."""
+
+    measurement = models.ForeignKey(
+        Measurement,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+        verbose_name=_("misurazione"),
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=255)
+    original_name = models.CharField(_("nome originale"), max_length=255)
+    content_type = models.CharField(_("tipo di contenuto"), max_length=100)
+    size = models.PositiveBigIntegerField(_("dimensione (byte)"))
+    description = models.CharField(_("descrizione"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("caricato da"),
+    )
+    uploaded_at = models.DateTimeField(_("caricato il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("documento a supporto")
+        verbose_name_plural = _("documenti a supporto")
+        ordering = ["measurement_id", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Comment(models.Model):
+    """A note on an indicator's monitoring (questions, clarifications), for one period."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="comments", verbose_name=_("indicatore")
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="comments", verbose_name=_("periodo")
+    )
+    text = models.TextField(_("commento"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("autore"),
+    )
+    at = models.DateTimeField(_("il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("commento")
+        verbose_name_plural = _("commenti")
+        ordering = ["indicator_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} @ {self.period}: {self.text[:40]}"
+
+
+class UnitValidation(models.Model):
+    """A dirigente (or the SG) confirmed the values of a unit for a period.
+
+    The record stays as history; whether a value is still validated is on the measurement
+    itself (`validated_at`), which a later change clears.
+    """
+
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="validations", verbose_name=_("periodo")
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unità")
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("validato da"),
+    )
+    at = models.DateTimeField(_("il"), default=timezone.now)
+    count = models.PositiveIntegerField(_("valori confermati"), default=0)
+
+    class Meta:
+        verbose_name = _("validazione dei valori di un'unità")
+        verbose_name_plural = _("validazioni dei valori delle unità")
+        ordering = ["period_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} @ {self.period}"
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE = "before", _("Prima della scadenza")
+    AFTER = "after", _("Dopo la scadenza")
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail sent to one user for one period: never sent twice."""
+
+    Kind = ReminderKind
+
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("periodo")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("destinatario"),
+    )
+    kind = models.CharField(_("tipo"), max_length=8, choices=Kind.choices)
+    email = models.EmailField(_("indirizzo"))
+    missing = models.PositiveIntegerField(_("valori mancanti"))
+    sent_at = models.DateTimeField(_("inviato il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("promemoria inviato")
+        verbose_name_plural = _("promemoria inviati")
+        ordering = ["period_id", "sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "user", "kind"], name="monitoring_reminder_once"
+            ),
+            choices_constraint("kind", ReminderKind),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} → {self.email} ({self.kind})"

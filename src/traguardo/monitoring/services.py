@@ -10,10 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.core.readings import ReadingKind, parse_reading
+from traguardo.core.rules import Degree
+from traguardo.monitoring.degrees import Grader, misses_target
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.plans.models import Indicator
 
@@ -40,10 +44,23 @@ class ValueForbidden(ValueRefused):
     """The user may not record values for this indicator."""
 
 
+class ValueConflict(ValueRefused):
+    """Someone else saved the value after the form was loaded: nothing was overwritten.
+
+    `current` is the value as it is now in the database, to show to the user.
+    """
+
+    def __init__(self, message: str, *, current: Measurement | None) -> None:
+        super().__init__(message, field="text", code="conflict")
+        self.current = current
+
+
 @dataclass(frozen=True)
 class Recorded:
     measurement: Measurement
     created: bool
+    changed: bool = True  # False when the same value was posted again (nothing saved)
+    degree: Degree | None = None  # the indicator's degree for the value (core's rules)
 
 
 def cycle_of(indicator: Indicator) -> Any:
@@ -51,6 +68,21 @@ def cycle_of(indicator: Indicator) -> Any:
     if owner is None:
         raise ValueRefused("L'indicatore non appartiene a un obiettivo né a un blocco.")
     return owner.cycle
+
+
+def conflict_message(current: Measurement | None) -> str:
+    if current is None:
+        return _(
+            "Nel frattempo il valore è stato cancellato. Il tuo valore non è stato salvato: "
+            "ricarica la pagina e inseriscilo di nuovo."
+        )
+    who = current.entered_by.get_username() if current.entered_by else _("un altro utente")
+    when = timezone.localtime(current.entered_at)
+    return _(
+        "Nel frattempo %(who)s ha salvato il valore «%(value)s» il %(date)s alle %(time)s. "
+        "Il tuo valore non è stato salvato, per non sovrascrivere il suo: controlla e, "
+        "se serve, salva di nuovo."
+    ) % {"who": who, "value": current.text, "date": f"{when:%d/%m/%Y}", "time": f"{when:%H:%M}"}
 
 
 @transaction.atomic
@@ -61,11 +93,24 @@ def record_value(
     text: str,
     *,
     comment: str = "",
+    justification: str | None = None,
+    expected_version: int | None = None,
 ) -> Recorded:
     """Save the value of `indicator` at `period` as written by `user`.
 
     Raises ValueForbidden if the user may not enter it (not their unit, wrong role, cycle
     not in monitoring), ValueRefused if the period is closed or the text is empty.
+
+    `justification`: the reason for a deviation. When given (the entry form always gives
+    it), it is required if the value misses its target (degree under 100% or not
+    measurable, by the core's rules); None keeps the stored one and does not check it,
+    for callers that do not collect it (such values show as "to justify" in the to-do list).
+
+    `expected_version`: the version the caller's form was loaded with (0: there was no
+    value). If the stored value has another version, ValueConflict is raised and nothing
+    is written. None skips the check (imports, API writes that are last-write-wins).
+
+    A change of value, comment or justification clears the unit's validation of it.
     """
     cycle = cycle_of(indicator)
     if period.cycle_id != cycle.pk:
@@ -82,6 +127,8 @@ def record_value(
             "o il ciclo non è in monitoraggio.",
             code="forbidden",
         )
+    # Lock the period row so that closing a campaign and saving a value are serialised.
+    period = Period.objects.select_for_update().get(pk=period.pk)
     if period.closed:
         raise ValueRefused(
             f"Il periodo {period.get_code_display()} è chiuso: i valori non si modificano più.",
@@ -91,7 +138,25 @@ def record_value(
     reading = parse_reading(text)
     if reading.kind is ReadingKind.EMPTY:
         raise ValueRefused("Scrivi un valore (per esempio 54,47%, 1.250 oppure SI).")
-    fields = {
+    degree = Grader.for_cycle(cycle).degree(indicator, text.strip())
+    if justification is not None and not justification.strip() and misses_target(degree):
+        raise ValueRefused(
+            _(
+                "Il valore non raggiunge il target: scrivi la motivazione dello scostamento "
+                "(la Relazione sulla performance la riporta)."
+            ),
+            field="justification",
+            code="justification_required",
+        )
+    current = (
+        # No select_related here: PostgreSQL cannot lock the nullable side of an outer join.
+        Measurement.objects.select_for_update().filter(indicator=indicator, period=period).first()
+    )
+    if expected_version is not None:
+        found = current.version if current is not None else 0
+        if found != expected_version:
+            raise ValueConflict(conflict_message(current), current=current)
+    fields: dict[str, Any] = {
         "text": text.strip(),
         "number": reading.number,
         "reading_kind": READING_KINDS[reading.kind],
@@ -99,9 +164,31 @@ def record_value(
         if reading.kind is ReadingKind.NOT_MEASURABLE
         else "",
         "comment": comment,
-        "entered_by": user if getattr(user, "is_authenticated", False) else None,
     }
-    measurement, created = Measurement.objects.update_or_create(
-        indicator=indicator, period=period, defaults=fields
+    if justification is not None:
+        fields["justification"] = justification.strip()
+    if current is not None and all(getattr(current, k) == v for k, v in fields.items()):
+        return Recorded(current, created=False, changed=False, degree=degree)
+    fields.update(
+        entered_by=user if getattr(user, "is_authenticated", False) else None,
+        entered_at=timezone.now(),
+        validated_by=None,
+        validated_at=None,
     )
-    return Recorded(measurement, created)
+    if current is None:
+        try:
+            with transaction.atomic():
+                measurement = Measurement.objects.create(
+                    indicator=indicator, period=period, version=1, **fields
+                )
+        except IntegrityError:
+            # Another request created it between our read and our insert: never overwrite
+            # a value nobody has seen, whatever the caller asked.
+            raced = Measurement.objects.filter(indicator=indicator, period=period).first()
+            raise ValueConflict(conflict_message(raced), current=raced) from None
+        return Recorded(measurement, created=True, degree=degree)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.save()
+    return Recorded(current, created=False, degree=degree)

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from traguardo.web.stub import under_construction
+from traguardo.monitoring import views
 
 app_name = "monitoring"
 urlpatterns = [
-    path("", under_construction, name="todo"),
-    path("indicatore/<int:pk>/", under_construction, name="indicator"),
-    path("periodi/", under_construction, name="periods"),
+    path("", views.todo, name="todo"),
+    path("indicatore/<int:pk>/", views.indicator, name="indicator"),
+    path("periodi/", views.periods, name="periods"),
+    path("valida/", views.validate, name="validate"),
+    path("documenti/<int:pk>/", views.evidence, name="evidence"),
 ]

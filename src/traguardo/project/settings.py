@@ -226,3 +226,27 @@ if DEBUG:
 # The Bootstrap Italia theme app ships its own 404.html and 500.html, which would shadow
 # ours (it comes first in INSTALLED_APPS): our error pages are looked up first.
 TEMPLATES[0]["DIRS"] = [PACKAGE_DIR / "web" / "templates"]  # DIRS was empty
+
+
+# --- Monitoring (owned by the monitoring part; documented in docs/monitoring.md) ----------
+def _env_int(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value!r} is not an integer."
+        ) from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"Environment variable {name}={value!r} is below {minimum}.")
+    return number
+
+
+# Largest evidence file a user may attach to a monitoring value (10 MB unless set).
+TRAGUARDO_EVIDENCE_MAX_BYTES = _env_int("TRAGUARDO_EVIDENCE_MAX_MB", 10, 1) * 1024 * 1024
+# `send_reminders` writes to owners with missing values this many days before the deadline.
+TRAGUARDO_REMINDER_DAYS_BEFORE = _env_int("TRAGUARDO_REMINDER_DAYS_BEFORE", 7)
+# Address of the application, for the links in reminder e-mails.
+TRAGUARDO_SITE_URL = env_str("TRAGUARDO_SITE_URL", "http://127.0.0.1:8000")

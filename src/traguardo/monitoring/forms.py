@@ -1,0 +1,89 @@
+"""Forms of the monitoring pages; the rules themselves live in the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from django import forms
+from traguardo.monitoring.evidence import ALLOWED_LABEL
+from traguardo.monitoring.models import PeriodCode
+
+
+class StyledForm(forms.Form):
+    """Bootstrap Italia classes on every visible input."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+
+
+class ValueForm(StyledForm):
+    text = forms.CharField(
+        label=_("Valore rilevato"),
+        max_length=500,
+        help_text=_(
+            "Come lo scriveresti nella Relazione: 54,47%, 676.433,56 €, 1.250, SI oppure NO."
+        ),
+    )
+    justification = forms.CharField(
+        label=_("Motivazione dello scostamento"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Obbligatoria se il valore non raggiunge il target (grado di realizzazione "
+            "inferiore al 100% o valore non misurabile): la Relazione sulla performance la "
+            "riporta come causa dello scostamento."
+        ),
+    )
+    comment = forms.CharField(
+        label=_("Note sul valore"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class EvidenceForm(StyledForm):
+    file = forms.FileField(
+        label=_("Documento"),
+        help_text=_("Tipi ammessi: %(types)s.") % {"types": ALLOWED_LABEL},
+    )
+    description = forms.CharField(label=_("Descrizione"), max_length=255, required=False)
+
+
+class CommentForm(StyledForm):
+    text = forms.CharField(
+        label=_("Commento"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+
+
+class OpenPeriodForm(StyledForm):
+    code = forms.ChoiceField(label=_("Periodo"), choices=PeriodCode.choices)
+    deadline = forms.DateField(
+        label=_("Scadenza per l'inserimento"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class ReopenPeriodForm(StyledForm):
+    reason = forms.CharField(
+        label=_("Motivazione della riapertura"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deadline = forms.DateField(
+        label=_("Nuova scadenza"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class DeadlineForm(StyledForm):
+    deadline = forms.DateField(
+        label=_("Scadenza"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

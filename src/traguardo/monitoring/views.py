@@ -1,0 +1,490 @@
+"""Monitoring pages: campaigns (periods), the to-do list, an indicator and its values.
+
+Views are thin: every rule (who may write, closed periods, justification, conflicts) is
+in the services, which the API and imports share; views only translate their refusals
+into messages, 403 or 409.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from django import forms
+from traguardo.accounts import permissions
+from traguardo.accounts.decorators import check, member_required
+from traguardo.accounts.models import Role
+from traguardo.monitoring import campaigns, impact
+from traguardo.monitoring.degrees import Grader, misses_target
+from traguardo.monitoring.evidence import EvidenceRefused, attach_evidence
+from traguardo.monitoring.forms import (
+    CommentForm,
+    DeadlineForm,
+    EvidenceForm,
+    OpenPeriodForm,
+    ReopenPeriodForm,
+    ValueForm,
+)
+from traguardo.monitoring.models import (
+    Comment,
+    Evidence,
+    Measurement,
+    Period,
+    PeriodEvent,
+)
+from traguardo.monitoring.selectors import is_computed, open_periods, units_to_validate
+from traguardo.monitoring.selectors import todo as todo_rows
+from traguardo.monitoring.services import (
+    ValueConflict,
+    ValueForbidden,
+    ValueRefused,
+    cycle_of,
+    record_value,
+)
+from traguardo.monitoring.validation import ValidationRefused, validate_unit
+from traguardo.organisation.models import OrgUnit
+from traguardo.plans.models import Cycle, Indicator
+
+IMPACT_KEY = "monitoring_impact"
+STATUS_FILTERS = {
+    "missing": "missing",
+    "entered": "entered",
+    "late": "late",
+    "to_justify": "to_justify",
+    "validated": "validated",
+}
+
+
+def _can_enter(user: Any, indicator: Indicator, cycle: Cycle) -> bool:
+    if indicator.objective is not None:
+        return permissions.can_enter_value(user, indicator.objective, cycle)
+    return permissions.can_manage_cycle(user, cycle) and cycle.state == Cycle.State.MONITORING
+
+
+# -- to-do list ----------------------------------------------------------------------
+
+
+@member_required
+def todo(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    wanted = request.GET.get("stato", "")
+    status = STATUS_FILTERS.get(wanted)
+    sections = []
+    for period in open_periods(user):
+        summary = todo_rows(user, period)
+        rows = [r for r in summary.rows if getattr(r, status)] if status else summary.rows
+        sections.append(
+            {
+                "period": period,
+                "summary": summary,
+                "rows": rows,
+                "units": units_to_validate(user, period),
+            }
+        )
+    return render(
+        request,
+        "monitoring/todo.html",
+        {
+            "sections": sections,
+            "status": wanted if status else "",
+            "filters": [
+                ("", _("Tutti")),
+                ("missing", _("Da inserire")),
+                ("entered", _("Inseriti")),
+                ("late", _("In ritardo")),
+                ("to_justify", _("Da motivare")),
+                ("validated", _("Validati")),
+            ],
+            "is_office": permissions.has_role(user, Role.PERFORMANCE_OFFICE),
+        },
+    )
+
+
+@member_required
+@require_POST
+def validate(request: HttpRequest) -> HttpResponse:
+    period = get_object_or_404(Period.objects.select_related("cycle"), pk=_int(request, "period"))
+    unit = get_object_or_404(OrgUnit, pk=_int(request, "unit"), entity_id=period.cycle.entity_id)
+    check(
+        permissions.can_validate_unit(request.user, unit, period.cycle),
+        _("Non puoi validare i valori di questa unità: non è della tua area."),
+    )
+    try:
+        record = validate_unit(request.user, unit, period)
+    except ValidationRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Valori dell'unità %(unit)s al %(period)s validati (%(count)s confermati).")
+            % {"unit": unit.code, "period": period, "count": record.count},
+        )
+    return HttpResponseRedirect(reverse("monitoring:todo"))
+
+
+def _int(request: HttpRequest, name: str) -> int:
+    try:
+        return int(request.POST.get(name) or request.GET.get(name) or "")
+    except ValueError:
+        raise Http404(name) from None
+
+
+# -- indicator page ------------------------------------------------------------------
+
+
+def _load_indicator(pk: int) -> Indicator:
+    return get_object_or_404(
+        Indicator.objects.select_related(
+            "objective__home_unit",
+            "objective__cycle__entity",
+            "entity_block__cycle__entity",
+        ),
+        pk=pk,
+    )
+
+
+def _selected_period(request: HttpRequest, periods: list[Period]) -> Period | None:
+    raw = request.POST.get("period") or request.GET.get("periodo")
+    if raw:
+        chosen = next((p for p in periods if str(p.pk) == raw), None)
+        if chosen is None:
+            raise Http404("periodo")
+        return chosen
+    open_ = [p for p in periods if not p.closed]
+    if open_:
+        return open_[-1]
+    return periods[-1] if periods else None
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def indicator(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    item = _load_indicator(pk)
+    cycle = cycle_of(item)
+    check(permissions.can_view_plan(user, cycle), _("Questo indicatore non è del tuo ente."))
+    periods = list(cycle.periods.order_by("date"))
+    period = _selected_period(request, periods)
+    can_enter = _can_enter(user, item, cycle) and not is_computed(item)
+    measurement = (
+        Measurement.objects.filter(indicator=item, period=period)
+        .select_related("entered_by", "validated_by")
+        .first()
+        if period
+        else None
+    )
+    value_form = evidence_form = comment_form = None
+    status = 200
+    conflict: Measurement | None = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if period is None:
+            return HttpResponseBadRequest("periodo mancante")
+        if action == "value":
+            check(can_enter, _("Non puoi inserire valori per questo indicatore."))
+            value_form, status, conflict, done = _post_value(request, item, period)
+            if done:
+                return done
+        elif action == "evidence":
+            check(can_enter, _("Non puoi allegare documenti a questo indicatore."))
+            evidence_form, status, done = _post_evidence(request, measurement, period, item)
+            if done:
+                return done
+        elif action == "comment":
+            comment_form = CommentForm(request.POST)
+            if comment_form.is_valid():
+                Comment.objects.create(
+                    indicator=item,
+                    period=period,
+                    text=comment_form.cleaned_data["text"],
+                    author=request.user,  # type: ignore[misc]
+                )
+                messages.success(request, _("Commento aggiunto."))
+                return _back(item, period)
+            status = 400
+        else:
+            return HttpResponseBadRequest("azione sconosciuta")
+    if period is not None and value_form is None:
+        value_form = ValueForm(
+            initial={
+                "text": measurement.text if measurement else "",
+                "justification": measurement.justification if measurement else "",
+                "comment": measurement.comment if measurement else "",
+                "version": measurement.version if measurement else 0,
+            }
+        )
+    context = {
+        "indicator": item,
+        "cycle": cycle,
+        "objective": item.objective,
+        "periods": periods,
+        "period": period,
+        "measurement": measurement,
+        "can_enter": can_enter and period is not None and not period.closed,
+        "computed": is_computed(item),
+        "value_form": value_form,
+        "evidence_form": evidence_form or EvidenceForm(),
+        "comment_form": comment_form or CommentForm(),
+        "conflict": conflict,
+        "targets": item.targets.order_by("year"),
+        "history": _history(item, cycle, periods),
+        "comments": item.comments.select_related("author", "period").order_by("at"),
+        "changes": _pop_impact(request, item, period),
+        "code": impact.indicator_code(item),
+        "final": period is not None and period.code == Period.Code.FINAL,
+    }
+    return render(request, "monitoring/indicator.html", context, status=status)
+
+
+def _back(item: Indicator, period: Period) -> HttpResponse:
+    url = reverse("monitoring:indicator", args=[item.pk])
+    return HttpResponseRedirect(f"{url}?periodo={period.pk}")
+
+
+def _post_value(
+    request: HttpRequest, item: Indicator, period: Period
+) -> tuple[ValueForm, int, Measurement | None, HttpResponse | None]:
+    form = ValueForm(request.POST)
+    if not form.is_valid():
+        return form, 400, None, None
+    data = form.cleaned_data
+    before = impact.figures(impact.score_at(period), item)
+    try:
+        recorded = record_value(
+            request.user,
+            item,
+            period,
+            data["text"],
+            comment=data["comment"],
+            justification=data["justification"],
+            expected_version=data["version"],
+        )
+    except ValueForbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ValueConflict as exc:
+        # Keep what the user typed; the form now carries the current version, so saving
+        # again is a deliberate overwrite of a value the user has seen.
+        fresh = request.POST.copy()
+        fresh["version"] = str(exc.current.version if exc.current else 0)
+        form = ValueForm(fresh)
+        form.is_valid()
+        form.add_error(None, exc.message)
+        return form, 409, exc.current, None
+    except ValueRefused as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return form, 400, None, None
+    if recorded.changed:
+        request.session[IMPACT_KEY] = {
+            "indicator": item.pk,
+            "period": period.pk,
+            "before": {f.code: str(f.value) if f.value is not None else None for f in before},
+        }
+        messages.success(request, _("Valore salvato."))
+    else:
+        messages.info(request, _("Il valore è uguale a quello già salvato: nulla da cambiare."))
+    return form, 200, None, _back(item, period)
+
+
+def _post_evidence(
+    request: HttpRequest, measurement: Measurement | None, period: Period, item: Indicator
+) -> tuple[EvidenceForm, int, HttpResponse | None]:
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return form, 400, None
+    if measurement is None:
+        form.add_error(None, _("Salva prima il valore del periodo, poi allega i documenti."))
+        return form, 400, None
+    try:
+        attach_evidence(
+            request.user,
+            measurement,
+            form.cleaned_data["file"],
+            form.cleaned_data["description"],
+        )
+    except EvidenceRefused as exc:
+        form.add_error("file", exc.message)
+        return form, 400, None
+    messages.success(request, _("Documento allegato."))
+    return form, 200, _back(item, period)
+
+
+def _pop_impact(
+    request: HttpRequest, item: Indicator, period: Period | None
+) -> list[impact.Change]:
+    saved = request.session.get(IMPACT_KEY)
+    if not saved or period is None or saved.get("indicator") != item.pk:
+        return []
+    if saved.get("period") != period.pk:
+        return []
+    del request.session[IMPACT_KEY]
+    before = []
+    for code, value in saved["before"].items():
+        try:
+            number = Decimal(value) if value is not None else None
+        except InvalidOperation:
+            number = None
+        before.append(impact.Figure(code, code, number, impact.Explanation("", "", "")))
+    return impact.compare(before, impact.figures(impact.score_at(period), item))
+
+
+def _history(item: Indicator, cycle: Cycle, periods: list[Period]) -> list[dict[str, Any]]:
+    grader = Grader.for_cycle(cycle)
+    target = grader.target_text(item)
+    by_period = {
+        m.period_id: m
+        for m in item.measurements.select_related("entered_by", "validated_by").prefetch_related(
+            Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at"))
+        )
+    }
+    rows = []
+    for period in periods:
+        measurement = by_period.get(period.pk)
+        degree = grader.degree(item, measurement.text, target) if measurement else None
+        rows.append(
+            {
+                "period": period,
+                "measurement": measurement,
+                "degree": degree,
+                "misses": degree is not None and misses_target(degree),
+            }
+        )
+    return rows
+
+
+@member_required
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(Evidence.objects.select_related("measurement__period__cycle"), pk=pk)
+    cycle = item.measurement.period.cycle
+    check(permissions.can_view_plan(request.user, cycle), _("Questo documento non è del tuo ente."))
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Il file non è più disponibile.")) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
+    return response  # type: ignore[return-value]  # a streaming response, served the same way
+
+
+# -- campaigns -----------------------------------------------------------------------
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def periods(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    check(
+        permissions.has_role(user, Role.PERFORMANCE_OFFICE),
+        _("Le campagne di monitoraggio sono gestite dalla struttura tecnica permanente."),
+    )
+    entity_ids = {m.entity_id for m in permissions.memberships(user)}
+    cycles = list(
+        Cycle.objects.filter(entity_id__in=entity_ids)
+        .select_related("entity")
+        .prefetch_related("periods")
+        .order_by("-year")
+    )
+    bound: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        response, bound = _post_period(request, cycles)
+        if response is not None:
+            return response
+        status = 400
+    blocks = []
+    for cycle in cycles:
+        existing = {p.code for p in cycle.periods.all()}
+        rows = []
+        for period in cycle.periods.all():
+            prefix = f"p{period.pk}"
+            rows.append(
+                {
+                    "period": period,
+                    "reopen": bound.get(f"reopen-{period.pk}")
+                    or ReopenPeriodForm(prefix=prefix, initial={"deadline": period.deadline}),
+                    "deadline": bound.get(f"deadline-{period.pk}")
+                    or DeadlineForm(prefix=prefix + "d", initial={"deadline": period.deadline}),
+                    "events": PeriodEvent.objects.filter(period=period).select_related("by"),
+                }
+            )
+        missing = [(c, label) for c, label in Period.Code.choices if c not in existing]
+        open_form = bound.get(f"open-{cycle.pk}") or OpenPeriodForm(prefix=f"c{cycle.pk}")
+        code_field = open_form.fields["code"]
+        assert isinstance(code_field, forms.ChoiceField)
+        code_field.choices = missing
+        blocks.append(
+            {
+                "cycle": cycle,
+                "rows": rows,
+                "open_form": open_form if missing else None,
+                "manageable": permissions.can_manage_cycle(user, cycle),
+            }
+        )
+    return render(request, "monitoring/periods.html", {"blocks": blocks}, status=status)
+
+
+def _post_period(
+    request: HttpRequest, cycles: list[Cycle]
+) -> tuple[HttpResponse | None, dict[str, Any]]:
+    action = request.POST.get("action", "")
+    user = request.user
+    try:
+        if action == "open":
+            cycle = next((c for c in cycles if c.pk == _int(request, "cycle")), None)
+            if cycle is None:
+                raise Http404("ciclo")
+            form: Any = OpenPeriodForm(request.POST, prefix=f"c{cycle.pk}")
+            if not form.is_valid():
+                return None, {f"open-{cycle.pk}": form}
+            period = campaigns.open_period(
+                user, cycle, form.cleaned_data["code"], form.cleaned_data["deadline"]
+            )
+            messages.success(request, _("Periodo %(p)s aperto.") % {"p": period})
+            return HttpResponseRedirect(reverse("monitoring:periods")), {}
+        period = get_object_or_404(
+            Period.objects.select_related("cycle"),
+            pk=_int(request, "period"),
+            cycle__in=cycles,
+        )
+        if action == "close":
+            campaigns.close_period(user, period)
+            messages.success(
+                request, _("Periodo %(p)s chiuso: i suoi valori sono bloccati.") % {"p": period}
+            )
+        elif action == "reopen":
+            form = ReopenPeriodForm(request.POST, prefix=f"p{period.pk}")
+            if not form.is_valid():
+                return None, {f"reopen-{period.pk}": form}
+            campaigns.reopen_period(
+                user, period, form.cleaned_data["reason"], form.cleaned_data["deadline"]
+            )
+            messages.success(request, _("Periodo %(p)s riaperto.") % {"p": period})
+        elif action == "deadline":
+            form = DeadlineForm(request.POST, prefix=f"p{period.pk}d")
+            if not form.is_valid():
+                return None, {f"deadline-{period.pk}": form}
+            campaigns.change_deadline(user, period, form.cleaned_data["deadline"])
+            messages.success(request, _("Scadenza del periodo %(p)s aggiornata.") % {"p": period})
+        else:
+            return HttpResponseBadRequest("azione sconosciuta"), {}
+    except campaigns.CampaignForbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except campaigns.CampaignRefused as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("monitoring:periods")), {}

@@ -1,0 +1,237 @@
+"""Monitoring pages: who may read and write what, including crafted POSTs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from traguardo.monitoring.models import Measurement, Period
+from traguardo.plans.models import Cycle, Indicator
+
+Find = Callable[[str, int], Indicator]
+ClientAs = Callable[[str], Client]
+
+
+def page(indicator: Indicator) -> str:
+    return reverse("monitoring:indicator", args=[indicator.pk])
+
+
+def post_value(
+    client: Client, indicator: Indicator, period: Period, text: str, **extra: str
+) -> object:
+    current = Measurement.objects.filter(indicator=indicator, period=period).first()
+    data = {
+        "action": "value",
+        "period": str(period.pk),
+        "text": text,
+        "justification": "",
+        "comment": "",
+        "version": str(current.version if current else 0),
+    }
+    data.update(extra)
+    return client.post(page(indicator), data)
+
+
+def value(indicator: Indicator, period: Period) -> str:
+    return Measurement.objects.get(indicator=indicator, period=period).text
+
+
+@pytest.mark.parametrize(
+    ("username", "objective", "allowed"),
+    [
+        ("po", "2.1/2", True),
+        ("po", "3.1/1", False),  # sector 3.1 is not theirs
+        ("po", "1.1/1", False),  # another area
+        ("po2", "3.1/1", True),
+        ("po2", "2.1/2", False),
+        ("dirigente", "2.1/2", True),  # area 2
+        ("dirigente", "3.1/1", False),
+        ("ufficio", "3.1/1", True),
+        ("oiv", "2.1/2", False),
+    ],
+)
+def test_it_enforces_who_may_write_a_value(
+    client_as: ClientAs,
+    final: Period,
+    indicator: Find,
+    username: str,
+    objective: str,
+    allowed: bool,
+) -> None:
+    target = indicator(objective, 1)
+    before = value(target, final)
+    response = post_value(client_as(username), target, final, "99999")
+    if allowed:
+        assert response.status_code == 302
+        assert value(target, final) == "99999"
+    else:
+        assert response.status_code == 403
+        assert value(target, final) == before
+
+
+def test_it_sends_anonymous_writers_to_the_login_page(
+    client: Client, final: Period, indicator: Find
+) -> None:
+    target = indicator("2.1/2", 1)
+    response = post_value(client, target, final, "1")
+    assert response.status_code == 302 and "/accesso/" in response["Location"]
+    assert value(target, final) == "150"
+
+
+def test_the_oiv_reads_the_indicator_page_without_a_form(
+    client_as: ClientAs, final: Period, indicator: Find
+) -> None:
+    response = client_as("oiv").get(page(indicator("2.1/2", 1)))
+    assert response.status_code == 200
+    assert b'data-testid="value-form"' not in response.content
+    assert b'data-testid="read-only"' in response.content
+
+
+def test_a_closed_period_is_shown_read_only_and_refuses_posts(
+    client_as: ClientAs, demo: Cycle, indicator: Find
+) -> None:
+    final = Period.objects.get(cycle=demo, code=Period.Code.FINAL)
+    assert final.closed
+    target = indicator("2.1/2", 1)
+    client = client_as("po")
+    response = client.get(page(target) + f"?periodo={final.pk}")
+    assert b'data-testid="value-form"' not in response.content
+    assert "Il periodo è chiuso" in response.content.decode()
+    response = post_value(client, target, final, "1", justification="x")
+    assert response.status_code == 400
+    assert "chiuso" in response.content.decode()
+    assert value(target, final) == "150"
+
+
+def test_the_form_explains_and_requires_the_justification(
+    client_as: ClientAs, final: Period, indicator: Find
+) -> None:
+    target = indicator("2.1/2", 1)
+    client = client_as("po")
+    assert (
+        "la motivazione dello scostamento è obbligatoria"
+        in client.get(page(target)).content.decode()
+    )
+    response = post_value(client, target, final, "120")
+    assert response.status_code == 400
+    assert "non raggiunge il target" in response.content.decode()
+    assert value(target, final) == "150"
+
+
+def test_saving_shows_the_scores_before_and_after(
+    client_as: ClientAs, final: Period, indicator: Find
+) -> None:
+    target = indicator("2.1/2", 1)
+    client = client_as("po")
+    response = post_value(client, target, final, "120", justification="Organico ridotto")
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    assert 'data-testid="impact"' in html
+    # 2.1/2: indicator 1 goes 100% -> 80%, objective (two indicators, 50/50) 100% -> 90%.
+    assert 'data-code="2.1/2"' in html
+    row = html.split('data-code="2.1/2"', 1)[1].split("</tr>", 1)[0]
+    assert "100,00%" in row and "90,00%" in row
+    assert 'data-code="ENTE"' in html
+    assert 'data-code="2.1"' in html
+
+
+def test_two_users_cannot_overwrite_each_other(
+    client_as: ClientAs, final: Period, indicator: Find
+) -> None:
+    target = indicator("2.1/2", 2)
+    po, dirigente = client_as("po"), client_as("dirigente")
+    loaded = Measurement.objects.get(indicator=target, period=final).version
+    form = {"action": "value", "period": str(final.pk), "justification": "", "comment": ""}
+    first = dirigente.post(page(target), {**form, "text": "170", "version": str(loaded)})
+    assert first.status_code == 302
+    second = po.post(page(target), {**form, "text": "130", "version": str(loaded)})
+    assert second.status_code == 409
+    html = second.content.decode()
+    assert "dirigente" in html and "«170»" in html and "non è stato salvato" in html
+    assert value(target, final) == "170"
+
+
+def test_it_refuses_a_period_of_another_cycle_or_unknown(
+    client_as: ClientAs, final: Period, indicator: Find
+) -> None:
+    response = client_as("po").post(
+        page(indicator("2.1/2", 1)),
+        {"action": "value", "period": "999999", "text": "1", "version": "0"},
+    )
+    assert response.status_code == 404
+
+
+def test_the_todo_list_shows_each_owner_their_indicators(
+    client_as: ClientAs, final: Period
+) -> None:
+    po = client_as("po").get(reverse("monitoring:todo")).content.decode()
+    assert "2.1/2" in po and "3.1/1" not in po
+    po2 = client_as("po2").get(reverse("monitoring:todo")).content.decode()
+    assert "3.1/1" in po2 and "2.1/2" not in po2
+    office = client_as("ufficio").get(reverse("monitoring:todo")).content.decode()
+    assert "3.1/1" in office and "2.1/2" in office and "Allegato B" in office
+
+
+def test_anonymous_users_see_no_monitoring_page(client: Client, final: Period) -> None:
+    for url in (reverse("monitoring:todo"), reverse("monitoring:periods")):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accesso/" in response["Location"]
+
+
+@pytest.mark.parametrize("username", ["po", "po2", "dirigente", "segretario", "oiv"])
+def test_only_the_office_manages_campaigns(
+    client_as: ClientAs, final: Period, username: str
+) -> None:
+    client = client_as(username)
+    assert client.get(reverse("monitoring:periods")).status_code == 403
+    response = client.post(
+        reverse("monitoring:periods"), {"action": "close", "period": str(final.pk)}
+    )
+    assert response.status_code == 403
+    final.refresh_from_db()
+    assert not final.closed
+
+
+def test_the_interim_period_shows_its_own_scores(
+    client_as: ClientAs, demo: Cycle, indicator: Find
+) -> None:
+    interim = Period.objects.get(cycle=demo, code=Period.Code.INTERIM)
+    Period.objects.filter(pk=interim.pk).update(closed=False)
+    target = indicator("2.1/2", 1)  # "= 150"; at 30.06 nothing is entered yet
+    client = client_as("po")
+    response = post_value(client, target, interim, "75", justification="A metà anno")
+    assert response.status_code == 302
+    html = client.get(response["Location"]).content.decode()
+    row = html.split('data-code="2.1/2#1"', 1)[1].split("</tr>", 1)[0]
+    assert "50,00%" in row  # 75 / 150, at 30.06
+    assert value(target, interim) == "75"
+    assert value(target, Period.objects.get(cycle=demo, code=Period.Code.FINAL)) == "150"
+
+
+def test_members_comment_and_outsiders_do_not_see(
+    client_as: ClientAs, final: Period, indicator: Find
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    target = indicator("2.1/2", 1)
+    oiv = client_as("oiv")
+    response = oiv.post(
+        page(target), {"action": "comment", "period": str(final.pk), "text": "Fonte del dato?"}
+    )
+    assert response.status_code == 302
+    assert "Fonte del dato?" in client_as("po").get(page(target)).content.decode()
+    stranger = get_user_model().objects.create_user("estraneo", password="x-Passw0rd-x")
+    outsider = Client()
+    outsider.force_login(stranger)
+    assert outsider.get(page(target)).status_code == 403
+
+
+def test_the_pages_speak_english(client_as: ClientAs, final: Period, indicator: Find) -> None:
+    client = client_as("po")
+    client.cookies["django_language"] = "en"
+    assert "Monitoring: values to enter" in client.get(reverse("monitoring:todo")).content.decode()
+    html = client.get(page(indicator("2.1/2", 1))).content.decode()
+    assert "Save the value" in html and "Reason for the deviation" in html
