@@ -133,7 +133,7 @@ def check_move(children: dict[str, list[str]], node: str, parent: str,
     if not allowed:
         raise MoveRefused(f"«{name}» è una radice dell'albero: non si sposta sotto altri elementi.")
     if parent_kind not in allowed:
-        wanted = " o ".join(KIND_LABELS[k] for k in sorted(allowed))
+        wanted = " o ".join(label for k, label in KIND_LABELS.items() if k in allowed)
         raise MoveRefused(
             f"«{name}» può stare solo sotto {wanted}, non sotto «{parent_name}»."
         )

@@ -502,7 +502,9 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                          "entity_block__cycle__entity"), pk=pk)
     cycle = editing.cycle_of(ind)
     period = _final_period(cycle)
-    with_value = period is not None and cycle.state == Cycle.State.MONITORING
+    # The value is offered only where monitoring would accept it (record_value checks again).
+    with_value = (period is not None and not period.closed
+                  and cycle.state == Cycle.State.MONITORING)
     initial = _indicator_initial(ind, cycle)
     form = IndicatorForm(request.POST or None, cycle=cycle, with_value=with_value,
                          block=ind.entity_block, exclude_pk=ind.pk, initial=initial)
@@ -516,8 +518,8 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 target=new_target if new_target != initial.get(f"target_{cycle.year}", "")
                 else None,
                 weight=data["weight"] if data["weight"] != ind.weight else None,
-                value=data.get("value") if with_value and (data.get("value") or "")
-                != initial.get("value", "") else None,
+                value=data.get("value") if with_value and data.get("value")
+                and data.get("value") != initial.get("value", "") else None,
             )
             if change != whatif.Change() and not data.get("confirmed"):
                 preview = whatif.preview_indicator(cycle, ind, change)
