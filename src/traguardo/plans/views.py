@@ -610,7 +610,7 @@ def revisions(request: HttpRequest) -> HttpResponse:
                                             "vengono registrate in essa.") % {"n": revision.number})
                 return redirect(reverse("plans:revisions") + f"?anno={cycle.year}")
             except editing.EditRefused as exc:
-                form.add_error(None, exc.message)
+                _refused(request, exc)  # the form may be hidden (a revision is open)
     rows = Revision.objects.filter(cycle=cycle).select_related("act").prefetch_related(
         "changes__by").order_by("number")
     return render(request, "plans/revisions.html", _context(
