@@ -110,10 +110,26 @@ def _move_form(cycle: Cycle, item: Any) -> MoveForm | None:
         return None
     parents = [(n.id, "\u00a0\u00a0" * n.depth + n.label) for n in tree.nodes(cycle)]
     form = MoveForm(parents=parents, initial={"node": tree.node_id(item),
-                                              "version": item.version})
+                                              "version": item.version,
+                                              "parent": _parent_node(item)})
     if not isinstance(item, Indicator):
         del form.fields["position"]  # only indicators are ordered by position
     return form
+
+
+def _parent_node(item: Any) -> str:
+    """The node the item hangs from now (the move form starts there)."""
+    if isinstance(item, AnnualObjective):
+        return f"strategic:{item.strategic_id}"
+    if isinstance(item, EntityBlock):
+        return f"annual:{item.annual_objective_id}" if item.annual_objective_id else ""
+    if isinstance(item, OperationalObjective):
+        first = item.annual_objectives.order_by("code").first()
+        return f"annual:{first.pk}" if first else ""
+    if isinstance(item, Indicator):
+        return (f"operational:{item.objective_id}" if item.objective_id
+                else f"block:{item.entity_block_id}")
+    return ""
 
 
 # --- the editor's overview -----------------------------------------------------------------
@@ -616,7 +632,7 @@ def revisions(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/revisions.html", _context(
         request, cycle, revisions=rows, form=form,
         can_manage=editing.refusal(request.user, cycle) is None,
-        compare_form=CompareForm(versions=snapshots.versions(cycle)),
+        compare_form=_compare_form(cycle),
     ))
 
 
@@ -660,6 +676,12 @@ def _close_revision(request: HttpRequest, cycle: Cycle) -> HttpResponse:
             messages.success(request, _("Revisione n. %(n)s chiusa con %(c)s variazioni.")
                              % {"n": revision.number, "c": revision.variations_count})
     return redirect(reverse("plans:revisions") + f"?anno={cycle.year}")
+
+
+def _compare_form(cycle: Cycle) -> CompareForm:
+    versions = snapshots.versions(cycle)
+    return CompareForm(versions=versions,
+                       initial={"a": versions[0][0], "b": snapshots.CURRENT})
 
 
 @member_required

@@ -19,7 +19,8 @@ def revised(marks: Marks | None, item: Any) -> SafeString:
         return SafeString("")
     return format_html_join(
         " ",
-        '<span class="badge bg-warning text-dark revised-mark">{}</span>',
+        '<span class="badge revised-mark" style="background:#fff3c4;color:#3b2a00;'
+        'border:1px solid #7a5c00">{}</span>',
         ((_("modificato con revisione n. %(n)s") % {"n": n},) for n in numbers),
     )
 
