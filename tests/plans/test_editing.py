@@ -216,3 +216,35 @@ def test_assignments_to_units(demo: Cycle, client_as: Callable[[str], Client]) -
         client.post(url, {"remove": row.get().pk})
         assert not row.exists()
         assert RevisionChange.objects.filter(revision=revision, kind="remove").exists()
+
+
+def test_renumbering_an_objective_keeps_its_home_assignment(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("ufficio")
+    open_revision(client, demo)
+    objective = _objective_with(demo, 2)
+    url = reverse("plans:objective", args=[objective.pk])
+    response = client.post(url, {
+        "home_unit": objective.home_unit_id, "number": 61, "title": objective.title,
+        "category": objective.category, "version": objective.version,
+        "annual_objectives": list(objective.annual_objectives.values_list("pk", flat=True))})
+    assert response.status_code == 302, text(response)[:3000]
+    home = objective.assignments.get(unit=objective.home_unit)
+    assert home.local_number == 61
+    change = RevisionChange.objects.get(objective=objective, field="numero")
+    assert (change.old_value, change.new_value) == (str(objective.number), "61")
+
+
+def test_approving_a_draft_plan_keeps_the_approved_version(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    Cycle.objects.filter(pk=demo.pk).update(state=Cycle.State.DRAFT)
+    client = client_as("ufficio")
+    response = client.post(reverse("plans:states"), {"target": "approved", "anno": demo.year})
+    assert response.status_code == 302
+    snapshot = demo.snapshots.get(version=0)
+    assert snapshot.label == "Piano approvato"
+    objective = _objective_with(demo, 2)
+    assert snapshot.data[f"plans.operationalobjective:{objective.pk}"]["fields"]["titolo"] == \
+        objective.title

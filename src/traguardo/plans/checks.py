@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from traguardo.core.numbers import format_exact
 from traguardo.core.readings import TargetFormatError, parse_target
@@ -30,7 +31,9 @@ class Issue:
 def weights_message(total: Decimal) -> str | None:
     if total == HUNDRED:
         return None
-    return f"i pesi degli indicatori sommano a {format_exact(total)}, non a 100"
+    return _("i pesi degli indicatori sommano a %(total)s, non a 100") % {
+        "total": format_exact(total)
+    }
 
 
 def target_message(text: str) -> str | None:
@@ -57,12 +60,12 @@ def plan_issues(cycle: Cycle) -> list[Issue]:
     for objective_id, total in sorted(weights.items(), key=lambda kv: codes[kv[0]]):
         message = weights_message(total)
         if message:
-            issues.append(Issue(f"Obiettivo {codes[objective_id]}", message,
+            issues.append(Issue(_("Obiettivo %(code)s") % {"code": codes[objective_id]}, message,
                                 reverse("plans:objective", args=[objective_id])))
     total_b = block_weights_total(cycle)
     if total_b != HUNDRED:
-        issues.append(Issue("Allegato B", f"i pesi B dei blocchi sommano a "
-                                          f"{format_exact(total_b)}, non a 100",
+        issues.append(Issue(_("Allegato B"), _("i pesi B dei blocchi sommano a %(total)s, "
+                                               "non a 100") % {"total": format_exact(total_b)},
                             reverse("plans:editor") + f"?anno={cycle.year}#blocchi"))
     targets = Target.objects.filter(indicator__objective__cycle=cycle) | Target.objects.filter(
         indicator__entity_block__cycle=cycle
@@ -71,8 +74,9 @@ def plan_issues(cycle: Cycle) -> list[Issue]:
         message = target_message(target.text)
         if message:
             ind = target.indicator
-            where = (f"Obiettivo {ind.objective.code}, indicatore {ind.number}"
-                     if ind.objective else f"Indicatore B{ind.number}")
+            where = (_("Obiettivo %(code)s, indicatore %(n)s")
+                     % {"code": ind.objective.code, "n": ind.number}
+                     if ind.objective else _("Indicatore B%(n)s") % {"n": ind.number})
             issues.append(Issue(f"{where}, target {target.year}", message,
                                 reverse("plans:indicator", args=[ind.pk])))
     return issues

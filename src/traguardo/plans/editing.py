@@ -21,6 +21,7 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.core.numbers import format_exact
@@ -56,17 +57,16 @@ class EditConflict(EditRefused):
 def refusal(user: Any, cycle: Cycle) -> str | None:
     """Why `user` may not change the plan of `cycle` now, or None if they may."""
     if cycle.state == Cycle.State.PUBLISHED:
-        return (
-            f"Il ciclo {cycle.year} è pubblicato: il piano è in sola lettura e non può essere "
+        return _(
+            "Il ciclo %(year)s è pubblicato: il piano è in sola lettura e non può essere "
             "modificato."
-        )
+        ) % {"year": cycle.year}
     if not permissions.has_role(user, permissions.Role.PERFORMANCE_OFFICE):
-        return "Solo la struttura tecnica permanente (ufficio performance) modifica il piano."
+        return _("Solo la struttura tecnica permanente (ufficio performance) modifica il piano.")
     if not permissions.can_manage_plan(user, cycle):
-        return (
-            f"Il ciclo {cycle.year} è nello stato «{cycle.get_state_display()}»: il piano non "
-            "è più modificabile."
-        )
+        return _(
+            "Il ciclo %(year)s è nello stato «%(state)s»: il piano non è più modificabile."
+        ) % {"year": cycle.year, "state": cycle.get_state_display()}
     return None
 
 
@@ -81,10 +81,10 @@ def require_editable(user: Any, cycle: Cycle) -> Revision | None:
         raise EditRefused(reason)
     revision = open_revision(cycle)
     if revision is None and cycle.state in REVISION_STATES:
-        raise EditRefused(
+        raise EditRefused(_(
             "Il piano è approvato: per modificarlo apri prima una revisione "
             "(numero e data dell'atto, motivazione) nella pagina Revisioni."
-        )
+        ))
     return revision
 
 
@@ -194,11 +194,11 @@ def lock(model: type[models.Model], pk: int, version: int | None, what: str = ""
     """The row locked for update, or EditConflict if its version moved on."""
     current: Any = model._default_manager.select_for_update().get(pk=pk)
     if version is not None and current.version != version:
-        raise EditConflict(
-            f"{what or label_of(current)} è stato modificato da un altro utente dopo che hai "
+        raise EditConflict(_(
+            "%(item)s è stato modificato da un altro utente dopo che hai "
             "aperto la pagina: le tue modifiche non sono state salvate. Qui sotto trovi i "
             "valori attuali e quelli che hai inserito: ricontrolla e salva di nuovo."
-        )
+        ) % {"item": what or label_of(current)})
     return current
 
 
@@ -216,6 +216,7 @@ def save_fields(
     revision = require_editable(user, cycle)
     model = type(item)
     current = lock(model, item.pk, version)
+    old_home = getattr(current, "home_unit_id", None)
     changed: list[tuple[str, str, str]] = []
     for name, new in values.items():
         field: Any = model._meta.get_field(name)
@@ -238,6 +239,8 @@ def save_fields(
         current.save()
         model._default_manager.filter(pk=current.pk).update(version=F("version") + 1)
         current.refresh_from_db()
+        if isinstance(current, OperationalObjective):
+            sync_home_assignment(current, old_home)
         for label, old_text, new_text in changed:
             record_change(revision, user, current, label, old_text, new_text, kind)
     return Saved(current, changed)
@@ -299,7 +302,24 @@ def create_item(user: Any, cycle: Cycle, item: models.Model) -> models.Model:
     item.full_clean(exclude=["version"])
     item.save()
     record_change(revision, user, item, "elemento", "", display(item), RevisionChange.Kind.ADD)
+    if isinstance(item, OperationalObjective):
+        sync_home_assignment(item, None)
     return item
+
+
+def sync_home_assignment(objective: OperationalObjective, old_home: int | None) -> None:
+    """Keep the home unit's assignment row (local number = objective number) in step."""
+    if old_home is not None and old_home != objective.home_unit_id:
+        ObjectiveAssignment.objects.filter(objective=objective, unit_id=old_home).delete()
+    row = ObjectiveAssignment.objects.filter(objective=objective,
+                                             unit_id=objective.home_unit_id).first()
+    if row is None:
+        ObjectiveAssignment.objects.create(cycle=objective.cycle, objective=objective,
+                                           unit_id=objective.home_unit_id,
+                                           local_number=objective.number)
+    elif row.local_number != objective.number:
+        row.local_number = objective.number
+        row.save(update_fields=["local_number"])
 
 
 @transaction.atomic
@@ -312,6 +332,6 @@ def delete_item(user: Any, item: models.Model, version: int | None) -> None:
     try:
         current.delete()
     except models.ProtectedError as exc:
-        raise EditRefused(
-            f"{label} non può essere eliminato: altri elementi del piano vi fanno riferimento."
-        ) from exc
+        raise EditRefused(_(
+            "%(item)s non può essere eliminato: altri elementi del piano vi fanno riferimento."
+        ) % {"item": label}) from exc

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from traguardo.plans import editing
 from traguardo.plans.models import (
@@ -41,11 +43,11 @@ ALLOWED_PARENTS: dict[str, frozenset[str]] = {
     "indicator": frozenset({"operational", "block"}),
 }
 KIND_LABELS = {
-    "strategic": "un obiettivo strategico",
-    "annual": "un obiettivo annuale",
-    "operational": "un obiettivo operativo",
-    "block": "un blocco dell'Allegato B",
-    "indicator": "un indicatore",
+    "strategic": _lazy("un obiettivo strategico"),
+    "annual": _lazy("un obiettivo annuale"),
+    "operational": _lazy("un obiettivo operativo"),
+    "block": _lazy("un blocco dell'Allegato B"),
+    "indicator": _lazy("un indicatore"),
 }
 
 
@@ -68,13 +70,14 @@ def node_id(item: Any) -> str:
 
 
 def get_node(cycle: Cycle, node: str) -> Any:
-    kind, _, pk = node.partition(":")
+    kind, _sep, pk = node.partition(":")
     model = MODELS.get(kind)
     if model is None or not pk.isdigit():
-        raise MoveRefused(f"Elemento «{node}» sconosciuto.")
+        raise MoveRefused(_("Elemento «%(node)s» sconosciuto.") % {"node": node})
     item = model.objects.filter(pk=int(pk)).first()
     if item is None or editing.cycle_of(item).pk != cycle.pk:
-        raise MoveRefused(f"Elemento «{node}» non trovato nel piano {cycle.year}.")
+        raise MoveRefused(_("Elemento «%(node)s» non trovato nel piano %(year)s.")
+                          % {"node": node, "year": cycle.year})
     return item
 
 
@@ -122,21 +125,24 @@ def check_move(children: dict[str, list[str]], node: str, parent: str,
     """Refuse a move that makes a cycle or puts a node under the wrong kind of parent."""
     name, parent_name = labels.get(node, node), labels.get(parent, parent)
     if parent == node:
-        raise MoveRefused(f"«{name}» non può essere spostato sotto sé stesso.")
+        raise MoveRefused(_("«%(name)s» non può essere spostato sotto sé stesso.")
+                          % {"name": name})
     if parent in descendants(children, node):
-        raise MoveRefused(
-            f"«{name}» non può essere spostato sotto «{parent_name}», che ne è un discendente: "
+        raise MoveRefused(_(
+            "«%(name)s» non può essere spostato sotto «%(parent)s», che ne è un discendente: "
             "si creerebbe un ciclo nell'albero."
-        )
+        ) % {"name": name, "parent": parent_name})
     kind, parent_kind = node.partition(":")[0], parent.partition(":")[0]
     allowed = ALLOWED_PARENTS[kind]
     if not allowed:
-        raise MoveRefused(f"«{name}» è una radice dell'albero: non si sposta sotto altri elementi.")
+        raise MoveRefused(_(
+            "«%(name)s» è una radice dell'albero: non si sposta sotto altri elementi."
+        ) % {"name": name})
     if parent_kind not in allowed:
-        wanted = " o ".join(label for k, label in KIND_LABELS.items() if k in allowed)
-        raise MoveRefused(
-            f"«{name}» può stare solo sotto {wanted}, non sotto «{parent_name}»."
-        )
+        wanted = _(" o ").join(str(label) for k, label in KIND_LABELS.items() if k in allowed)
+        raise MoveRefused(_(
+            "«%(name)s» può stare solo sotto %(wanted)s, non sotto «%(parent)s»."
+        ) % {"name": name, "wanted": wanted, "parent": parent_name})
 
 
 def nodes(cycle: Cycle) -> list[Node]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from traguardo.core import model as core
 from traguardo.core.engine import score_plan
 from traguardo.core.results import PlanScore
@@ -109,37 +111,38 @@ def _unit_chain(plan: core.Plan, code: str) -> list[str]:
 
 def _compare(before: PlanScore, after: PlanScore, plan: core.Plan, indicator: str) -> WhatIf:
     figures = [
-        Figure("Performance dell'ente", before.entity.performance, after.entity.performance)
+        Figure(_("Performance dell'ente"), before.entity.performance, after.entity.performance)
     ]
     if indicator.startswith("B"):
         number = int(indicator[1:])
         b_ind, a_ind = before.entity_indicator(number), after.entity_indicator(number)
-        figures.append(Figure(f"Grado dell'indicatore {indicator}", b_ind.degree.value,
-                              a_ind.degree.value))
+        figures.append(Figure(_("Grado dell'indicatore %(key)s") % {"key": indicator},
+                              b_ind.degree.value, a_ind.degree.value))
         for b_block, a_block in zip(before.entity.blocks, after.entity.blocks, strict=True):
             if any(i.number == number for i in b_block.indicators):
                 figures.append(
-                    Figure(f"Blocco {b_block.number}: A", b_block.achievement,
+                    Figure(_("Blocco %(n)s: A") % {"n": b_block.number}, b_block.achievement,
                            a_block.achievement)
                 )
                 figures.append(
-                    Figure(f"Blocco {b_block.number}: A×B", b_block.result, a_block.result)
+                    Figure(_("Blocco %(n)s: A×B") % {"n": b_block.number}, b_block.result,
+                           a_block.result)
                 )
     else:
         objective_key = indicator.partition("#")[0]
         b_obj, a_obj = before.objectives[objective_key], after.objectives[objective_key]
         b_ind = next(i for i in b_obj.indicators if i.key == indicator)
         a_ind = next(i for i in a_obj.indicators if i.key == indicator)
-        figures.append(Figure(f"Grado dell'indicatore {indicator}", b_ind.degree.value,
-                              a_ind.degree.value))
-        figures.append(
-            Figure(f"Obiettivo {objective_key}", b_obj.performance, a_obj.performance)
-        )
+        figures.append(Figure(_("Grado dell'indicatore %(key)s") % {"key": indicator},
+                              b_ind.degree.value, a_ind.degree.value))
+        figures.append(Figure(_("Obiettivo %(code)s") % {"code": objective_key},
+                              b_obj.performance, a_obj.performance))
         home = next(o.unit for o in plan.objectives if o.key == objective_key)
         for code in _unit_chain(plan, home):
             b_unit, a_unit = before.unit(code), after.unit(code)
             figures.append(
-                Figure(f"Unità {b_unit.short or code}", b_unit.performance, a_unit.performance)
+                Figure(_("Unità %(code)s") % {"code": b_unit.short or code}, b_unit.performance,
+                       a_unit.performance)
             )
     return WhatIf(tuple(figures), before, after)
 
@@ -160,7 +163,7 @@ def preview_block_weight(cycle: Cycle, block: EntityBlock, weight: Decimal) -> W
     b_block = next(b for b in before.entity.blocks if b.number == block.number)
     a_block = next(b for b in after.entity.blocks if b.number == block.number)
     figures = (
-        Figure("Performance dell'ente", before.entity.performance, after.entity.performance),
-        Figure(f"Blocco {block.number}: A×B", b_block.result, a_block.result),
+        Figure(_("Performance dell'ente"), before.entity.performance, after.entity.performance),
+        Figure(_("Blocco %(n)s: A×B") % {"n": block.number}, b_block.result, a_block.result),
     )
     return WhatIf(figures, before, after)
