@@ -162,5 +162,8 @@ def test_published_cycle_is_read_only(demo: Cycle, client_as: Callable[[str], Cl
         response = client.post(url, data)
         assert response.status_code == 403, url
         assert "pubblicato: il piano è in sola lettura" in text(response)
+    response = client.post(reverse("plans:states"), {"target": "validated", "anno": demo.year})
+    assert response.status_code == 403
+    assert "è pubblicato: il suo stato non cambia più" in text(response)
     assert target_of(indicator, demo.year) == old
     assert Revision.objects.filter(cycle=demo, is_open=True).exists()

@@ -78,6 +78,13 @@ def _office(request: HttpRequest) -> None:
     check(permissions.has_role(request.user, Role.PERFORMANCE_OFFICE), OFFICE_ONLY)
 
 
+def _office_of(request: HttpRequest, cycle: Cycle) -> None:
+    """403 unless the user is the performance office of the cycle's entity."""
+    _office(request)
+    check(permissions.can_view_plan(request.user, cycle),
+          _("Non fai parte dell'ente di questo ciclo."))
+
+
 def _writable(request: HttpRequest, cycle: Cycle) -> None:
     """403 with the reason unless the user may change the plan of `cycle` now."""
     _office(request)
@@ -210,6 +217,7 @@ def _model_edit(
     _office(request)
     item = get_object_or_404(model, pk=pk) if pk is not None else None
     cycle = cycle_of_item(item) if item is not None else _cycle(request)
+    _office_of(request, cycle)
     instance = (model._default_manager.get(pk=pk) if pk is not None else new_item(cycle))
     form = form_class(request.POST or None, instance=instance, cycle=cycle,
                       initial={"version": getattr(item, "version", None)})
@@ -317,6 +325,7 @@ def block_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         )
     block = get_object_or_404(EntityBlock.objects.select_related("cycle__entity"), pk=pk)
     cycle = block.cycle
+    _office_of(request, cycle)
     form = BlockForm(request.POST or None, instance=EntityBlock.objects.get(pk=pk), cycle=cycle,
                      initial={"version": block.version})
     preview = conflict = None
@@ -483,6 +492,7 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
         cycle = block.cycle
     else:
         raise Http404("indica ?obiettivo=<id> o ?blocco=<id>")
+    _office_of(request, cycle)
     next_number = 1 + max(
         [0, *(objective.indicators.values_list("number", flat=True) if objective else
               Indicator.objects.filter(entity_block__cycle=cycle).values_list("number",
@@ -517,6 +527,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         Indicator.objects.select_related("objective__cycle__entity", "objective__home_unit",
                                          "entity_block__cycle__entity"), pk=pk)
     cycle = editing.cycle_of(ind)
+    _office_of(request, cycle)
     period = _final_period(cycle)
     # The value is offered only where monitoring would accept it (record_value checks again).
     with_value = (period is not None and not period.closed
@@ -717,6 +728,9 @@ def states_view(request: HttpRequest) -> HttpResponse:
     form = TransitionForm(request.POST or None, targets=targets)
     if request.method == "POST":
         wanted = request.POST.get("target", "")
+        if cycle.state == Cycle.State.PUBLISHED:
+            raise PermissionDenied(_("Il ciclo %(year)s è pubblicato: il suo stato non cambia "
+                                     "più.") % {"year": cycle.year})
         if not targets:
             raise PermissionDenied(_("Il tuo ruolo non consente passaggi di stato del ciclo "
                                      "nello stato attuale."))
