@@ -150,3 +150,39 @@ def test_conflict_on_an_objective(
     assert "è stato modificato da un altro utente" in text(response)
     objective.refresh_from_db()
     assert objective.title == "Prima versione"
+
+
+def test_whatif_and_save_of_a_final_value(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    """A value goes through monitoring's record_value after the preview; no revision needed."""
+    Period.objects.filter(cycle=demo).update(closed=False)
+    client = client_as("ufficio")
+    indicator = _scored_indicator(demo)
+    objective = indicator.objective
+    assert objective is not None
+    url = reverse("plans:indicator", args=[indicator.pk])
+    assert 'name="value"' in text(client.get(url))
+    response = client.post(url, indicator_post(indicator, value="0"))
+    preview = response.context["preview"]
+    figure = next(f for f in preview.figures if f.label == f"Obiettivo {objective.code}")
+    assert figure.after is not None and figure.before is not None and figure.after < figure.before
+    response = client.post(url, indicator_post(indicator, value="0", confirmed="on"))
+    assert response.status_code == 302, text(response)[:3000]
+    final = indicator.measurements.get(period__code=Period.Code.FINAL)
+    assert final.text == "0"
+    assert score_cycle(demo, explain=False).objectives[objective.code].performance == figure.after
+
+
+def test_indicator_page_warns_when_its_weight_breaks_the_sum(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("ufficio")
+    open_revision(client, demo)
+    indicator = _scored_indicator(demo)
+    response = client.post(reverse("plans:indicator", args=[indicator.pk]),
+                           indicator_post(indicator, weight="1"))
+    objective = indicator.objective
+    assert objective is not None
+    assert (f"Obiettivo {objective.code}: con questo peso i pesi degli indicatori sommano a"
+            in text(response))

@@ -571,7 +571,25 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Indicatore"), preview=preview, conflict=conflict,
         conflict_rows=_conflict_rows(form, conflict), move_form=_move_form(cycle, ind),
         changes=ind.revision_changes.select_related("revision").order_by("-at", "-pk")[:20],
+        weights_warning=_weights_warning(ind, form),
     ))
+
+
+def _weights_warning(ind: Indicator, form: IndicatorForm) -> str | None:
+    """With the weight in the form, do the objective's indicators still sum to 100?"""
+    if ind.objective_id is None:
+        return None
+    weight = form.cleaned_data.get("weight") if form.is_bound and hasattr(
+        form, "cleaned_data") else None
+    weight = ind.weight if weight is None else weight
+    others = Indicator.objects.filter(objective_id=ind.objective_id).exclude(pk=ind.pk)
+    total = weight + sum((w for w in others.values_list("weight", flat=True)), Decimal(0))
+    message = checks.weights_message(total)
+    if message is None:
+        return None
+    return _("Obiettivo %(code)s: con questo peso %(m)s; riequilibra i pesi nella pagina "
+             "dell'obiettivo.") % {"code": ind.objective.code if ind.objective else "",
+                                   "m": message}
 
 
 def _conflict_rows(form: IndicatorForm, current: dict[str, Any] | None) -> list[Any]:
