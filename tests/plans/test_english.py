@@ -30,3 +30,15 @@ def test_editor_and_messages_in_english(
     response = client.post(reverse("plans:move") + f"?anno={demo.year}", {
         "node": f"annual:{annual.pk}", "parent": f"operational:{objective.pk}"}, follow=True)
     assert "which is one of its descendants: the tree would get a cycle" in text(response)
+
+
+def test_versions_taken_in_english_compare_with_the_italian_plan(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("ufficio")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    open_revision(client, demo)  # takes the version before revision 2, in English
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "it"
+    page = text(client.get(reverse("plans:compare"), {"anno": demo.year, "a": "1",
+                                                       "b": "corrente"}))
+    assert "Le due versioni sono identiche." in page

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
@@ -152,6 +152,7 @@ def _links(item: models.Model) -> tuple[OperationalObjective | None, Indicator |
     return None, None
 
 
+@translation.override("it")  # the record is data: Italian labels whatever the user's language
 def record_change(
     revision: Revision | None,
     user: Any,
@@ -222,6 +223,9 @@ def save_fields(
     changed: list[tuple[str, str, str]] = []
     for name, new in values.items():
         field: Any = model._meta.get_field(name)
+        # The revision record is data: its labels are Italian whatever the user's language.
+        with translation.override("it"):
+            verbose = str(field.verbose_name)
         if field.many_to_many:
             old_set = set(getattr(current, name).all())
             new_set = set(new)
@@ -229,13 +233,13 @@ def save_fields(
                 old_text = ", ".join(sorted(display(o) for o in old_set))
                 new_text = ", ".join(sorted(display(o) for o in new_set))
                 getattr(current, name).set(new_set)
-                changed.append((str(field.verbose_name), old_text, new_text))
+                changed.append((verbose, old_text, new_text))
             continue
         old = getattr(current, name)
         if _same(old, new):
             continue
         setattr(current, name, new)
-        changed.append((str(field.verbose_name), display(old), display(new)))
+        changed.append((verbose, display(old), display(new)))
     if changed:
         current.full_clean(exclude=["version"])
         current.save()

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
+
 from traguardo.plans.editing import display, label_of
 from traguardo.plans.models import (
     AnnualObjective,
@@ -46,7 +48,16 @@ def _value(item: Any, name: str) -> str:
 
 
 def plan_data(cycle: Cycle) -> dict[str, dict[str, Any]]:
-    """The plan as plain JSON: {"<model>:<pk>": {"label", "order", "fields": {label: text}}}."""
+    """The plan as plain JSON: {"<model>:<pk>": {"label", "order", "fields": {label: text}}}.
+
+    Labels are always Italian (the plan's language), whatever the user's language, so that
+    versions taken by different users compare field by field.
+    """
+    with translation.override("it"):
+        return _plan_data(cycle)
+
+
+def _plan_data(cycle: Cycle) -> dict[str, dict[str, Any]]:
     items: dict[str, dict[str, Any]] = {}
 
     def put(item: Any, fields: dict[str, str]) -> None:
