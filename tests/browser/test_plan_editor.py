@@ -73,5 +73,12 @@ def test_office_revises_a_target_with_whatif(
     assert ">= 1.000.000" in page.locator("[data-testid=revision-changes-2]").inner_text()
     _shot(page, "revisions")
     assert_accessible(page)
+    page.get_by_role("button", name="Confronta").click()  # the plan before revision 2 vs now
+    page.wait_for_load_state("networkidle")
+    differences = page.locator("[data-testid=differences]").inner_text()
+    assert "1 differenza tra le due versioni" in differences
+    assert old in differences and ">= 1.000.000" in differences
+    assert_accessible(page)
     page.goto(f"{live_server.url}/piano/stato/")
+    _shot(page, "states")
     assert_accessible(page)

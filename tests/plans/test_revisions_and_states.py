@@ -167,3 +167,19 @@ def test_published_cycle_is_read_only(demo: Cycle, client_as: Callable[[str], Cl
     assert "è pubblicato: il suo stato non cambia più" in text(response)
     assert target_of(indicator, demo.year) == old
     assert Revision.objects.filter(cycle=demo, is_open=True).exists()
+
+
+def test_the_cycle_does_not_close_with_a_revision_open(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("ufficio")
+    open_revision(client, demo)
+    response = client.post(reverse("plans:states"), {"target": "closed", "anno": demo.year})
+    assert "La revisione n. 2 è ancora aperta: chiudila prima di chiudere il ciclo." in \
+        text(response)
+    demo.refresh_from_db()
+    assert demo.state == "monitoring"
+    client.post(reverse("plans:revisions"), {"anno": demo.year, "action": "close"})
+    client.post(reverse("plans:states"), {"target": "closed", "anno": demo.year})
+    demo.refresh_from_db()
+    assert demo.state == "closed"

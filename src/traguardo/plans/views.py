@@ -752,6 +752,10 @@ def states_view(request: HttpRequest) -> HttpResponse:
         if not targets:
             raise PermissionDenied(_("Il tuo ruolo non consente passaggi di stato del ciclo "
                                      "nello stato attuale."))
+        open_rev = editing.open_revision(cycle)
+        if form.is_valid() and open_rev is not None and wanted not in editing.REVISION_STATES:
+            form.add_error(None, _("La revisione n. %(n)s è ancora aperta: chiudila prima di "
+                                   "chiudere il ciclo.") % {"n": open_rev.number})
         if form.is_valid():
             try:
                 states.transition(request.user, cycle, wanted, form.cleaned_data["note"])
