@@ -1,6 +1,6 @@
 from django.urls import path
 
-from traguardo.plans import views
+from traguardo.plans import revision_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -18,7 +18,7 @@ urlpatterns = [
     path("indicatore/nuovo/", views.indicator_new, name="indicator_new"),
     path("indicatore/<int:pk>/", views.indicator_edit, name="indicator"),
     path("sposta/", views.move, name="move"),
-    path("revisioni/", views.revisions, name="revisions"),
-    path("revisioni/confronto/", views.compare, name="compare"),
-    path("stato/", views.states_view, name="states"),
+    path("revisioni/", revision_views.revisions, name="revisions"),
+    path("revisioni/confronto/", revision_views.compare, name="compare"),
+    path("stato/", revision_views.states_view, name="states"),
 ]
