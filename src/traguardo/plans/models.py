@@ -19,6 +19,15 @@ WEIGHT_MAX_DIGITS = 7
 WEIGHT_DECIMAL_PLACES = 3
 
 
+class Versioned(models.Model):
+    """Optimistic locking: the editor saves a row only if `version` is the one it showed."""
+
+    version = models.PositiveIntegerField(_("versione"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class CycleState(models.TextChoices):
     DRAFT = "draft", _("In preparazione")
     APPROVED = "approved", _("Piano approvato")
@@ -120,6 +129,19 @@ class Revision(models.Model):
     )
     reason = models.TextField(_("motivazione"), blank=True)
     variations_count = models.PositiveIntegerField(_("numero di variazioni"), null=True, blank=True)
+    # A revision is open while the office records its changes in the editor; revisions
+    # transcribed from documents (the importer) are closed from the start.
+    is_open = models.BooleanField(_("aperta"), default=False)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aperta da"),
+    )
+    opened_at = models.DateTimeField(_("aperta il"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("chiusa il"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("revisione del piano")
@@ -132,6 +154,11 @@ class Revision(models.Model):
             models.CheckConstraint(
                 condition=models.Q(number__gte=1), name="plans_revision_number_positive"
             ),
+            models.UniqueConstraint(
+                fields=["cycle"],
+                condition=models.Q(is_open=True),
+                name="plans_revision_one_open_per_cycle",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -142,6 +169,10 @@ class RevisionChangeKind(models.TextChoices):
     REPLACE_INDICATORS = "replace_indicators", _("Sostituzione di indicatori")
     REPLACE_OBJECTIVE = "replace_objective", _("Sostituzione dell'obiettivo")
     REMODEL_INDICATOR = "remodel_indicator", _("Rimodulazione di un indicatore")
+    ADD = "add", _("Inserimento")
+    EDIT = "edit", _("Modifica")
+    MOVE = "move", _("Spostamento")
+    REMOVE = "remove", _("Eliminazione")
     OTHER = "other", _("Altra variazione")
 
 
@@ -171,6 +202,32 @@ class RevisionChange(models.Model):
         related_name="revision_replacements",
         verbose_name=_("obiettivo sostitutivo"),
     )
+    # Item by item, as recorded by the editor while the revision is open.
+    indicator = models.ForeignKey(
+        "Indicator",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="revision_changes",
+        verbose_name=_("indicatore modificato"),
+    )
+    item_type = models.CharField(
+        _("tipo di elemento"), max_length=40, blank=True, help_text=_("Es. plans.target.")
+    )
+    item_id = models.PositiveIntegerField(_("id dell'elemento"), null=True, blank=True)
+    item_label = models.CharField(_("elemento"), max_length=300, blank=True)
+    field = models.CharField(_("campo"), max_length=100, blank=True)
+    old_value = models.TextField(_("valore precedente"), blank=True)
+    new_value = models.TextField(_("nuovo valore"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("da parte di"),
+    )
+    at = models.DateTimeField(_("il"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("variazione")
@@ -187,7 +244,7 @@ class StrategicObjectiveKind(models.TextChoices):
     INSTRUMENT = "strumento", _("Strumento")
 
 
-class StrategicObjective(models.Model):
+class StrategicObjective(Versioned):
     """A three-year goal (1..5) or an instrument (Strumento 6) of the tree."""
 
     Kind = StrategicObjectiveKind
@@ -220,7 +277,7 @@ class AnnualObjectiveKind(models.TextChoices):
     INSTRUMENT = "strumento_annuale", _("Strumento annuale")
 
 
-class AnnualObjective(models.Model):
+class AnnualObjective(Versioned):
     """The yearly declination of a strategic objective or instrument ("1.1", "6.4")."""
 
     Kind = AnnualObjectiveKind
@@ -262,7 +319,7 @@ class OperationalObjectiveCategory(models.TextChoices):
     OPERATIVO_INDIVIDUALE = "operativo_individuale", _("Obiettivo operativo individuale")
 
 
-class OperationalObjective(models.Model):
+class OperationalObjective(Versioned):
     """An objective owned by one unit ("<unit code>/<number>", e.g. "2.1/1").
 
     A transversal objective is defined once, in its home unit, and appears in other units
@@ -355,7 +412,7 @@ class OperationalObjective(models.Model):
         return f"{self.home_unit.code}/{self.number}"
 
 
-class ObjectiveAssignment(models.Model):
+class ObjectiveAssignment(Versioned):
     """An operational objective as it appears in one unit, under that unit's own number.
 
     Every unit where the objective is printed gets a row, the home unit included (with
@@ -412,7 +469,7 @@ class ObjectiveAssignment(models.Model):
             )
 
 
-class EntityBlock(models.Model):
+class EntityBlock(Versioned):
     """A row block of Allegato B (the entity's performance): weight B and its indicators."""
 
     cycle = models.ForeignKey(
@@ -469,7 +526,7 @@ class IndicatorDirection(models.TextChoices):
     DERIVED = "derived", _("Derivato da altri indicatori")
 
 
-class Indicator(models.Model):
+class Indicator(Versioned):
     """A measure of one operational objective, or of one Allegato B block (exactly one)."""
 
     Kind = IndicatorKind
@@ -560,7 +617,7 @@ class Indicator(models.Model):
         return f"{self.number}) {self.name}"
 
 
-class Target(models.Model):
+class Target(Versioned):
     """The target of an indicator for one year, as written (">= 100", "SI", "===")."""
 
     indicator = models.ForeignKey(
@@ -624,3 +681,31 @@ class CycleTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle}: {self.source} → {self.target} ({self.at:%d/%m/%Y})"
+
+
+class PlanSnapshot(models.Model):
+    """The plan frozen as JSON at one version: 0 as approved, N after revision N.
+
+    Kept so that two versions can be compared side by side after the rows have changed.
+    """
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("ciclo")
+    )
+    version = models.PositiveSmallIntegerField(_("versione"))
+    label = models.CharField(_("descrizione"), max_length=200)
+    taken_at = models.DateTimeField(_("acquisita il"), default=timezone.now)
+    data = models.JSONField(_("contenuto"), default=dict)
+
+    class Meta:
+        verbose_name = _("versione del piano")
+        verbose_name_plural = _("versioni del piano")
+        ordering = ["cycle_id", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "version"], name="plans_snapshot_unique_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle.year} v{self.version}: {self.label}"

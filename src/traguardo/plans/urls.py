@@ -1,10 +1,24 @@
 from django.urls import path
 
-from traguardo.web.stub import under_construction
+from traguardo.plans import revision_views, views
 
 app_name = "plans"
 urlpatterns = [
-    path("", under_construction, name="editor"),
-    path("revisioni/", under_construction, name="revisions"),
-    path("stato/", under_construction, name="states"),
+    path("", views.editor, name="editor"),
+    path("strategico/nuovo/", views.strategic_edit, name="strategic_new"),
+    path("strategico/<int:pk>/", views.strategic_edit, name="strategic"),
+    path("annuale/nuovo/", views.annual_edit, name="annual_new"),
+    path("annuale/<int:pk>/", views.annual_edit, name="annual"),
+    path("operativo/nuovo/", views.objective_edit, name="objective_new"),
+    path("operativo/<int:pk>/", views.objective_edit, name="objective"),
+    path("operativo/<int:pk>/pesi/", views.objective_weights, name="objective_weights"),
+    path("operativo/<int:pk>/assegnazioni/", views.assignments, name="assignments"),
+    path("blocco/nuovo/", views.block_edit, name="block_new"),
+    path("blocco/<int:pk>/", views.block_edit, name="block"),
+    path("indicatore/nuovo/", views.indicator_new, name="indicator_new"),
+    path("indicatore/<int:pk>/", views.indicator_edit, name="indicator"),
+    path("sposta/", views.move, name="move"),
+    path("revisioni/", revision_views.revisions, name="revisions"),
+    path("revisioni/confronto/", revision_views.compare, name="compare"),
+    path("stato/", revision_views.states_view, name="states"),
 ]

@@ -1,0 +1,82 @@
+"""The plan's consistency checks, shown live in the editor: what is wrong and where.
+
+- the weights of an operational objective's indicators sum to 100;
+- the weights B of the entity blocks are shown against 100;
+- every target parses (the core's parser gives the message).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from traguardo.core.numbers import format_exact
+from traguardo.core.readings import TargetFormatError, parse_target
+from traguardo.plans.models import Cycle, EntityBlock, Indicator, Target
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Issue:
+    where: str
+    message: str
+    url: str = ""
+
+
+def weights_message(total: Decimal) -> str | None:
+    if total == HUNDRED:
+        return None
+    return _("i pesi degli indicatori sommano a %(total)s, non a 100") % {
+        "total": format_exact(total)
+    }
+
+
+def target_message(text: str) -> str | None:
+    try:
+        parse_target(text)
+    except TargetFormatError as exc:
+        return str(exc)
+    return None
+
+
+def block_weights_total(cycle: Cycle) -> Decimal:
+    return sum((b.weight_b for b in EntityBlock.objects.filter(cycle=cycle)), Decimal(0))
+
+
+def plan_issues(cycle: Cycle) -> list[Issue]:
+    issues: list[Issue] = []
+    weights: dict[int, Decimal] = defaultdict(Decimal)
+    codes: dict[int, str] = {}
+    for objective_id, weight, unit, number in Indicator.objects.filter(
+        objective__cycle=cycle, objective__replaced_by__isnull=True
+    ).values_list("objective_id", "weight", "objective__home_unit__code", "objective__number"):
+        weights[objective_id] += weight
+        codes[objective_id] = f"{unit}/{number}"
+    for objective_id, total in sorted(weights.items(), key=lambda kv: codes[kv[0]]):
+        message = weights_message(total)
+        if message:
+            issues.append(Issue(_("Obiettivo %(code)s") % {"code": codes[objective_id]}, message,
+                                reverse("plans:objective", args=[objective_id])))
+    total_b = block_weights_total(cycle)
+    if total_b != HUNDRED:
+        issues.append(Issue(_("Allegato B"), _("i pesi B dei blocchi sommano a %(total)s, "
+                                               "non a 100") % {"total": format_exact(total_b)},
+                            reverse("plans:editor") + f"?anno={cycle.year}#blocchi"))
+    targets = Target.objects.filter(indicator__objective__cycle=cycle) | Target.objects.filter(
+        indicator__entity_block__cycle=cycle
+    )
+    for target in targets.select_related("indicator__objective__home_unit"):
+        message = target_message(target.text)
+        if message:
+            ind = target.indicator
+            where = (_("Obiettivo %(code)s, indicatore %(n)s")
+                     % {"code": ind.objective.code, "n": ind.number}
+                     if ind.objective else _("Indicatore B%(n)s") % {"n": ind.number})
+            issues.append(Issue(f"{where}, target {target.year}", message,
+                                reverse("plans:indicator", args=[ind.pk])))
+    return issues
