@@ -126,7 +126,9 @@ def test_pdf_allegati_c_d_e_carry_every_unit_card_and_objective(
 ) -> None:
     c_text = _part(outputs.pdf_pages, "Allegato C –")
     units = {u.code: u for u in outputs.score.units}
-    assigned = set(ObjectiveAssignment.objects.filter(cycle=demo).values_list("unit__code", flat=True))
+    assigned = set(
+        ObjectiveAssignment.objects.filter(cycle=demo).values_list("unit__code", flat=True)
+    )
     assert assigned
     for code in assigned:
         unit = units[code]
@@ -134,7 +136,9 @@ def test_pdf_allegati_c_d_e_carry_every_unit_card_and_objective(
     d_text = _part(outputs.pdf_pages, "Allegato D –")
     e_text = _part(outputs.pdf_pages, "Allegato E –")
     cards = {c.key: c for c in outputs.score.cards}
-    for card in ReportCard.objects.filter(cycle=demo).prefetch_related("objectives__objective__home_unit"):
+    for card in ReportCard.objects.filter(cycle=demo).prefetch_related(
+        "objectives__objective__home_unit"
+    ):
         text = d_text if card.role != "po" else e_text
         assert f"Sintesi della scheda {card.key}" in text
         for row in cards[card.key].synthesis:
@@ -154,11 +158,7 @@ def _docx_table(doc: Any, first_header: tuple[str, ...]) -> list[Any]:
 
 def test_docx_allegato_b_matches_the_score_cell_by_cell(outputs: Outputs, demo: Cycle) -> None:
     (table,) = _docx_table(outputs.docx, ("N.", "art. 67", "Indicatore", "Metodo di calcolo"))
-    data = [
-        [c.text for c in r.cells]
-        for r in table.rows[1:]
-        if r.cells[0].text.isdigit()
-    ]
+    data = [[c.text for c in r.cells] for r in table.rows[1:] if r.cells[0].text.isdigit()]
     expected = _b_rows(demo, outputs.score)
     assert len(data) == len(expected) == 31
     for cells, row in zip(data, expected, strict=True):
@@ -178,8 +178,11 @@ def test_docx_allegati_d_e_give_each_objective_its_performance_and_results(
 ) -> None:
     tables = _docx_table(outputs.docx, ("N.", "Obiettivo", "Tipo", "Performance raggiunta"))
     cards = {c.key: c for c in outputs.score.cards}
-    db_cards = list(ReportCard.objects.filter(cycle=demo).order_by("id").prefetch_related(
-        "objectives__objective__home_unit"))
+    db_cards = list(
+        ReportCard.objects.filter(cycle=demo)
+        .order_by("id")
+        .prefetch_related("objectives__objective__home_unit")
+    )
     d_first = [c for c in db_cards if c.role != "po"] + [c for c in db_cards if c.role == "po"]
     assert len(tables) == len(d_first)
     for table, card in zip(tables, d_first, strict=True):
@@ -199,9 +202,7 @@ def test_docx_allegato_c_shows_every_indicator_value_in_its_home_unit(
     outputs: Outputs, demo: Cycle
 ) -> None:
     tables = _docx_table(outputs.docx, ("Obiettivo", "Indicatore", "Target 2019"))
-    cells_text = {
-        (r.cells[1].text, r.cells[3].text) for t in tables for r in t.rows[1:]
-    }
+    cells_text = {(r.cells[1].text, r.cells[3].text) for t in tables for r in t.rows[1:]}
     checked = 0
     for indicator in Indicator.objects.filter(objective__cycle=demo):
         measurement = Measurement.objects.filter(indicator=indicator, period__code="31.12").first()

@@ -56,7 +56,10 @@ def test_rich_text_keeps_only_the_whitelist() -> None:
 
 def test_plain_narratives_become_paragraphs_lists_and_headings() -> None:
     html = text_to_html("Dotazione organica\n\nPrimo paragrafo.\n\n- uno;\n- due.")
-    assert html == "<h4>Dotazione organica</h4><p>Primo paragrafo.</p><ul><li>uno;</li><li>due.</li></ul>"
+    assert (
+        html
+        == "<h4>Dotazione organica</h4><p>Primo paragrafo.</p><ul><li>uno;</li><li>due.</li></ul>"
+    )
 
 
 @pytest.mark.parametrize("text", ["=SUM(A1)", "+1", "-2+3", "@cmd", "\tx", "\rx"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -68,9 +68,9 @@ def index(request: HttpRequest, year: int | None = None) -> HttpResponse:
     cycle = _cycle(request, year)
     check(permissions.can_view_plan(request.user, cycle))
     jobs = list(
-        ReportJob.objects.filter(cycle=cycle).select_related("requested_by").order_by(
-            "-requested_at", "-id"
-        )[:30]
+        ReportJob.objects.filter(cycle=cycle)
+        .select_related("requested_by")
+        .order_by("-requested_at", "-id")[:30]
     )
     return render(
         request,
@@ -115,7 +115,7 @@ def status(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @member_required
-def download(request: HttpRequest, pk: int) -> FileResponse:
+def download(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ReportJob.objects.select_related("cycle"), pk=pk)
     check(permissions.can_view_plan(request.user, job.cycle))
     if job.status != ReportJob.Status.DONE or not job.file:
@@ -124,12 +124,10 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     name = f"relazione-{job.cycle.year}-{stamp}.{EXTENSIONS[job.format]}"
     if job.format == "opendata":
         name = f"open-data-{job.cycle.year}-{stamp}.zip"
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=CONTENT_TYPES[job.format],
-    )
+    with job.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=CONTENT_TYPES[job.format])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @member_required
@@ -167,7 +165,7 @@ def narratives(request: HttpRequest, year: int) -> HttpResponse:
             errors[section] = _(
                 "Segnaposto sconosciuti: %(names)s. Il testo non è stato salvato: correggi "
                 "i nomi usando l'elenco dei segnaposto disponibili."
-            ) % {"names": ", ".join("{{ %s }}" % n for n in unknown)}
+            ) % {"names": ", ".join("{{ " + n + " }}" for n in unknown)}
         else:
             Narrative.objects.update_or_create(
                 cycle=cycle,

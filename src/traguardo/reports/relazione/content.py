@@ -239,9 +239,7 @@ class Builder:
             frozenset({1}),
         )
         headline_rows = []
-        for item in HeadlineIndicator.objects.filter(cycle=self.cycle).select_related(
-            "indicator"
-        ):
+        for item in HeadlineIndicator.objects.filter(cycle=self.cycle).select_related("indicator"):
             value = self._value(item.indicator) if item.indicator else ""
             headline_rows.append(Row((item.label, value or item.value_text)))
         blocks: list[Block] = [*self.narrative("risultati"), entity, self._areas_table()]
@@ -285,7 +283,9 @@ class Builder:
     def organizzativa(self) -> Part:
         blocks: list[Block] = [Heading(2, "3.0 - Albero della performance", "p3-0")]
         blocks += self.narrative("p3-0")
-        blocks.append(Heading(2, "3.1 - Rendicontazione degli obiettivi strategici triennali", "p3-1"))
+        blocks.append(
+            Heading(2, "3.1 - Rendicontazione degli obiettivi strategici triennali", "p3-1")
+        )
         blocks += self.narrative("strategici")
         blocks.append(self._deviations())
         blocks.append(Heading(2, "3.2 - Rendicontazione degli obiettivi operativi annuali", "p3-2"))
@@ -303,9 +303,7 @@ class Builder:
         return Part("performance", "3. Rendicontazione della performance organizzativa", blocks)
 
     def _deviations(self) -> Table:
-        indicators = {
-            i.number: i for i in Indicator.objects.filter(entity_block__cycle=self.cycle)
-        }
+        indicators = {i.number: i for i in Indicator.objects.filter(entity_block__cycle=self.cycle)}
         rows = []
         for block in self.score.entity.blocks:
             for scored in block.indicators:
@@ -438,7 +436,14 @@ class Builder:
                 f"Personale per genere al 31.12.{self.cycle.year}",
                 ("Voce", "Donne", "Uomini", "Totale"),
                 (
-                    Row(("Personale in servizio", str(rates.women), str(rates.men), str(rates.total))),
+                    Row(
+                        (
+                            "Personale in servizio",
+                            str(rates.women),
+                            str(rates.men),
+                            str(rates.total),
+                        )
+                    ),
                     Row(("Composizione", pct(rates.women_share), pct(rates.men_share), "100%")),
                     Row(
                         (
@@ -454,9 +459,11 @@ class Builder:
             )
         ]
         series: list[tuple[str, str, list[dict[str, object]]]] = [
-            ("grafico_genere", "Personale per genere", [
-                {"label": "Totale", "women": rates.women, "men": rates.men}
-            ]),
+            (
+                "grafico_genere",
+                "Personale per genere",
+                [{"label": "Totale", "women": rates.women, "men": rates.men}],
+            ),
             ("grafico_categoria", "Personale per genere e categoria", self.staff.by_category),
             ("grafico_eta", "Personale per genere ed età", self.staff.by_age),
         ]
@@ -520,9 +527,7 @@ class Builder:
                 )
             )
             for change in revision.changes.all():
-                changes.append(
-                    Row((str(revision.number), change.get_kind_display(), change.text))
-                )
+                changes.append(Row((str(revision.number), change.get_kind_display(), change.text)))
         blocks.append(
             Table(
                 "revisioni",
@@ -553,7 +558,10 @@ class Builder:
             "annual_objectives__operational_objectives__home_unit"
         ).order_by("id"):
             rows.append(
-                Row((f"{strategic.get_kind_display()} {strategic.code} – {strategic.title}",), "group")
+                Row(
+                    (f"{strategic.get_kind_display()} {strategic.code} – {strategic.title}",),
+                    "group",
+                )
             )
             for annual in strategic.annual_objectives.all().order_by("id"):
                 rows.append(Row((annual.code, annual.title, "", "")))
@@ -575,7 +583,12 @@ class Builder:
         table = Table(
             "allegato_a",
             f"Albero della performance {self.cycle.year}",
-            ("Obiettivo annuale", "Obiettivo annuale / obiettivo operativo", "Unità", "Performance"),
+            (
+                "Obiettivo annuale",
+                "Obiettivo annuale / obiettivo operativo",
+                "Unità",
+                "Performance",
+            ),
             tuple(rows),
             (1, 8, 1.5, 1.2),
             frozenset({3}),
@@ -661,8 +674,10 @@ class Builder:
         if objective.art67_scheda:
             flags.append(f"art. 67 – scheda progetto n. {objective.art67_scheda}")
         if objective.biennial_year:
-            flags.append(f"biennale, {objective.biennial_year}ª annualità di {objective.biennial_of}")
-        if objective.revised_by_id:
+            flags.append(
+                f"biennale, {objective.biennial_year}ª annualità di {objective.biennial_of}"
+            )
+        if objective.revised_by is not None:
             flags.append(f"modificato con revisione n. {objective.revised_by.number}")
         if objective.transversal_text:
             flags.append("trasversale")

@@ -4,6 +4,7 @@ rows, landscape sections for the annexes, charts as PNG. Editable in Word and Li
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 from docx import Document as new_docx
@@ -25,17 +26,15 @@ BLUE = RGBColor(0x00, 0x66, 0xCC)
 class _HtmlToDocx(HTMLParser):
     """Sanitised narrative HTML (p, ul/ol/li, h3/h4, strong/em/u, br, a) into paragraphs."""
 
-    def __init__(self, add_paragraph: object, heading: object | None = None) -> None:
+    def __init__(self, add_paragraph: Callable[..., Paragraph]) -> None:
         super().__init__(convert_charrefs=True)
         self.add_paragraph = add_paragraph
-        self.heading = heading
         self.paragraph: Paragraph | None = None
         self.bold = self.italic = self.underline = 0
         self.lists: list[str] = []
 
     def _new(self, style: str | None = None) -> Paragraph:
-        make = self.add_paragraph
-        paragraph: Paragraph = make(style) if style else make()  # type: ignore[operator]
+        paragraph = self.add_paragraph(style) if style else self.add_paragraph()
         self.paragraph = paragraph
         return paragraph
 
@@ -102,7 +101,7 @@ def _shade(cell: _Cell, colour: str) -> None:
 
 
 def _fill_cell(cell: _Cell, value: str | Rich, *, bold: bool = False, right: bool = False) -> None:
-    first = cell.paragraphs[0]
+    first: Paragraph = cell.paragraphs[0]
     if isinstance(value, Rich):
         used = [False]
 
@@ -112,7 +111,10 @@ def _fill_cell(cell: _Cell, value: str | Rich, *, bold: bool = False, right: boo
                 if style:
                     first.style = style
                 return first
-            return cell.add_paragraph(style=style) if style else cell.add_paragraph()
+            paragraph: Paragraph = (
+                cell.add_paragraph(style=style) if style else cell.add_paragraph()
+            )
+            return paragraph
 
         _HtmlToDocx(add).feed(value.html)
     else:
@@ -133,9 +135,7 @@ def _table(doc: DocxDocument, table: TableBlock, width_cm: float) -> None:
     grid.style = "Table Grid"
     grid.autofit = False
     total = sum(table.widths) or len(table.columns)
-    widths = [
-        Cm(width_cm * w / total) for w in (table.widths or (1,) * len(table.columns))
-    ]
+    widths = [Cm(width_cm * w / total) for w in (table.widths or (1,) * len(table.columns))]
     header = grid.rows[0]
     _repeat_header(header)
     for index, title in enumerate(table.columns):
@@ -148,15 +148,12 @@ def _table(doc: DocxDocument, table: TableBlock, width_cm: float) -> None:
         _cant_split(grid.rows[-1])
         if row.kind == "group":
             merged = cells[0].merge(cells[-1])
-            _fill_cell(merged, row.cells[0] if isinstance(row.cells[0], Rich) else row.cells[0],
-                       bold=True)
+            _fill_cell(merged, row.cells[0], bold=True)
             _shade(merged, "F2F2F2")
             continue
         for index, value in enumerate(row.cells):
             cells[index].width = widths[index]
-            _fill_cell(
-                cells[index], value, bold=row.kind == "total", right=index in table.numeric
-            )
+            _fill_cell(cells[index], value, bold=row.kind == "total", right=index in table.numeric)
 
 
 def _section(doc: DocxDocument, landscape: bool) -> float:
@@ -170,7 +167,8 @@ def _section(doc: DocxDocument, landscape: bool) -> float:
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
         section.left_margin = section.right_margin = Cm(2.0)
-    return (section.page_width - section.left_margin - section.right_margin) / 360000
+    usable = int(section.page_width or 0) - int(section.left_margin or 0)
+    return float(usable - int(section.right_margin or 0)) / 360000  # EMU per cm
 
 
 def _page_number(paragraph: Paragraph) -> None:
@@ -207,8 +205,9 @@ def _part(doc: DocxDocument, part: Part) -> None:
 def render_docx(document: Document) -> bytes:
     doc = new_docx()
     styles = doc.styles
-    styles["Normal"].font.name = "Liberation Sans"  # type: ignore[attr-defined]
-    styles["Normal"].font.size = Pt(10)  # type: ignore[attr-defined]
+    normal = styles["Normal"]
+    normal.font.name = "Liberation Sans"
+    normal.font.size = Pt(10)
     doc.core_properties.title = f"{document.title} {document.year}"
     doc.core_properties.author = document.entity
     doc.core_properties.language = "it-IT"
@@ -229,8 +228,11 @@ def render_docx(document: Document) -> bytes:
     title = doc.add_paragraph(style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.add_run(document.title.upper())
-    for text, size in ((document.subtitle, 11), (f"ANNO {document.year}", 20),
-                       (document.approval, 11)):
+    for text, size in (
+        (document.subtitle, 11),
+        (f"ANNO {document.year}", 20),
+        (document.approval, 11),
+    ):
         if text:
             paragraph = doc.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

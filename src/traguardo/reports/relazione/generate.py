@@ -46,9 +46,7 @@ def filename(cycle: Cycle, fmt: str) -> str:
 def generate(cycle: Cycle, fmt: str, progress: Progress | None = None) -> Generated:
     step = progress or (lambda _p, _s: None)
     if fmt not in FORMATS:
-        raise GenerationError(
-            f"formato «{fmt}» non disponibile: scegli tra {', '.join(FORMATS)}"
-        )
+        raise GenerationError(f"formato «{fmt}» non disponibile: scegli tra {', '.join(FORMATS)}")
     ensure_content(cycle)
     if fmt == "opendata":
         from traguardo.reports.relazione.opendata import render_opendata
@@ -59,8 +57,7 @@ def generate(cycle: Cycle, fmt: str, progress: Progress | None = None) -> Genera
         document = build_document(cycle, step)
         if document.problems:
             raise GenerationError(
-                "La relazione non può essere generata: "
-                + " ".join(document.problems),
+                "La relazione non può essere generata: " + " ".join(document.problems),
                 document.problems,
             )
         step(65, f"Scrittura del file {fmt.upper()}")

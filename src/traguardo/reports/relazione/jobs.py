@@ -71,8 +71,9 @@ def run_job(pk: int) -> ReportJob | None:
     try:
         result = generate(job.cycle, job.format, lambda p, s: _update(pk, progress=p, step=s))
         job.refresh_from_db()
-        job.file.save(f"{job.cycle.year}/{job.pk}-{result.filename}", ContentFile(result.content),
-                      save=False)
+        job.file.save(
+            f"{job.cycle.year}/{job.pk}-{result.filename}", ContentFile(result.content), save=False
+        )
         job.size = len(result.content)
         job.status = ReportJob.Status.DONE
         job.progress = 100
@@ -81,9 +82,14 @@ def run_job(pk: int) -> ReportJob | None:
         job.save()
         _prune(job)
     except GenerationError as exc:
-        _update(pk, status=ReportJob.Status.FAILED, message=exc.message, step="Non riuscito",
-                finished_at=timezone.now())
-    except Exception as exc:  # noqa: BLE001 - the user sees a message, the log the traceback
+        _update(
+            pk,
+            status=ReportJob.Status.FAILED,
+            message=exc.message,
+            step="Non riuscito",
+            finished_at=timezone.now(),
+        )
+    except Exception as exc:
         traceback.print_exc()
         _update(
             pk,

@@ -22,12 +22,33 @@ SCHEMA_VERSION = "1.0"
 
 UNIT_FIELDS = ("anno", "codice", "sigla", "nome", "tipo", "performance")
 OBJECTIVE_FIELDS = (
-    "anno", "codice", "unita", "numero", "titolo", "categoria", "scheda_art67",
-    "obiettivi_annuali", "performance",
+    "anno",
+    "codice",
+    "unita",
+    "numero",
+    "titolo",
+    "categoria",
+    "scheda_art67",
+    "obiettivi_annuali",
+    "performance",
 )
 INDICATOR_FIELDS = (
-    "anno", "codice", "ambito", "obiettivo", "blocco", "numero", "indicatore", "metodo",
-    "fonte", "tipo", "peso", "art67", "target", "valore", "grado", "commento",
+    "anno",
+    "codice",
+    "ambito",
+    "obiettivo",
+    "blocco",
+    "numero",
+    "indicatore",
+    "metodo",
+    "fonte",
+    "tipo",
+    "peso",
+    "art67",
+    "target",
+    "valore",
+    "grado",
+    "commento",
 )
 TARGET_FIELDS = ("codice_indicatore", "anno", "target")
 BLOCK_FIELDS = ("anno", "numero", "intestazione", "realizzazione_a", "peso_b", "risultato_axb")
@@ -81,11 +102,14 @@ def build_opendata(cycle: Cycle) -> dict[str, list[dict[str, Any]]]:
         rows = sorted(objective.indicators.all(), key=lambda i: (i.number, i.id))
         for position, indicator in enumerate(rows, start=1):
             ikey = f"{key}#{position}"
-            degree = next(
-                (i.degree.value for i in scored.indicators if i.key == ikey), None
-            ) if scored else None
-            indicators.append(_indicator_row(year, ikey, "obiettivo", key, "", indicator,
-                                             measures, degree))
+            degree = (
+                next((i.degree.value for i in scored.indicators if i.key == ikey), None)
+                if scored
+                else None
+            )
+            indicators.append(
+                _indicator_row(year, ikey, "obiettivo", key, "", indicator, measures, degree)
+            )
             targets += [
                 {"codice_indicatore": ikey, "anno": t.year, "target": t.text}
                 for t in indicator.targets.all()
@@ -107,8 +131,16 @@ def build_opendata(cycle: Cycle) -> dict[str, list[dict[str, Any]]]:
         for indicator in Indicator.objects.filter(entity_block=block).order_by("number"):
             ikey = f"B{indicator.number}"
             indicators.append(
-                _indicator_row(year, ikey, "ente", "", str(block.number), indicator, measures,
-                               score.entity_indicator(indicator.number).degree.value)
+                _indicator_row(
+                    year,
+                    ikey,
+                    "ente",
+                    "",
+                    str(block.number),
+                    indicator,
+                    measures,
+                    score.entity_indicator(indicator.number).degree.value,
+                )
             )
             targets += [
                 {"codice_indicatore": ikey, "anno": t.year, "target": t.text}
@@ -169,9 +201,7 @@ def to_csv(rows: list[dict[str, Any]], fields: tuple[str, ...]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {k: neutralise(v) if isinstance(v, str) else v for k, v in row.items()}
-        )
+        writer.writerow({k: neutralise(v) if isinstance(v, str) else v for k, v in row.items()})
     return buffer.getvalue()
 
 

@@ -3,7 +3,7 @@ tables repeating their header on every page, fonts embedded, tagged for accessib
 
 from __future__ import annotations
 
-import weasyprint
+import weasyprint  # type: ignore[import-untyped, unused-ignore]
 
 from traguardo.reports.relazione.document import Document
 from traguardo.reports.relazione.html import print_html

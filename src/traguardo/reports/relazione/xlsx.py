@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import re
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
+from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped, unused-ignore]
+from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
 
 from traguardo.reports.relazione.document import Document, Rich
 from traguardo.reports.relazione.safe import neutralise

@@ -13,14 +13,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--year", type=int, required=True, help="anno del ciclo, es. 2019")
-        parser.add_argument("--format", default="pdf", help=f"uno tra {', '.join(FORMATS)} oppure all (tutti)")
-        parser.add_argument("--out", default=".", help="cartella in cui scrivere i file (creata se manca)")
+        parser.add_argument(
+            "--format", default="pdf", help=f"uno tra {', '.join(FORMATS)} oppure all (tutti)"
+        )
+        parser.add_argument(
+            "--out", default=".", help="cartella in cui scrivere i file (creata se manca)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         fmt = str(options["format"]).lower()
         formats = list(FORMATS) if fmt == "all" else [fmt]
         if any(f not in FORMATS for f in formats):
-            raise CommandError(f"formato «{options['format']}» non valido: usa uno tra {', '.join(FORMATS)} oppure all")
+            raise CommandError(
+                f"formato «{options['format']}» non valido: usa uno tra {', '.join(FORMATS)} oppure all"
+            )
         try:
             cycle = get_cycle(options["year"])
         except CycleNotFound as exc:
@@ -40,4 +46,8 @@ class Command(BaseCommand):
                 target.write_bytes(result.content)
             except OSError as exc:
                 raise CommandError(f"impossibile scrivere «{target}»: {exc.strerror}") from None
-            self.stdout.write(self.style.SUCCESS(f"Scritto {target} ({len(result.content):,} byte)".replace(",", ".")))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Scritto {target} ({len(result.content):,} byte)".replace(",", ".")
+                )
+            )

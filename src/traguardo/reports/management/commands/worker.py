@@ -10,8 +10,12 @@ class Command(BaseCommand):
     help = "Esegue le generazioni della Relazione richieste dal web (PDF, DOCX, XLSX, HTML, open data). In produzione: TRAGUARDO_REPORT_WORKER=external e un processo «traguardo worker»."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--once", action="store_true", help="esegue le richieste in coda ed esce")
-        parser.add_argument("--interval", type=float, default=2.0, help="secondi tra due controlli della coda")
+        parser.add_argument(
+            "--once", action="store_true", help="esegue le richieste in coda ed esce"
+        )
+        parser.add_argument(
+            "--interval", type=float, default=2.0, help="secondi tra due controlli della coda"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["once"]:
