@@ -26,9 +26,10 @@ BLUE = RGBColor(0x00, 0x66, 0xCC)
 class _HtmlToDocx(HTMLParser):
     """Sanitised narrative HTML (p, ul/ol/li, h3/h4, strong/em/u, br, a) into paragraphs."""
 
-    def __init__(self, add_paragraph: Callable[..., Paragraph]) -> None:
+    def __init__(self, add_paragraph: Callable[..., Paragraph], size: Pt | None = None) -> None:
         super().__init__(convert_charrefs=True)
         self.add_paragraph = add_paragraph
+        self.size = size
         self.paragraph: Paragraph | None = None
         self.bold = self.italic = self.underline = 0
         self.lists: list[str] = []
@@ -75,6 +76,8 @@ class _HtmlToDocx(HTMLParser):
             return
         paragraph = self.paragraph or self._new()
         run = paragraph.add_run(data)
+        if self.size is not None:
+            run.font.size = self.size
         run.bold = bool(self.bold) or None
         run.italic = bool(self.italic) or None
         run.underline = bool(self.underline) or None
@@ -100,7 +103,9 @@ def _shade(cell: _Cell, colour: str) -> None:
     tc_pr.append(shading)
 
 
-def _fill_cell(cell: _Cell, value: str | Rich, *, bold: bool = False, right: bool = False) -> None:
+def _fill_cell(
+    cell: _Cell, value: str | Rich, size: Pt, *, bold: bool = False, right: bool = False
+) -> None:
     first: Paragraph = cell.paragraphs[0]
     if isinstance(value, Rich):
         used = [False]
@@ -116,11 +121,12 @@ def _fill_cell(cell: _Cell, value: str | Rich, *, bold: bool = False, right: boo
             )
             return paragraph
 
-        _HtmlToDocx(add).feed(value.html)
+        _HtmlToDocx(add, size).feed(value.html)
     else:
         lines = value.split("\n")
         for index, line in enumerate(lines):
             run = first.add_run(line)
+            run.font.size = size
             run.bold = bold or None
             if index < len(lines) - 1:
                 run.add_break()
@@ -128,7 +134,7 @@ def _fill_cell(cell: _Cell, value: str | Rich, *, bold: bool = False, right: boo
         first.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def _table(doc: DocxDocument, table: TableBlock, width_cm: float) -> None:
+def _table(doc: DocxDocument, table: TableBlock, width_cm: float, size: Pt) -> None:
     caption = doc.add_paragraph(table.caption, style="Caption")
     caption.paragraph_format.keep_with_next = True
     grid = doc.add_table(rows=1, cols=len(table.columns))
@@ -136,24 +142,28 @@ def _table(doc: DocxDocument, table: TableBlock, width_cm: float) -> None:
     grid.autofit = False
     total = sum(table.widths) or len(table.columns)
     widths = [Cm(width_cm * w / total) for w in (table.widths or (1,) * len(table.columns))]
+    for index, column in enumerate(grid.columns):  # the grid LibreOffice reads
+        column.width = widths[index]
     header = grid.rows[0]
     _repeat_header(header)
     for index, title in enumerate(table.columns):
         cell = header.cells[index]
         cell.width = widths[index]
-        _fill_cell(cell, title, bold=True)
+        _fill_cell(cell, title, size, bold=True)
         _shade(cell, "E6EEF7")
     for row in table.rows:
         cells = grid.add_row().cells
         _cant_split(grid.rows[-1])
         if row.kind == "group":
             merged = cells[0].merge(cells[-1])
-            _fill_cell(merged, row.cells[0], bold=True)
+            _fill_cell(merged, row.cells[0], size, bold=True)
             _shade(merged, "F2F2F2")
             continue
         for index, value in enumerate(row.cells):
             cells[index].width = widths[index]
-            _fill_cell(cells[index], value, bold=row.kind == "total", right=index in table.numeric)
+            _fill_cell(
+                cells[index], value, size, bold=row.kind == "total", right=index in table.numeric
+            )
 
 
 def _section(doc: DocxDocument, landscape: bool) -> float:
@@ -196,7 +206,7 @@ def _part(doc: DocxDocument, part: Part) -> None:
         elif isinstance(block, Narrative):
             _HtmlToDocx(doc.add_paragraph).feed(block.html)
         elif isinstance(block, TableBlock):
-            _table(doc, block, width)
+            _table(doc, block, width, Pt(7) if part.landscape else Pt(8))
         elif isinstance(block, Chart):
             doc.add_picture(io.BytesIO(block.png), width=Cm(min(16.0, width)))
             doc.add_paragraph(block.description, style="Caption")

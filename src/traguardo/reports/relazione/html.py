@@ -45,6 +45,7 @@ th, td { border: 0.5pt solid #8a8a8a; padding: 1mm 1.2mm; vertical-align: top;
 thead th { background: #e6eef7; text-align: left; overflow-wrap: break-word; }
 .landscape thead th { font-size: 6.3pt; }
 tr { break-inside: avoid; }
+table.long-rows tr { break-inside: auto; }
 tr.group th { background: #f2f2f2; text-align: left; }
 tr.total td, tr.total th { font-weight: bold; background: #e6eef7; }
 td.num { text-align: right; white-space: nowrap; }
@@ -66,7 +67,10 @@ def _cell(value: str | Rich) -> str:
 def table_html(table: TableBlock) -> str:
     count = len(table.columns)
     total = sum(table.widths) if table.widths else 0
-    out = [f'<table id="t-{escape(table.key.replace(" ", "-"))}">']
+    # Rows with long rich text (comments, results) may break across pages; the others not.
+    rich = any(isinstance(cell, Rich) for row in table.rows for cell in row.cells)
+    css = ' class="long-rows"' if rich else ""
+    out = [f'<table id="t-{escape(table.key.replace(" ", "-"))}"{css}>']
     out.append(f"<caption>{escape(table.caption)}</caption>")
     if total:
         out.append("<colgroup>")
