@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 
 @dataclass
 class Outputs:
+    pdf: PdfReader
     pdf_pages: list[str]
     docx: Any
     score: PlanScore
@@ -46,8 +47,9 @@ def outputs(_demo_module: int, django_db_blocker: Any) -> Iterator[Outputs]:
         pdf = generate(cycle, "pdf").content
         docx = generate(cycle, "docx").content
         score = score_cycle(cycle, explain=False)
-    pages = [_flat(p.extract_text()) for p in PdfReader(io.BytesIO(pdf)).pages]
-    yield Outputs(pages, read_docx(io.BytesIO(docx)), score, _demo_module)
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [_flat(p.extract_text()) for p in reader.pages]
+    yield Outputs(reader, pages, read_docx(io.BytesIO(docx)), score, _demo_module)
 
 
 _FOOTER = re.compile(r" Pagina \d+ di \d+$")
@@ -217,3 +219,22 @@ def test_docx_has_real_headings_for_every_part(outputs: Outputs) -> None:
     headings = [p.text for p in outputs.docx.paragraphs if p.style.name == "Heading 1"]
     assert headings[:3] == ["Sommario", "Presentazione", "1. I principali risultati raggiunti"]
     assert any(h.startswith("Allegato E") for h in headings)
+
+
+def test_pdf_is_tagged_with_bookmarks_and_embedded_fonts(outputs: Outputs) -> None:
+    root = outputs.pdf.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == "it"
+    titles = [item.title for item in outputs.pdf.outline if not isinstance(item, list)]
+    assert "1. I principali risultati raggiunti" in titles
+    assert any(t.startswith("Allegato B") for t in titles)
+    fonts = outputs.pdf.pages[4]["/Resources"]["/Font"]
+    for font in fonts.values():
+        font = font.get_object()
+        descendant = (
+            font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        )
+        descriptor = descendant["/FontDescriptor"].get_object()
+        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert outputs.pdf.pages[0].mediabox.width == pytest.approx(595.3, abs=1)  # A4
+    landscape = [p for p in outputs.pdf.pages if p.mediabox.width > p.mediabox.height]
+    assert landscape, "the annexes are on landscape pages"

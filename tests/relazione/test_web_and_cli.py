@@ -204,3 +204,18 @@ def test_exports_neutralise_formula_injection(demo: Cycle, tmp_path: Path) -> No
     archive = zipfile.ZipFile(tmp_path / "open-data-2019.zip")
     text = archive.read("indicatori.csv").decode("utf-8-sig")
     assert "'=HYPERLINK" in text
+
+
+def test_a_second_cycle_adds_the_trend_across_years(demo: Cycle) -> None:
+    from traguardo.reports.relazione.content import build_document
+
+    Cycle.objects.create(
+        entity=demo.entity, year=2018, plan_period_start=2018, plan_period_end=2020
+    )
+    document = build_document(demo)
+    charts = [
+        b for p in document.parts for b in p.blocks if getattr(b, "key", "") == "grafico_anni"
+    ]
+    assert len(charts) == 1
+    assert "2018: Performance di Ente" in charts[0].description
+    assert "2019: Performance di Ente 98,61%" in charts[0].description
