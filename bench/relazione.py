@@ -78,7 +78,8 @@ def main() -> int:
             if fmt == "docx":
                 docx_bytes = result.content
         print(
-            f"{fmt:<10}{min(times):>14.2f}{statistics.median(times):>14.2f}{size / 1024:>11.0f} KB"
+            f"{fmt:<10}{min(times):>14.2f}{statistics.median(times):>14.2f}{min(cpu):>10.2f}"
+            f"{size / 1024:>11.0f} KB"
         )
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
