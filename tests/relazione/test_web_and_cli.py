@@ -74,9 +74,12 @@ def test_office_generates_downloads_and_sees_the_file_listed(
     assert "attachment" in download["Content-Disposition"]
     book = load_workbook(io.BytesIO(download.content))
     sheet = book["allegato_b"]
-    values = [c.value for row in sheet.iter_rows() for c in row]
-    assert "Totale performance di Ente" in values
-    assert "98,61" in values
+    total = [c.value for c in list(sheet.iter_rows())[-1]]
+    assert total[0] == "Totale performance di Ente"
+    assert total[-1] == pytest.approx(98.61)
+    degrees = [row[11] for row in sheet.iter_rows(min_row=3) if isinstance(row[0].value, int)]
+    assert len(degrees) == 31
+    assert all(c.number_format == "0.00%" and 0 <= c.value <= 1 for c in degrees)
 
 
 def test_bad_format_is_refused_with_a_message(
@@ -219,3 +222,57 @@ def test_a_second_cycle_adds_the_trend_across_years(demo: Cycle) -> None:
     assert len(charts) == 1
     assert "2018: Performance di Ente" in charts[0].description
     assert "2019: Performance di Ente 98,61%" in charts[0].description
+
+
+def test_interrupted_jobs_are_marked_failed(demo: Cycle) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from traguardo.reports.relazione.jobs import fail_stale
+
+    old = timezone.now() - datetime.timedelta(hours=2)
+    stuck = ReportJob.objects.create(
+        cycle=demo, format="pdf", status="running", requested_at=old, started_at=old
+    )
+    fresh = ReportJob.objects.create(
+        cycle=demo, format="pdf", status="running", started_at=timezone.now()
+    )
+    assert fail_stale() == 1
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.status == "failed" and "interrotta" in stuck.message
+    assert fresh.status == "running"
+
+
+def test_office_chooses_headline_indicators_whose_values_come_from_the_data(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    from traguardo.monitoring.models import Measurement
+    from traguardo.reports.models import HeadlineIndicator
+
+    ensure_content(demo)
+    indicator = Indicator.objects.get(entity_block__cycle=demo, number=14)
+    value = Measurement.objects.get(indicator=indicator, period__code="31.12").text
+    office = client_as("ufficio")
+    response = office.post(
+        "/relazione/2019/testi/",
+        {"action": "headline_add", "indicator": str(indicator.pk), "label": "Interventi"},
+    )
+    assert response.status_code == 302
+    added = HeadlineIndicator.objects.get(cycle=demo, indicator=indicator)
+    assert added.label == "Interventi" and added.value_text == ""
+    preview = office.get("/relazione/2019/anteprima/").content.decode()
+    assert f'<td>Interventi</td><td class="num">{value}</td>' in preview
+    refused = office.post(
+        "/relazione/2019/testi/", {"action": "headline_add", "indicator": "999999"}, follow=True
+    )
+    assert "Scegli un indicatore" in refused.content.decode()
+    assert (
+        client_as("po")
+        .post("/relazione/2019/testi/", {"action": "headline_delete", "id": str(added.pk)})
+        .status_code
+        == 403
+    )
+    office.post("/relazione/2019/testi/", {"action": "headline_delete", "id": str(added.pk)})
+    assert not HeadlineIndicator.objects.filter(pk=added.pk).exists()

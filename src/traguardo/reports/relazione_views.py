@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Max, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,12 +20,12 @@ from django.views.decorators.http import require_POST
 
 from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
-from traguardo.plans.models import Cycle
-from traguardo.reports.models import Narrative, ReportJob
+from traguardo.plans.models import Cycle, Indicator
+from traguardo.reports.models import HeadlineIndicator, Narrative, ReportJob
 from traguardo.reports.relazione.content import Builder
 from traguardo.reports.relazione.generate import CONTENT_TYPES, EXTENSIONS, FORMATS
 from traguardo.reports.relazione.html import body_html
-from traguardo.reports.relazione.jobs import request_job
+from traguardo.reports.relazione.jobs import fail_stale, request_job
 from traguardo.reports.relazione.placeholders import unknown_names
 from traguardo.reports.relazione.sanitize import clean_html
 from traguardo.reports.relazione.seed import ensure_content
@@ -67,6 +68,7 @@ def index(request: HttpRequest, year: int | None = None) -> HttpResponse:
         year = int(request.GET["anno"])
     cycle = _cycle(request, year)
     check(permissions.can_view_plan(request.user, cycle))
+    fail_stale()
     jobs = list(
         ReportJob.objects.filter(cycle=cycle)
         .select_related("requested_by")
@@ -155,6 +157,8 @@ def narratives(request: HttpRequest, year: int) -> HttpResponse:
     drafts: dict[str, str] = {}
     if request.method == "POST":
         check(can_edit, _("Solo l'ufficio performance modifica i testi della Relazione."))
+        if request.POST.get("action", "").startswith("headline"):
+            return _headline(request, cycle)
         section = request.POST.get("section", "")
         if section not in Narrative.Section.values:
             raise Http404(_("Sezione sconosciuta."))
@@ -192,6 +196,49 @@ def narratives(request: HttpRequest, year: int) -> HttpResponse:
             "sections": sections,
             "can_edit": can_edit,
             "placeholders": sorted(builder.values.items()),
+            "headlines": _headline_rows(builder),
+            "indicators": Indicator.objects.filter(
+                Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle)
+            )
+            .select_related("objective__home_unit", "entity_block")
+            .order_by("entity_block__number", "objective__home_unit__code", "number"),
         },
         status=400 if errors else 200,
     )
+
+
+def _headline_rows(builder: Builder) -> list[dict[str, Any]]:
+    return [
+        {"item": item, "value": builder.headline_value(item)}
+        for item in HeadlineIndicator.objects.filter(cycle=builder.cycle).select_related(
+            "indicator"
+        )
+    ]
+
+
+def _headline(request: HttpRequest, cycle: Cycle) -> HttpResponse:
+    """Add (from a plan indicator) or remove a headline indicator of section 1."""
+    target = f"{reverse('relazione:narratives', args=[cycle.year])}#headline-title"
+    def posted_id(name: str) -> int:
+        value = request.POST.get(name, "")
+        return int(value) if value.isdigit() else 0
+
+    if request.POST.get("action") == "headline_delete":
+        HeadlineIndicator.objects.filter(cycle=cycle, pk=posted_id("id")).delete()
+        messages.success(request, _("Indicatore di sintesi rimosso."))
+        return redirect(target)
+    indicator = (
+        Indicator.objects.filter(Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle))
+        .filter(pk=posted_id("indicator"))
+        .first()
+    )
+    if indicator is None:
+        messages.error(request, _("Scegli un indicatore del piano di questo ciclo."))
+        return redirect(target)
+    last = HeadlineIndicator.objects.filter(cycle=cycle).aggregate(m=Max("position"))["m"] or 0
+    label = " ".join(request.POST.get("label", "").split()) or indicator.name
+    HeadlineIndicator.objects.create(
+        cycle=cycle, position=last + 1, label=label, indicator=indicator
+    )
+    messages.success(request, _("Indicatore di sintesi aggiunto."))
+    return redirect(target)

@@ -157,6 +157,11 @@ class Builder:
         measurement = self.measurements.get(indicator.id)
         return Rich(cell_html(measurement.comment)) if measurement and measurement.comment else ""
 
+    def headline_value(self, item: HeadlineIndicator) -> str:
+        """The linked indicator's value at 31.12; the office's figure when not linked."""
+        value = self._value(item.indicator) if item.indicator else ""
+        return value or item.value_text
+
     # --- parts ------------------------------------------------------------------------
     def build(self) -> Document:
         cycle = self.cycle
@@ -238,10 +243,12 @@ class Builder:
             (4, 1),
             frozenset({1}),
         )
-        headline_rows = []
-        for item in HeadlineIndicator.objects.filter(cycle=self.cycle).select_related("indicator"):
-            value = self._value(item.indicator) if item.indicator else ""
-            headline_rows.append(Row((item.label, value or item.value_text)))
+        headline_rows = [
+            Row((item.label, self.headline_value(item)))
+            for item in HeadlineIndicator.objects.filter(cycle=self.cycle).select_related(
+                "indicator"
+            )
+        ]
         blocks: list[Block] = [*self.narrative("risultati"), entity, self._areas_table()]
         blocks.append(self._unit_chart("area", "grafico_aree", "Performance di area"))
         blocks.append(self._unit_chart("settore", "grafico_settori", "Performance di settore"))

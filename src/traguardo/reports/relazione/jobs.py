@@ -8,6 +8,7 @@ A job is claimed with one conditional UPDATE, so several workers never run the s
 
 from __future__ import annotations
 
+import datetime
 import os
 import threading
 import time
@@ -23,6 +24,7 @@ from traguardo.reports.models import ReportJob
 from traguardo.reports.relazione.generate import GenerationError, generate
 
 KEEP_PER_FORMAT = 5  # files kept per cycle and format; older ones are deleted
+STALE_AFTER = datetime.timedelta(hours=1)  # a running job older than this was interrupted
 
 
 def worker_mode() -> str:
@@ -112,6 +114,22 @@ def _prune(job: ReportJob) -> None:
         old.delete()
 
 
+def fail_stale() -> int:
+    """Jobs left "running" by a process that stopped (restart, crash) are marked failed,
+    so that the page does not show them in progress for ever."""
+    return ReportJob.objects.filter(
+        status__in=(ReportJob.Status.RUNNING, ReportJob.Status.QUEUED),
+        requested_at__lt=timezone.now() - STALE_AFTER,
+        started_at__isnull=False,
+    ).update(
+        status=ReportJob.Status.FAILED,
+        step="Interrotta",
+        message="Generazione interrotta (il processo che la eseguiva si è fermato): "
+        "richiedila di nuovo.",
+        finished_at=timezone.now(),
+    )
+
+
 def next_queued() -> int | None:
     pk = (
         ReportJob.objects.filter(status=ReportJob.Status.QUEUED)
@@ -127,6 +145,7 @@ def work(*, once: bool = False, interval: float = 2.0) -> int:
     ran = 0
     while True:
         close_old_connections()
+        fail_stale()
         pk = next_queued()
         if pk is not None:
             if run_job(pk) is not None:

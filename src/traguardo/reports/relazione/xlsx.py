@@ -9,6 +9,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
 
+from traguardo.core.numbers import NumberFormatError, parse_number
 from traguardo.reports.relazione.document import Document, Rich
 from traguardo.reports.relazione.safe import neutralise
 from traguardo.reports.relazione.sanitize import to_text
@@ -30,6 +31,21 @@ def _sheet_name(key: str, used: set[str]) -> str:
 
 def cell_text(value: str | Rich) -> str:
     return neutralise(to_text(value.html) if isinstance(value, Rich) else value)
+
+
+def cell_value(value: str | Rich, numeric: bool) -> tuple[object, str | None]:
+    """A figure of a numeric column as a real number (with its display format), so the
+    sheet can be summed and sorted; anything else ("SI", "n.d.", "1.062.181,20 €") as text."""
+    if numeric and isinstance(value, str) and value:
+        percent = value.endswith("%")
+        try:
+            number = parse_number(value[:-1] if percent else value)
+        except NumberFormatError:
+            return cell_text(value), None
+        if percent:
+            return number / 100, "0.00%"
+        return number, "#,##0.00" if number != number.to_integral_value() else "0"
+    return cell_text(value), None
 
 
 def render_xlsx(document: Document) -> bytes:
@@ -55,7 +71,14 @@ def render_xlsx(document: Document) -> bytes:
             cell.font, cell.fill = Font(bold=True), HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in table.rows:
-            sheet.append([cell_text(value) for value in row.cells])
+            values = [
+                cell_value(value, index in table.numeric and row.kind != "group")
+                for index, value in enumerate(row.cells)
+            ]
+            sheet.append([value for value, _ in values])
+            for column, (_, number_format) in enumerate(values, start=1):
+                if number_format:
+                    sheet.cell(row=sheet.max_row, column=column).number_format = number_format
             if row.kind in ("group", "total"):
                 for cell in sheet[sheet.max_row]:
                     cell.font = Font(bold=True)
