@@ -144,7 +144,8 @@ def work(*, once: bool = False, interval: float = 2.0) -> int:
     """The worker loop: run queued jobs oldest first; returns how many ran."""
     ran = 0
     while True:
-        close_old_connections()
+        if not connection.in_atomic_block:  # a long-lived worker drops stale connections
+            close_old_connections()
         fail_stale()
         pk = next_queued()
         if pk is not None:
