@@ -1,0 +1,53 @@
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from traguardo.reports.relazione.generate import FORMATS, GenerationError, generate
+from traguardo.scoring.services import CycleNotFound, get_cycle
+
+
+class Command(BaseCommand):
+    help = "Genera la Relazione sulla performance di un anno: traguardo report --year 2019 --format pdf --out DIR (formati: pdf, docx, xlsx, html, opendata, all)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--year", type=int, required=True, help="anno del ciclo, es. 2019")
+        parser.add_argument(
+            "--format", default="pdf", help=f"uno tra {', '.join(FORMATS)} oppure all (tutti)"
+        )
+        parser.add_argument(
+            "--out", default=".", help="cartella in cui scrivere i file (creata se manca)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        fmt = str(options["format"]).lower()
+        formats = list(FORMATS) if fmt == "all" else [fmt]
+        if any(f not in FORMATS for f in formats):
+            raise CommandError(
+                f"formato «{options['format']}» non valido: usa uno tra {', '.join(FORMATS)} oppure all"
+            )
+        try:
+            cycle = get_cycle(options["year"])
+        except CycleNotFound as exc:
+            raise CommandError(str(exc)) from None
+        out = Path(options["out"])
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CommandError(f"impossibile creare la cartella «{out}»: {exc.strerror}") from None
+        for each in formats:
+            try:
+                result = generate(cycle, each)
+            except GenerationError as exc:
+                raise CommandError(exc.message) from None
+            target = out / result.filename
+            try:
+                target.write_bytes(result.content)
+            except OSError as exc:
+                raise CommandError(f"impossibile scrivere «{target}»: {exc.strerror}") from None
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Scritto {target} ({len(result.content):,} byte)".replace(",", ".")
+                )
+            )

@@ -1,0 +1,848 @@
+"""Assemble a cycle's Relazione from the database and its PlanScore (LG 3/2018 structure).
+
+Every figure comes from the plan, the measurements and the scoring core; narratives come
+from reports.Narrative with their placeholders filled from the same figures.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.db.models import Q
+
+from traguardo.core.numbers import format_it
+from traguardo.core.results import IndicatorScore, ObjectiveScore, PlanScore
+from traguardo.individual.models import ReportCard
+from traguardo.monitoring.models import Measurement, Period
+from traguardo.organisation.models import OrgUnit
+from traguardo.plans.models import (
+    Act,
+    Cycle,
+    EntityBlock,
+    Indicator,
+    ObjectiveAssignment,
+    OperationalObjective,
+    Revision,
+    Target,
+)
+from traguardo.reports.models import HeadlineIndicator, Narrative, StaffFigures
+from traguardo.reports.relazione import charts
+from traguardo.reports.relazione.document import (
+    Block,
+    Cell,
+    Chart,
+    Document,
+    Heading,
+    Part,
+    Rich,
+    Row,
+    Table,
+)
+from traguardo.reports.relazione.document import Narrative as NarrativeBlock
+from traguardo.reports.relazione.gender import gender_rates
+from traguardo.reports.relazione.placeholders import fill
+from traguardo.reports.relazione.sanitize import cell_html
+from traguardo.scoring.services import score_cycle
+
+Progress = Callable[[int, str], None]
+KIND_LABELS = dict(Indicator.Kind.choices)
+
+
+def pct(value: Decimal | None) -> str:
+    """Percent as the seed prints it: two decimals, none when whole (100%, 72,63%)."""
+    return "n.d." if value is None else format_it(value, 2, trim=True) + "%"
+
+
+def num(value: Decimal | None) -> str:
+    return "" if value is None else format_it(value, 2, trim=True)
+
+
+def _act_text(act: Act | None) -> str:
+    if act is None:
+        return ""
+    body = act.body
+    if body and act.act_type:
+        body = ("della " if body.startswith("Giunta") else "del ") + body
+    text = " ".join(w for w in (act.act_type, body) if w)
+    if act.number:
+        text += f" n. {act.number}"
+    if act.date:
+        text += f" del {act.date:%d.%m.%Y}"
+    return text.strip()
+
+
+class Builder:
+    def __init__(self, cycle: Cycle, progress: Progress | None = None) -> None:
+        self.cycle = cycle
+        self.progress = progress or (lambda _p, _s: None)
+        self.progress(5, "Calcolo dei risultati")
+        self.score: PlanScore = score_cycle(cycle, explain=False)
+        self.units = {u.code: u for u in OrgUnit.objects.filter(entity=cycle.entity)}
+        self.final = Period.objects.filter(cycle=cycle, code=Period.Code.FINAL).first()
+        self.measurements: dict[int, Measurement] = {
+            m.indicator_id: m for m in Measurement.objects.filter(period=self.final)
+        }
+        self.targets: dict[int, dict[int, str]] = defaultdict(dict)
+        for indicator_id, year, text in Target.objects.filter(
+            Q(indicator__objective__cycle=cycle) | Q(indicator__entity_block__cycle=cycle)
+        ).values_list("indicator_id", "year", "text"):
+            self.targets[indicator_id][year] = text
+        self.staff = StaffFigures.objects.filter(cycle=cycle).first()
+        self.problems: list[str] = []
+        self.values = self._placeholder_values()
+
+    # --- placeholders -----------------------------------------------------------------
+    def _placeholder_values(self) -> dict[str, str]:
+        score = self.score
+        values = {
+            "anno": str(self.cycle.year),
+            "ente": self.cycle.entity.name,
+            "performance_ente": pct(score.entity.performance),
+            "obiettivi_operativi": str(len(score.objectives)),
+            "revisioni": str(Revision.objects.filter(cycle=self.cycle).count()),
+        }
+        for unit in score.units:
+            prefix = "area" if unit.kind.value == "area" else "settore"
+            for name in {unit.code, unit.short} - {""}:
+                values[f"{prefix}.{name}"] = pct(unit.performance)
+                values[f"unita.{name}"] = pct(unit.performance)
+        for block in score.entity.blocks:
+            values[f"blocco.{block.number}"] = pct(block.achievement)
+            for indicator in block.indicators:
+                values[f"indicatore.B{indicator.number}"] = pct(indicator.degree.value)
+                values[f"valore.B{indicator.number}"] = indicator.reading.text
+        for revision in Revision.objects.filter(cycle=self.cycle):
+            values[f"revisione_{revision.number}_variazioni"] = str(
+                revision.variations_count or revision.changes.count()
+            )
+        if self.staff is not None:
+            rates = gender_rates(self.staff.women, self.staff.men)
+            values.update(
+                {
+                    "personale_totale": str(rates.total),
+                    "personale_donne": str(rates.women),
+                    "personale_uomini": str(rates.men),
+                    "personale_donne_pct": pct(rates.women_share),
+                    "personale_uomini_pct": pct(rates.men_share),
+                    "personale_dirigenti": str(self.staff.managers),
+                    "personale_fte": num(self.staff.fte),
+                    "tasso_femminilizzazione": num(rates.women_per_man),
+                }
+            )
+        return values
+
+    def narrative(self, section: str) -> list[Block]:
+        stored = Narrative.objects.filter(cycle=self.cycle, section=section).first()
+        if stored is None or not stored.html.strip():
+            return []
+        filled = fill(stored.html, self.values)
+        for name in filled.unknown:
+            self.problems.append(
+                f"Sezione «{stored.get_section_display()}»: il segnaposto {{{{ {name} }}}} "
+                "non corrisponde a nessun dato (vedi l'elenco dei segnaposto disponibili)."
+            )
+        return [NarrativeBlock(filled.html)]
+
+    # --- helpers ----------------------------------------------------------------------
+    def _target(self, indicator: Indicator, year: int) -> str:
+        return self.targets[indicator.id].get(year, "")
+
+    def _value(self, indicator: Indicator) -> str:
+        measurement = self.measurements.get(indicator.id)
+        return measurement.text if measurement else ""
+
+    def _comment(self, indicator: Indicator) -> Cell:
+        measurement = self.measurements.get(indicator.id)
+        return Rich(cell_html(measurement.comment)) if measurement and measurement.comment else ""
+
+    def headline_value(self, item: HeadlineIndicator) -> str:
+        """The linked indicator's value at 31.12; the office's figure when not linked."""
+        value = self._value(item.indicator) if item.indicator else ""
+        return value or item.value_text
+
+    # --- parts ------------------------------------------------------------------------
+    def build(self) -> Document:
+        cycle = self.cycle
+        approval = Act.objects.filter(cycle=cycle, kind=Act.Kind.REPORT_APPROVAL).first()
+        parts: list[Part] = []
+        steps: list[tuple[str, Callable[[], Part]]] = [
+            ("Presentazione", self.presentazione),
+            ("Risultati principali", self.risultati),
+            ("Contesto e risorse", self.contesto),
+            ("Performance organizzativa", self.organizzativa),
+            ("Obiettivi individuali", self.individuali),
+            ("Processo di misurazione", self.processo),
+            ("Allegato A", self.allegato_a),
+            ("Allegato B", self.allegato_b),
+            ("Allegato C", self.allegato_c),
+            ("Allegato D", lambda: self.allegato_cards("D")),
+            ("Allegato E", lambda: self.allegato_cards("E")),
+        ]
+        for index, (label, make) in enumerate(steps):
+            self.progress(10 + 50 * index // len(steps), f"Composizione: {label}")
+            parts.append(make())
+        return Document(
+            title="Relazione sulla performance",
+            subtitle="(D. Lgs. n. 150 del 27 ottobre 2009 art. 10, comma 1, lettera b)",
+            entity=cycle.entity.name,
+            year=cycle.year,
+            approval=_act_text(approval),
+            header=f"{cycle.entity.name} – Relazione sulla performance {cycle.year}",
+            parts=parts,
+            problems=self.problems,
+        )
+
+    def presentazione(self) -> Part:
+        return Part("presentazione", "Presentazione", self.narrative("presentazione"))
+
+    def _areas_table(self) -> Table:
+        rows: list[Row] = []
+        sectors = {u.code: u for u in self.score.units if u.kind.value != "area"}
+        for area in (u for u in self.score.units if u.kind.value == "area"):
+            children = [sectors[c] for c in area.objectives if c in sectors]
+            for index, sector in enumerate(children or [None]):
+                rows.append(
+                    Row(
+                        (
+                            f"{area.code} {area.short} – {area.name}" if index == 0 else "",
+                            pct(area.performance) if index == 0 else "",
+                            f"{sector.code} {sector.short} – {sector.name}" if sector else "",
+                            pct(sector.performance) if sector else "",
+                        )
+                    )
+                )
+        return Table(
+            "aree",
+            "Performance di area e di settore",
+            ("Area", "Performance media di area", "Settore", "Performance media di settore"),
+            tuple(rows),
+            (3, 1, 4, 1),
+            frozenset({1, 3}),
+        )
+
+    def _unit_chart(self, kind: str, key: str, title: str) -> Chart:
+        units = [u for u in self.score.units if u.kind.value == kind]
+        units = [u for u in units if u.performance is not None and u.objectives]
+        chart = charts.BarChart(
+            title,
+            tuple(f"{u.code} {u.short}".strip() for u in units),
+            (("Performance", tuple(u.performance or Decimal(0) for u in units)),),
+            unit="%",
+            maximum=Decimal(100),
+        )
+        return Chart(key, title, charts.to_svg(chart), charts.to_png(chart), chart.description())
+
+    def risultati(self) -> Part:
+        entity = Table(
+            "sintesi_ente",
+            "Performance di Ente (da Tabella calcolo Performance organizzativa dell'Ente)",
+            ("Indicatore", "Performance raggiunta"),
+            (Row(("Performance di Ente", pct(self.score.entity.performance))),),
+            (4, 1),
+            frozenset({1}),
+        )
+        headline_rows = [
+            Row((item.label, self.headline_value(item)))
+            for item in HeadlineIndicator.objects.filter(cycle=self.cycle).select_related(
+                "indicator"
+            )
+        ]
+        blocks: list[Block] = [*self.narrative("risultati"), entity, self._areas_table()]
+        blocks.append(self._unit_chart("area", "grafico_aree", "Performance di area"))
+        blocks.append(self._unit_chart("settore", "grafico_settori", "Performance di settore"))
+        if headline_rows:
+            blocks.append(
+                Table(
+                    "indicatori_sintesi",
+                    "Indicatori più significativi",
+                    ("Indicatore", "Valore"),
+                    tuple(headline_rows),
+                    (5, 1),
+                    frozenset({1}),
+                )
+            )
+        return Part("risultati", "1. I principali risultati raggiunti", blocks)
+
+    def contesto(self) -> Part:
+        blocks = self.narrative("contesto")
+        if self.staff is not None:
+            s = self.staff
+            blocks.append(
+                Table(
+                    "personale",
+                    f"Personale in servizio al 31.12.{self.cycle.year}",
+                    ("Voce", "Valore"),
+                    (
+                        Row(("Personale in servizio", str(s.total))),
+                        Row(("di cui dirigenti", str(s.managers))),
+                        Row(("Unità lavorative effettive (FTE)", num(s.fte))),
+                        Row(("Cessazioni nell'anno", str(s.leavers))),
+                        Row(("Ingressi nell'anno", str(s.joiners))),
+                    ),
+                    (4, 1),
+                    frozenset({1}),
+                )
+            )
+        return Part("contesto", "2. Analisi del contesto e delle risorse", blocks)
+
+    def organizzativa(self) -> Part:
+        blocks: list[Block] = [Heading(2, "3.0 - Albero della performance", "p3-0")]
+        blocks += self.narrative("p3-0")
+        blocks.append(
+            Heading(2, "3.1 - Rendicontazione degli obiettivi strategici triennali", "p3-1")
+        )
+        blocks += self.narrative("strategici")
+        blocks.append(self._deviations())
+        blocks.append(Heading(2, "3.2 - Rendicontazione degli obiettivi operativi annuali", "p3-2"))
+        blocks += self.narrative("operativi")
+        blocks.append(self._annual_table())
+        blocks.append(
+            Heading(2, "3.3 - Valutazione complessiva della performance organizzativa", "p3-3")
+        )
+        blocks += self.narrative("valutazione")
+        blocks += self._distribution()
+        blocks += self._trend()
+        blocks.append(Heading(2, "3.4 - Bilancio di genere", "p3-4"))
+        blocks += self.narrative("genere")
+        blocks += self._gender()
+        return Part("performance", "3. Rendicontazione della performance organizzativa", blocks)
+
+    def _deviations(self) -> Table:
+        indicators = {i.number: i for i in Indicator.objects.filter(entity_block__cycle=self.cycle)}
+        rows = []
+        for block in self.score.entity.blocks:
+            for scored in block.indicators:
+                if scored.degree.value is not None and scored.degree.value >= 100:
+                    continue
+                row = indicators[scored.number]
+                rows.append(
+                    Row(
+                        (
+                            str(scored.number),
+                            scored.name,
+                            self._target(row, self.cycle.year),
+                            scored.reading.text,
+                            pct(scored.degree.value),
+                            self._comment(row) or "",
+                        )
+                    )
+                )
+        if not rows:
+            rows.append(Row(("Nessuno scostamento negativo: tutti i target raggiunti.",), "group"))
+        return Table(
+            "scostamenti",
+            "Obiettivi strategici: indicatori con scostamento negativo e motivazioni",
+            ("N.", "Indicatore", "Target", "Valore", "Grado", "Motivazione"),
+            tuple(rows),
+            (0.5, 4, 1, 1, 1, 5),
+            frozenset({0, 4}),
+        )
+
+    def _annual_table(self) -> Table:
+        rows = []
+        for strategic in self.cycle.strategic_objectives.prefetch_related(
+            "annual_objectives__operational_objectives__home_unit"
+        ).order_by("id"):
+            rows.append(Row((f"{strategic.code} – {strategic.title}",), "group"))
+            for annual in strategic.annual_objectives.all().order_by("id"):
+                scores = [
+                    self.score.objectives.get(o.code) for o in annual.operational_objectives.all()
+                ]
+                performances = [s.performance for s in scores if s and s.performance is not None]
+                full = sum(1 for p in performances if p >= 100)
+                rows.append(
+                    Row(
+                        (
+                            annual.code,
+                            annual.title,
+                            str(len(performances)),
+                            str(full),
+                            str(len(performances) - full),
+                        )
+                    )
+                )
+        return Table(
+            "obiettivi_annuali",
+            "Obiettivi annuali: obiettivi operativi collegati e loro raggiungimento",
+            ("Codice", "Obiettivo annuale", "Obiettivi operativi", "Al 100%", "Sotto il 100%"),
+            tuple(rows),
+            (0.7, 5, 1, 1, 1),
+            frozenset({2, 3, 4}),
+        )
+
+    def _all_degrees(self) -> list[Decimal]:
+        scored: list[IndicatorScore] = [
+            i for b in self.score.entity.blocks for i in b.indicators
+        ] + [i for o in self.score.objectives.values() for i in o.indicators]
+        return [i.degree.value for i in scored if i.degree.value is not None]
+
+    def _distribution(self) -> list[Block]:
+        labels, counts = charts.degree_bands(self._all_degrees())
+        chart = charts.BarChart(
+            "Distribuzione dei gradi di raggiungimento degli indicatori",
+            labels,
+            (("Indicatori", counts),),
+        )
+        table = Table(
+            "distribuzione",
+            "Indicatori per grado di raggiungimento",
+            ("Grado di raggiungimento", "Numero di indicatori"),
+            tuple(Row((label, num(count))) for label, count in zip(labels, counts, strict=True)),
+            (3, 1),
+            frozenset({1}),
+        )
+        return [
+            table,
+            Chart(
+                "grafico_gradi",
+                chart.title,
+                charts.to_svg(chart),
+                charts.to_png(chart),
+                chart.description(),
+            ),
+        ]
+
+    def _trend(self) -> list[Block]:
+        cycles = list(
+            Cycle.objects.filter(entity=self.cycle.entity, year__lte=self.cycle.year).order_by(
+                "year"
+            )
+        )
+        if len(cycles) < 2:
+            return []
+        results = [
+            (c.year, self.score if c.pk == self.cycle.pk else score_cycle(c, explain=False))
+            for c in cycles
+        ]
+        chart = charts.BarChart(
+            "Performance di Ente negli anni",
+            tuple(str(year) for year, _ in results),
+            (("Performance di Ente", tuple(s.entity.performance for _, s in results)),),
+            unit="%",
+            maximum=Decimal(100),
+        )
+        return [
+            Chart(
+                "grafico_anni",
+                chart.title,
+                charts.to_svg(chart),
+                charts.to_png(chart),
+                chart.description(),
+            )
+        ]
+
+    def _gender(self) -> list[Block]:
+        if self.staff is None:
+            return []
+        rates = gender_rates(self.staff.women, self.staff.men)
+        blocks: list[Block] = [
+            Table(
+                "genere",
+                f"Personale per genere al 31.12.{self.cycle.year}",
+                ("Voce", "Donne", "Uomini", "Totale"),
+                (
+                    Row(
+                        (
+                            "Personale in servizio",
+                            str(rates.women),
+                            str(rates.men),
+                            str(rates.total),
+                        )
+                    ),
+                    Row(("Composizione", pct(rates.women_share), pct(rates.men_share), "100%")),
+                    Row(
+                        (
+                            "Tasso di femminilizzazione (donne per ogni uomo)",
+                            num(rates.women_per_man),
+                            "",
+                            "",
+                        )
+                    ),
+                ),
+                (4, 1, 1, 1),
+                frozenset({1, 2, 3}),
+            )
+        ]
+        series: list[tuple[str, str, list[dict[str, object]]]] = [
+            (
+                "grafico_genere",
+                "Personale per genere",
+                [{"label": "Totale", "women": rates.women, "men": rates.men}],
+            ),
+            ("grafico_categoria", "Personale per genere e categoria", self.staff.by_category),
+            ("grafico_eta", "Personale per genere ed età", self.staff.by_age),
+        ]
+        for key, title, items in series:
+            if not items:
+                continue
+            chart = charts.BarChart(
+                title,
+                tuple(str(i["label"]) for i in items),
+                (
+                    ("Donne", tuple(Decimal(str(i["women"])) for i in items)),
+                    ("Uomini", tuple(Decimal(str(i["men"])) for i in items)),
+                ),
+            )
+            blocks.append(
+                Chart(key, title, charts.to_svg(chart), charts.to_png(chart), chart.description())
+            )
+        return blocks
+
+    def individuali(self) -> Part:
+        blocks = self.narrative("individuali")
+        rows = []
+        for card in self.score.cards:
+            for index, synthesis in enumerate(card.synthesis):
+                rows.append(
+                    Row(
+                        (
+                            card.key if index == 0 else "",
+                            card.title if index == 0 else "",
+                            synthesis.label,
+                            pct(synthesis.performance),
+                        )
+                    )
+                )
+        blocks.append(
+            Table(
+                "schede",
+                "Sintesi delle schede di valutazione (Allegati D ed E)",
+                ("Scheda", "Intestazione", "Riga di sintesi", "Performance"),
+                tuple(rows),
+                (1, 4, 3, 1),
+                frozenset({3}),
+            )
+        )
+        return Part("individuali", "4. Rendicontazione degli obiettivi individuali", blocks)
+
+    def processo(self) -> Part:
+        blocks = self.narrative("processo")
+        revisions = Revision.objects.filter(cycle=self.cycle).select_related("act")
+        rows = []
+        changes = []
+        for revision in revisions:
+            rows.append(
+                Row(
+                    (
+                        str(revision.number),
+                        _act_text(revision.act),
+                        str(revision.variations_count or ""),
+                        str(revision.changes.count()),
+                    )
+                )
+            )
+            for change in revision.changes.all():
+                changes.append(Row((str(revision.number), change.get_kind_display(), change.text)))
+        blocks.append(
+            Table(
+                "revisioni",
+                "Revisioni del Piano",
+                ("N.", "Atto", "Variazioni complessive", "Variazioni descritte"),
+                tuple(rows) or (Row(("Nessuna revisione del Piano nell'anno.",), "group"),),
+                (0.5, 4, 1, 1),
+                frozenset({0, 2, 3}),
+            )
+        )
+        if changes:
+            blocks.append(
+                Table(
+                    "variazioni",
+                    "Variazioni che hanno sostituito obiettivi, contenuti o indicatori",
+                    ("Revisione", "Tipo", "Descrizione"),
+                    tuple(changes),
+                    (0.8, 2, 7),
+                    frozenset({0}),
+                )
+            )
+        return Part("processo", "5. Il processo di misurazione e valutazione", blocks)
+
+    # --- annexes ----------------------------------------------------------------------
+    def allegato_a(self) -> Part:
+        rows: list[Row] = []
+        for strategic in self.cycle.strategic_objectives.prefetch_related(
+            "annual_objectives__operational_objectives__home_unit"
+        ).order_by("id"):
+            rows.append(
+                Row(
+                    (f"{strategic.get_kind_display()} {strategic.code} – {strategic.title}",),
+                    "group",
+                )
+            )
+            for annual in strategic.annual_objectives.all().order_by("id"):
+                rows.append(Row((annual.code, annual.title, "", "")))
+                for objective in sorted(
+                    annual.operational_objectives.all(),
+                    key=lambda o: (o.home_unit.code, o.number),
+                ):
+                    score = self.score.objectives.get(objective.code)
+                    rows.append(
+                        Row(
+                            (
+                                "",
+                                f"{objective.code} {objective.title}",
+                                f"{objective.home_unit.code} {objective.home_unit.short}",
+                                pct(score.performance if score else None),
+                            )
+                        )
+                    )
+        table = Table(
+            "allegato_a",
+            f"Albero della performance {self.cycle.year}",
+            (
+                "Obiettivo annuale",
+                "Obiettivo annuale / obiettivo operativo",
+                "Unità",
+                "Performance",
+            ),
+            tuple(rows),
+            (1, 8, 1.5, 1.2),
+            frozenset({3}),
+        )
+        return Part("allegato-a", "Allegato A – Albero della performance", [table], landscape=True)
+
+    def allegato_b(self) -> Part:
+        year = self.cycle.year
+        rows: list[Row] = []
+        by_block: dict[int, list[Indicator]] = defaultdict(list)
+        for indicator in Indicator.objects.filter(entity_block__cycle=self.cycle).order_by(
+            "number"
+        ):
+            by_block[indicator.entity_block_id or 0].append(indicator)
+        scored_blocks = {b.number: b for b in self.score.entity.blocks}
+        for block in EntityBlock.objects.filter(cycle=self.cycle).select_related(
+            "annual_objective"
+        ):
+            scored = scored_blocks[block.number]
+            heading = block.heading
+            if block.annual_objective is not None and not heading.startswith("Obiettivo"):
+                heading = f"Obiettivo annuale {block.annual_objective.code} – {heading}"
+            rows.append(Row((heading,), "group"))
+            for index, indicator in enumerate(by_block[block.id]):
+                degree = self.score.entity_indicator(indicator.number).degree.value
+                first = index == 0
+                rows.append(
+                    Row(
+                        (
+                            str(indicator.number),
+                            "SI" if indicator.art67 else "",
+                            indicator.name,
+                            indicator.method,
+                            indicator.source,
+                            KIND_LABELS.get(indicator.kind, "").lower(),
+                            self._target(indicator, year),
+                            self._target(indicator, year + 1),
+                            self._target(indicator, year + 2),
+                            num(indicator.weight),
+                            self._value(indicator),
+                            pct(degree),
+                            pct(scored.achievement) if first else "",
+                            num(scored.weight) if first else "",
+                            num(scored.result) if first else "",
+                        )
+                    )
+                )
+        total = ("Totale performance di Ente",) + ("",) * 13 + (num(self.score.entity.performance),)
+        rows.append(Row(total, "total"))
+        table = Table(
+            "allegato_b",
+            f"Tabella calcolo Performance organizzativa dell'Ente {year}-{year + 2}",
+            (
+                "N.",
+                "art. 67",
+                "Indicatore",
+                "Metodo di calcolo",
+                "Fonte",
+                "Tipo indicatore",
+                f"Target {year}",
+                f"Target {year + 1}",
+                f"Target {year + 2}",
+                "Peso ind. (%)",
+                f"Valore {year}",
+                "Grado realizz.",
+                "Realizz. obiettivo (A)",
+                "Perf. complessiva (B)",
+                "Risultato (A×B)",
+            ),
+            tuple(rows),
+            (0.45, 0.5, 3.2, 3.2, 1.1, 1.1, 0.9, 0.9, 0.9, 0.6, 1.1, 0.9, 0.9, 0.8, 0.8),
+            frozenset({0, 9, 10, 11, 12, 13, 14}),
+        )
+        return Part(
+            "allegato-b",
+            "Allegato B – Tabella calcolo Performance organizzativa dell'Ente",
+            [table],
+            landscape=True,
+        )
+
+    def _objective_flags(self, objective: OperationalObjective) -> str:
+        flags = []
+        if objective.art67_scheda:
+            flags.append(f"art. 67 – scheda progetto n. {objective.art67_scheda}")
+        if objective.biennial_year:
+            flags.append(
+                f"biennale, {objective.biennial_year}ª annualità di {objective.biennial_of}"
+            )
+        if objective.revised_by is not None:
+            flags.append(f"modificato con revisione n. {objective.revised_by.number}")
+        if objective.transversal_text:
+            flags.append("trasversale")
+        return "; ".join(flags)
+
+    def _objective_rows(self, objective: OperationalObjective, number: int) -> list[Row]:
+        score: ObjectiveScore | None = self.score.objectives.get(objective.code)
+        annual = "; ".join(f"{a.code} {a.title}" for a in objective.annual_objectives.all())
+        rows = []
+        indicators = list(objective.indicators.all())
+        for index, indicator in enumerate(indicators or [None]):
+            first = index == 0
+            rows.append(
+                Row(
+                    (
+                        f"Obiettivo {number} – {objective.title}" if first else "",
+                        f"{indicator.number}) {indicator.name}" if indicator else "",
+                        self._target(indicator, self.cycle.year) if indicator else "",
+                        self._value(indicator) if indicator else "",
+                        self._comment(indicator) if indicator else "",
+                        num(indicator.weight) if indicator else "",
+                        pct(score.performance if score else None) if first else "",
+                        annual if first else "",
+                        self._objective_flags(objective) if first else "",
+                    )
+                )
+            )
+        return rows
+
+    def allegato_c(self) -> Part:
+        blocks: list[Block] = []
+        assignments: dict[str, list[ObjectiveAssignment]] = defaultdict(list)
+        for assignment in (
+            ObjectiveAssignment.objects.filter(cycle=self.cycle)
+            .select_related("objective__home_unit", "objective__revised_by", "unit")
+            .prefetch_related("objective__indicators", "objective__annual_objectives")
+            .order_by("local_number")
+        ):
+            assignments[assignment.unit.code].append(assignment)
+        for unit_score in self.score.units:
+            items = assignments.get(unit_score.code)
+            if not items:
+                continue
+            unit = self.units[unit_score.code]
+            rows: list[Row] = []
+            for assignment in items:
+                objective = assignment.objective
+                if objective.home_unit_id != unit.id:
+                    home = objective.home_unit
+                    rows.append(
+                        Row(
+                            (
+                                f"Obiettivo {assignment.local_number} – {objective.title}",
+                                f"Consultare obiettivo n. {objective.number} di {home.code} "
+                                f"{home.short}",
+                                "",
+                                "",
+                                "",
+                                "",
+                                pct(self.score.objectives[objective.code].performance),
+                                "",
+                                self._objective_flags(objective),
+                            )
+                        )
+                    )
+                    continue
+                rows += self._objective_rows(objective, assignment.local_number)
+            title = f"{unit.code} {unit.short} – {unit.name}"
+            blocks.append(Heading(3, title, f"c-{unit.code}"))
+            blocks.append(
+                Table(
+                    f"C {unit.code} {unit.short}"[:31],
+                    f"{title}: performance {pct(unit_score.performance)}",
+                    (
+                        "Obiettivo",
+                        "Indicatore",
+                        f"Target {self.cycle.year}",
+                        f"Monitoraggio 31.12.{self.cycle.year}",
+                        "Commenti e note",
+                        "Peso",
+                        "Performance raggiunta",
+                        "Obiettivo annuale strategico",
+                        "Segnalazioni",
+                    ),
+                    tuple(rows),
+                    (3, 2.6, 1, 1.2, 4, 0.6, 1, 1.8, 1.4),
+                    frozenset({5, 6}),
+                )
+            )
+        return Part(
+            "allegato-c",
+            "Allegato C – Rendiconto degli obiettivi del Piano operativo",
+            blocks,
+            landscape=True,
+        )
+
+    def allegato_cards(self, letter: str) -> Part:
+        roles = ("segretario_generale", "dirigente") if letter == "D" else ("po",)
+        scored = {c.key: c for c in self.score.cards}
+        blocks: list[Block] = []
+        for card in (
+            ReportCard.objects.filter(cycle=self.cycle, role__in=roles)
+            .prefetch_related("objectives__objective__home_unit", "synthesis_rows")
+            .order_by("id")
+        ):
+            card_score = scored[card.key]
+            performance = {number: value for number, _, value in card_score.objectives}
+            rows = [
+                Row(
+                    (
+                        str(entry.number),
+                        f"{entry.objective.title} ({entry.objective.code})",
+                        entry.kind_label,
+                        pct(performance.get(entry.number)),
+                        Rich(cell_html(entry.results)) if entry.results else "",
+                    )
+                )
+                for entry in card.objectives.all()
+            ]
+            synthesis = [
+                Row(
+                    (
+                        row.label,
+                        ", ".join(str(n) for n in row.objectives),
+                        pct(row.performance),
+                    )
+                )
+                for row in card_score.synthesis
+            ]
+            blocks.append(Heading(3, f"{card.key} – {card.title}", f"scheda-{card.key}"))
+            blocks.append(
+                Table(
+                    f"{letter} {card.key}"[:31],
+                    f"Obiettivi della scheda {card.key}",
+                    ("N.", "Obiettivo", "Tipo", "Performance raggiunta", "Risultati raggiunti"),
+                    tuple(rows),
+                    (0.5, 5, 2, 1, 6),
+                    frozenset({0, 3}),
+                )
+            )
+            blocks.append(
+                Table(
+                    f"{letter} {card.key} sintesi"[:31],
+                    f"Sintesi della scheda {card.key}",
+                    ("Riga di sintesi", "Obiettivi", "Performance"),
+                    tuple(synthesis),
+                    (6, 2, 1),
+                    frozenset({2}),
+                )
+            )
+        title = (
+            "Allegato D – Rendiconto degli obiettivi di performance attribuiti alla dirigenza"
+            if letter == "D"
+            else "Allegato E – Rendiconto degli obiettivi di performance attribuiti ai "
+            "titolari di Posizione organizzativa"
+        )
+        return Part(f"allegato-{letter.lower()}", title, blocks, landscape=True)
+
+
+def build_document(cycle: Cycle, progress: Progress | None = None) -> Document:
+    return Builder(cycle, progress).build()

@@ -1,0 +1,244 @@
+"""The Relazione in the web application: generate a format for a cycle in the background,
+follow its progress, download the files kept; read the HTML version; edit the narratives.
+
+Members of the entity read and download; the performance office generates and edits
+(permissions.can_manage_cycle), checked on every request including crafted POSTs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Max, Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from traguardo.accounts import permissions
+from traguardo.accounts.decorators import check, member_required
+from traguardo.plans.models import Cycle, Indicator
+from traguardo.reports.models import HeadlineIndicator, Narrative, ReportJob
+from traguardo.reports.relazione.content import Builder
+from traguardo.reports.relazione.generate import CONTENT_TYPES, EXTENSIONS, FORMATS
+from traguardo.reports.relazione.html import body_html
+from traguardo.reports.relazione.jobs import fail_stale, request_job
+from traguardo.reports.relazione.placeholders import unknown_names
+from traguardo.reports.relazione.sanitize import clean_html
+from traguardo.reports.relazione.seed import ensure_content
+
+
+def _cycles(request: HttpRequest) -> list[Cycle]:
+    entities = {m.entity_id for m in permissions.memberships(request.user)}
+    return list(Cycle.objects.filter(entity_id__in=entities).select_related("entity"))
+
+
+def _cycle(request: HttpRequest, year: int | None) -> Cycle:
+    cycles = _cycles(request)
+    if not cycles:
+        raise Http404(_("Nessun ciclo della performance per il tuo ente."))
+    if year is None:
+        return max(cycles, key=lambda c: c.year)
+    for cycle in cycles:
+        if cycle.year == year:
+            return cycle
+    raise Http404(_("Nessun ciclo %(year)s per il tuo ente.") % {"year": year})
+
+
+def _job_json(job: ReportJob) -> dict[str, Any]:
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "progress": job.progress,
+        "step": job.step,
+        "message": job.message,
+        "download": reverse("relazione:download", args=[job.pk])
+        if job.status == ReportJob.Status.DONE and job.file
+        else "",
+    }
+
+
+@member_required
+def index(request: HttpRequest, year: int | None = None) -> HttpResponse:
+    if year is None and request.GET.get("anno", "").isdigit():
+        year = int(request.GET["anno"])
+    cycle = _cycle(request, year)
+    check(permissions.can_view_plan(request.user, cycle))
+    fail_stale()
+    jobs = list(
+        ReportJob.objects.filter(cycle=cycle)
+        .select_related("requested_by")
+        .order_by("-requested_at", "-id")[:30]
+    )
+    return render(
+        request,
+        "relazione/index.html",
+        {
+            "cycle": cycle,
+            "cycles": _cycles(request),
+            "jobs": jobs,
+            "formats": ReportJob.Format.choices,
+            "can_generate": permissions.can_manage_cycle(request.user, cycle),
+            "active": any(j.status in ("queued", "running") for j in jobs),
+        },
+    )
+
+
+@require_POST
+@member_required
+def generate(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = _cycle(request, year)
+    check(
+        permissions.can_manage_cycle(request.user, cycle),
+        _("Solo l'ufficio performance può generare la Relazione (e non dopo la pubblicazione)."),
+    )
+    fmt = request.POST.get("format", "")
+    if fmt not in FORMATS:
+        messages.error(request, _("Scegli un formato tra quelli elencati."))
+        return redirect("relazione:year", year=cycle.year)
+    job = request_job(cycle, fmt, request.user)
+    messages.success(
+        request,
+        _("Generazione %(format)s avviata: l'avanzamento è mostrato nell'elenco.")
+        % {"format": job.get_format_display()},
+    )
+    return redirect("relazione:year", year=cycle.year)
+
+
+@member_required
+def status(request: HttpRequest, pk: int) -> JsonResponse:
+    job = get_object_or_404(ReportJob.objects.select_related("cycle"), pk=pk)
+    check(permissions.can_view_plan(request.user, job.cycle))
+    return JsonResponse(_job_json(job))
+
+
+@member_required
+def download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ReportJob.objects.select_related("cycle"), pk=pk)
+    check(permissions.can_view_plan(request.user, job.cycle))
+    if job.status != ReportJob.Status.DONE or not job.file:
+        raise Http404(_("Il file non è (ancora) disponibile."))
+    stamp = date_format(job.finished_at, "Ymd-Hi") if job.finished_at else str(job.pk)
+    name = f"relazione-{job.cycle.year}-{stamp}.{EXTENSIONS[job.format]}"
+    if job.format == "opendata":
+        name = f"open-data-{job.cycle.year}-{stamp}.zip"
+    with job.file.open("rb") as stored:
+        response = HttpResponse(stored.read(), content_type=CONTENT_TYPES[job.format])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@member_required
+def preview(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = _cycle(request, year)
+    check(permissions.can_view_plan(request.user, cycle))
+    ensure_content(cycle)
+    document = Builder(cycle).build()
+    return render(
+        request,
+        "relazione/preview.html",
+        {"cycle": cycle, "document": document, "body": body_html(document, top=2)},
+    )
+
+
+@member_required
+def narratives(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = _cycle(request, year)
+    check(permissions.can_view_plan(request.user, cycle))
+    ensure_content(cycle)
+    can_edit = permissions.can_manage_cycle(request.user, cycle)
+    builder = Builder(cycle)
+    stored = {n.section: n for n in Narrative.objects.filter(cycle=cycle)}
+    errors: dict[str, str] = {}
+    drafts: dict[str, str] = {}
+    if request.method == "POST":
+        check(can_edit, _("Solo l'ufficio performance modifica i testi della Relazione."))
+        if request.POST.get("action", "").startswith("headline"):
+            return _headline(request, cycle)
+        section = request.POST.get("section", "")
+        if section not in Narrative.Section.values:
+            raise Http404(_("Sezione sconosciuta."))
+        html = clean_html(request.POST.get("html", ""))
+        unknown = unknown_names(html, builder.values)
+        if unknown:
+            drafts[section] = request.POST.get("html", "")
+            errors[section] = _(
+                "Segnaposto sconosciuti: %(names)s. Il testo non è stato salvato: correggi "
+                "i nomi usando l'elenco dei segnaposto disponibili."
+            ) % {"names": ", ".join("{{ " + n + " }}" for n in unknown)}
+        else:
+            Narrative.objects.update_or_create(
+                cycle=cycle,
+                section=section,
+                defaults={"html": html, "updated_by": request.user},
+            )
+            messages.success(request, _("Testo salvato."))
+            return redirect(f"{reverse('relazione:narratives', args=[cycle.year])}#s-{section}")
+    sections = [
+        {
+            "key": key,
+            "label": label,
+            "html": drafts.get(key, stored[key].html if key in stored else ""),
+            "error": errors.get(key, ""),
+            "updated": stored.get(key),
+        }
+        for key, label in Narrative.Section.choices
+    ]
+    return render(
+        request,
+        "relazione/narratives.html",
+        {
+            "cycle": cycle,
+            "sections": sections,
+            "can_edit": can_edit,
+            "placeholders": sorted(builder.values.items()),
+            "headlines": _headline_rows(builder),
+            "indicators": Indicator.objects.filter(
+                Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle)
+            )
+            .select_related("objective__home_unit", "entity_block")
+            .order_by("entity_block__number", "objective__home_unit__code", "number"),
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _headline_rows(builder: Builder) -> list[dict[str, Any]]:
+    return [
+        {"item": item, "value": builder.headline_value(item)}
+        for item in HeadlineIndicator.objects.filter(cycle=builder.cycle).select_related(
+            "indicator"
+        )
+    ]
+
+
+def _headline(request: HttpRequest, cycle: Cycle) -> HttpResponse:
+    """Add (from a plan indicator) or remove a headline indicator of section 1."""
+    target = f"{reverse('relazione:narratives', args=[cycle.year])}#headline-title"
+    def posted_id(name: str) -> int:
+        value = request.POST.get(name, "")
+        return int(value) if value.isdigit() else 0
+
+    if request.POST.get("action") == "headline_delete":
+        HeadlineIndicator.objects.filter(cycle=cycle, pk=posted_id("id")).delete()
+        messages.success(request, _("Indicatore di sintesi rimosso."))
+        return redirect(target)
+    indicator = (
+        Indicator.objects.filter(Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle))
+        .filter(pk=posted_id("indicator"))
+        .first()
+    )
+    if indicator is None:
+        messages.error(request, _("Scegli un indicatore del piano di questo ciclo."))
+        return redirect(target)
+    last = HeadlineIndicator.objects.filter(cycle=cycle).aggregate(m=Max("position"))["m"] or 0
+    label = " ".join(request.POST.get("label", "").split()) or indicator.name
+    HeadlineIndicator.objects.create(
+        cycle=cycle, position=last + 1, label=label, indicator=indicator
+    )
+    messages.success(request, _("Indicatore di sintesi aggiunto."))
+    return redirect(target)

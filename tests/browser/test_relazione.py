@@ -1,0 +1,47 @@
+"""Browser: the performance office generates the Relazione as PDF from its page, follows
+the progress and finds the file listed for download; the pages are accessible."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import assert_accessible, login
+from traguardo.plans.models import Cycle
+from traguardo.reports.models import ReportJob
+
+
+def test_office_generates_a_pdf_and_sees_it_listed(
+    page: Page, live_server: Any, live_demo: Cycle, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TRAGUARDO_REPORT_WORKER = "thread"
+    login(page, live_server.url, "ufficio")
+    page.goto(f"{live_server.url}/relazione/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Relazione sulla performance 2019")
+    assert_accessible(page)
+    page.select_option("#format-select", "pdf")
+    page.click("#generate-submit")
+    expect(page.get_by_role("alert")).to_contain_text("Generazione PDF avviata")
+    link = page.get_by_role("link", name="Scarica PDF")
+    expect(link).to_be_visible(timeout=240_000)  # generated in a background thread
+    job = ReportJob.objects.get(cycle=live_demo, format="pdf")
+    assert job.status == "done" and job.size > 100_000
+    assert job.requested_by is not None and job.requested_by.get_username() == "ufficio"
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert_accessible(page)
+
+
+def test_html_version_and_narratives_pages_are_accessible(
+    page: Page, live_server: Any, live_demo: Cycle
+) -> None:
+    login(page, live_server.url, "ufficio")
+    page.goto(f"{live_server.url}/relazione/2019/anteprima/")
+    expect(page.locator("#t-allegato_b caption")).to_contain_text("Tabella calcolo")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}/relazione/2019/testi/")
+    expect(page.locator("#ta-presentazione")).to_be_visible()
+    assert_accessible(page)
