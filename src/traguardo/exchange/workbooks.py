@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Q
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -49,9 +50,11 @@ def cell_value(value: Any) -> Any:
         return "SI" if value else "NO"
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.isoformat(timespec="seconds")  # Excel has no time zones
     if isinstance(value, int | float | datetime.date):
         return value
-    return neutralise(str(value))
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
 
 
 def add_sheet(
