@@ -117,7 +117,7 @@ def _fields(model: ModelType) -> list[models.Field[Any, Any]]:
 
 
 registry = Registry(
-    excluded={"accounts.membership"},
+    excluded={"accounts.membership", "exchange.upload"},  # credentials; our own uploads
     matches={
         "organisation.entity": ("name",),
         "organisation.orgunit": ("entity", "code", "valid_from"),

@@ -692,6 +692,7 @@ class PlanImport:
         result = ImportResult("plan", self.cycle.year, rows=self.book.rows, dry_run=dry_run)
         wanted = self.validate()
         result.issues = self.issues
+        result.warnings = list(self.book.warnings)
         if self.issues:
             return result
         with transaction.atomic():

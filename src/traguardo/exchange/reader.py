@@ -8,7 +8,7 @@ evaluated: the message says where they are. Unknown sheets and columns are repor
 from __future__ import annotations
 
 import datetime
-import warnings
+import warnings as pywarnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -43,8 +43,9 @@ class Table:
 @dataclass(slots=True)
 class Workbook:
     tables: dict[str, Table]
-    issues: list[Issue]
+    issues: list[Issue]  # problems: nothing is saved
     rows: int = 0
+    warnings: list[Issue] = field(default_factory=list)  # what is ignored (unknown columns)
 
 
 def cell_text(value: Any, number_format: str = "General") -> str:
@@ -90,20 +91,23 @@ def read_csv_file(name: str, data: bytes) -> Workbook:
             f"Colonne obbligatorie per ciascun tipo di file: {expected}"
         )
     issues: list[Issue] = []
-    table = _table(sheet, name, rows[0], ((n, r) for n, r in enumerate(rows[1:], start=2)), issues)
-    return Workbook({sheet.key: table}, issues, len(table.rows))
+    warnings: list[Issue] = []
+    numbered = ((n, r) for n, r in enumerate(rows[1:], start=2))
+    table = _table(sheet, name, rows[0], numbered, issues, warnings)
+    return Workbook({sheet.key: table}, issues, len(table.rows), warnings)
 
 
 def read_xlsx(data: bytes) -> Workbook:
     from openpyxl import load_workbook
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles it cannot read
+        with pywarnings.catch_warnings():
+            pywarnings.simplefilter("ignore")  # openpyxl warns about styles it cannot read
             book = load_workbook(BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
         raise Refused(f"il file xlsx non si apre: {type(exc).__name__}") from None
     issues: list[Issue] = []
+    warnings: list[Issue] = []
     tables: dict[str, Table] = {}
     total = 0
     try:
@@ -111,7 +115,7 @@ def read_xlsx(data: bytes) -> Workbook:
             sheet = schema.sheet_for_title(ws.title)
             if sheet is None:
                 if ws.title.strip().lower() not in ("istruzioni", "instructions", "leggimi"):
-                    issues.append(
+                    warnings.append(
                         Issue(ws.title, None, "", "foglio non riconosciuto: viene ignorato")
                     )
                 continue
@@ -145,7 +149,7 @@ def read_xlsx(data: bytes) -> Workbook:
                         texts.append(cell_text(cell.value, getattr(cell, "number_format", "")))
                     yield number, texts
 
-            table = _table(sheet, ws.title, headers, rows(), issues)
+            table = _table(sheet, ws.title, headers, rows(), issues, warnings)
             tables[sheet.key] = table
             total += len(table.rows)
     finally:
@@ -153,7 +157,7 @@ def read_xlsx(data: bytes) -> Workbook:
     if not tables:
         names = ", ".join(s.it for s in schema.ALL_SHEETS)
         raise Refused(f"il file non contiene nessun foglio riconosciuto (attesi: {names})")
-    return Workbook(tables, issues, total)
+    return Workbook(tables, issues, total, warnings)
 
 
 def _letter(index: int) -> str:
@@ -168,6 +172,7 @@ def _table(
     header_cells: list[str],
     rows: Iterator[tuple[int, list[str]]],
     issues: list[Issue],
+    warnings: list[Issue],
 ) -> Table:
     positions: dict[int, str] = {}
     headers: dict[str, str] = {}
@@ -181,7 +186,7 @@ def _table(
         year = schema.TARGET_HEADER.match(schema.normal(text))
         if column is not None:
             if column.key in headers:
-                issues.append(Issue(title, 1, text, "colonna ripetuta: vale la prima"))
+                warnings.append(Issue(title, 1, text, "colonna ripetuta: vale la prima"))
                 continue
             positions[index] = column.key
             headers[column.key] = text
@@ -189,7 +194,7 @@ def _table(
             target_positions[index] = int(year.group(1))
             target_headers[int(year.group(1))] = text
         else:
-            issues.append(Issue(title, 1, text, "colonna non riconosciuta: viene ignorata"))
+            warnings.append(Issue(title, 1, text, "colonna non riconosciuta: viene ignorata"))
     for column in sheet.columns:
         if column.required and column.key not in headers:
             issues.append(

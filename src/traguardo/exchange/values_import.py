@@ -137,6 +137,7 @@ class ValuesImport:
         result = ImportResult("values", self.cycle.year, rows=len(self.table.rows), dry_run=dry_run)
         wanted = self.validate()
         result.issues = self.issues
+        result.warnings = list(self.book.warnings)
         if self.issues:
             return result
         existing = {

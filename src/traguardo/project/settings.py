@@ -221,3 +221,14 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns if it is missing
+
+# --- Data exchange (traguardo.exchange): limits of uploaded files -----------------------
+# Uploads above TRAGUARDO_IMPORT_MAX_UPLOAD_MB are refused before they are read; xlsx/zip
+# files are refused if they would expand beyond TRAGUARDO_IMPORT_MAX_UNCOMPRESSED_MB or
+# by more than TRAGUARDO_IMPORT_MAX_RATIO times (zip bombs). A confirmed import runs in a
+# background thread and reports its progress through the cache: with several server
+# processes, configure a shared CACHES backend (e.g. database or file based).
+TRAGUARDO_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("TRAGUARDO_IMPORT_MAX_UPLOAD_MB", "20"))
+TRAGUARDO_IMPORT_MAX_UNCOMPRESSED_MB = 200
+TRAGUARDO_IMPORT_MAX_RATIO = 100
+TRAGUARDO_IMPORT_IN_BACKGROUND = True
