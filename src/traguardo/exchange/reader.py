@@ -15,7 +15,6 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-from traguardo.core.numbers import format_exact
 from traguardo.core.tabular import CsvError, Issue, read_csv, restore
 from traguardo.exchange import schema
 from traguardo.exchange.safety import FileKind, Refused
@@ -61,9 +60,16 @@ def cell_text(value: Any, number_format: str = "General") -> str:
     if isinstance(value, int | float | Decimal):
         number = Decimal(str(value))
         if "%" in (number_format or ""):
-            return format_exact(number * 100).replace(".", ",") + "%"
-        return format_exact(number).replace(".", ",")
+            return _plain(number * 100) + "%"
+        return _plain(number)
     return restore(str(value).strip())
+
+
+def _plain(number: Decimal) -> str:
+    """``1620`` → ``1620``, ``33.33`` → ``33,33``: no thousands dots, a decimal comma."""
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number.normalize(), "f").replace(".", ",")
 
 
 def read(kind: FileKind, name: str, data: bytes) -> Workbook:
@@ -92,7 +98,7 @@ def read_csv_file(name: str, data: bytes) -> Workbook:
         )
     issues: list[Issue] = []
     warnings: list[Issue] = []
-    numbered = ((n, r) for n, r in enumerate(rows[1:], start=2))
+    numbered = ((n, [restore(c) for c in r]) for n, r in enumerate(rows[1:], start=2))
     table = _table(sheet, name, rows[0], numbered, issues, warnings)
     return Workbook({sheet.key: table}, issues, len(table.rows), warnings)
 
