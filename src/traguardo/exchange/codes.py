@@ -17,7 +17,7 @@ def indicators_by_code(cycle: Cycle) -> dict[str, Indicator]:
     rows: dict[int, int] = {}
     for indicator in (
         Indicator.objects.filter(Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle))
-        .select_related("objective__home_unit", "entity_block")
+        .select_related("objective__home_unit", "objective__cycle", "entity_block__cycle")
         .order_by(
             "entity_block__number",
             "objective__home_unit__code",

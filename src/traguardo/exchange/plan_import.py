@@ -808,6 +808,7 @@ class PlanImport:
             item.save()
 
     def _apply_operational(self, rows: list[Wanted], write: bool) -> None:
+        new: list[tuple[Wanted, OperationalObjective]] = []
         for w in rows:
             item = self.objectives.get(w.code)
             current = None
@@ -830,7 +831,12 @@ class PlanImport:
                     home_unit=self.units[w.fields["unit"]],
                     number=w.fields["number"],
                 )
+                for key in ("title", "category", "description"):
+                    if key in w.fields:
+                        setattr(item, key, w.fields[key])
                 self.objectives[w.code] = item
+                new.append((w, item))
+                continue
             for key in ("title", "category", "description"):
                 if key in w.fields:
                     setattr(item, key, w.fields[key])
@@ -850,6 +856,35 @@ class PlanImport:
                     for u, n in units.items()
                 )
                 self.objective_units[item.pk] = dict(units)
+
+        self._create_objectives(new)
+
+    def _create_objectives(self, new: list[tuple[Wanted, OperationalObjective]]) -> None:
+        """New objectives in batches, with their annual objectives and unit assignments."""
+        for start in range(0, len(new), BATCH):
+            OperationalObjective.objects.bulk_create(
+                [item for _, item in new[start : start + BATCH]]
+            )
+        through = OperationalObjective.annual_objectives.through
+        links: list[Any] = []
+        assignments: list[ObjectiveAssignment] = []
+        for w, item in new:
+            codes = sorted(w.fields.get("annual", ()))
+            links.extend(
+                through(operationalobjective_id=item.pk, annualobjective_id=self.annual[c].pk)
+                for c in codes
+            )
+            self.objective_annual[item.pk] = set(codes)
+            units = w.fields.get("units") or {w.fields["unit"]: w.fields["number"]}
+            assignments.extend(
+                ObjectiveAssignment(
+                    cycle=self.cycle, objective=item, unit=self.units[u], local_number=n
+                )
+                for u, n in units.items()
+            )
+            self.objective_units[item.pk] = dict(units)
+        through.objects.bulk_create(links, batch_size=BATCH)
+        ObjectiveAssignment.objects.bulk_create(assignments, batch_size=BATCH)
 
     def _apply_blocks(self, rows: list[Wanted], write: bool) -> None:
         for w in rows:

@@ -8,10 +8,11 @@ value cells are left alone: owners fill only what they have.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from traguardo.core.readings import ReadingKind, parse_reading
 from traguardo.core.tabular import CodeError, Issue, parse_indicator_code
@@ -205,8 +206,32 @@ class ValuesImport:
         for start in range(0, len(creates), BATCH):
             Measurement.objects.bulk_create(creates[start : start + BATCH])
             self.progress(start + len(creates[start : start + BATCH]), total, "salvataggio")
-        fields = ["text", "number", "reading_kind", "not_measurable_reason", "comment"]
-        for start in range(0, len(updates), BATCH):
-            Measurement.objects.bulk_update(updates[start : start + BATCH], fields)
-            self.progress(len(creates) + start + BATCH, total, "salvataggio")
+        _update_many(updates, lambda done: self.progress(len(creates) + done, total, "salvataggio"))
         self.progress(total, total, "salvataggio")
+
+
+_FIELDS = ("text", "number", "reading_kind", "not_measurable_reason", "comment")
+
+
+def _update_many(items: list[Measurement], progress: Callable[[int], None]) -> None:
+    """One prepared UPDATE run for many rows: Django's bulk_update builds a CASE per field
+    and row, which is slow beyond a few hundred rows."""
+    if not items:
+        return
+    meta = Measurement._meta
+    prepared: list[Any] = [meta.get_field(f) for f in _FIELDS]
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{quote(f.column)} = %s" for f in prepared)
+    sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE id = %s"
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), BATCH):
+            chunk = items[start : start + BATCH]
+            cursor.executemany(
+                sql,
+                [
+                    [f.get_db_prep_save(getattr(m, f.attname), connection) for f in prepared]
+                    + [m.pk]
+                    for m in chunk
+                ],
+            )
+            progress(start + len(chunk))
