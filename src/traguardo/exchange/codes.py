@@ -7,9 +7,9 @@ exactly as the scoring fetch numbers it, so codes in files, in the results pages
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from traguardo.plans.models import Cycle, Indicator
+from traguardo.plans.models import Cycle, Indicator, Target
 
 
 def indicators_by_code(cycle: Cycle) -> dict[str, Indicator]:
@@ -32,3 +32,10 @@ def indicators_by_code(cycle: Cycle) -> dict[str, Indicator]:
         else:
             out[f"B{indicator.number}"] = indicator
     return out
+
+
+def cycle_targets(cycle: Cycle) -> QuerySet[Target]:
+    """The targets of every indicator of the cycle (one query, no list of ids)."""
+    return Target.objects.filter(
+        Q(indicator__objective__cycle=cycle) | Q(indicator__entity_block__cycle=cycle)
+    )

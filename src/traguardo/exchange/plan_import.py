@@ -30,7 +30,7 @@ from traguardo.core.tabular import (
     weights_problem,
 )
 from traguardo.exchange.cells import CellError, parse_choice, parse_date, parse_decimal, parse_int
-from traguardo.exchange.codes import indicators_by_code
+from traguardo.exchange.codes import cycle_targets, indicators_by_code
 from traguardo.exchange.reader import Row, Table, Workbook
 from traguardo.exchange.result import (
     Action,
@@ -137,7 +137,7 @@ class PlanImport:
         self.indicators: dict[str, Indicator] = indicators_by_code(cycle)
         self.targets: dict[int, dict[int, str]] = defaultdict(dict)
         for indicator_id, year, text in Target.objects.filter(
-            indicator_id__in=[i.pk for i in self.indicators.values()]
+            Q(indicator__objective__cycle=cycle) | Q(indicator__entity_block__cycle=cycle)
         ).values_list("indicator_id", "year", "text"):
             self.targets[indicator_id][year] = text
 
@@ -960,8 +960,7 @@ class PlanImport:
         existing = (
             {
                 (t.indicator_id, t.year): t
-                for t in Target.objects.filter(
-                    indicator_id__in=[i.pk for i in updated],
+                for t in cycle_targets(self.cycle).filter(
                     year__in={y for w, _ in target_rows for y in w.fields["targets"]},
                 )
             }

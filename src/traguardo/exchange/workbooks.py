@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from traguardo.core.tabular import neutralise
 from traguardo.exchange import schema
-from traguardo.exchange.codes import indicators_by_code
+from traguardo.exchange.codes import cycle_targets, indicators_by_code
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.organisation.models import Assignment, OrgUnit, Person
 from traguardo.plans.models import (
@@ -212,9 +212,9 @@ def indicator_rows(cycle: Cycle | None) -> tuple[list[int], list[list[Any]]]:
     years = _target_years(cycle)
     indicators = indicators_by_code(cycle)
     targets: dict[int, dict[int, str]] = defaultdict(dict)
-    for indicator_id, year, text in Target.objects.filter(
-        indicator_id__in=[i.pk for i in indicators.values()]
-    ).values_list("indicator_id", "year", "text"):
+    for indicator_id, year, text in cycle_targets(cycle).values_list(
+        "indicator_id", "year", "text"
+    ):
         targets[indicator_id][year] = text
     out = []
     for code, i in indicators.items():
@@ -288,11 +288,7 @@ def _owners(cycle: Cycle, day: datetime.date) -> dict[int, str]:
 
 def values_rows(cycle: Cycle, period: Period) -> list[list[Any]]:
     indicators = indicators_by_code(cycle)
-    targets = dict(
-        Target.objects.filter(
-            indicator_id__in=[i.pk for i in indicators.values()], year=cycle.year
-        ).values_list("indicator_id", "text")
-    )
+    targets = dict(cycle_targets(cycle).filter(year=cycle.year).values_list("indicator_id", "text"))
     current: dict[int, Measurement] = {}
     last: dict[int, str] = {}
     for m in (
