@@ -77,9 +77,10 @@ class ImportResult:
             "saved": self.saved,
             "totals": self.totals(),
             "counts": self.counts(),
-            "issues": [
+            "issue_count": len(self.issues),
+            "issues": [  # enough to show; the count says how many there are in all
                 {"sheet": i.sheet, "row": i.row, "column": i.column, "message": i.message}
-                for i in self.issues
+                for i in self.issues[:2000]
             ],
             "warnings": [
                 {"sheet": i.sheet, "row": i.row, "column": i.column, "message": i.message}

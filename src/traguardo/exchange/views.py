@@ -224,10 +224,14 @@ def _run(pk: int, user_id: int) -> None:
         outcome = _preview_context(result)
         status = Upload.Status.DONE if result.saved else Upload.Status.FAILED
     except Refused as exc:
-        outcome = {"issues": [{"sheet": "", "row": None, "column": "", "message": exc.message}]}
+        outcome = {
+            "issue_count": 1,
+            "issues": [{"sheet": "", "row": None, "column": "", "message": exc.message}],
+        }
         status = Upload.Status.FAILED
     except Exception as exc:  # an unexpected failure: nothing saved, and say so
         outcome = {
+            "issue_count": 1,
             "issues": [
                 {
                     "sheet": "",
@@ -235,7 +239,7 @@ def _run(pk: int, user_id: int) -> None:
                     "column": "",
                     "message": f"errore imprevisto ({type(exc).__name__}): nulla è stato salvato",
                 }
-            ]
+            ],
         }
         status = Upload.Status.FAILED
     Upload.objects.filter(pk=pk).update(status=status, result=outcome, data=b"")
