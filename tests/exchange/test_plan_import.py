@@ -252,3 +252,20 @@ def test_units_people_and_assignments(demo: Cycle) -> None:
     )
     second = import_file("org.xlsx", data, demo, dry_run=False)
     assert second.totals() == {"create": 0, "update": 0, "unchanged": 3}
+
+
+def test_a_closed_cycle_plan_is_not_changed(demo: Cycle) -> None:
+    Cycle.objects.filter(pk=demo.pk).update(state="closed")
+    demo.refresh_from_db()
+    data = make_xlsx(_only(_new_objective(_sheets(demo)), "Obiettivi operativi", "Indicatori"))
+    result = import_file("piano.xlsx", data, demo, dry_run=False)
+    assert messages(result) == [
+        (
+            "",
+            None,
+            "",
+            "il ciclo 2019 è «Chiuso (consuntivo)»: il piano non si modifica più "
+            "(si modifica in preparazione, approvato o in monitoraggio)",
+        )
+    ]
+    assert not OperationalObjective.objects.filter(cycle=demo, number=99).exists()

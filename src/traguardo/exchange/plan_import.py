@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from traguardo.accounts.permissions import PLAN_EDITABLE_STATES
 from traguardo.core.readings import TargetFormatError, parse_target
 from traguardo.core.tabular import (
     CodeError,
@@ -176,6 +177,17 @@ class PlanImport:
 
     # ------------------------------------------------------------------ validation
     def validate(self) -> dict[str, list[Wanted]]:
+        if self.cycle.state not in PLAN_EDITABLE_STATES:
+            self.issues.append(
+                Issue(
+                    "",
+                    None,
+                    "",
+                    f"il ciclo {self.cycle.year} è «{self.cycle.get_state_display()}»: "
+                    "il piano non si modifica più "
+                    "(si modifica in preparazione, approvato o in monitoraggio)",
+                )
+            )
         wanted: dict[str, list[Wanted]] = {}
         wanted["units"] = self._validate_units()
         unit_codes = set(self.units) | {w.code for w in wanted["units"]}
