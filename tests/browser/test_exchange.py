@@ -56,3 +56,33 @@ def test_office_imports_a_values_file(
     assert_accessible(page)
     measurement.refresh_from_db()
     assert measurement.text == "81,25%"
+
+
+def test_office_sees_every_problem_of_a_bad_file(
+    page: Page, live_server: Any, live_demo: Cycle, tmp_path: Path
+) -> None:
+    path = tmp_path / "piano.xlsx"
+    path.write_bytes(
+        make_xlsx(
+            {
+                "Indicatori": [
+                    ["Codice", "Indicatore", "Peso", "Target 2019"],
+                    ["9.9/1#1", "Indicatore di un obiettivo che non c'è", "100", ">= 5"],
+                    ["2.1/1#1", "Peso sbagliato", "70", ">= qualcosa"],
+                ]
+            }
+        )
+    )
+    login(page, live_server.url, "ufficio")
+    page.goto(f"{live_server.url}/dati/")
+    page.set_input_files("#import-file", str(path))
+    page.click("#import-submit")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "3 problemi nel file: non è stato salvato nulla."
+    )
+    rows = page.locator("#issues tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text("Indicatori2Codice")
+    expect(rows.nth(1)).to_contain_text("Target 2019")
+    expect(page.locator("#confirm-import")).to_have_count(0)
+    assert_accessible(page)

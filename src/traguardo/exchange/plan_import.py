@@ -552,6 +552,7 @@ class PlanImport:
     def _validate_indicators(self, objectives: set[str], blocks: set[int]) -> list[Wanted]:
         table, rows = self._rows("indicators")
         out: list[Wanted] = []
+        weighed: list[Wanted] = []  # rows whose weight counts, even if another cell is wrong
         seen: dict[str, int] = {}
         if table is None:
             return out
@@ -628,9 +629,17 @@ class PlanImport:
                     continue
                 targets[year] = text
             fields["targets"] = targets
+            wanted = Wanted(table, row, code, fields)
+            owner_known = (
+                objective in objectives
+                if objective
+                else "block" in fields or (code in self.indicators)
+            )
+            if "weight" in fields and owner_known:
+                weighed.append(wanted)
             if ok:
-                out.append(Wanted(table, row, code, fields))
-        self._check_weights(out)
+                out.append(wanted)
+        self._check_weights(weighed)
         return out
 
     def _check_weights(self, wanted: list[Wanted]) -> None:
