@@ -269,3 +269,17 @@ def test_a_closed_cycle_plan_is_not_changed(demo: Cycle) -> None:
         )
     ]
     assert not OperationalObjective.objects.filter(cycle=demo, number=99).exists()
+
+
+def test_texts_longer_than_the_database_keeps_are_problems_not_crashes(demo: Cycle) -> None:
+    data = make_xlsx(
+        {
+            "Persone": [["Nome", "Categoria"], ["N" * 300, "D"]],
+            "Obiettivi strategici": [["Codice", "Titolo"], ["12345678901", "Troppo lungo"]],
+        }
+    )
+    result = import_file("piano.xlsx", data, demo, dry_run=False)
+    assert messages(result) == [
+        ("Persone", 2, "Nome", "testo troppo lungo (300 caratteri, al massimo 255)"),
+        ("Obiettivi strategici", 2, "Codice", "testo troppo lungo (11 caratteri, al massimo 10)"),
+    ]

@@ -30,7 +30,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from openpyxl import Workbook
 
 from traguardo.core.tabular import Issue
@@ -286,6 +286,8 @@ def restore_archive(
                 raise ImportAborted
     except ImportAborted:
         pass
+    except (IntegrityError, DataError) as exc:  # e.g. a row that clashes with existing data
+        result.issues.append(Issue("", None, "", f"il database ha rifiutato i dati: {exc}"))
     result.saved = not dry_run and not result.issues
     return result
 

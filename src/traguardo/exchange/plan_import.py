@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q
 
 from traguardo.accounts.permissions import PLAN_EDITABLE_STATES
@@ -54,6 +54,15 @@ from traguardo.plans.models import (
 
 BATCH = 2000
 HUNDRED = Decimal(100)
+# Lengths the database keeps (the models' max_length), per sheet and column.
+LENGTHS = {
+    "units": {"code": 20, "short": 20, "name": 500},
+    "people": {"name": 255, "category": 20},
+    "strategic": {"code": 10},
+    "annual": {"code": 10},
+    "indicators": {"source": 255},
+}
+TARGET_LENGTH = 500
 
 
 @dataclass(slots=True)
@@ -203,7 +212,36 @@ class PlanImport:
         wanted["blocks"] = self._validate_blocks(annual)
         blocks = set(self.blocks) | {w.fields["number"] for w in wanted["blocks"]}
         wanted["indicators"] = self._validate_indicators(objectives, blocks)
+        self._check_lengths(wanted)
         return wanted
+
+    def _check_lengths(self, wanted: dict[str, list[Wanted]]) -> None:
+        """Texts longer than the database keeps: said here rather than failing on save."""
+        for sheet, limits in LENGTHS.items():
+            for w in wanted[sheet]:
+                for key, limit in limits.items():
+                    text = w.code if key == "code" else w.fields.get(key)
+                    if sheet == "people" and key == "name":
+                        text = w.code
+                    if isinstance(text, str) and len(text) > limit:
+                        self._issue(
+                            w.table,
+                            w.row,
+                            key,
+                            f"testo troppo lungo ({len(text)} caratteri, al massimo {limit})",
+                        )
+                if sheet == "indicators":
+                    for year, target in w.fields["targets"].items():
+                        if len(target) > TARGET_LENGTH:
+                            self.issues.append(
+                                Issue(
+                                    w.table.title,
+                                    w.row.number,
+                                    w.table.target_headers[year],
+                                    f"target troppo lungo ({len(target)} caratteri, "
+                                    f"al massimo {TARGET_LENGTH})",
+                                )
+                            )
 
     def _validate_units(self) -> list[Wanted]:
         table, rows = self._rows("units")
@@ -716,8 +754,13 @@ class PlanImport:
         result.warnings = list(self.book.warnings)
         if self.issues:
             return result
-        with transaction.atomic():
-            self._apply(wanted, write=not dry_run)
+        try:
+            with transaction.atomic():
+                self._apply(wanted, write=not dry_run)
+        except (IntegrityError, DataError) as exc:  # a rule the checks above missed
+            self.issues.append(Issue("", None, "", f"il database ha rifiutato i dati: {exc}"))
+            result.issues = self.issues
+            return result
         result.changes = self.changes
         result.saved = not dry_run
         return result

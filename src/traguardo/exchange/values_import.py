@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 
 from traguardo.core.readings import ReadingKind, parse_reading
 from traguardo.core.tabular import CodeError, Issue, parse_indicator_code
@@ -168,6 +168,10 @@ class ValuesImport:
             with transaction.atomic():
                 self._save(todo)
         except ImportAborted:
+            result.issues = self.issues
+            return result
+        except (IntegrityError, DataError) as exc:  # a rule the checks above missed
+            self.issues.append(Issue("", None, "", f"il database ha rifiutato i dati: {exc}"))
             result.issues = self.issues
             return result
         result.saved = True
