@@ -157,3 +157,11 @@ def test_downloads(demo: Cycle, client_as: Callable[[str], Client]) -> None:
     csv = client.get(reverse("exchange:values_template", args=["30.06"]) + "?formato=csv")
     assert csv["Content-Type"] == "text/csv"
     assert csv.content.startswith(b"\xef\xbb\xbfCodice;Indicatore;")
+
+
+def test_the_page_speaks_english_too(demo: Cycle, client_as: Callable[[str], Client]) -> None:
+    client = client_as("ufficio")
+    client.cookies["django_language"] = "en"
+    text = client.get(reverse("exchange:index")).content.decode()
+    assert "Import and export data" in text and "Templates to fill in" in text
+    assert "template in English (xlsx)" in text
