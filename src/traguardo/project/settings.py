@@ -250,3 +250,14 @@ TRAGUARDO_EVIDENCE_MAX_BYTES = _env_int("TRAGUARDO_EVIDENCE_MAX_MB", 10, 1) * 10
 TRAGUARDO_REMINDER_DAYS_BEFORE = _env_int("TRAGUARDO_REMINDER_DAYS_BEFORE", 7)
 # Address of the application, for the links in reminder e-mails.
 TRAGUARDO_SITE_URL = env_str("TRAGUARDO_SITE_URL", "http://127.0.0.1:8000")
+
+# --- Data exchange (traguardo.exchange): limits of uploaded files -----------------------
+# Uploads above TRAGUARDO_IMPORT_MAX_UPLOAD_MB are refused before they are read; xlsx/zip
+# files are refused if they would expand beyond TRAGUARDO_IMPORT_MAX_UNCOMPRESSED_MB or
+# by more than TRAGUARDO_IMPORT_MAX_RATIO times (zip bombs). A confirmed import runs in a
+# background thread and reports its progress through the cache: with several server
+# processes, configure a shared CACHES backend (e.g. database or file based).
+TRAGUARDO_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("TRAGUARDO_IMPORT_MAX_UPLOAD_MB", "20"))
+TRAGUARDO_IMPORT_MAX_UNCOMPRESSED_MB = 200
+TRAGUARDO_IMPORT_MAX_RATIO = 100
+TRAGUARDO_IMPORT_IN_BACKGROUND = True

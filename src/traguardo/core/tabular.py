@@ -1,0 +1,207 @@
+"""Rules for data exchanged as spreadsheets and CSV files, independent of any framework.
+
+What a row of an imported file may say is checked here: codes of objectives and indicators,
+weights that must sum to 100, parents that must not make a loop, CSV text in the encodings
+and separators Italian offices actually produce, and cells that a spreadsheet would run as
+formulas when a file we export is opened (CSV/formula injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+# ----------------------------------------------------------------------------- issues
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem of an imported file, placed where the user can find it."""
+
+    sheet: str
+    row: int | None  # 1-based row as the spreadsheet numbers it (the header is row 1)
+    column: str  # the column's header as written in the file, "" for the whole row or file
+    message: str
+
+    def where(self) -> str:
+        parts = [f"foglio «{self.sheet}»"] if self.sheet else []
+        if self.row is not None:
+            parts.append(f"riga {self.row}")
+        if self.column:
+            parts.append(f"colonna «{self.column}»")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message
+
+
+# ----------------------------------------------------------------------------- codes
+
+_OBJECTIVE = re.compile(r"^(?P<unit>[0-9A-Za-z.]+)/(?P<number>\d+)$")
+_INDICATOR = re.compile(r"^(?P<objective>[0-9A-Za-z.]+/\d+)#(?P<row>\d+)$")
+_BLOCK_INDICATOR = re.compile(r"^B(?P<number>\d+)$", re.IGNORECASE)
+_UNIT = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")
+
+
+class CodeError(ValueError):
+    """A code that does not follow the plan's numbering; the message shows the form."""
+
+
+def parse_unit_code(text: str) -> str:
+    code = text.strip()
+    if not _UNIT.match(code):
+        raise CodeError(
+            f"codice di unità «{text}» non valido: usa numeri e sigle separati da punti "
+            "(ad es. «2», «2.1», «2.1.3», «2.1.PDC»)"
+        )
+    return code
+
+
+def parse_objective_code(text: str) -> tuple[str, int]:
+    """``"2.1/1"`` → ``("2.1", 1)``: the home unit and the objective's number there."""
+    match = _OBJECTIVE.match(text.strip())
+    if not match:
+        raise CodeError(
+            f"codice di obiettivo «{text}» non valido: è atteso «unità/numero» (ad es. «2.1/1»)"
+        )
+    return match["unit"], int(match["number"])
+
+
+def parse_indicator_code(text: str) -> tuple[str, int] | tuple[None, int]:
+    """``"2.1/1#2"`` → ``("2.1/1", 2)``; an entity-table indicator ``"B14"`` → ``(None, 14)``."""
+    raw = text.strip()
+    block = _BLOCK_INDICATOR.match(raw)
+    if block:
+        return None, int(block["number"])
+    match = _INDICATOR.match(raw)
+    if not match:
+        raise CodeError(
+            f"codice di indicatore «{text}» non valido: è atteso «unità/numero#riga» "
+            "(ad es. «2.1/1#2») oppure «B<numero>» per la tabella dell'ente (ad es. «B14»)"
+        )
+    return match["objective"], int(match["row"])
+
+
+def split_list(text: str) -> list[str]:
+    """A cell listing several codes: separated by commas, semicolons or line breaks."""
+    return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
+
+
+# ----------------------------------------------------------------------------- structure
+
+WEIGHT_TOTAL = Decimal(100)
+
+
+def weights_problem(weights: Iterable[Decimal]) -> str | None:
+    """The indicators of one objective weigh 100 in total: say so when they do not."""
+    values = list(weights)
+    total = sum(values, Decimal(0))
+    if total == WEIGHT_TOTAL:
+        return None
+    shown = format(total.normalize(), "f").replace(".", ",")
+    return f"i pesi degli indicatori sommano a {shown} invece di 100"
+
+
+def find_loop(parents: Mapping[str, str | None]) -> list[str] | None:
+    """A chain of codes that comes back to itself through `parents`, or None.
+
+    Returned as the path, e.g. ``["2.1", "2.1.3", "2.1"]``, so a message can show it.
+    """
+    done: set[str] = set()
+    for start in parents:
+        path: list[str] = []
+        on_path: set[str] = set()
+        node: str | None = start
+        while node is not None and node not in done:
+            if node in on_path:
+                return [*path[path.index(node) :], node]
+            path.append(node)
+            on_path.add(node)
+            node = parents.get(node)
+        done.update(path)
+    return None
+
+
+# ----------------------------------------------------------------------------- CSV
+
+
+class CsvError(ValueError):
+    """A CSV file that cannot be read; the message says why in words for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class CsvText:
+    rows: list[list[str]]
+    encoding: str
+    delimiter: str
+
+
+def decode_csv(data: bytes) -> tuple[str, str]:
+    """The text of a CSV file and the encoding it was in.
+
+    UTF-8 (with or without the BOM Excel adds), then Windows-1252 (what Excel saves as "CSV"
+    on an Italian Windows). Bytes that are text in neither (a binary file) are refused.
+    """
+    if b"\x00" in data[:4096]:
+        raise CsvError(
+            "il file non è un testo CSV (contiene dati binari): salvalo da Excel come "
+            "«CSV (delimitato da separatore)» oppure carica il file .xlsx"
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise CsvError(
+            "il file non è in una codifica riconosciuta (UTF-8 o Windows-1252): "
+            f"byte non valido in posizione {exc.start}"
+        ) from None
+    return text, "cp1252"
+
+
+def read_csv(data: bytes) -> CsvText:
+    """Rows of a CSV file: encoding detected, separator `;` (Italian Excel), `,` or tab."""
+    text, encoding = decode_csv(data)
+    first = text.split("\n", 1)[0]
+    counts = {sep: first.count(sep) for sep in (";", ",", "\t")}
+    delimiter = max(counts, key=lambda sep: counts[sep])
+    if counts[delimiter] == 0:
+        delimiter = ";"
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise CsvError(f"il file CSV non è leggibile: {exc}") from None
+    return CsvText(rows, encoding, delimiter)
+
+
+# ----------------------------------------------------------------------------- injection
+
+# A cell starting with these is run as a formula by Excel, LibreOffice and Google Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """Text that a spreadsheet would run as a formula, made inert with a leading apostrophe.
+
+    Only strings are touched: numbers (negative ones too) stay numbers. The apostrophe is
+    what spreadsheets themselves use to mark "this is text".
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def restore(value: str) -> str:
+    """Undo :func:`neutralise` when a file we exported comes back: ``'= 100%`` → ``= 100%``."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value

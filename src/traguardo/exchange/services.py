@@ -1,0 +1,45 @@
+"""The one entry point of imports, for the web page and the command line alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from traguardo.exchange import reader
+from traguardo.exchange.plan_import import PlanImport
+from traguardo.exchange.result import ImportResult, Progress, no_progress
+from traguardo.exchange.safety import FileKind, Refused, classify
+from traguardo.exchange.values_import import ValuesImport
+from traguardo.plans.models import Cycle
+
+
+def import_file(
+    name: str,
+    data: bytes,
+    cycle: Cycle | None,
+    *,
+    dry_run: bool,
+    user: Any = None,
+    progress: Progress = no_progress,
+) -> ImportResult:
+    """Check `data` (a file called `name`) and, unless `dry_run`, save it: all or nothing.
+
+    Raises :class:`Refused` when the file as a whole cannot be read (not a spreadsheet,
+    too large, a zip bomb, macros, an unknown encoding); problems of single rows are in
+    the result's `issues`, and then nothing is saved.
+    """
+    kind = classify(name, data)
+    if kind is FileKind.ARCHIVE:
+        from traguardo.exchange.archive import restore_archive
+
+        restored: ImportResult = restore_archive(data, dry_run=dry_run, progress=progress)
+        return restored
+    if cycle is None:
+        raise Refused("indica l'anno del ciclo in cui importare il file")
+    book = reader.read(kind, name, data)
+    if "values" in book.tables:
+        if len(book.tables) > 1:
+            raise Refused(
+                "il file contiene sia i valori sia fogli del piano: importali in due file separati"
+            )
+        return ValuesImport(cycle, book, user=user, progress=progress).run(dry_run=dry_run)
+    return PlanImport(cycle, book, progress=progress).run(dry_run=dry_run)

@@ -1,0 +1,275 @@
+"""Import and export pages: templates to download, upload with a dry-run preview, confirm,
+follow the progress, see the result; the full export of a cycle.
+
+Import and export are for the performance office only (checked on every request, crafted
+POSTs included); the templates can be downloaded by every member of the entity.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import close_old_connections
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from traguardo.accounts import permissions
+from traguardo.accounts.decorators import check, member_required
+from traguardo.accounts.models import Role
+from traguardo.exchange.archive import export_cycle
+from traguardo.exchange.models import Upload
+from traguardo.exchange.result import ACTION_LABELS, Action, ImportResult
+from traguardo.exchange.safety import MB, Refused, limits, size_problem
+from traguardo.exchange.services import import_file
+from traguardo.exchange.workbooks import plan_workbook, values_csv, values_workbook
+from traguardo.monitoring.models import Period
+from traguardo.plans.models import Cycle
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORBIDDEN = "Solo la struttura tecnica permanente (ufficio performance) importa ed esporta i dati."
+
+
+def _cycle(request: HttpRequest) -> Cycle | None:
+    cycles = Cycle.objects.select_related("entity").order_by("-year", "-id")
+    year = request.GET.get("anno") or request.POST.get("anno")
+    if year and year.isdigit():
+        return cycles.filter(year=int(year)).first()
+    return cycles.first()
+
+
+def _uid(request: HttpRequest) -> int:
+    return int(request.user.pk or 0)
+
+
+def _is_office(user: Any, cycle: Cycle | None) -> bool:
+    if cycle is None:
+        return permissions.has_role(user, Role.PERFORMANCE_OFFICE)
+    return permissions.can_manage_cycle(user, cycle)
+
+
+def _language(request: HttpRequest) -> str:
+    lang = request.GET.get("lingua") or (get_language() or "it")[:2]
+    return "en" if lang == "en" else "it"
+
+
+@member_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    cycle = _cycle(request)
+    office = _is_office(request.user, cycle)
+    check(office or (cycle is not None and permissions.can_view_plan(request.user, cycle)))
+    uploads = Upload.objects.filter(user_id=_uid(request)).order_by("-created_at")[:10]
+    return render(
+        request,
+        "exchange/index.html",
+        {
+            "cycle": cycle,
+            "cycles": Cycle.objects.order_by("-year"),
+            "periods": Period.objects.filter(cycle=cycle) if cycle else [],
+            "office": office,
+            "uploads": uploads if office else [],
+            "max_mb": limits().upload_bytes // MB,
+        },
+    )
+
+
+def _attachment(data: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@member_required
+@require_GET
+def plan_template(request: HttpRequest) -> HttpResponse:
+    cycle = _cycle(request)
+    check(cycle is not None and permissions.can_view_plan(request.user, cycle))
+    assert cycle is not None
+    language = _language(request)
+    name = f"{'piano' if language == 'it' else 'plan'}-{cycle.year}.xlsx"
+    return _attachment(plan_workbook(cycle, language), name, XLSX)
+
+
+@member_required
+@require_GET
+def values_template(request: HttpRequest, period: str) -> HttpResponse:
+    cycle = _cycle(request)
+    check(cycle is not None and permissions.can_view_plan(request.user, cycle))
+    found = get_object_or_404(Period, cycle=cycle, code=period)
+    language = _language(request)
+    stem = f"{'valori' if language == 'it' else 'values'}-{found.code}-{found.cycle.year}"
+    if request.GET.get("formato") == "csv":
+        return _attachment(values_csv(found.cycle, found, language), f"{stem}.csv", "text/csv")
+    return _attachment(values_workbook(found.cycle, found, language), f"{stem}.xlsx", XLSX)
+
+
+@member_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    cycle = _cycle(request)
+    check(
+        cycle is not None and permissions.has_role(request.user, Role.PERFORMANCE_OFFICE), FORBIDDEN
+    )
+    assert cycle is not None
+    return _attachment(export_cycle(cycle), f"traguardo-{cycle.year}.zip", "application/zip")
+
+
+def _preview_context(result: ImportResult) -> dict[str, Any]:
+    data = result.as_dict()
+    data["labels"] = {a.value: ACTION_LABELS[a] for a in Action}
+    return data
+
+
+@member_required
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    cycle = _cycle(request)
+    check(_is_office(request.user, cycle), FORBIDDEN)
+    # Refuse an oversized upload from its declared length, before Django reads the body.
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    problem = size_problem(declared - 64 * 1024) if declared > 64 * 1024 else None
+    if problem:
+        return _index_error(request, cycle, problem)
+    file = request.FILES.get("file")
+    if file is None:
+        return _index_error(request, cycle, _("Scegli un file da importare."))
+    problem = size_problem(file.size or 0)
+    if problem:
+        return _index_error(request, cycle, problem)
+    data = file.read()
+    name = file.name or "file"
+    try:
+        result = import_file(name, data, cycle, dry_run=True, user=request.user)
+    except Refused as exc:
+        return _index_error(request, cycle, f"{name}: {exc.message}")
+    item = Upload.objects.create(
+        user_id=_uid(request),
+        cycle=cycle if result.kind != "archive" else None,
+        name=name[:255],
+        data=data,
+        preview=_preview_context(result),
+        status=Upload.Status.PREVIEW if result.ok else Upload.Status.FAILED,
+    )
+    return redirect("exchange:upload", pk=item.pk)
+
+
+def _index_error(request: HttpRequest, cycle: Cycle | None, message: str) -> HttpResponse:
+    response = render(
+        request,
+        "exchange/index.html",
+        {
+            "cycle": cycle,
+            "cycles": Cycle.objects.order_by("-year"),
+            "periods": Period.objects.filter(cycle=cycle) if cycle else [],
+            "office": True,
+            "uploads": Upload.objects.filter(user_id=_uid(request))[:10],
+            "max_mb": limits().upload_bytes // MB,
+            "error": message,
+        },
+        status=400,
+    )
+    return response
+
+
+def _own_upload(request: HttpRequest, pk: int) -> Upload:
+    item = get_object_or_404(Upload.objects.select_related("cycle"), pk=pk)
+    check(item.user_id == _uid(request), FORBIDDEN)
+    check(_is_office(request.user, item.cycle), FORBIDDEN)
+    return item
+
+
+@member_required
+@require_GET
+def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _own_upload(request, pk)
+    progress = cache.get(_progress_key(item.pk)) or {}
+    return render(
+        request,
+        "exchange/upload.html",
+        {
+            "upload": item,
+            "preview": item.preview,
+            "result": item.result,
+            "progress": progress,
+            "status_url": reverse("exchange:status", args=[item.pk]),
+        },
+    )
+
+
+def _progress_key(pk: int) -> str:
+    return f"traguardo-exchange-progress-{pk}"
+
+
+def _run(pk: int, user_id: int) -> None:
+    """Save the confirmed upload: all or nothing; progress to the cache, outcome to the row."""
+    from django.contrib.auth import get_user_model
+
+    item = Upload.objects.select_related("cycle").get(pk=pk)
+    user = get_user_model().objects.get(pk=user_id)
+
+    def progress(done: int, total: int, label: str) -> None:
+        cache.set(_progress_key(pk), {"done": done, "total": total, "label": label}, 3600)
+
+    try:
+        result = import_file(
+            item.name, bytes(item.data), item.cycle, dry_run=False, user=user, progress=progress
+        )
+        outcome = _preview_context(result)
+        status = Upload.Status.DONE if result.saved else Upload.Status.FAILED
+    except Refused as exc:
+        outcome = {
+            "issue_count": 1,
+            "issues": [{"sheet": "", "row": None, "column": "", "message": exc.message}],
+        }
+        status = Upload.Status.FAILED
+    except Exception as exc:  # an unexpected failure: nothing saved, and say so
+        outcome = {
+            "issue_count": 1,
+            "issues": [
+                {
+                    "sheet": "",
+                    "row": None,
+                    "column": "",
+                    "message": f"errore imprevisto ({type(exc).__name__}): nulla è stato salvato",
+                }
+            ],
+        }
+        status = Upload.Status.FAILED
+    Upload.objects.filter(pk=pk).update(status=status, result=outcome, data=b"")
+
+
+def _run_in_thread(pk: int, user_id: int) -> None:
+    try:
+        _run(pk, user_id)
+    finally:
+        close_old_connections()
+
+
+@member_required
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _own_upload(request, pk)
+    if item.status != Upload.Status.PREVIEW:
+        return redirect("exchange:upload", pk=item.pk)
+    Upload.objects.filter(pk=pk).update(status=Upload.Status.RUNNING)
+    cache.set(_progress_key(pk), {"done": 0, "total": item.preview.get("rows", 0), "label": ""})
+    if getattr(settings, "TRAGUARDO_IMPORT_IN_BACKGROUND", False):
+        threading.Thread(target=_run_in_thread, args=(pk, _uid(request)), daemon=True).start()
+    else:
+        _run(pk, _uid(request))
+    return redirect("exchange:upload", pk=item.pk)
+
+
+@member_required
+@require_GET
+def status(request: HttpRequest, pk: int) -> JsonResponse:
+    item = _own_upload(request, pk)
+    progress = cache.get(_progress_key(item.pk)) or {}
+    return JsonResponse({"status": item.status, **progress})

@@ -1,0 +1,167 @@
+"""The import and export pages: who may do what (crafted requests included), and the
+upload → preview → confirm → result flow of the performance office."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from tests.exchange.helpers import make_xlsx
+from traguardo.exchange.models import Upload
+from traguardo.monitoring.models import Measurement, Period
+from traguardo.plans.models import Cycle
+
+OTHERS = ["segretario", "dirigente", "po", "po2", "oiv"]
+
+
+@pytest.fixture(autouse=True)
+def _synchronous(settings: Any) -> None:
+    settings.TRAGUARDO_IMPORT_IN_BACKGROUND = False  # the test's transaction is not shared
+
+
+def _values_file(value: str = "77,7%") -> SimpleUploadedFile:
+    data = make_xlsx({"Valori": [["Codice", "Periodo", "Valore"], ["B14", "31.12", value]]})
+    return SimpleUploadedFile("valori.xlsx", data)
+
+
+def _b14(cycle: Cycle) -> Measurement:
+    return Measurement.objects.get(
+        indicator__entity_block__cycle=cycle, indicator__number=14, period__code="31.12"
+    )
+
+
+@pytest.fixture
+def open_final(demo: Cycle) -> None:
+    Period.objects.filter(cycle=demo, code="31.12").update(closed=False)
+
+
+def test_office_uploads_previews_confirms_and_sees_the_result(
+    demo: Cycle, client_as: Callable[[str], Client], open_final: None
+) -> None:
+    client = client_as("ufficio")
+    page = client.get(reverse("exchange:index"))
+    assert page.status_code == 200
+    assert b"Importa un file" in page.content
+    before = _b14(demo).text
+
+    response = client.post(reverse("exchange:import"), {"file": _values_file()})
+    assert response.status_code == 302
+    upload = Upload.objects.get()
+    preview = client.get(response["Location"])
+    assert b"Anteprima: nulla" in preview.content and b"Conferma e importa" in preview.content
+    assert upload.preview["totals"] == {"create": 0, "update": 1, "unchanged": 0}
+    assert _b14(demo).text == before
+
+    done = client.post(reverse("exchange:confirm", args=[upload.pk]), follow=True)
+    assert done.status_code == 200
+    assert (
+        "Importazione completata: 0 righe create, 1 aggiornate, 0 invariate."
+        in done.content.decode()
+    )
+    assert _b14(demo).text == "77,7%"
+    upload.refresh_from_db()
+    assert upload.status == "done" and bytes(upload.data) == b""
+
+    status = client.get(reverse("exchange:status", args=[upload.pk])).json()
+    assert status["status"] == "done" and status["done"] == status["total"] == 1
+
+
+def test_problems_are_listed_with_their_place_and_cannot_be_confirmed(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("ufficio")
+    response = client.post(reverse("exchange:import"), {"file": _values_file()}, follow=True)
+    text = response.content.decode()
+    assert "1 problema nel file: non è stato salvato nulla." in text
+    assert "<td>Valori</td><td>2</td><td>Valore</td>" in text
+    assert "Conferma e importa" not in text
+    upload = Upload.objects.get()
+    assert upload.status == "failed"
+    refused = client.post(reverse("exchange:confirm", args=[upload.pk]))
+    assert refused.status_code == 302
+    assert Upload.objects.get().status == "failed"
+
+
+def test_a_refused_file_gets_a_message_and_nothing_is_kept(
+    demo: Cycle, client_as: Callable[[str], Client], settings: Any
+) -> None:
+    client = client_as("ufficio")
+    fake = SimpleUploadedFile("piano.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    response = client.post(reverse("exchange:import"), {"file": fake})
+    assert response.status_code == 400
+    assert "non è un file Excel (.xlsx) valido" in response.content.decode()
+    settings.TRAGUARDO_IMPORT_MAX_UPLOAD_MB = 1
+    big = SimpleUploadedFile("valori.csv", b"Codice;Periodo;Valore\r\n" + b"x" * (2 * 1024 * 1024))
+    response = client.post(reverse("exchange:import"), {"file": big})
+    assert response.status_code == 400
+    assert "il file è troppo grande" in response.content.decode()
+    assert not Upload.objects.exists()
+
+
+@pytest.mark.parametrize("username", OTHERS)
+def test_only_the_office_imports_and_exports(
+    demo: Cycle, client_as: Callable[[str], Client], username: str, open_final: None
+) -> None:
+    client = client_as(username)
+    before = _b14(demo).text
+    assert client.post(reverse("exchange:import"), {"file": _values_file()}).status_code == 403
+    assert client.get(reverse("exchange:export")).status_code == 403
+    assert not Upload.objects.exists()
+    assert _b14(demo).text == before
+    # Templates are for every member: owners fill in the values file.
+    response = client.get(reverse("exchange:values_template", args=["31.12"]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.parametrize("username", OTHERS)
+def test_nobody_else_can_confirm_or_read_the_office_upload(
+    demo: Cycle, client_as: Callable[[str], Client], username: str, open_final: None
+) -> None:
+    office = client_as("ufficio")
+    office.post(reverse("exchange:import"), {"file": _values_file()})
+    upload = Upload.objects.get()
+    before = _b14(demo).text
+    other = client_as(username)
+    assert other.post(reverse("exchange:confirm", args=[upload.pk])).status_code == 403
+    assert other.get(reverse("exchange:upload", args=[upload.pk])).status_code == 403
+    assert other.get(reverse("exchange:status", args=[upload.pk])).status_code == 403
+    assert Upload.objects.get().status == "preview"
+    assert _b14(demo).text == before
+
+
+def test_anonymous_is_sent_to_login_and_saves_nothing(demo: Cycle) -> None:
+    client = Client()
+    for response in (
+        client.get(reverse("exchange:index")),
+        client.post(reverse("exchange:import"), {"file": _values_file()}),
+        client.get(reverse("exchange:export")),
+        client.get(reverse("exchange:plan_template")),
+    ):
+        assert response.status_code == 302 and "/accesso/entra/" in response["Location"]
+    assert not Upload.objects.exists()
+
+
+def test_downloads(demo: Cycle, client_as: Callable[[str], Client]) -> None:
+    client = client_as("ufficio")
+    export = client.get(reverse("exchange:export") + "?anno=2019")
+    assert export.status_code == 200
+    assert export["Content-Disposition"] == 'attachment; filename="traguardo-2019.zip"'
+    plan = client.get(reverse("exchange:plan_template") + "?lingua=en")
+    assert plan["Content-Disposition"] == 'attachment; filename="plan-2019.xlsx"'
+    csv = client.get(reverse("exchange:values_template", args=["30.06"]) + "?formato=csv")
+    assert csv["Content-Type"] == "text/csv"
+    assert csv.content.startswith(b"\xef\xbb\xbfCodice;Indicatore;")
+
+
+def test_the_page_speaks_english_too(demo: Cycle, client_as: Callable[[str], Client]) -> None:
+    client = client_as("ufficio")
+    client.cookies["django_language"] = "en"
+    text = client.get(reverse("exchange:index")).content.decode()
+    assert "Import and export data" in text and "Templates to fill in" in text
+    assert "template in English (xlsx)" in text
