@@ -124,6 +124,7 @@ class CycleList(JsonApiView, generics.ListAPIView[Cycle]):
 @extend_schema(
     tags=["cicli"],
     summary="Un ciclo",
+    description="Anno, ente, periodo del piano e stato del ciclo.",
     responses={200: s.CycleSerializer, **errors(*READ_ERRORS)},
 )
 class CycleDetail(JsonApiView):
@@ -232,6 +233,7 @@ class IndicatorMeasurements(JsonApiView):
     @extend_schema(
         tags=["monitoraggio"],
         summary="Valori di un indicatore",
+        description="I valori registrati ai periodi di monitoraggio, con i commenti.",
         responses={200: s.MeasurementSerializer(many=True), **errors(*READ_ERRORS)},
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -281,6 +283,7 @@ class IndicatorMeasurements(JsonApiView):
 @extend_schema(
     tags=["monitoraggio"],
     summary="Periodi di monitoraggio",
+    description="30.06 e 31.12 del ciclo: data, scadenza per l'inserimento, chiuso o aperto.",
     responses={200: s.PeriodSerializer(many=True), **errors(*READ_ERRORS)},
 )
 class CyclePeriods(JsonApiView):
@@ -399,6 +402,7 @@ class TokenView(JsonApiView):
     @extend_schema(
         tags=["autenticazione"],
         summary="Revoca il tuo token",
+        description="Il token attuale smette di funzionare; POST ne crea uno nuovo.",
         responses={204: OpenApiResponse(description="Token revocato."), **errors(401, 406)},
     )
     def delete(self, request: Request) -> Response:
