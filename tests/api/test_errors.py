@@ -37,7 +37,7 @@ def test_401_with_a_wrong_token(demo: Cycle) -> None:
     assert_error(client.get("/api/v1/cycles/"), 401, "authentication_failed")
 
 
-def test_403_and_404(demo: Cycle, api_as: Api) -> None:
+def test_404_for_unknown_objects(demo: Cycle, api_as: Api) -> None:
     client = api_as("po")
     assert_error(client.get("/api/v1/cycles/999999/"), 404, "not_found")
     assert_error(client.get("/api/v1/indicators/999999/"), 404, "not_found")
@@ -88,3 +88,10 @@ def test_pages_outside_the_api_keep_their_html_errors(demo: Cycle) -> None:
     response = Client().get("/pagina-che-non-esiste/")
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
+
+
+def test_errors_speak_english_when_asked(demo: Cycle, api_as: Api) -> None:
+    response = api_as("po").get("/api/v1/cycles/999999/", HTTP_ACCEPT_LANGUAGE="en")
+    assert assert_error(response, 404, "not_found")["message"] == "No cycle with id 999999."
+    italian = api_as("po").get("/api/v1/cycles/999999/", HTTP_ACCEPT_LANGUAGE="it")
+    assert assert_error(italian, 404)["message"] == "Nessun ciclo con id 999999."

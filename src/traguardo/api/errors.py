@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -22,16 +23,19 @@ API_PREFIX = "/api/"
 
 # Default code and message by status, for errors raised without a detail of their own.
 DEFAULTS: dict[int, tuple[str, str]] = {
-    400: ("invalid", "Richiesta non valida."),
-    401: ("not_authenticated", "Autenticazione necessaria: invia un token o accedi."),
-    403: ("permission_denied", "Operazione non consentita al tuo ruolo."),
-    404: ("not_found", "Risorsa non trovata."),
-    405: ("method_not_allowed", "Metodo non consentito."),
-    406: ("not_acceptable", "Formato di risposta non disponibile."),
-    409: ("conflict", "La richiesta è in conflitto con lo stato della risorsa."),
-    415: ("unsupported_media_type", "Tipo di contenuto non supportato: usa application/json."),
-    429: ("throttled", "Troppe richieste: riprova più tardi."),
-    500: ("server_error", "Errore interno del server: l'errore è stato registrato."),
+    400: ("invalid", gettext_noop("Richiesta non valida.")),
+    401: ("not_authenticated", gettext_noop("Autenticazione necessaria: invia un token o accedi.")),
+    403: ("permission_denied", gettext_noop("Operazione non consentita al tuo ruolo.")),
+    404: ("not_found", gettext_noop("Risorsa non trovata.")),
+    405: ("method_not_allowed", gettext_noop("Metodo non consentito.")),
+    406: ("not_acceptable", gettext_noop("Formato di risposta non disponibile.")),
+    409: ("conflict", gettext_noop("La richiesta è in conflitto con lo stato della risorsa.")),
+    415: (
+        "unsupported_media_type",
+        gettext_noop("Tipo di contenuto non supportato: usa application/json."),
+    ),
+    429: ("throttled", gettext_noop("Troppe richieste: riprova più tardi.")),
+    500: ("server_error", gettext_noop("Errore interno del server: l'errore è stato registrato.")),
 }
 
 
