@@ -9,11 +9,14 @@ and stays well under a minute.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -34,7 +37,18 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def context(demo: Cycle) -> dict[str, Any]:
+def no_connection_recycling() -> Iterator[None]:
+    """The real WSGI handler closes the database connection at the end of each request when
+    it is inside a transaction (the test's, here); Django's test client disconnects it too."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def context(demo: Cycle, no_connection_recycling: None) -> dict[str, Any]:
     """A PO's token, an open period to write in, and real ids to aim at."""
     Period.objects.filter(cycle=demo, code="31.12").update(closed=False)
     token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username="po"))

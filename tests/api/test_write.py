@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
+from traguardo.accounts import permissions
 from traguardo.api import writes
 from traguardo.monitoring import services
 from traguardo.monitoring.models import Measurement, Period
@@ -42,6 +43,11 @@ def sector_21(indicator_by_key: Callable[[str], Indicator]) -> Indicator:
 @pytest.fixture
 def sector_31(indicator_by_key: Callable[[str], Indicator]) -> Indicator:
     return indicator_by_key("3.1/1#1")
+
+
+def objective_permission(user: Any, indicator: Indicator, cycle: Cycle) -> bool:
+    assert indicator.objective is not None
+    return permissions.can_enter_value(user, indicator.objective, cycle)
 
 
 def post(client: APIClient, indicator: Indicator, **data: Any) -> Any:
@@ -194,3 +200,39 @@ def test_optional_fields_are_passed_when_record_value_takes_them(
     stale = post(api_as("po"), sector_21, version=6)
     error = assert_error(stale, 409, "conflict")
     assert error["fields"] == {"version": ["Il valore è stato modificato da un altro utente."]}
+
+
+@pytest.mark.parametrize(
+    ("username", "key", "allowed"),
+    [
+        ("po", "2.1/1#1", True),
+        ("po", "3.1/1#1", False),
+        ("po2", "2.1/1#1", False),
+        ("po2", "3.1/1#1", True),
+        ("dirigente", "2.1/1#1", True),
+        ("dirigente", "3.1/1#1", False),
+        ("ufficio", "2.1/1#1", True),
+        ("ufficio", "3.1/1#1", True),
+        ("oiv", "2.1/1#1", False),
+        ("oiv", "3.1/1#1", False),
+        ("segretario", "2.1/1#1", False),  # scope = the units the SG heads (see report)
+        ("segretario", "3.1/1#1", False),
+    ],
+)
+def test_permission_matrix_is_the_web_applications(
+    api_as: Api,
+    open_final: Period,
+    indicator_by_key: Callable[[str], Indicator],
+    username: str,
+    key: str,
+    allowed: bool,
+) -> None:
+    indicator = indicator_by_key(key)
+    cycle = open_final.cycle
+    user = get_user_model().objects.get(username=username)
+    assert objective_permission(user, indicator, cycle) is allowed  # the web app's rule
+    response = post(api_as(username), indicator, text="12")
+    if allowed:
+        assert response.status_code == 200, response.content
+    else:
+        assert_error(response, 403, "forbidden")

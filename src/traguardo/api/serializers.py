@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -24,17 +25,31 @@ from traguardo.plans.models import (
     Target,
 )
 
+_M = TypeVar("_M", bound=Model)
+
 # Measurement.number is DecimalField(max_digits=20, decimal_places=6): 14 integer digits.
 MAX_INTEGER_DIGITS = 14
 
 
-class EntitySerializer(serializers.ModelSerializer[Entity]):
+# Output only. Integer model fields get no min/max from here: Django derives them from the
+# database (SQLite and PostgreSQL give different ranges), and the committed schema must be
+# the same on both. A comment, not a docstring: drf-spectacular would copy a docstring into
+# every component of the schema.
+class OutputSerializer(serializers.ModelSerializer[_M]):
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[Any, Any]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        kwargs.pop("min_value", None)
+        kwargs.pop("max_value", None)
+        return field_class, kwargs
+
+
+class EntitySerializer(OutputSerializer[Entity]):
     class Meta:
         model = Entity
         fields = ("id", "name", "short_name")
 
 
-class CycleSerializer(serializers.ModelSerializer[Cycle]):
+class CycleSerializer(OutputSerializer[Cycle]):
     entity = EntitySerializer(read_only=True)
     state_label = serializers.CharField(source="get_state_display", read_only=True)
 
@@ -51,13 +66,13 @@ class CycleSerializer(serializers.ModelSerializer[Cycle]):
         )
 
 
-class UnitSerializer(serializers.ModelSerializer[OrgUnit]):
+class UnitSerializer(OutputSerializer[OrgUnit]):
     class Meta:
         model = OrgUnit
         fields = ("code", "short", "name", "kind")
 
 
-class TargetSerializer(serializers.ModelSerializer[Target]):
+class TargetSerializer(OutputSerializer[Target]):
     class Meta:
         model = Target
         fields = ("year", "text")
@@ -78,7 +93,7 @@ class IndicatorScoreSerializer(serializers.Serializer[IndicatorScore]):
         return None if value is None else to_contract(value)
 
 
-class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
+class IndicatorSerializer(OutputSerializer[Indicator]):
     """An indicator with its targets by year; `score` when the cycle was scored."""
 
     key = serializers.SerializerMethodField()
@@ -153,7 +168,7 @@ class AssignmentSerializer(serializers.Serializer[Any]):
     local_number = serializers.IntegerField()
 
 
-class TreeObjectiveSerializer(serializers.ModelSerializer[OperationalObjective]):
+class TreeObjectiveSerializer(OutputSerializer[OperationalObjective]):
     code = serializers.CharField(read_only=True)
     home_unit = UnitSerializer(read_only=True)
     units = AssignmentSerializer(source="assignments", many=True, read_only=True)
@@ -164,7 +179,7 @@ class TreeObjectiveSerializer(serializers.ModelSerializer[OperationalObjective])
         fields = ("id", "code", "number", "title", "category", "home_unit", "units", "indicators")
 
 
-class TreeAnnualSerializer(serializers.ModelSerializer[AnnualObjective]):
+class TreeAnnualSerializer(OutputSerializer[AnnualObjective]):
     objectives = TreeObjectiveSerializer(source="operational_objectives", many=True, read_only=True)
 
     class Meta:
@@ -172,7 +187,7 @@ class TreeAnnualSerializer(serializers.ModelSerializer[AnnualObjective]):
         fields = ("id", "code", "kind", "title", "objectives")
 
 
-class TreeStrategicSerializer(serializers.ModelSerializer[StrategicObjective]):
+class TreeStrategicSerializer(OutputSerializer[StrategicObjective]):
     annual = TreeAnnualSerializer(source="annual_objectives", many=True, read_only=True)
 
     class Meta:
@@ -180,7 +195,7 @@ class TreeStrategicSerializer(serializers.ModelSerializer[StrategicObjective]):
         fields = ("id", "code", "kind", "title", "annual")
 
 
-class TreeBlockSerializer(serializers.ModelSerializer[EntityBlock]):
+class TreeBlockSerializer(OutputSerializer[EntityBlock]):
     indicators = TreeIndicatorSerializer(many=True, read_only=True)
 
     class Meta:
@@ -194,7 +209,7 @@ class TreeSerializer(serializers.Serializer[Any]):
     entity_blocks = TreeBlockSerializer(many=True)
 
 
-class PeriodSerializer(serializers.ModelSerializer[Period]):
+class PeriodSerializer(OutputSerializer[Period]):
     label = serializers.CharField(source="get_code_display", read_only=True)  # type: ignore[assignment]
 
     class Meta:
@@ -202,7 +217,7 @@ class PeriodSerializer(serializers.ModelSerializer[Period]):
         fields = ("id", "code", "label", "date", "deadline", "closed")
 
 
-class MeasurementSerializer(serializers.ModelSerializer[Measurement]):
+class MeasurementSerializer(OutputSerializer[Measurement]):
     period = serializers.CharField(source="period.code", read_only=True)
     entered_by = serializers.SerializerMethodField()
 
