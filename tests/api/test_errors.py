@@ -95,3 +95,18 @@ def test_errors_speak_english_when_asked(demo: Cycle, api_as: Api) -> None:
     assert assert_error(response, 404, "not_found")["message"] == "No cycle with id 999999."
     italian = api_as("po").get("/api/v1/cycles/999999/", HTTP_ACCEPT_LANGUAGE="it")
     assert assert_error(italian, 404)["message"] == "Nessun ciclo con id 999999."
+
+
+def test_out_of_range_and_odd_filter_values_are_400_not_500(demo: Cycle, api_as: Api) -> None:
+    client = api_as("po")
+    for params in ({"year": "1e5"}, {"year": "99999999999999999999"}, {"year": "-1"}):
+        response = client.get("/api/v1/cycles/", params)
+        assert list(assert_error(response, 400, "invalid")["fields"]) == ["year"]
+    huge = client.get(f"/api/v1/cycles/{demo.pk}/indicators/", {"block": str(10**30)})
+    assert_error(huge, 400, "invalid")
+    too_long = client.get(f"/api/v1/cycles/{demo.pk}/indicators/", {"objective": "9" * 40})
+    assert list(assert_error(too_long, 400, "invalid")["fields"]) == ["objective"]
+    for odd in ("2.1/²", "2.1/" + "9" * 20, "2.1", "/"):
+        response = client.get(f"/api/v1/cycles/{demo.pk}/indicators/", {"objective": odd})
+        assert response.status_code == 200 and response.json()["count"] == 0, odd
+    assert_error(client.get(f"/api/v1/cycles/{10**30}/"), 404, "not_found")

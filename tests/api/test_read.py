@@ -24,6 +24,7 @@ from traguardo.plans.models import (
     EntityBlock,
     Indicator,
     ObjectiveAssignment,
+    OperationalObjective,
     StrategicObjective,
 )
 
@@ -93,6 +94,8 @@ def test_tree_goes_from_strategic_objectives_to_targets(demo: Cycle, api_as: Api
     objectives = {
         o["code"]: o for s in body["strategic"] for a in s["annual"] for o in a["objectives"]
     }
+    assert set(objectives) == {o.code for o in OperationalObjective.objects.filter(cycle=demo)}
+    assert body["unlinked_objectives"] == []
     objective = objectives["2.1/1"]
     assert objective["home_unit"]["code"] == "2.1"
     indicators = Indicator.objects.filter(objective_id=objective["id"]).order_by("number", "id")
@@ -107,6 +110,15 @@ def test_tree_goes_from_strategic_objectives_to_targets(demo: Cycle, api_as: Api
         sum(len(b["indicators"]) for b in body["entity_blocks"])
         == Indicator.objects.filter(entity_block__cycle=demo).count()
     )
+
+
+def test_tree_keeps_objectives_linked_to_no_annual_objective(demo: Cycle, api_as: Api) -> None:
+    orphan = OperationalObjective.objects.get(cycle=demo, home_unit__code="2.1", number=2)
+    orphan.annual_objectives.clear()
+    body = api_as("po").get(f"/api/v1/cycles/{demo.pk}/tree/").json()
+    assert [o["code"] for o in body["unlinked_objectives"]] == ["2.1/2"]
+    linked = {o["code"] for s in body["strategic"] for a in s["annual"] for o in a["objectives"]}
+    assert "2.1/2" not in linked
 
 
 def test_indicators_carry_targets_and_scores(demo: Cycle, api_as: Api) -> None:

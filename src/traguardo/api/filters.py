@@ -8,10 +8,22 @@ import django_filters  # type: ignore[import-untyped]  # ships no type hints
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from django import forms
 from traguardo.api.scores import indicator_keys, is_off_target, plan_score, scores_by_key
 from traguardo.monitoring.models import Measurement, MeasurementReadingKind, PeriodCode
 from traguardo.organisation.models import OrgUnit
 from traguardo.plans.models import Cycle, CycleState, Indicator
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number within the database's integer range (else 400, never an overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 2_147_483_647)
+        super().__init__(*args, **kwargs)
 
 
 def units_under(cycle: Cycle, code: str) -> set[int]:
@@ -40,7 +52,7 @@ def _objective_in_units(prefix: str, unit_ids: set[int]) -> Q:
 
 
 class CycleFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="year", help_text=_("Anno del ciclo."))
+    year = IntegerFilter(field_name="year", help_text=_("Anno del ciclo."))
     state = django_filters.ChoiceFilter(
         field_name="state", choices=CycleState.choices, help_text=_("Stato del ciclo.")
     )
@@ -59,7 +71,7 @@ class IndicatorFilter(django_filters.FilterSet):
     objective = django_filters.CharFilter(
         method="filter_objective", max_length=30, help_text=_("Codice di obiettivo, es. 2.1/1.")
     )
-    block = django_filters.NumberFilter(
+    block = IntegerFilter(
         field_name="entity_block__number", help_text=_("Numero di blocco dell'Allegato B.")
     )
     owner = django_filters.ChoiceFilter(
@@ -86,7 +98,7 @@ class IndicatorFilter(django_filters.FilterSet):
 
     def filter_objective(self, queryset: QuerySet[Indicator], name: str, value: str) -> Any:
         unit_code, _sep, number = value.partition("/")
-        if not number.isdigit():
+        if not (number.isascii() and number.isdigit() and len(number) <= 5):
             return queryset.none()
         return queryset.filter(objective__home_unit__code=unit_code, objective__number=int(number))
 
@@ -110,7 +122,7 @@ class MeasurementFilter(django_filters.FilterSet):
     unit = django_filters.CharFilter(
         method="filter_unit", max_length=20, help_text=_("Codice di unità (es. 2.1).")
     )
-    indicator = django_filters.NumberFilter(field_name="indicator_id")
+    indicator = IntegerFilter(field_name="indicator_id", help_text=_("Id dell'indicatore."))
     reading_kind = django_filters.ChoiceFilter(
         field_name="reading_kind", choices=MeasurementReadingKind.choices
     )

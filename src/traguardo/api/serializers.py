@@ -206,6 +206,9 @@ class TreeBlockSerializer(OutputSerializer[EntityBlock]):
 class TreeSerializer(serializers.Serializer[Any]):
     cycle = CycleSerializer()
     strategic = TreeStrategicSerializer(many=True)
+    unlinked_objectives = TreeObjectiveSerializer(
+        many=True, help_text=_("Obiettivi operativi non collegati ad alcun obiettivo annuale.")
+    )
     entity_blocks = TreeBlockSerializer(many=True)
 
 

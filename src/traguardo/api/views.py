@@ -145,19 +145,24 @@ class CycleTree(JsonApiView):
     def get(self, request: Request, pk: int) -> Response:
         cycle = self.load_cycle(request, pk)
         indicators = Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets"))
-        objectives = Prefetch(
-            "operational_objectives",
-            queryset=OperationalObjective.objects.select_related("home_unit").prefetch_related(
-                "assignments__unit", indicators
-            ),
+        objective_rows = OperationalObjective.objects.select_related("home_unit").prefetch_related(
+            "assignments__unit", indicators
         )
+        objectives = Prefetch("operational_objectives", queryset=objective_rows)
         annual = Prefetch(
             "annual_objectives", queryset=AnnualObjective.objects.prefetch_related(objectives)
         )
         strategic = StrategicObjective.objects.filter(cycle=cycle).prefetch_related(annual)
         blocks = cycle.entity_blocks.prefetch_related(indicators).order_by("number")
         data = s.TreeSerializer(
-            {"cycle": cycle, "strategic": strategic, "entity_blocks": blocks},
+            {
+                "cycle": cycle,
+                "strategic": strategic,
+                "unlinked_objectives": objective_rows.filter(
+                    cycle=cycle, annual_objectives__isnull=True
+                ),
+                "entity_blocks": blocks,
+            },
             context={"request": request, "keys": indicator_keys(cycle)},
         ).data
         return Response(data)
