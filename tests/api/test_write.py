@@ -129,9 +129,9 @@ def test_empty_value_is_refused_with_its_field(
 def test_missing_and_wrong_fields(api_as: Api, open_final: Period, sector_21: Indicator) -> None:
     client = api_as("po")
     url = f"/api/v1/indicators/{sector_21.pk}/measurements/"
-    error = assert_error(client.post(url, {"period": "31.12"}, format="json"), 400, "invalid")
-    assert set(error["fields"]) == {"text"}
-    assert error["message"].startswith("text: ")
+    error = assert_error(client.post(url, {"text": "3"}, format="json"), 400, "invalid")
+    assert set(error["fields"]) == {"period"}
+    assert error["message"].startswith("period: ")
     wrong = assert_error(post(client, sector_21, period="15.08"), 400, "invalid")
     assert set(wrong["fields"]) == {"period"}
 
@@ -150,6 +150,32 @@ def test_comment_is_saved_with_the_value(
     listed = api_as("po").get(f"/api/v1/indicators/{sector_21.pk}/measurements/").json()
     (final,) = [m for m in listed if m["period"] == "31.12"]
     assert final["comment"] == "Ritardo per la migrazione del gestionale"
+
+
+def test_comment_alone_keeps_the_value(
+    api_as: Api, open_final: Period, sector_21: Indicator
+) -> None:
+    before = Measurement.objects.get(indicator=sector_21, period=open_final)
+    response = api_as("po").post(
+        f"/api/v1/indicators/{sector_21.pk}/measurements/",
+        {"period": "31.12", "comment": "Verificato con l'ufficio"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    after = Measurement.objects.get(indicator=sector_21, period=open_final)
+    assert (after.text, after.number) == (before.text, before.number)
+    assert after.comment == "Verificato con l'ufficio"
+    Measurement.objects.filter(pk=after.pk).delete()
+    error = assert_error(
+        api_as("po").post(
+            f"/api/v1/indicators/{sector_21.pk}/measurements/",
+            {"period": "31.12", "comment": "Solo commento"},
+            format="json",
+        ),
+        400,
+        "invalid",
+    )
+    assert "Nessun valore registrato" in error["fields"]["text"][0]
 
 
 def test_session_writes_need_the_csrf_token(

@@ -259,7 +259,11 @@ class ValueWriteSerializer(serializers.Serializer[Any]):
     text = serializers.CharField(
         max_length=500,
         allow_blank=True,
-        help_text=_("Il valore come scritto: 54,47%, 1.250, SI, n.m. (motivo)."),
+        required=False,
+        help_text=_(
+            "Il valore come scritto: 54,47%, 1.250, SI, n.m. (motivo). Se manca, resta il "
+            "valore già registrato e si aggiorna solo il commento."
+        ),
     )
     comment = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
     justification = serializers.CharField(

@@ -15,7 +15,7 @@ from rest_framework import status
 
 from traguardo.api.errors import ApiError
 from traguardo.monitoring import services
-from traguardo.monitoring.models import Period
+from traguardo.monitoring.models import Measurement, Period
 from traguardo.plans.models import Indicator
 
 # Refusals about the state of the resource rather than the request: 409 Conflict.
@@ -66,12 +66,19 @@ def record(user: Any, indicator: Indicator, data: dict[str, Any]) -> services.Re
         raise ApiError(
             status.HTTP_400_BAD_REQUEST, "invalid", message, {"period": [message]}
         ) from None
+    text = data.get("text")
+    if text is None:  # a comment on the value already recorded
+        current = Measurement.objects.filter(indicator=indicator, period=period).first()
+        if current is None:
+            message = _("Nessun valore registrato per questo periodo: scrivi il valore.")
+            raise ApiError(status.HTTP_400_BAD_REQUEST, "invalid", message, {"text": [message]})
+        text = current.text
     try:
         return services.record_value(
             user,
             indicator,
             period,
-            data["text"],
+            text,
             comment=data.get("comment", ""),
             **optional_kwargs(data),
         )
