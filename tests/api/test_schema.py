@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from traguardo.api.schema import SCHEMA_FILE, render_schema
 
@@ -48,3 +49,14 @@ def test_schema_documents_errors_and_authentication() -> None:
                 if code.startswith(("4", "5")):
                     ref = response["content"]["application/json"]["schema"]["$ref"]
                     assert ref == "#/components/schemas/Error", (path, method, code)
+
+
+@pytest.mark.django_db
+def test_schema_is_served_to_anyone() -> None:
+    response = Client().get("/api/v1/schema/")
+    assert response.status_code == 200
+    served = yaml.safe_load(response.content)
+    assert served == yaml.safe_load(SCHEMA_FILE.read_text(encoding="utf-8"))
+    as_json = Client().get("/api/v1/schema/", {"format": "json"})
+    assert as_json["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    assert as_json.json()["info"]["title"] == "Traguardo API"
