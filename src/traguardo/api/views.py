@@ -110,7 +110,7 @@ def score_context(request: Request, cycle: Cycle) -> dict[str, Any]:
     tags=["cicli"],
     summary="Cicli leggibili",
     description="I cicli pubblicati e, per i membri, tutti i cicli del loro ente.",
-    responses={200: s.CycleSerializer(many=True), **errors(400, 404, 406)},
+    responses={200: s.CycleSerializer(many=True), **errors(400, 401, 404, 406)},
 )
 class CycleList(JsonApiView, generics.ListAPIView[Cycle]):
     serializer_class = s.CycleSerializer
