@@ -261,3 +261,31 @@ TRAGUARDO_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("TRAGUARDO_IMPORT_MAX_UPLOAD
 TRAGUARDO_IMPORT_MAX_UNCOMPRESSED_MB = 200
 TRAGUARDO_IMPORT_MAX_RATIO = 100
 TRAGUARDO_IMPORT_IN_BACKGROUND = True
+
+# --- REST API (owned by traguardo.api) -----------------------------------------------------
+# One JSON error shape for every API error ({"error": {"code", "message", "fields"}}): the
+# handler reshapes errors raised in API views; the middleware turns the HTML 404/500 pages
+# Django gives for anything else under /api/ (unknown URL, unexpected exception) into it.
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "traguardo.api.errors.exception_handler"
+REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = "traguardo.api.pagination.Pagination"
+MIDDLEWARE.append("traguardo.api.errors.json_errors")
+SPECTACULAR_SETTINGS.update(
+    {
+        "DESCRIPTION": (
+            "Piano, monitoraggio e risultati del ciclo della performance. Autenticazione: "
+            "token (`Authorization: Token <token>`, da POST /api/v1/token/) o sessione del "
+            "browser; i cicli pubblicati si leggono anche senza autenticazione. Ogni errore "
+            'ha la forma {"error": {"code", "message", "fields"}}.'
+        ),
+        # Deterministic output: the committed docs/openapi.yaml is compared with it in CI.
+        "SORT_OPERATIONS": True,
+        "ENUM_NAME_OVERRIDES": {
+            "CycleStateEnum": "traguardo.plans.models.CycleState",
+            "PeriodCodeEnum": "traguardo.monitoring.models.PeriodCode",
+            "IndicatorKindEnum": "traguardo.plans.models.IndicatorKind",
+            "UnitKindEnum": "traguardo.organisation.models.OrgUnitKind",
+            "StrategicKindEnum": "traguardo.plans.models.StrategicObjectiveKind",
+            "AnnualKindEnum": "traguardo.plans.models.AnnualObjectiveKind",
+        },
+    }
+)

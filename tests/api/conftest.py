@@ -1,0 +1,55 @@
+"""Helpers of the API tests: clients with a demo user's token, indicators by code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from traguardo.api.scores import indicator_keys
+from traguardo.plans.models import Cycle, Indicator
+
+
+@pytest.fixture
+def api_as(demo: Cycle) -> Callable[[str], APIClient]:
+    """`api_as("po")`: a client sending the demo user's token; `api_as("")`: anonymous."""
+
+    def make(username: str) -> APIClient:
+        client = APIClient()
+        if username:
+            user = get_user_model().objects.get(username=username)
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def indicator_by_key(demo: Cycle) -> Callable[[str], Indicator]:
+    """The indicator with a contract key: "2.1/1#1" (objective row) or "B14"."""
+    keys = {key: pk for pk, key in indicator_keys(demo).items()}
+
+    def find(key: str) -> Indicator:
+        return Indicator.objects.get(pk=keys[key])
+
+    return find
+
+
+def assert_error(response: Any, status: int, code: str | None = None) -> dict[str, Any]:
+    """The response is an error with the API's one JSON shape; returns its `error`."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json"), response["Content-Type"]
+    body = response.json()
+    assert set(body) == {"error"}, body
+    error = body["error"]
+    assert set(error) == {"code", "message", "fields"}, error
+    assert isinstance(error["message"], str) and error["message"].strip(), error
+    assert isinstance(error["fields"], dict), error
+    if code is not None:
+        assert error["code"] == code, error
+    return dict(error)
