@@ -49,7 +49,7 @@ def test_amounts_add_up_to_the_fund_to_the_cent() -> None:
 
 def test_below_threshold_and_unrated_get_nothing() -> None:
     people = [
-        Beneficiary("A", "C", D(59.99)),
+        Beneficiary("A", "C", D("59.99")),
         Beneficiary("B", "C", None),
         Beneficiary("C", "C", D(80)),
     ]

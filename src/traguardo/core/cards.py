@@ -14,6 +14,7 @@ the bonus (:func:`presence_factor`).
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -268,7 +269,7 @@ def pro_rata_by_days(stints: Sequence[Stint], subject: str = "Scheda ripartita")
     Overlapping stints are refused (a day counts once); undefined with no days at all.
     """
     ordered = sorted(stints, key=lambda s: s.start)
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         if after.start <= before.end:
             raise ValueError(f"{before.label} e {after.label} si sovrappongono")
     if any(s.end < s.start for s in ordered):
