@@ -1,0 +1,118 @@
+"""Report card pages: the list of the cards a user may see, and one card with its
+results, behaviours, final score and process (every action checked on the server)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from traguardo.accounts.decorators import check, member_required
+from traguardo.accounts.permissions import can_view_card
+from traguardo.core import card_process as process
+from traguardo.individual.models import CardProcess, EvaluationConfig, ReportCard
+from traguardo.individual.services import (
+    StepForbidden,
+    actors_for,
+    card_view,
+    parse_ratings,
+    take_step,
+    visible_cards,
+)
+from traguardo.plans.models import Cycle
+from traguardo.scoring.services import score_cycle
+
+
+def selected_cycle(request: HttpRequest) -> Cycle:
+    """The cycle of ?anno=YYYY, or the latest one."""
+    cycles = Cycle.objects.select_related("entity").order_by("-year", "-id")
+    year = request.GET.get("anno", "")
+    if year.isdigit():
+        cycles = cycles.filter(year=int(year))
+    cycle = cycles.first()
+    if cycle is None:
+        raise Http404(_("Nessun ciclo della performance nel database."))
+    return cycle
+
+
+@member_required
+def cards(request: HttpRequest) -> HttpResponse:
+    cycle = selected_cycle(request)
+    score = score_cycle(cycle)
+    rows = []
+    states = dict(CardProcess.objects.filter(card__cycle=cycle).values_list("card_id", "state"))
+    for card in visible_cards(request.user, cycle.pk):
+        view = card_view(card, score)
+        rows.append(
+            {
+                "card": card,
+                "state": process.STATE_LABELS[process.State(states.get(card.pk, "draft"))],
+                "final": view.final,
+            }
+        )
+    return render(request, "individual/cards.html", {"cycle": cycle, "rows": rows})
+
+
+@member_required
+def card(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(ReportCard.objects.select_related("cycle", "person"), pk=pk)
+    check(can_view_card(request.user, report), _("Questa scheda è riservata."))
+    score = score_cycle(report.cycle)
+    if request.method == "POST":
+        step_text = request.POST.get("step", "")
+        try:
+            step = process.Step(step_text)
+        except ValueError:
+            messages.error(request, _("Passo sconosciuto."))
+            return redirect("individual:card", pk=pk)
+        try:
+            ratings = parse_ratings(report, request.POST) if step is process.Step.EVALUATE else None
+            take_step(
+                request.user,
+                report,
+                step,
+                note=request.POST.get("note", "")[:2000],
+                ratings=ratings,
+                plan_score=score,
+            )
+        except StepForbidden as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("Registrato: %(step)s.") % {"step": process.STEP_LABELS[step]}
+            )
+        return redirect("individual:card", pk=pk)
+    view = card_view(report, score)
+    actors = actors_for(request.user, report)
+    steps = process.allowed_steps(view.state, actors)
+    objectives = {
+        o.number: o for o in report.objectives.select_related("objective", "objective__home_unit")
+    }
+    competences = list(view.scheme.competences.all()) if view.scheme else []
+    scale = (
+        [int(v) for v in range(int(view.scheme.scale_min), int(view.scheme.scale_max) + 1)]
+        if view.scheme
+        else []
+    )
+    return render(
+        request,
+        "individual/card.html",
+        {
+            "cycle": report.cycle,
+            "view": view,
+            "report": report,
+            "objective_rows": [
+                {"number": n, "code": code, "performance": perf, "entry": objectives.get(n)}
+                for n, code, perf in (view.score.objectives if view.score else ())
+            ],
+            "competence_rows": [
+                {"competence": c, "rating": view.ratings.get(c.code)} for c in competences
+            ],
+            "scale": scale,
+            "steps": [{"value": s.value, "label": process.STEP_LABELS[s]} for s in steps],
+            "state_label": process.STATE_LABELS[view.state],
+            "config": EvaluationConfig.objects.filter(cycle=report.cycle).first(),
+            "step_labels": {s.value: label for s, label in process.STEP_LABELS.items()},
+        },
+    )
