@@ -192,7 +192,7 @@ def take_step(
         from_state=state.value,
         to_state=target.value,
         on=day,
-        user=user if user.is_authenticated else None,
+        user=user if user.is_authenticated else None,  # type: ignore[misc]
         actor=",".join(acting),
         note=note,
         final_score=final_value,

@@ -1,6 +1,8 @@
 """The year's incentive fund (fondo risorse decentrate), its art. 67 projects and the
 people it is distributed to. Computation lives in traguardo.core.fund."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,8 +15,9 @@ class ReleaseRule(models.TextChoices):
     THRESHOLD = "threshold", _("Per intero al raggiungimento della soglia")
 
 
-def _money(label: str, **kwargs: object) -> models.DecimalField:  # type: ignore[type-arg]
-    return models.DecimalField(label, max_digits=12, decimal_places=2, **kwargs)  # type: ignore[arg-type]
+def _money(label: Any, **kwargs: Any) -> Any:
+    """An amount in euro, to the cent."""
+    return models.DecimalField(label, max_digits=12, decimal_places=2, **kwargs)
 
 
 class Fund(models.Model):

@@ -15,7 +15,7 @@ from traguardo.staff.models import StaffRecord
 def load_staff(cycle: Cycle, folder: Path | None = None) -> int:
     data = read(cycle, "staff.yaml", folder)
     StaffRecord.objects.filter(cycle=cycle).delete()
-    records = []
+    records: list[StaffRecord] = []
     for group in data.get("groups", []):
         category = str(group["category"])
         role = "dirigente" if category.lower().startswith("dirigent") else "staff"

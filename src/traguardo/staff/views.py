@@ -30,10 +30,10 @@ class ImportForm(forms.Form):
     )
 
 
-class RecordForm(forms.ModelForm):  # type: ignore[type-arg]
+class RecordForm(forms.ModelForm[StaffRecord]):
     class Meta:
         model = StaffRecord
-        fields = ["code", "gender", "category", "age_band", "part_time", "role"]
+        fields = ("code", "gender", "category", "age_band", "part_time", "role")
 
 
 @member_required
