@@ -3,6 +3,8 @@ imports the registry (CSV/XLSX) or adds one person."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,7 +32,13 @@ class ImportForm(forms.Form):
     )
 
 
-class RecordForm(forms.ModelForm[StaffRecord]):
+if TYPE_CHECKING:
+    RecordFormBase = forms.ModelForm[StaffRecord]
+else:
+    RecordFormBase = forms.ModelForm  # not subscriptable at run time
+
+
+class RecordForm(RecordFormBase):
     class Meta:
         model = StaffRecord
         fields = ("code", "gender", "category", "age_band", "part_time", "role")
