@@ -122,3 +122,48 @@ def test_oiv_proposes_the_sg_evaluation(people: Cycle, client_as: ClientAs) -> N
     assert CardProcess.objects.get(card=sg_card).state == "objectives_acknowledged"
     client_as("oiv").post(f"/schede/{sg_card.pk}/", ratings)
     assert CardProcess.objects.get(card=sg_card).state == "evaluated"
+
+
+def test_rotated_po_card_shows_days_in_each_post_and_the_rule(
+    people: Cycle, client_as: ClientAs
+) -> None:
+    target = card(people, "PO-2.3")  # led 2.2 until 20.05.2019, then 2.3
+    page = client_as("ufficio").get(f"/schede/{target.pk}/").content.decode()
+    assert ">140<" in page and ">225<" in page  # 01.01–20.05 and 21.05–31.12
+    assert "mantenuti gli obiettivi originari" in page
+    # the SG holds two areas all year: no rotation to show
+    sg_page = client_as("ufficio").get(f"/schede/{card(people, 'SG').pk}/").content.decode()
+    assert "rotation-rule" not in sg_page
+
+
+def test_appeal_within_deadline_shows_the_decision_date(people: Cycle) -> None:
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from traguardo.core.card_process import Step
+    from traguardo.individual.services import StepForbidden, take_step
+
+    users = {u.username: u for u in get_user_model().objects.all()}
+    target = card(people, "PO-2.1")
+    day = datetime.date(2020, 3, 1)
+    take_step(users["po"], target, Step.ACKNOWLEDGE_OBJECTIVES, on=day)
+    ratings = {"ORGA": Decimal(3), "COLL": Decimal(3), "PROB": Decimal(3), "UTEN": Decimal(3)}
+    take_step(users["dirigente"], target, Step.EVALUATE, on=day, ratings=ratings)
+    take_step(users["po"], target, Step.ACKNOWLEDGE_EVALUATION, on=day)
+    with pytest.raises(StepForbidden, match="scaduto il 16/03/2020"):
+        take_step(users["po"], target, Step.APPEAL, on=datetime.date(2020, 3, 17))
+    take_step(users["po"], target, Step.APPEAL, on=datetime.date(2020, 3, 10))
+    with pytest.raises(StepForbidden, match="non spetta"):
+        take_step(users["po"], target, Step.DECIDE_APPEAL, on=datetime.date(2020, 3, 20))
+    take_step(users["ufficio"], target, Step.DECIDE_APPEAL, on=datetime.date(2020, 3, 20))
+    assert CardProcess.objects.get(card=target).state == "appeal_decided"
+    steps = list(CardEvent.objects.filter(card=target).values_list("step", flat=True))
+    assert steps == [
+        "assign",
+        "acknowledge_objectives",
+        "evaluate",
+        "acknowledge_evaluation",
+        "appeal",
+        "decide_appeal",
+    ]

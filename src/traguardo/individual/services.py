@@ -206,6 +206,46 @@ def _who(state: process.State, step: process.Step) -> frozenset[process.Actor]:
     return process.TRANSITIONS[(state, step)][1]
 
 
+ACTOR_LABELS = {
+    "person": "interessato",
+    "evaluator": "valutatore",
+    "office": "struttura tecnica",
+}
+
+
+@dataclass(frozen=True)
+class Post:
+    unit: str
+    start: datetime.date
+    end: datetime.date
+    days: int
+
+    @property
+    def whole_year(self) -> bool:
+        return (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31)
+
+
+def posts_in_year(card: ReportCard) -> list[Post]:
+    """The person's posts during the cycle's year, clipped to the year, with their days:
+    what a split of the card by days would weigh (core.cards.pro_rata_by_days)."""
+    if card.person_id is None:
+        return []
+    from traguardo.organisation.models import Assignment
+
+    first = datetime.date(card.cycle.year, 1, 1)
+    last = datetime.date(card.cycle.year, 12, 31)
+    out = []
+    for a in (
+        Assignment.objects.filter(person_id=card.person_id, start__lte=last)
+        .exclude(end__lt=first)
+        .select_related("unit")
+        .order_by("start")
+    ):
+        start, end = max(a.start, first), min(a.end or last, last)
+        out.append(Post(str(a.unit), start, end, (end - start).days + 1))
+    return out
+
+
 def visible_cards(user: User, cycle_id: int) -> list[ReportCard]:
     cards = ReportCard.objects.filter(cycle_id=cycle_id).prefetch_related("units")
     return [c for c in cards.select_related("cycle", "process") if can_view_card(user, c)]

@@ -13,10 +13,13 @@ from traguardo.accounts.permissions import can_view_card
 from traguardo.core import card_process as process
 from traguardo.individual.models import CardProcess, EvaluationConfig, ReportCard
 from traguardo.individual.services import (
+    ACTOR_LABELS,
     StepForbidden,
     actors_for,
     card_view,
+    deadlines,
     parse_ratings,
+    posts_in_year,
     take_step,
     visible_cards,
 )
@@ -90,6 +93,14 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
         o.number: o for o in report.objectives.select_related("objective", "objective__home_unit")
     }
     competences = list(view.scheme.competences.all()) if view.scheme else []
+    posts = posts_in_year(report)
+    appeal_due = None
+    if view.state is process.State.APPEALED and view.events:
+        appeal_due = process.decision_due(view.events[-1].on, deadlines(report))
+    for event in view.events:
+        event.actor_label = ", ".join(  # type: ignore[attr-defined]
+            ACTOR_LABELS.get(a, a) for a in event.actor.split(",") if a
+        )
     scale = (
         [int(v) for v in range(int(view.scheme.scale_min), int(view.scheme.scale_max) + 1)]
         if view.scheme
@@ -112,6 +123,9 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
             "scale": scale,
             "steps": [{"value": s.value, "label": process.STEP_LABELS[s]} for s in steps],
             "state_label": process.STATE_LABELS[view.state],
+            "appeal_due": appeal_due,
+            # a rotation: some post did not last the whole year (the SG's two areas did)
+            "posts": posts if any(not p.whole_year for p in posts) else [],
             "config": EvaluationConfig.objects.filter(cycle=report.cycle).first(),
             "step_labels": {s.value: label for s, label in process.STEP_LABELS.items()},
         },
