@@ -189,7 +189,9 @@ def can_evaluate_card(user: User, card: ReportCard) -> bool:
 
 def can_oiv(user: User, cycle: Cycle) -> bool:
     """OIV workspace: validation notes and the validation decision."""
-    return any(m.role == Role.OIV and m.entity_id == cycle.entity_id for m in memberships(user))
+    return any(
+        m.role == Role.OIV and m.entity_id == cycle.entity_id for m in memberships(user)
+    )
 
 
 def can_transition(user: User, cycle: Cycle, target: str) -> bool:
