@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from traguardo.accounts.models import Role
 from traguardo.accounts.permissions import (
@@ -207,9 +208,9 @@ def _who(state: process.State, step: process.Step) -> frozenset[process.Actor]:
 
 
 ACTOR_LABELS = {
-    "person": "interessato",
-    "evaluator": "valutatore",
-    "office": "struttura tecnica",
+    "person": _("interessato"),
+    "evaluator": _("valutatore"),
+    "office": _("struttura tecnica"),
 }
 
 

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.permissions import can_view_card
 from traguardo.core import card_process as process
-from traguardo.individual.models import CardProcess, EvaluationConfig, ReportCard
+from traguardo.individual.models import (
+    CardProcess,
+    CardState,
+    CardStep,
+    EvaluationConfig,
+    ReportCard,
+)
 from traguardo.individual.services import (
     ACTOR_LABELS,
     StepForbidden,
@@ -50,7 +56,7 @@ def cards(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "card": card,
-                "state": process.STATE_LABELS[process.State(states.get(card.pk, "draft"))],
+                "state": CardState(states.get(card.pk, "draft")).label,
                 "final": view.final,
             }
         )
@@ -83,7 +89,7 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(
-                request, _("Registrato: %(step)s.") % {"step": process.STEP_LABELS[step]}
+                request, _("Registrato: %(step)s.") % {"step": CardStep(step.value).label}
             )
         return redirect("individual:card", pk=pk)
     view = card_view(report, score)
@@ -99,7 +105,7 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
         appeal_due = process.decision_due(view.events[-1].on, deadlines(report))
     for event in view.events:
         event.actor_label = ", ".join(  # type: ignore[attr-defined]
-            ACTOR_LABELS.get(a, a) for a in event.actor.split(",") if a
+            str(ACTOR_LABELS.get(a, a)) for a in event.actor.split(",") if a
         )
     scale = (
         [int(v) for v in range(int(view.scheme.scale_min), int(view.scheme.scale_max) + 1)]
@@ -121,12 +127,11 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
                 {"competence": c, "rating": view.ratings.get(c.code)} for c in competences
             ],
             "scale": scale,
-            "steps": [{"value": s.value, "label": process.STEP_LABELS[s]} for s in steps],
-            "state_label": process.STATE_LABELS[view.state],
+            "steps": [{"value": s.value, "label": CardStep(s.value).label} for s in steps],
+            "state_label": CardState(view.state.value).label,
             "appeal_due": appeal_due,
             # a rotation: some post did not last the whole year (the SG's two areas did)
             "posts": posts if any(not p.whole_year for p in posts) else [],
             "config": EvaluationConfig.objects.filter(cycle=report.cycle).first(),
-            "step_labels": {s.value: label for s, label in process.STEP_LABELS.items()},
         },
     )
