@@ -83,3 +83,75 @@ def test_selectivity_by_role_and_category(people: Cycle) -> None:
     # cards not yet evaluated are counted as such, never given a score
     po = groups["Titolare di posizione organizzativa"]
     assert po.count == 11 and po.mean is None
+
+
+def test_selectivity_compared_with_the_previous_cycle(people: Cycle, client_as: ClientAs) -> None:
+    from traguardo.rewards.models import Beneficiary
+
+    previous = Cycle.objects.create(
+        entity=people.entity, year=2018, plan_period_start=2018, plan_period_end=2020
+    )
+    fund = Fund.objects.create(
+        cycle=previous, base_amount=Decimal("1000.00"), coefficients={"C": "1"}
+    )
+    for code, score in (("A", "100"), ("B", "100"), ("C", "99")):
+        Beneficiary.objects.create(fund=fund, code=code, category="C", score=Decimal(score))
+    page = client_as("ufficio").get("/premi/?anno=2019").content.decode()
+    assert "Nessun ciclo precedente" not in page
+    assert "Anno precedente" in page and "— 2018" in page
+    # 2018: all three in the top band, 100% — the old system was not selective
+    assert "Eccellente: 3 (100,00%)" in page
+
+
+def test_office_imports_evaluations_with_presence_by_the_cycles_rules(
+    people: Cycle, client_as: ClientAs
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = (
+        "matricola;categoria;punteggio;giorni_assenza;part_time\n"
+        "M1;C;92,5;0;\n"
+        "M2;D;88;65;50\n"
+        "M3;B;;;\n"
+    ).encode()
+    response = client_as("ufficio").post(
+        "/premi/", {"file": SimpleUploadedFile("valutazioni.csv", content)}, follow=True
+    )
+    assert "Importati 3 beneficiari" in response.content.decode()
+    rows = {b.code: b for b in Fund.objects.get(cycle=people).beneficiaries.all()}
+    assert rows["M1"].score == Decimal("92.5") and rows["M1"].presence == 1
+    # behaviours.yaml: absences beyond 30 days and part time pro rata: (365 − 35)/365 × 50%
+    assert rows["M2"].presence == (Decimal(330) / Decimal(365) / 2).quantize(
+        Decimal("0.000001"), rounding="ROUND_DOWN"
+    )
+    assert rows["M3"].score is None  # not evaluated: no bonus, never a zero score
+    report = fund_report(Fund.objects.get(cycle=people), score_cycle(people))
+    # two people for 187.500 €: both reach the 7.500 € cap, the rest is an explained saving
+    amounts = {a.code: a.amount for a in report.distribution.allocations}
+    assert amounts == {"M1": Decimal("7500.00"), "M2": Decimal("7500.00"), "M3": 0}
+    assert report.distribution.total + report.distribution.undistributed == report.distributable
+
+
+def test_import_errors_keep_the_previous_beneficiaries(people: Cycle, client_as: ClientAs) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    before = Fund.objects.get(cycle=people).beneficiaries.count()
+    content = "matricola,categoria,punteggio\nM1,Z,90\nM1,C,abc\n,C,120\n".encode()
+    page = (
+        client_as("ufficio")
+        .post("/premi/", {"file": SimpleUploadedFile("v.csv", content)}, follow=True)
+        .content.decode()
+    )
+    assert "v.csv, riga 2, colonna categoria: «Z» senza coefficiente" in page
+    assert "v.csv, riga 3, colonna matricola: ripetuta" in page
+    assert "v.csv, riga 3, colonna punteggio: «abc» non è un numero" in page
+    assert "v.csv, riga 4, colonna punteggio: 120 fuori dall" in page
+    assert Fund.objects.get(cycle=people).beneficiaries.count() == before
+
+
+def test_oiv_cannot_import(people: Cycle, client_as: ClientAs) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = b"matricola,categoria,punteggio\nM1,C,90\n"
+    response = client_as("oiv").post("/premi/", {"file": SimpleUploadedFile("v.csv", content)})
+    assert response.status_code == 403

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import datetime
 import io
 from collections import defaultdict
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
 
+from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from traguardo.core.cards import presence_factor
 from traguardo.core.fund import (
     BandShare,
     Beneficiary,
@@ -22,11 +26,12 @@ from traguardo.core.fund import (
     distribute,
     release,
 )
-from traguardo.core.numbers import ZERO
+from traguardo.core.numbers import HUNDRED, ZERO, NumberFormatError, parse_number
 from traguardo.core.results import PlanScore
-from traguardo.individual.models import CardScheme, ReportCard
+from traguardo.individual.models import CardScheme, EvaluationConfig, ReportCard
 from traguardo.individual.services import card_view
 from traguardo.plans.models import Cycle
+from traguardo.rewards.models import Beneficiary as BeneficiaryRow
 from traguardo.rewards.models import Fund
 
 DEFAULT_BANDS = (("Eccellente", Decimal(95)), ("Adeguata", Decimal(70)), ("Non adeguata", ZERO))
@@ -141,3 +146,112 @@ def previous_cycle(cycle: Cycle) -> Cycle | None:
         .order_by("-year")
         .first()
     )
+
+
+@dataclass
+class BeneficiaryImport:
+    created: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+BENEFICIARY_COLUMNS = ("matricola", "categoria", "punteggio", "giorni_assenza", "part_time")
+
+
+def import_beneficiaries(fund: Fund, name: str, content: bytes) -> BeneficiaryImport:
+    """Replace the fund's beneficiaries with a CSV/XLSX file, all or nothing.
+
+    Columns: matricola, categoria, punteggio (Italian number, empty = not evaluated), and
+    optionally giorni_assenza and part_time (percent): turned into the presence factor by
+    the cycle's rules (EvaluationConfig: absences and part time pro rata or not)."""
+    from traguardo.staff.services import rows_from_upload
+
+    result = BeneficiaryImport()
+    try:
+        rows = rows_from_upload(name, content)
+    except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError) as exc:
+        result.errors.append(f"{name}: file non leggibile come CSV (UTF-8) o XLSX ({exc})")
+        return result
+    if not rows:
+        result.errors.append(f"{name}: nessuna riga (colonne {', '.join(BENEFICIARY_COLUMNS)})")
+        return result
+    missing = [c for c in BENEFICIARY_COLUMNS[:3] if c not in rows[0]]
+    if missing:
+        result.errors.append(f"{name}: colonne mancanti: {', '.join(missing)}")
+        return result
+    config = EvaluationConfig.objects.filter(cycle_id=fund.cycle_id).first()
+    year = fund.cycle.year
+    days_in_year = (datetime.date(year, 12, 31) - datetime.date(year, 1, 1)).days + 1
+    known = set(fund.coefficients)
+    records: list[BeneficiaryRow] = []
+    seen: set[str] = set()
+    for number, row in enumerate(rows, start=2):
+        where = f"{name}, riga {number}"
+        code = row.get("matricola", "")
+        if not code or code in seen:
+            result.errors.append(f"{where}, colonna matricola: {'ripetuta' if code else 'vuota'}")
+        seen.add(code)
+        category = row.get("categoria", "")
+        if category not in known:
+            result.errors.append(
+                f"{where}, colonna categoria: «{category}» senza coefficiente "
+                f"(previste: {', '.join(sorted(known))})"
+            )
+        score = _number(row.get("punteggio", ""), where, "punteggio", result.errors, ZERO, HUNDRED)
+        absent = _number(
+            row.get("giorni_assenza", ""),
+            where,
+            "giorni_assenza",
+            result.errors,
+            ZERO,
+            Decimal(days_in_year),
+        )
+        part = _number(
+            row.get("part_time", ""), where, "part_time", result.errors, Decimal("0.01"), HUNDRED
+        )
+        presence = Decimal(1)
+        if config is not None and not result.errors:
+            presence = (
+                presence_factor(
+                    days_in_year=days_in_year,
+                    days_absent=int(absent or 0) if config.absences_pro_rata else 0,
+                    part_time_percent=(part or HUNDRED) if config.part_time_pro_rata else HUNDRED,
+                    absence_allowance_days=config.absence_allowance_days,
+                ).value
+                or ZERO
+            )
+        records.append(
+            BeneficiaryRow(
+                fund=fund,
+                code=code[:40],
+                category=category[:20],
+                score=score,
+                presence=presence.quantize(Decimal("0.000001"), ROUND_DOWN),
+            )
+        )
+    if result.errors:
+        return result
+    with transaction.atomic():
+        fund.beneficiaries.all().delete()
+        BeneficiaryRow.objects.bulk_create(records)
+    result.created = len(records)
+    return result
+
+
+def _number(
+    text: str, where: str, column: str, errors: list[str], low: Decimal, high: Decimal
+) -> Decimal | None:
+    text = text.strip().rstrip("%").strip()
+    if not text:
+        return None
+    try:
+        value = parse_number(text)
+    except NumberFormatError:
+        errors.append(f"{where}, colonna {column}: «{text}» non è un numero")
+        return None
+    if not low <= value <= high:
+        errors.append(
+            f"{where}, colonna {column}: {text} fuori dall'intervallo "
+            f"{low.normalize()}–{high.normalize()}"
+        )
+        return None
+    return value

@@ -40,7 +40,7 @@ class ImportResult:
     errors: list[str] = field(default_factory=list)
 
 
-def _rows_from_upload(name: str, content: bytes) -> list[dict[str, str]]:
+def rows_from_upload(name: str, content: bytes) -> list[dict[str, str]]:
     if name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
@@ -67,7 +67,7 @@ def import_registry(cycle: Cycle, name: str, content: bytes) -> ImportResult:
     nothing is saved and every error is listed with its row and column."""
     result = ImportResult()
     try:
-        rows = _rows_from_upload(name, content)
+        rows = rows_from_upload(name, content)
     except (UnicodeDecodeError, csv.Error, OSError, ValueError, KeyError) as exc:
         result.errors.append(f"{name}: file non leggibile come CSV (UTF-8) o XLSX ({exc})")
         return result
