@@ -120,6 +120,9 @@ def test_oiv_proposes_the_sg_evaluation(people: Cycle, client_as: ClientAs) -> N
     ratings = {"step": "evaluate", "LEAD": "4", "DIFF": "4", "PROB": "4", "RELA": "4"}
     client_as("segretario").post(f"/schede/{sg_card.pk}/", ratings)  # not their own evaluation
     assert CardProcess.objects.get(card=sg_card).state == "objectives_acknowledged"
+    assert "Proposta di valutazione dell&#x27;OIV" in (
+        client_as("oiv").get(f"/schede/{sg_card.pk}/").content.decode()
+    )
     client_as("oiv").post(f"/schede/{sg_card.pk}/", ratings)
     assert CardProcess.objects.get(card=sg_card).state == "evaluated"
 

@@ -45,6 +45,13 @@ def selected_cycle(request: HttpRequest) -> Cycle:
     return cycle
 
 
+def step_label(report: ReportCard, step: process.Step) -> str:
+    """The SG's final evaluation is the OIV's proposal (art. 14 D.Lgs. 150/2009)."""
+    if step is process.Step.EVALUATE and report.role == "segretario_generale":
+        return str(_("Proposta di valutazione dell'OIV"))
+    return str(CardStep(step.value).label)
+
+
 @member_required
 def cards(request: HttpRequest) -> HttpResponse:
     cycle = selected_cycle(request)
@@ -127,7 +134,7 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
                 {"competence": c, "rating": view.ratings.get(c.code)} for c in competences
             ],
             "scale": scale,
-            "steps": [{"value": s.value, "label": CardStep(s.value).label} for s in steps],
+            "steps": [{"value": s.value, "label": step_label(report, s)} for s in steps],
             "state_label": CardState(view.state.value).label,
             "appeal_due": appeal_due,
             # a rotation: some post did not last the whole year (the SG's two areas did)
