@@ -109,11 +109,11 @@ def test_office_imports_evaluations_with_presence_by_the_cycles_rules(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     content = (
-        "matricola;categoria;punteggio;giorni_assenza;part_time\n"
-        "M1;C;92,5;0;\n"
-        "M2;D;88;65;50\n"
-        "M3;B;;;\n"
-    ).encode()
+        b"matricola;categoria;punteggio;giorni_assenza;part_time\n"
+        b"M1;C;92,5;0;\n"
+        b"M2;D;88;65;50\n"
+        b"M3;B;;;\n"
+    )
     response = client_as("ufficio").post(
         "/premi/", {"file": SimpleUploadedFile("valutazioni.csv", content)}, follow=True
     )
@@ -136,7 +136,7 @@ def test_import_errors_keep_the_previous_beneficiaries(people: Cycle, client_as:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     before = Fund.objects.get(cycle=people).beneficiaries.count()
-    content = "matricola,categoria,punteggio\nM1,Z,90\nM1,C,abc\n,C,120\n".encode()
+    content = b"matricola,categoria,punteggio\nM1,Z,90\nM1,C,abc\n,C,120\n"
     page = (
         client_as("ufficio")
         .post("/premi/", {"file": SimpleUploadedFile("v.csv", content)}, follow=True)
