@@ -1,9 +1,9 @@
 from django.urls import path
 
-from traguardo.web.stub import under_construction
+from traguardo.individual import views
 
 app_name = "individual"
 urlpatterns = [
-    path("", under_construction, name="cards"),
-    path("<int:pk>/", under_construction, name="card"),
+    path("", views.cards, name="cards"),
+    path("<int:pk>/", views.card, name="card"),
 ]

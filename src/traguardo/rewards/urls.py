@@ -1,8 +1,9 @@
 from django.urls import path
 
-from traguardo.web.stub import under_construction
+from traguardo.rewards import views
 
 app_name = "rewards"
 urlpatterns = [
-    path("", under_construction, name="fund"),
+    path("", views.fund, name="fund"),
+    path("premi.xlsx", views.payroll, name="payroll"),
 ]

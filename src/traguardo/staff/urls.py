@@ -1,8 +1,8 @@
 from django.urls import path
 
-from traguardo.web.stub import under_construction
+from traguardo.staff import views
 
 app_name = "staff"
 urlpatterns = [
-    path("", under_construction, name="gender"),
+    path("", views.gender, name="gender"),
 ]

@@ -1,0 +1,325 @@
+"""The final score of a report card (scheda di valutazione), LG 5/2019 style.
+
+A card has a *results* part (the synthesis rows of its objectives, computed by the engine)
+and a *behaviours* part (competences with weights, rated on the SMVP's scale). The SMVP
+sets, per role, the weight of each part, the weight of each synthesis row and the
+evaluation bands. Everything here is plain Decimal arithmetic with an explanation; nothing
+is rounded (figures are rounded only when shown).
+
+Mid-year changes are pro rata by days (a card split by the days spent in each post) and,
+when the SMVP says so, absences and part time reduce what a person's score is worth for
+the bonus (:func:`presence_factor`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from traguardo.core.explanation import Explanation
+from traguardo.core.numbers import HUNDRED, ZERO, format_exact, format_it, format_percent
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """An evaluation band: a final score of at least `minimum` (percent) falls in it."""
+
+    name: str
+    minimum: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Competence:
+    code: str
+    name: str
+    weight: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RoleScheme:
+    """The SMVP's configuration of the card for one role (segretario_generale, dirigente,
+    po, or a staff category such as "D")."""
+
+    role: str
+    results_weight: Decimal  # percent of the final score given by the results part
+    behaviours_weight: Decimal  # percent given by the behaviours part
+    scale_max: Decimal  # ratings go from 0 to scale_max (e.g. 1..5 → scale_max 5)
+    scale_min: Decimal = Decimal(1)
+    # Weight of each synthesis row of the results part, by position (1-based). Empty: the
+    # rows count equally.
+    synthesis_weights: tuple[Decimal, ...] = ()
+    bands: tuple[Band, ...] = ()
+    competences: tuple[Competence, ...] = field(default=())
+
+    def problems(self) -> list[str]:
+        """What makes the scheme unusable, in words (empty when fine)."""
+        found = []
+        if self.results_weight + self.behaviours_weight != HUNDRED:
+            found.append(
+                f"{self.role}: i pesi di risultati ({format_exact(self.results_weight)}) e "
+                f"comportamenti ({format_exact(self.behaviours_weight)}) non sommano a 100"
+            )
+        if self.scale_max <= self.scale_min:
+            found.append(f"{self.role}: la scala deve andare da un minimo a un massimo maggiore")
+        if self.behaviours_weight > 0 and not self.competences:
+            found.append(f"{self.role}: parte comportamenti pesata ma senza competenze")
+        if any(c.weight <= 0 for c in self.competences):
+            found.append(f"{self.role}: ogni competenza deve avere peso positivo")
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    value: Decimal | None
+    explanation: Explanation
+
+
+@dataclass(frozen=True, slots=True)
+class FinalScore:
+    results: Score
+    behaviours: Score
+    value: Decimal | None
+    band: str
+    explanation: Explanation
+
+
+class RatingError(ValueError):
+    """A rating outside the scale, or for a competence the scheme does not have."""
+
+
+def band_for(bands: Sequence[Band], value: Decimal | None) -> str:
+    """The highest band whose minimum the value reaches ("" if none or undefined)."""
+    if value is None:
+        return ""
+    for band in sorted(bands, key=lambda b: b.minimum, reverse=True):
+        if value >= band.minimum:
+            return band.name
+    return ""
+
+
+def results_score(
+    scheme: RoleScheme, rows: Sequence[tuple[str, Decimal | None]], subject: str = ""
+) -> Score:
+    """The results part: the synthesis rows (percent) weighted by the scheme's row weights.
+
+    Undefined when a row is undefined (an objective with no valid indicator): the
+    evaluator must fix the plan, not have the row silently dropped.
+    """
+    weights = scheme.synthesis_weights or tuple(Decimal(1) for _ in rows)
+    if len(weights) != len(rows):
+        raise ValueError(
+            f"{scheme.role}: {len(weights)} pesi per {len(rows)} righe di sintesi della scheda"
+        )
+    subject = subject or "Parte risultati"
+    terms = [
+        f"{format_it(v, 2)} × {format_exact(w)}"
+        for (_, v), w in zip(rows, weights, strict=True)
+        if v is not None
+    ]
+    inputs = tuple((label, format_percent(v) if v is not None else "n.d.") for label, v in rows)
+    if any(v is None for _, v in rows) or not rows:
+        return Score(
+            None,
+            Explanation(
+                subject,
+                "media ponderata delle righe di sintesi",
+                "non definita",
+                inputs,
+                ("una riga di sintesi non è definita",) if rows else ("nessuna riga",),
+            ),
+        )
+    total = sum(weights, ZERO)
+    value = sum((v * w for (_, v), w in zip(rows, weights, strict=True) if v is not None), ZERO)
+    value /= total
+    return Score(
+        value,
+        Explanation(
+            subject,
+            "media ponderata delle righe di sintesi (pesi SMVP)",
+            f"({' + '.join(terms)}) / {format_exact(total)} = {format_percent(value)}",
+            inputs,
+        ),
+    )
+
+
+def behaviours_score(
+    scheme: RoleScheme, ratings: dict[str, Decimal | None], subject: str = ""
+) -> Score:
+    """The behaviours part: Σ weight × rating / scale_max over the competences, in percent.
+
+    Undefined until every competence is rated (a partial evaluation is not a score).
+    """
+    subject = subject or "Parte comportamenti"
+    unknown = set(ratings) - {c.code for c in scheme.competences}
+    if unknown:
+        raise RatingError(
+            f"competenze non previste per {scheme.role}: {', '.join(sorted(unknown))}"
+        )
+    for code, rating in ratings.items():
+        if rating is not None and not scheme.scale_min <= rating <= scheme.scale_max:
+            raise RatingError(
+                f"{code}: valutazione {format_exact(rating)} fuori dalla scala "
+                f"{format_exact(scheme.scale_min)}–{format_exact(scheme.scale_max)}"
+            )
+    rule = f"Σ peso × voto / {format_exact(scheme.scale_max)} (scala SMVP)"
+    inputs = tuple(
+        (
+            f"{c.name} (peso {format_exact(c.weight)})",
+            format_exact(r) if (r := ratings.get(c.code)) is not None else "non valutata",
+        )
+        for c in scheme.competences
+    )
+    if not scheme.competences:
+        return Score(None, Explanation(subject, rule, "nessuna competenza prevista", inputs))
+    missing = [c.name for c in scheme.competences if ratings.get(c.code) is None]
+    if missing:
+        return Score(
+            None,
+            Explanation(
+                subject,
+                rule,
+                "non definita",
+                inputs,
+                tuple(f"{name}: non ancora valutata" for name in missing),
+            ),
+        )
+    total = sum((c.weight for c in scheme.competences), ZERO)
+    points = ZERO
+    terms = []
+    for c in scheme.competences:
+        rating = ratings[c.code]
+        assert rating is not None
+        points += c.weight * rating / scheme.scale_max
+        terms.append(f"{format_exact(c.weight)} × {format_exact(rating)}")
+    value = points / total * HUNDRED
+    formula = (
+        f"({' + '.join(terms)}) / ({format_exact(scheme.scale_max)} × {format_exact(total)})"
+        f" × 100 = {format_percent(value)}"
+    )
+    return Score(value, Explanation(subject, rule, formula, inputs))
+
+
+def final_score(
+    scheme: RoleScheme,
+    rows: Sequence[tuple[str, Decimal | None]],
+    ratings: dict[str, Decimal | None],
+    subject: str = "Punteggio finale",
+) -> FinalScore:
+    """results × results_weight + behaviours × behaviours_weight, in percent, and its band.
+
+    A part with weight 0 is not needed; otherwise an undefined part leaves the final
+    score undefined.
+    """
+    results = results_score(scheme, rows)
+    behaviours = behaviours_score(scheme, ratings)
+    parts = []
+    value: Decimal | None = ZERO
+    for score, weight in ((results, scheme.results_weight), (behaviours, scheme.behaviours_weight)):
+        if weight == 0:
+            continue
+        if score.value is None or value is None:
+            value = None
+            continue
+        value += score.value * weight / HUNDRED
+        parts.append(f"{format_it(score.value, 2)} × {format_exact(weight)}%")
+    band = band_for(scheme.bands, value)
+    formula = (
+        f"{' + '.join(parts)} = {format_percent(value)}" if value is not None else "non definito"
+    )
+    notes = (f"fascia: {band}",) if band else ()
+    return FinalScore(
+        results,
+        behaviours,
+        value,
+        band,
+        Explanation(
+            subject,
+            f"pesi per ruolo {scheme.role}: risultati {format_exact(scheme.results_weight)}%, "
+            f"comportamenti {format_exact(scheme.behaviours_weight)}%",
+            formula,
+            notes=notes,
+            parts=(results.explanation, behaviours.explanation),
+        ),
+    )
+
+
+# --- mid-year changes -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Stint:
+    """A span of days in one post (both ends inclusive) and the score earned there."""
+
+    label: str
+    start: datetime.date
+    end: datetime.date
+    score: Decimal
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def pro_rata_by_days(stints: Sequence[Stint], subject: str = "Scheda ripartita") -> Score:
+    """Σ score × days / Σ days: a card split by the days spent in each post.
+
+    Overlapping stints are refused (a day counts once); undefined with no days at all.
+    """
+    ordered = sorted(stints, key=lambda s: s.start)
+    for before, after in itertools.pairwise(ordered):
+        if after.start <= before.end:
+            raise ValueError(f"{before.label} e {after.label} si sovrappongono")
+    if any(s.end < s.start for s in ordered):
+        raise ValueError("un periodo finisce prima di cominciare")
+    total = sum(s.days for s in ordered)
+    if not total:
+        return Score(None, Explanation(subject, "pro rata per giorni", "nessun giorno"))
+    value = sum((s.score * s.days for s in ordered), ZERO) / total
+    formula = (
+        "("
+        + " + ".join(f"{format_it(s.score, 2)} × {s.days}" for s in ordered)
+        + f") / {total} = {format_percent(value)}"
+    )
+    inputs = tuple(
+        (f"{s.label} ({s.start:%d/%m/%Y}–{s.end:%d/%m/%Y})", f"{s.days} giorni") for s in ordered
+    )
+    return Score(value, Explanation(subject, "pro rata per giorni di permanenza", formula, inputs))
+
+
+def presence_factor(
+    *,
+    days_in_year: int,
+    days_absent: int = 0,
+    part_time_percent: Decimal = HUNDRED,
+    absence_allowance_days: int = 0,
+) -> Score:
+    """The share of a full-time, full-year bonus a person earns (1 = all of it).
+
+    Absences beyond the SMVP's allowance reduce it pro rata by days; part time by its
+    percentage. Configured off, pass allowance = days_in_year (absences never count).
+    """
+    if days_in_year <= 0:
+        raise ValueError("l'anno deve avere almeno un giorno")
+    if not ZERO < part_time_percent <= HUNDRED:
+        raise ValueError(f"percentuale di part time {format_exact(part_time_percent)} non valida")
+    counted = max(0, min(days_absent, days_in_year) - absence_allowance_days)
+    presence = Decimal(days_in_year - counted) / Decimal(days_in_year)
+    value = presence * part_time_percent / HUNDRED
+    formula = (
+        f"({days_in_year} − {counted}) / {days_in_year} × {format_exact(part_time_percent)}% = "
+        f"{format_exact(value, 6)}"
+    )
+    notes = (
+        (f"assenze {days_absent} giorni, franchigia {absence_allowance_days}",)
+        if days_absent
+        else ()
+    )
+    return Score(
+        value,
+        Explanation(
+            "Coefficiente di presenza", "pro rata assenze e part time", formula, notes=notes
+        ),
+    )

@@ -1,0 +1,252 @@
+"""Report cards: read a card with its scores (selectors) and move it through its process
+(the one write service, with permission checks and the dated audit record)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from traguardo.accounts.models import Role
+from traguardo.accounts.permissions import (
+    can_evaluate_card,
+    can_view_card,
+    has_role,
+    person_ids,
+)
+from traguardo.core import card_process as process
+from traguardo.core.cards import Band, Competence, FinalScore, RoleScheme, final_score
+from traguardo.core.results import CardScore, PlanScore
+from traguardo.individual.models import (
+    BehaviourRating,
+    CardEvent,
+    CardProcess,
+    CardScheme,
+    EvaluationConfig,
+    ReportCard,
+)
+
+if TYPE_CHECKING:
+    from traguardo.accounts.permissions import User
+
+
+class StepForbidden(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def core_scheme(scheme: CardScheme) -> RoleScheme:
+    return RoleScheme(
+        role=scheme.role,
+        results_weight=scheme.results_weight,
+        behaviours_weight=scheme.behaviours_weight,
+        scale_min=scheme.scale_min,
+        scale_max=scheme.scale_max,
+        synthesis_weights=tuple(Decimal(str(w)) for w in scheme.synthesis_weights),
+        bands=tuple(Band(b["name"], Decimal(str(b["minimum"]))) for b in scheme.bands),
+        competences=tuple(Competence(c.code, c.name, c.weight) for c in scheme.competences.all()),
+    )
+
+
+def state_of(card: ReportCard) -> process.State:
+    proc = CardProcess.objects.filter(card=card).first()
+    return process.State(proc.state if proc else CardProcess._meta.get_field("state").default)
+
+
+def actors_for(user: User, card: ReportCard) -> frozenset[process.Actor]:
+    """The roles the user plays on this card (the person, the evaluator, the office)."""
+    actors = set()
+    if card.person_id is not None and card.person_id in person_ids(user):
+        actors.add(process.Actor.PERSON)
+    if can_evaluate_card(user, card):
+        actors.add(process.Actor.EVALUATOR)
+    if has_role(user, Role.PERFORMANCE_OFFICE):
+        actors.add(process.Actor.OFFICE)
+    return frozenset(actors)
+
+
+def deadlines(card: ReportCard) -> process.Deadlines:
+    config = EvaluationConfig.objects.filter(cycle_id=card.cycle_id).first()
+    if config is None:
+        return process.Deadlines()
+    return process.Deadlines(config.appeal_days, config.decision_days)
+
+
+@dataclass(frozen=True)
+class CardView:
+    card: ReportCard
+    score: CardScore | None
+    scheme: CardScheme | None
+    final: FinalScore | None
+    ratings: dict[str, Decimal | None]
+    state: process.State
+    events: list[CardEvent]
+
+
+def ratings_of(card: ReportCard) -> dict[str, Decimal | None]:
+    return {
+        code: rating
+        for code, rating in BehaviourRating.objects.filter(card=card).values_list(
+            "competence__code", "rating"
+        )
+    }
+
+
+def card_view(card: ReportCard, plan_score: PlanScore) -> CardView:
+    score = next((c for c in plan_score.cards if c.key == card.key), None)
+    scheme = (
+        CardScheme.objects.filter(cycle_id=card.cycle_id, role=card.role)
+        .prefetch_related("competences")
+        .first()
+    )
+    ratings = ratings_of(card)
+    final = None
+    if scheme is not None and score is not None:
+        rows = [(row.label, row.performance) for row in score.synthesis]
+        core = core_scheme(scheme)
+        full = {c.code: ratings.get(c.code) for c in core.competences}
+        try:
+            final = final_score(core, rows, full, subject=f"Punteggio finale {card.key}")
+        except ValueError:
+            final = None  # a scheme whose row weights do not fit this card: shown as n.d.
+    events = list(card.events.select_related("user").order_by("on", "id"))
+    return CardView(card, score, scheme, final, ratings, state_of(card), events)
+
+
+def parse_ratings(card: ReportCard, raw: dict[str, str]) -> dict[str, Decimal]:
+    """The ratings of an evaluation form: every competence of the card's scheme, on the
+    scale; StepForbidden with what and where otherwise."""
+    scheme = CardScheme.objects.filter(cycle_id=card.cycle_id, role=card.role).first()
+    if scheme is None:
+        raise StepForbidden("Nessuno schema di valutazione configurato per questo ruolo.")
+    out: dict[str, Decimal] = {}
+    for competence in scheme.competences.all():
+        text = (raw.get(competence.code) or "").strip().replace(",", ".")
+        if not text:
+            raise StepForbidden(f"«{competence.name}»: valutazione mancante.")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise StepForbidden(f"«{competence.name}»: «{text}» non è un numero.") from None
+        if not scheme.scale_min <= value <= scheme.scale_max:
+            raise StepForbidden(
+                f"«{competence.name}»: {text} è fuori dalla scala "
+                f"{scheme.scale_min.normalize()}–{scheme.scale_max.normalize()}."
+            )
+        out[competence.code] = value
+    return out
+
+
+@transaction.atomic
+def take_step(
+    user: User,
+    card: ReportCard,
+    step: process.Step,
+    *,
+    on: datetime.date | None = None,
+    note: str = "",
+    ratings: dict[str, Decimal] | None = None,
+    plan_score: PlanScore | None = None,
+) -> CardEvent:
+    """Move the card one step, recording who, when and what. Checks on the server that the
+    user may see the card and plays the role the step needs."""
+    if not can_view_card(user, card):
+        raise StepForbidden("Non puoi vedere questa scheda.")
+    proc, _ = CardProcess.objects.select_for_update().get_or_create(card=card)
+    state = process.State(proc.state)
+    last = card.events.order_by("-on", "-id").first()
+    day = on or timezone.localdate()
+    actors = actors_for(user, card)
+    try:
+        target = process.take_step(
+            state,
+            step,
+            actors,
+            on=day,
+            last_step_on=last.on if last else None,
+            deadlines=deadlines(card),
+        )
+    except process.StepRefused as exc:
+        raise StepForbidden(exc.message[0].upper() + exc.message[1:] + ".") from None
+    final_value = None
+    if step is process.Step.EVALUATE:
+        if ratings is None:
+            raise StepForbidden("La valutazione finale richiede le valutazioni delle competenze.")
+        scheme = CardScheme.objects.get(cycle_id=card.cycle_id, role=card.role)
+        for competence in scheme.competences.all():
+            BehaviourRating.objects.update_or_create(
+                card=card, competence=competence, defaults={"rating": ratings[competence.code]}
+            )
+        if plan_score is not None:
+            view = card_view(card, plan_score)
+            final_value = view.final.value if view.final else None
+    acting = sorted(a.value for a in actors if a in _who(state, step))
+    event = CardEvent.objects.create(
+        card=card,
+        step=step.value,
+        from_state=state.value,
+        to_state=target.value,
+        on=day,
+        user=user if user.is_authenticated else None,  # type: ignore[misc]
+        actor=",".join(acting),
+        note=note,
+        final_score=final_value,
+    )
+    proc.state = target.value
+    proc.save(update_fields=["state"])
+    return event
+
+
+def _who(state: process.State, step: process.Step) -> frozenset[process.Actor]:
+    return process.TRANSITIONS[(state, step)][1]
+
+
+ACTOR_LABELS = {
+    "person": _("interessato"),
+    "evaluator": _("valutatore"),
+    "office": _("struttura tecnica"),
+}
+
+
+@dataclass(frozen=True)
+class Post:
+    unit: str
+    start: datetime.date
+    end: datetime.date
+    days: int
+
+    @property
+    def whole_year(self) -> bool:
+        return (self.start.month, self.start.day, self.end.month, self.end.day) == (1, 1, 12, 31)
+
+
+def posts_in_year(card: ReportCard) -> list[Post]:
+    """The person's posts during the cycle's year, clipped to the year, with their days:
+    what a split of the card by days would weigh (core.cards.pro_rata_by_days)."""
+    if card.person_id is None:
+        return []
+    from traguardo.organisation.models import Assignment
+
+    first = datetime.date(card.cycle.year, 1, 1)
+    last = datetime.date(card.cycle.year, 12, 31)
+    out = []
+    for a in (
+        Assignment.objects.filter(person_id=card.person_id, start__lte=last)
+        .exclude(end__lt=first)
+        .select_related("unit")
+        .order_by("start")
+    ):
+        start, end = max(a.start, first), min(a.end or last, last)
+        out.append(Post(str(a.unit), start, end, (end - start).days + 1))
+    return out
+
+
+def visible_cards(user: User, cycle_id: int) -> list[ReportCard]:
+    cards = ReportCard.objects.filter(cycle_id=cycle_id).prefetch_related("units")
+    return [c for c in cards.select_related("cycle", "process") if can_view_card(user, c)]

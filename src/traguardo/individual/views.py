@@ -1,0 +1,144 @@
+"""Report card pages: the list of the cards a user may see, and one card with its
+results, behaviours, final score and process (every action checked on the server)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from traguardo.accounts.decorators import check, member_required
+from traguardo.accounts.permissions import can_view_card
+from traguardo.core import card_process as process
+from traguardo.individual.models import (
+    CardProcess,
+    CardState,
+    CardStep,
+    EvaluationConfig,
+    ReportCard,
+)
+from traguardo.individual.services import (
+    ACTOR_LABELS,
+    StepForbidden,
+    actors_for,
+    card_view,
+    deadlines,
+    parse_ratings,
+    posts_in_year,
+    take_step,
+    visible_cards,
+)
+from traguardo.plans.models import Cycle
+from traguardo.scoring.services import score_cycle
+
+
+def selected_cycle(request: HttpRequest) -> Cycle:
+    """The cycle of ?anno=YYYY, or the latest one."""
+    cycles = Cycle.objects.select_related("entity").order_by("-year", "-id")
+    year = request.GET.get("anno", "")
+    if year.isdigit():
+        cycles = cycles.filter(year=int(year))
+    cycle = cycles.first()
+    if cycle is None:
+        raise Http404(_("Nessun ciclo della performance nel database."))
+    return cycle
+
+
+def step_label(report: ReportCard, step: process.Step) -> str:
+    """The SG's final evaluation is the OIV's proposal (art. 14 D.Lgs. 150/2009)."""
+    if step is process.Step.EVALUATE and report.role == "segretario_generale":
+        return str(_("Proposta di valutazione dell'OIV"))
+    return str(CardStep(step.value).label)
+
+
+@member_required
+def cards(request: HttpRequest) -> HttpResponse:
+    cycle = selected_cycle(request)
+    score = score_cycle(cycle)
+    rows = []
+    states = dict(CardProcess.objects.filter(card__cycle=cycle).values_list("card_id", "state"))
+    for card in visible_cards(request.user, cycle.pk):
+        view = card_view(card, score)
+        rows.append(
+            {
+                "card": card,
+                "state": CardState(states.get(card.pk, "draft")).label,
+                "final": view.final,
+            }
+        )
+    return render(request, "individual/cards.html", {"cycle": cycle, "rows": rows})
+
+
+@member_required
+def card(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(ReportCard.objects.select_related("cycle", "person"), pk=pk)
+    check(can_view_card(request.user, report), _("Questa scheda è riservata."))
+    score = score_cycle(report.cycle)
+    if request.method == "POST":
+        step_text = request.POST.get("step", "")
+        try:
+            step = process.Step(step_text)
+        except ValueError:
+            messages.error(request, _("Passo sconosciuto."))
+            return redirect("individual:card", pk=pk)
+        try:
+            ratings = parse_ratings(report, request.POST) if step is process.Step.EVALUATE else None
+            take_step(
+                request.user,
+                report,
+                step,
+                note=request.POST.get("note", "")[:2000],
+                ratings=ratings,
+                plan_score=score,
+            )
+        except StepForbidden as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("Registrato: %(step)s.") % {"step": CardStep(step.value).label}
+            )
+        return redirect("individual:card", pk=pk)
+    view = card_view(report, score)
+    actors = actors_for(request.user, report)
+    steps = process.allowed_steps(view.state, actors)
+    objectives = {
+        o.number: o for o in report.objectives.select_related("objective", "objective__home_unit")
+    }
+    competences = list(view.scheme.competences.all()) if view.scheme else []
+    posts = posts_in_year(report)
+    appeal_due = None
+    if view.state is process.State.APPEALED and view.events:
+        appeal_due = process.decision_due(view.events[-1].on, deadlines(report))
+    for event in view.events:
+        event.actor_label = ", ".join(  # type: ignore[attr-defined]
+            str(ACTOR_LABELS.get(a, a)) for a in event.actor.split(",") if a
+        )
+    scale = (
+        [int(v) for v in range(int(view.scheme.scale_min), int(view.scheme.scale_max) + 1)]
+        if view.scheme
+        else []
+    )
+    return render(
+        request,
+        "individual/card.html",
+        {
+            "cycle": report.cycle,
+            "view": view,
+            "report": report,
+            "objective_rows": [
+                {"number": n, "code": code, "performance": perf, "entry": objectives.get(n)}
+                for n, code, perf in (view.score.objectives if view.score else ())
+            ],
+            "competence_rows": [
+                {"competence": c, "rating": view.ratings.get(c.code)} for c in competences
+            ],
+            "scale": scale,
+            "steps": [{"value": s.value, "label": step_label(report, s)} for s in steps],
+            "state_label": CardState(view.state.value).label,
+            "appeal_due": appeal_due,
+            # a rotation: some post did not last the whole year (the SG's two areas did)
+            "posts": posts if any(not p.whole_year for p in posts) else [],
+            "config": EvaluationConfig.objects.filter(cycle=report.cycle).first(),
+        },
+    )

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from traguardo.rewards.models import Art67Project, Beneficiary, Fund
+
+
+class ProjectInline(admin.TabularInline):
+    model = Art67Project
+    extra = 0
+
+
+class BeneficiaryInline(admin.TabularInline):
+    model = Beneficiary
+    extra = 0
+
+
+@admin.register(Fund)
+class FundAdmin(admin.ModelAdmin):
+    list_display = ("cycle", "base_amount", "release_rule", "threshold", "is_example")
+    inlines = (ProjectInline, BeneficiaryInline)
