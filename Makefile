@@ -48,6 +48,8 @@ demo: $(STAMP)
 	$(BIN)/traguardo load-demo
 	$(BIN)/traguardo demo-users
 	$(BIN)/traguardo score --year 2019
+	$(BIN)/traguardo report --year 2019 --format all --out var/relazione
+	@echo "== Relazione 2019 in every format: var/relazione/"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 clean:

@@ -5,7 +5,8 @@ use them only to hide what a user could not do anyway. Rules:
 
 - performance office: manages the cycle and the plan, reads everything;
 - Segretario generale and dirigenti: read everything of their area (the SG: every area),
-  enter and validate its values, see the report cards of the people they evaluate;
+  enter the values of the units they head, validate the values of their area (the SG: of
+  every unit), see the report cards of the people they evaluate;
 - PO holders: enter values for the objectives of the units they head, see their own card;
 - OIV: reads everything, writes validation notes and the validation decision;
 - citizens (anonymous): public pages of published cycles only.

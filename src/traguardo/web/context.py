@@ -19,6 +19,7 @@ MENU: list[tuple[str, Any, frozenset[Role] | None]] = [
     ("monitoring:todo", _("Monitoraggio"), frozenset()),
     ("plans:editor", _("Piano"), frozenset({Role.PERFORMANCE_OFFICE})),
     ("plans:revisions", _("Revisioni"), frozenset()),
+    ("plans:states", _("Stato del ciclo"), frozenset()),
     ("individual:cards", _("Schede di valutazione"), frozenset()),
     ("rewards:fund", _("Fondo e premi"), frozenset({Role.PERFORMANCE_OFFICE, Role.OIV})),
     ("staff:gender", _("Bilancio di genere"), frozenset()),

@@ -4,7 +4,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from traguardo.demo.fixture import FixtureError, load_cycle
+from traguardo.individual.demo import load_people_demo
 from traguardo.plans.importer import import_cycle
+from traguardo.reports.relazione.seed import ensure_content
 
 
 class Command(BaseCommand):
@@ -21,6 +23,10 @@ class Command(BaseCommand):
                 "dati del ciclo non validi:\n" + "\n".join(f"  - {p}" for p in exc.problems)
             ) from None
         cycle = import_cycle(demo)
+        # Report-card schemes, fund and staff registry (examples where the seed is silent),
+        # and the Relazione's narratives, headline indicators and staff figures.
+        load_people_demo(cycle)
+        ensure_content(cycle)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Caricato il ciclo {cycle.year} di {cycle.entity}: {len(demo.objectives)} obiettivi operativi, "
