@@ -60,11 +60,15 @@ def test_it_flags_targets_exceeded_by_the_margin(
     assert (FindingKind.WIDE_MARGIN in {f.kind for f in findings}) is wide
 
 
-def test_it_gives_both_findings_and_the_ratio() -> None:
-    findings = analyse([item(">= 6", "12")])
-    assert [f.kind for f in findings] == [FindingKind.ALREADY_MET, FindingKind.WIDE_MARGIN]
-    assert findings[1].ratio == Decimal(2)
-    assert findings[1].target == Decimal(6) and findings[1].actual == Decimal(12)
+def test_it_gives_one_finding_per_target_with_the_ratio() -> None:
+    later, same_year = analyse([item(">= 6", "12"), item(">= 6", "12", target_year=2019)])
+    assert (later.kind, later.ratio) == (FindingKind.ALREADY_MET, Decimal(2))
+    assert (same_year.kind, same_year.ratio) == (FindingKind.WIDE_MARGIN, Decimal(2))
+    assert same_year.target == Decimal(6) and same_year.actual == Decimal(12)
+
+
+def test_a_later_target_far_exceeded_is_not_called_wide_margin_twice() -> None:
+    assert [f.kind for f in analyse([item(">= 100", "300")])] == [FindingKind.ALREADY_MET]
 
 
 def test_it_marks_a_100_percent_target_as_at_its_ceiling() -> None:

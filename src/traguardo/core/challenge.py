@@ -7,8 +7,10 @@ di target più sfidanti"). Two findings:
 
 - ALREADY_MET: a target for a year after the actual value's year that the actual value
   already meets (the 2020 and 2021 targets of the three-year plan against the 2019 actual);
-- WIDE_MARGIN: a numeric target exceeded by at least `margin` (default 120%): actual /
-  target for higher-is-better targets, target / actual for lower-is-better ones.
+- WIDE_MARGIN: a target of the actual value's own year exceeded by at least `margin`
+  (default 120%): actual / target for higher-is-better targets, target / actual for
+  lower-is-better ones. (Later targets met by a wide margin are ALREADY_MET findings
+  with their ratio, not listed twice.)
 
 Only numeric thresholds are analysed (>=, >, =, <=, <, a bare number); "=" reads as "at
 least", as in the entity's SMVP. Yes/no, ranges, aggregates and "===" are skipped: they
@@ -100,7 +102,7 @@ def _numeric(item: TargetActual) -> tuple[Target, Reading] | None:
 
 
 def analyse(items: Iterable[TargetActual], margin: Decimal = DEFAULT_MARGIN) -> list[Finding]:
-    """The findings, in the order of `items`; an item may give both kinds of finding."""
+    """The findings, in the order of `items`; at most one per item."""
     if margin <= 1:
         raise ValueError(f"il margine deve superare il 100% (ricevuto {margin * 100}%)")
     findings: list[Finding] = []
@@ -117,7 +119,7 @@ def analyse(items: Iterable[TargetActual], margin: Decimal = DEFAULT_MARGIN) -> 
             findings.append(
                 Finding(item, FindingKind.ALREADY_MET, target.low, actual, ratio, ceiling)
             )
-        if ratio is not None and ratio >= margin:
+        elif item.target_year == item.actual_year and ratio is not None and ratio >= margin:
             findings.append(
                 Finding(item, FindingKind.WIDE_MARGIN, target.low, actual, ratio, ceiling)
             )
