@@ -44,6 +44,18 @@ class _Summary:
 
 
 _summary: ContextVar[_Summary | None] = ContextVar("traguardo_audit_summary", default=None)
+_paused: ContextVar[bool] = ContextVar("traguardo_audit_paused", default=False)
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Record nothing inside the block: only for restoring a backup, which carries the
+    audit trail itself (loaddata's many-to-many writes are not flagged as raw)."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
 
 
 @contextmanager
@@ -112,6 +124,8 @@ def _user() -> tuple[Any, str]:
 
 
 def _record(instance: models.Model, action: str, changes: dict[str, Any]) -> None:
+    if _paused.get():
+        return
     cycle = cycle_of(instance)
     summary = _summary.get()
     label = instance._meta.label_lower

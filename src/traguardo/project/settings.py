@@ -221,3 +221,58 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns if it is missing
+
+
+# --- Production hardening (infra) ---------------------------------------------------------
+# HTTPS, cookies, HSTS and the reverse proxy. Defaults are safe for production (debug off)
+# and convenient in development (debug on); each variable is documented in docs/settings.md.
+# `TRAGUARDO_DEBUG=0 manage.py check --deploy` is clean with the defaults (tests/ops).
+
+
+def env_int(name: str, default: int) -> int:
+    """A whole number of at least 0; anything else stops start-up."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value!r} is not a whole number."
+        ) from None
+    if number < 0:
+        raise ImproperlyConfigured(f"Environment variable {name}={value!r} must be >= 0.")
+    return number
+
+
+# Behind a reverse proxy that terminates TLS (nginx, a load balancer): trust its
+# X-Forwarded-Proto header to know the request was HTTPS, and its X-Forwarded-Host.
+if env_bool("TRAGUARDO_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+SECURE_SSL_REDIRECT = env_bool("TRAGUARDO_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("TRAGUARDO_SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("TRAGUARDO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TRAGUARDO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("TRAGUARDO_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Asking browsers to preload the domain is the operator's decision (it is hard to undo).
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+CSRF_TRUSTED_ORIGINS = env_list("TRAGUARDO_CSRF_TRUSTED_ORIGINS", default=[])
+SESSION_COOKIE_AGE = env_int("TRAGUARDO_SESSION_SECONDS", 8 * 3600)  # one working day
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Reuse database connections between requests (seconds; 0 closes after each request).
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("TRAGUARDO_DB_CONN_MAX_AGE", 0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Errors and warnings to standard error, where gunicorn and systemd/docker collect them.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("TRAGUARDO_LOG_LEVEL", "WARNING")},
+}
