@@ -27,6 +27,7 @@ from typing import Any
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
 
 from traguardo.audit.middleware import current_user
 from traguardo.audit.models import AuditEntry
@@ -98,7 +99,13 @@ def jsonable(value: Any) -> Any:
 
 
 def _fields(instance: models.Model) -> list[models.Field[Any, Any]]:
-    return [f for f in instance._meta.concrete_fields if not f.primary_key]
+    # Timestamps stamped with "now" on every save repeat the entry's own time: left out.
+    return [
+        f
+        for f in instance._meta.concrete_fields
+        if not f.primary_key
+        and not (isinstance(f, models.DateTimeField) and f.default is timezone.now)
+    ]
 
 
 def _values(instance: models.Model) -> dict[str, Any]:

@@ -12,22 +12,37 @@ from traguardo.core.numbers import NumberFormatError, parse_number
 from traguardo.oiv.models import DecisionOutcome, EvidenceOutcome, Outcome
 from traguardo.plans.models import Indicator
 
+CONTROL = {"class": "form-control"}
+SELECT = forms.Select(attrs={"class": "form-select"})
+
 
 class CheckForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Esito"), choices=Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Esito"), choices=Outcome.choices, widget=SELECT)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
 
 
 class EvidenceForm(forms.Form):
-    indicator = forms.ModelChoiceField(label=_("Indicatore"), queryset=Indicator.objects.none())
-    source = forms.CharField(label=_("Evidenza esaminata"), max_length=300)
-    outcome = forms.ChoiceField(label=_("Esito"), choices=EvidenceOutcome.choices)
-    note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    indicator = forms.ModelChoiceField(
+        label=_("Indicatore"), queryset=Indicator.objects.none(), widget=SELECT
     )
-    document = forms.FileField(label=_("Documento (facoltativo)"), required=False)
+    source = forms.CharField(
+        label=_("Evidenza esaminata"), max_length=300, widget=forms.TextInput(attrs=CONTROL)
+    )
+    outcome = forms.ChoiceField(label=_("Esito"), choices=EvidenceOutcome.choices, widget=SELECT)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+    document = forms.FileField(
+        label=_("Documento (facoltativo)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs=CONTROL),
+    )
 
     def __init__(self, *args: Any, indicators: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -37,16 +52,18 @@ class EvidenceForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Decisione"), choices=DecisionOutcome.choices)
+    outcome = forms.ChoiceField(
+        label=_("Decisione"), choices=DecisionOutcome.choices, widget=SELECT
+    )
     date = forms.DateField(
         label=_("Data del documento di validazione"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"type": "date", **CONTROL}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
     reasons = forms.CharField(
         label=_("Motivazione e osservazioni"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
     )
 
     def clean(self) -> dict[str, Any]:

@@ -68,15 +68,20 @@ def save_check(
     subject = objective or entity_block
     if subject is not None and subject.cycle_id != cycle.pk:
         raise OivRefused(_("L'obiettivo non appartiene a questo ciclo."))
-    check, _created = ValidationCheck.objects.get_or_create(
+    check = ValidationCheck.objects.filter(
         cycle=cycle, objective=objective, entity_block=entity_block, criterion=criterion
-    )
-    if check.outcome != outcome or check.note != note:
-        check.outcome = outcome
-        check.note = note
-        check.updated_by = user
-        check.updated_at = timezone.now()
-        check.save()
+    ).first()
+    if check is None:
+        check = ValidationCheck(
+            cycle=cycle, objective=objective, entity_block=entity_block, criterion=criterion
+        )
+    elif check.outcome == outcome and check.note == note:
+        return check  # unchanged: no new history entry
+    check.outcome = outcome
+    check.note = note
+    check.updated_by = user
+    check.updated_at = timezone.now()
+    check.save()
     return check
 
 
