@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -73,13 +74,18 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 6
 
 @contextmanager
 def running(command: Sequence[str], env: dict[str, str], url: str) -> Iterator[None]:
-    process = subprocess.Popen(
-        list(command), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    """Run the server while the block runs; its output goes to a log file shown on failure."""
+    log = tempfile.NamedTemporaryFile("w+", prefix="traguardo-server-", suffix=".log")  # noqa: SIM115
+    process = subprocess.Popen(list(command), cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
-        wait_until_up(url, process)
+        try:
+            wait_until_up(url, process, seconds=180)
+        except RuntimeError as exc:
+            log.seek(0)
+            raise RuntimeError(f"{exc}\n{log.read()[-3000:]}") from None
         yield
     finally:
+        log.close()
         process.terminate()
         try:
             process.wait(timeout=15)

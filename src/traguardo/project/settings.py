@@ -276,3 +276,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("TRAGUARDO_LOG_LEVEL", "WARNING")},
 }
+
+# Where `collectstatic` puts the files whitenoise serves in production.
+STATIC_ROOT = Path(env_str("TRAGUARDO_STATIC_ROOT", str(STATIC_ROOT)))
+if not DEBUG:
+    STORAGES["staticfiles"]["BACKEND"] = "traguardo.ops.staticstorage.StaticFilesStorage"
+# Our error pages (404.html, 500.html in the web app) before the ones of the Bootstrap
+# Italia package, which is listed earlier in INSTALLED_APPS and would otherwise win.
+TEMPLATES[0]["DIRS"] = [PACKAGE_DIR / "web" / "templates"]
