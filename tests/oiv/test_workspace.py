@@ -221,3 +221,13 @@ def test_the_challenge_analysis_lists_the_demo_targets(
     wrong = client_as("ufficio").get(url, {"margine": "abc"}).content.decode()
     assert "Margine non valido" in wrong
     assert client_as("po").get(url).status_code == 403
+
+
+def test_the_workspace_speaks_english_too(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("oiv")
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("oiv:workspace")).content.decode()
+    assert "Validation of the 2019 Performance Report" in html
+    assert "Coherence with the Plan" in html
