@@ -202,6 +202,7 @@ def test_the_oiv_records_sampled_evidence_with_a_document(
         },
     )
     assert response.status_code == 302
+    assert response["Location"].startswith(reverse("oiv:workspace"))
     sample = EvidenceSample.objects.get(cycle=demo)
     assert sample.source == "Verbale n. 12 del 03.12.2019"
     assert default_storage.exists(sample.document.name)
@@ -231,3 +232,24 @@ def test_the_workspace_speaks_english_too(
     html = client.get(reverse("oiv:workspace")).content.decode()
     assert "Validation of the 2019 Performance Report" in html
     assert "Coherence with the Plan" in html
+
+
+def test_evidence_returns_to_the_check_page_but_never_elsewhere(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    block = demo.entity_blocks.order_by("number").first()
+    assert block is not None
+    indicator = block.indicators.first()
+    assert indicator is not None
+    page = reverse("oiv:subject", args=[demo.year, "blocco", block.pk])
+    client = client_as("oiv")
+    html = client.get(page).content.decode()
+    assert 'name="return_to"' in html and indicator.name[:20] in html
+    data = {"indicator": indicator.pk, "source": "estratto", "outcome": "discrepancy"}
+    back = client.post(reverse("oiv:evidence", args=[demo.year]), data | {"return_to": page})
+    assert back["Location"] == page
+    evil = client.post(
+        reverse("oiv:evidence", args=[demo.year]), data | {"return_to": "https://evil.example/"}
+    )
+    assert evil["Location"].startswith(reverse("oiv:workspace"))
+    assert EvidenceSample.objects.filter(outcome="discrepancy").count() == 2

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -60,7 +61,6 @@ def workspace(request: HttpRequest) -> HttpResponse:
     rows = selectors.matrix(cycle)
     done, total = selectors.progress(rows)
     decision = ValidationDecision.objects.filter(cycle=cycle).first()
-    indicators = _indicators(cycle)
     return render(
         request,
         "oiv/workspace.html",
@@ -84,8 +84,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
                 }
             ),
             "evidence": selectors.evidence(cycle),
-            "evidence_form": EvidenceForm(indicators=indicators),
             "transitions": cycle.transitions.select_related("by"),
+            "pending_label": Outcome.PENDING.label,
         },
     )
 
@@ -166,6 +166,12 @@ def subject(request: HttpRequest, year: int, scope: str, pk: int) -> HttpRespons
             "forms": [(c, CRITERION_HELP[c], f) for c, f in forms],
             "can_write": can_write,
             "indicators": indicators,
+            "evidence_form": EvidenceForm(
+                indicators=item.indicators.order_by("number"),
+                initial={"outcome": "confirmed"},
+            )
+            if can_write and indicators
+            else None,
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -197,6 +203,12 @@ def evidence(request: HttpRequest, year: int) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             messages.success(request, _("Evidenza registrata."))
+    return_to = request.POST.get("return_to", "")
+    prefix = reverse("oiv:workspace") + f"{cycle.year}/verifica/"
+    if return_to.startswith(prefix) and url_has_allowed_host_and_scheme(
+        return_to, allowed_hosts=None
+    ):
+        return redirect(return_to)
     return redirect(reverse("oiv:workspace") + f"?anno={cycle.year}#evidenze")
 
 

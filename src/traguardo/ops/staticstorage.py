@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 
-from whitenoise.storage import CompressedManifestStaticFilesStorage
+from whitenoise.storage import CompressedManifestStaticFilesStorage  # type: ignore[import-untyped]
 
 
 class StaticFilesStorage(CompressedManifestStaticFilesStorage):
