@@ -13,7 +13,8 @@ that page exists and has a form with a `text` field (monitoring.services behind 
 else through the API when /api/v1/ lists a measurements endpoint, else users only browse.
 Pages answering 501 (not built yet) are counted and left out of the figures.
 
-Prints p50/p95/max per page in milliseconds; the goal is p95 < 300 ms.
+Prints p50/p95/max per page in milliseconds for each number of users (default: one
+user, the baseline, then 50); the goal is p95 < 300 ms.
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ def request(
     except urllib.error.HTTPError as exc:
         text = exc.read().decode("utf-8", "replace")
         status = exc.code
+    except OSError:  # timed out or connection refused: counted as status 0
+        text, status = "", 0
     return status, text, time.perf_counter() - start
 
 
@@ -168,7 +171,9 @@ def report(stats: Stats, elapsed: float, users: int) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument(
+        "--users", default="1,50", help="comma-separated numbers of users, one run each"
+    )
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument(
         "--admin-url",
@@ -228,22 +233,24 @@ def main() -> int:
         ]
         base = f"http://127.0.0.1:{port}"
         with running(gunicorn, env, base + "/accesso/entra/"):
-            stats = Stats()
-            start = threading.Event()
-            threads = [
-                threading.Thread(
-                    target=simulated_user,
-                    args=(base, USERS[i % len(USERS)], args.rounds, stats, indicator, start),
-                )
-                for i in range(args.users)
-            ]
-            for thread in threads:
-                thread.start()
-            began = time.perf_counter()
-            start.set()
-            for thread in threads:
-                thread.join()
-            print(report(stats, time.perf_counter() - began, args.users))
+            for users in [int(n) for n in args.users.split(",")]:
+                stats = Stats()
+                start = threading.Event()
+                threads = [
+                    threading.Thread(
+                        target=simulated_user,
+                        args=(base, USERS[i % len(USERS)], args.rounds, stats, indicator, start),
+                    )
+                    for i in range(users)
+                ]
+                for thread in threads:
+                    thread.start()
+                began = time.perf_counter()
+                start.set()
+                for thread in threads:
+                    thread.join()
+                print(report(stats, time.perf_counter() - began, users), flush=True)
+                print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     finally:
         subprocess.run([*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
     return 0

@@ -176,7 +176,10 @@ def to_arrays(parsed: Parsed, indicators: int) -> Arrays:
 
 
 def vectorised(
-    kind: NDArray[Any], low: NDArray[Any], high: NDArray[Any], actual: NDArray[Any],
+    kind: NDArray[Any],
+    low: NDArray[Any],
+    high: NDArray[Any],
+    actual: NDArray[Any],
     weight: NDArray[Any],
 ) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
     """Degrees, then objective, sector and area performances, in percent points."""
@@ -249,8 +252,13 @@ def sizes_for(max_entities: int) -> list[int]:
 
 def main(argv: Sequence[str] | None = None, out: Callable[[str], None] = print) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--max-entities", type=int, default=SIZES[-1], metavar="N",
-                        help="largest number of entities to score (default: %(default)s)")
+    parser.add_argument(
+        "--max-entities",
+        type=int,
+        default=SIZES[-1],
+        metavar="N",
+        help="largest number of entities to score (default: %(default)s)",
+    )
     parser.add_argument("--quick", action="store_true", help="1 and 100 entities only")
     args = parser.parse_args(argv)
     largest = min(args.max_entities, 100) if args.quick else args.max_entities
@@ -262,19 +270,35 @@ def main(argv: Sequence[str] | None = None, out: Callable[[str], None] = print) 
         out(line)
     started = time.perf_counter()
     plans, parsed = build(largest)
-    out(f"built    {largest:,} plans x {INDICATORS_PER_ENTITY} indicators in "
-        f"{time.perf_counter() - started:.1f} s (not timed)")
+    out(
+        f"built    {largest:,} plans x {INDICATORS_PER_ENTITY} indicators in "
+        f"{time.perf_counter() - started:.1f} s (not timed)"
+    )
     score_plan(plans[0], explain=True)  # warm-up: regexes, rule caches, imports
     if np is not None:
-        out(f"check    max |engine - numpy| on entity 1 (objectives, sectors, area): "
-            f"{check_baseline(plans[0], parsed):.2e} percent points")
+        out(
+            f"check    max |engine - numpy| on entity 1 (objectives, sectors, area): "
+            f"{check_baseline(plans[0], parsed):.2e} percent points"
+        )
     else:
         out("numpy    not installed: the vectorised baseline is skipped")
     out("")
     out("off/on: score_plan(explain=False/True); numpy: the same arithmetic vectorised on")
     out("pre-parsed arrays, the lower bound; small batches are the best of 5 runs")
-    out(row(("entities", "indicators", "off s", "off ind/s", "on s", "on ind/s", "numpy s",
-             "numpy ind/s")))
+    out(
+        row(
+            (
+                "entities",
+                "indicators",
+                "off s",
+                "off ind/s",
+                "on s",
+                "on ind/s",
+                "numpy s",
+                "numpy ind/s",
+            )
+        )
+    )
     best_off = 0.0
     for size in sizes:
         indicators = size * INDICATORS_PER_ENTITY
@@ -287,12 +311,25 @@ def main(argv: Sequence[str] | None = None, out: Callable[[str], None] = print) 
             base_cells = (f"{base:.5f}", rate(indicators, base))
         else:
             base_cells = ("skipped", "-")
-        out(row((f"{size:,}", f"{indicators:,}", f"{off:.3f}", rate(indicators, off),
-                 f"{on:.3f}", rate(indicators, on), *base_cells)))
+        out(
+            row(
+                (
+                    f"{size:,}",
+                    f"{indicators:,}",
+                    f"{off:.3f}",
+                    rate(indicators, off),
+                    f"{on:.3f}",
+                    rate(indicators, on),
+                    *base_cells,
+                )
+            )
+        )
     out("")
     verdict = "met" if best_off >= AIM else "not met"
-    out(f"aim >= {AIM:,} indicators/s (one core, explanations off): {verdict}, "
-        f"best {best_off:,.0f} indicators/s")
+    out(
+        f"aim >= {AIM:,} indicators/s (one core, explanations off): {verdict}, "
+        f"best {best_off:,.0f} indicators/s"
+    )
     return 0
 
 

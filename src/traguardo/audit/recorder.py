@@ -219,30 +219,42 @@ def on_post_delete(sender: type[models.Model], instance: models.Model, **_: Any)
 
 
 def on_m2m_changed(
-    sender: Any, instance: models.Model, action: str, reverse: bool, **_: Any
+    sender: Any,
+    instance: models.Model,
+    action: str,
+    reverse: bool,
+    pk_set: set[Any] | None = None,
+    **_: Any,
 ) -> None:
-    """Changes of a many-to-many field (an objective's annual objectives, a card's units)."""
-    if reverse or type(instance) not in _audited_set():
+    """Changes of a many-to-many field (an objective's annual objectives, a card's units).
+
+    One query, before the change; the list after it follows from `pk_set`.
+    """
+    if reverse or type(instance) not in _AUDITED or not action.startswith(("pre_", "post_")):
         return
     fname = next(
         (f.name for f in instance._meta.many_to_many if f.remote_field.through is sender), None
     )
     if fname is None:
         return
-    current = sorted(getattr(instance, fname).values_list("pk", flat=True))
     if action.startswith("pre_"):
-        setattr(instance, _M2M_OLD, current)
-    elif action.startswith("post_"):
-        old = getattr(instance, _M2M_OLD, None)
-        if old is not None and old != current:
-            _record(instance, AuditEntry.Action.UPDATE, {fname: [old, current]})
+        setattr(instance, _M2M_OLD, set(getattr(instance, fname).values_list("pk", flat=True)))
+        return
+    old: set[Any] | None = getattr(instance, _M2M_OLD, None)
+    if old is None:
+        return
+    delattr(instance, _M2M_OLD)
+    if action == "post_add":
+        new = old | (pk_set or set())
+    elif action == "post_remove":
+        new = old - (pk_set or set())
+    else:  # post_clear
+        new = set()
+    if new != old:
+        _record(instance, AuditEntry.Action.UPDATE, {fname: [sorted(old), sorted(new)]})
 
 
 _AUDITED: set[type[models.Model]] = set()
-
-
-def _audited_set() -> set[type[models.Model]]:
-    return _AUDITED
 
 
 def connect() -> None:
