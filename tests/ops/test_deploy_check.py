@@ -17,7 +17,13 @@ PRODUCTION = {
 
 
 def run_check(**extra: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRAGUARDO_")}
+    # A clean environment: no TRAGUARDO_* of the developer, and not the async-unsafe switch
+    # the browser tests set in this process (check --deploy rightly refuses it).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TRAGUARDO_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(PRODUCTION | extra)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -27,7 +27,13 @@ print(missing.content.decode())
 
 
 def test_login_and_404_render_with_hashed_static_files(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRAGUARDO_")}
+    # A clean environment: no TRAGUARDO_* of the developer, and not the async-unsafe switch
+    # the browser tests set in this process (check --deploy rightly refuses it).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TRAGUARDO_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(PRODUCTION)
     env["TRAGUARDO_STATIC_ROOT"] = str(tmp_path / "static")
     env["DATABASE_URL"] = f"sqlite:///{tmp_path}/prod.sqlite3"

@@ -29,7 +29,11 @@ def free_port() -> int:
 
 
 def child_env(database_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRAGUARDO_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TRAGUARDO_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env["DJANGO_SETTINGS_MODULE"] = "traguardo.project.settings"
     env["DATABASE_URL"] = database_url
     env.update(extra)
