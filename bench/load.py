@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -95,7 +96,13 @@ def request(
 
 
 def simulated_user(
-    base: str, username: str, rounds: int, stats: Stats, indicator: str, start: threading.Event
+    base: str,
+    username: str,
+    rounds: int,
+    stats: Stats,
+    indicator: str,
+    start: threading.Event,
+    think: float = 0.0,
 ) -> None:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
@@ -117,6 +124,8 @@ def simulated_user(
     pages = PAGES + (OIV_PAGES if username in ("oiv", "ufficio") else ())
     for round_ in range(rounds):
         for name, path in pages:
+            if think:  # a person reads the page before the next click
+                time.sleep(random.uniform(0.5 * think, 1.5 * think))
             status, _html, seconds = request(opener, base + path)
             stats.add(name, status, seconds)
         if username in ("po", "ufficio"):
@@ -181,6 +190,12 @@ def main() -> int:
         help="a PostgreSQL URL with the right to create databases",
     )
     parser.add_argument("--workers", default="", help="gunicorn workers (default: its config)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a user waits between pages (0: back-to-back, a stress test)",
+    )
     args = parser.parse_args()
 
     admin = urllib.parse.urlsplit(args.admin_url)
@@ -239,7 +254,15 @@ def main() -> int:
                 threads = [
                     threading.Thread(
                         target=simulated_user,
-                        args=(base, USERS[i % len(USERS)], args.rounds, stats, indicator, start),
+                        args=(
+                            base,
+                            USERS[i % len(USERS)],
+                            args.rounds,
+                            stats,
+                            indicator,
+                            start,
+                            args.think,
+                        ),
                     )
                     for i in range(users)
                 ]
@@ -249,6 +272,7 @@ def main() -> int:
                 start.set()
                 for thread in threads:
                     thread.join()
+                print(f"think time: {args.think} s")
                 print(report(stats, time.perf_counter() - began, users), flush=True)
                 print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     finally:
