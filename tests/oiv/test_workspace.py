@@ -253,3 +253,34 @@ def test_evidence_returns_to_the_check_page_but_never_elsewhere(
     )
     assert evil["Location"].startswith(reverse("oiv:workspace"))
     assert EvidenceSample.objects.filter(outcome="discrepancy").count() == 2
+
+
+def test_this_year_targets_are_compared_with_last_year_values(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    """A 2020 cycle whose B2 target (>= 100) the 2019 value (964) already exceeded."""
+    from decimal import Decimal
+
+    from traguardo.oiv.selectors import challenge
+    from traguardo.plans.models import EntityBlock, Target
+
+    cycle_2020 = Cycle.objects.create(
+        entity=demo.entity, year=2020, plan_period_start=2020, plan_period_end=2022
+    )
+    block = EntityBlock.objects.create(
+        cycle=cycle_2020, number=1, heading="Blocco", weight_b=Decimal("10")
+    )
+    b2 = Indicator.objects.create(
+        entity_block=block, number=2, name="Imprese coinvolte", direction="higher", weight=50
+    )
+    Target.objects.create(indicator=b2, year=2020, text=">= 100")
+    (finding,) = challenge(cycle_2020, Decimal("1.2"))
+    assert finding.kind == "already_met"
+    assert (finding.item.key, finding.item.actual_year, finding.item.target_year) == (
+        "B2",
+        2019,
+        2020,
+    )
+    assert finding.actual == Decimal(964)
+    html = client_as("oiv").get(reverse("oiv:challenge", args=[2020])).content.decode()
+    assert "964 (2019)" in html

@@ -67,15 +67,38 @@ def indicator_key(indicator: Indicator) -> str:
     return f"{indicator.objective.code}#{indicator.number}"
 
 
-def challenge_items(cycle: Cycle) -> list[TargetActual]:
-    """Every numeric target from the cycle's year on, with the indicator's final value."""
+def _final_values(cycle: Cycle) -> dict[int, str]:
+    """The final (31.12) value of each indicator of the cycle, as written."""
     final = Period.objects.filter(cycle=cycle, code=Period.Code.FINAL).first()
-    actuals: dict[int, str] = {}
-    if final is not None:
-        actuals = {
-            m.indicator_id: m.text or (str(m.number) if m.number is not None else "")
-            for m in Measurement.objects.filter(period=final)
-        }
+    if final is None:
+        return {}
+    return {
+        m.indicator_id: m.text or (str(m.number) if m.number is not None else "")
+        for m in Measurement.objects.filter(period=final)
+    }
+
+
+def _previous_values(cycle: Cycle) -> dict[str, str]:
+    """The previous year's final values, by indicator key ("B2", "2.1/1#1")."""
+    previous = Cycle.objects.filter(entity_id=cycle.entity_id, year=cycle.year - 1).first()
+    if previous is None:
+        return {}
+    values = _final_values(previous)
+    indicators = Indicator.objects.filter(pk__in=values).select_related(
+        "entity_block", "objective__home_unit"
+    )
+    return {indicator_key(i): values[i.pk] for i in indicators if values[i.pk]}
+
+
+def challenge_items(cycle: Cycle) -> list[TargetActual]:
+    """Every numeric target from the cycle's year on, with the actual values to compare.
+
+    The targets of the cycle's year are compared with the previous cycle's final value of
+    the same indicator (same key), when there is one; every target (this year's and the
+    following years' of the three-year plan) with this cycle's final value.
+    """
+    actuals = _final_values(cycle)
+    previous = _previous_values(cycle)
     targets = Target.objects.filter(
         Q(indicator__objective__cycle=cycle) | Q(indicator__entity_block__cycle=cycle),
         year__gte=cycle.year,
@@ -88,19 +111,22 @@ def challenge_items(cycle: Cycle) -> list[TargetActual]:
     )
     items: list[TargetActual] = []
     for indicator in sorted(indicators, key=_indicator_order):
+        key = indicator_key(indicator)
+        ordered = sorted(by_indicator[indicator.pk], key=lambda t: t.year)
+        earlier = previous.get(key, "")
+        for target in ordered:
+            if earlier and target.year == cycle.year:
+                items.append(
+                    TargetActual(
+                        key, indicator.name, target.year, target.text, cycle.year - 1, earlier
+                    )
+                )
         actual = actuals.get(indicator.pk, "")
         if not actual:
             continue
-        for target in sorted(by_indicator[indicator.pk], key=lambda t: t.year):
+        for target in ordered:
             items.append(
-                TargetActual(
-                    indicator_key(indicator),
-                    indicator.name,
-                    target.year,
-                    target.text,
-                    cycle.year,
-                    actual,
-                )
+                TargetActual(key, indicator.name, target.year, target.text, cycle.year, actual)
             )
     return items
 
