@@ -1,8 +1,8 @@
 from django.urls import path
 
-from traguardo.web.stub import under_construction
+from traguardo.audit import views
 
 app_name = "audit"
 urlpatterns = [
-    path("<str:label>/<int:pk>/", under_construction, name="history"),
+    path("<str:label>/<int:pk>/", views.history, name="history"),
 ]

@@ -1,8 +1,12 @@
 from django.urls import path
 
-from traguardo.web.stub import under_construction
+from traguardo.oiv import views
 
 app_name = "oiv"
 urlpatterns = [
-    path("", under_construction, name="workspace"),
+    path("", views.workspace, name="workspace"),
+    path("<int:year>/verifica/<str:scope>/<int:pk>/", views.subject, name="subject"),
+    path("<int:year>/evidenze/", views.evidence, name="evidence"),
+    path("<int:year>/decisione/", views.decision, name="decision"),
+    path("<int:year>/target-sfidanti/", views.challenge, name="challenge"),
 ]

@@ -56,6 +56,22 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    """A whole number of at least `minimum`; anything else stops start-up."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value!r} is not a whole number."
+        ) from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"Environment variable {name}={value!r} must be >= {minimum}.")
+    return number
+
+
 # Debug is on by default so that a fresh clone runs with no configuration; a deployment
 # sets TRAGUARDO_DEBUG=0 and must then also give a secret key (checked below).
 DEBUG = env_bool("TRAGUARDO_DEBUG", default=True)
@@ -222,32 +238,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns if it is missing
 
-# --- web application (added by the web part) ---
-# The Bootstrap Italia theme app ships its own 404.html and 500.html, which would shadow
-# ours (it comes first in INSTALLED_APPS): our error pages are looked up first.
-TEMPLATES[0]["DIRS"] = [PACKAGE_DIR / "web" / "templates"]  # DIRS was empty
-
-
-# --- Monitoring (owned by the monitoring part; documented in docs/monitoring.md) ----------
-def _env_int(name: str, default: int, minimum: int = 0) -> int:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"Environment variable {name}={value!r} is not an integer."
-        ) from None
-    if number < minimum:
-        raise ImproperlyConfigured(f"Environment variable {name}={value!r} is below {minimum}.")
-    return number
-
-
+# --- Monitoring (documented in docs/monitoring.md) -----------------------------------------
 # Largest evidence file a user may attach to a monitoring value (10 MB unless set).
-TRAGUARDO_EVIDENCE_MAX_BYTES = _env_int("TRAGUARDO_EVIDENCE_MAX_MB", 10, 1) * 1024 * 1024
+TRAGUARDO_EVIDENCE_MAX_BYTES = env_int("TRAGUARDO_EVIDENCE_MAX_MB", 10, 1) * 1024 * 1024
 # `send_reminders` writes to owners with missing values this many days before the deadline.
-TRAGUARDO_REMINDER_DAYS_BEFORE = _env_int("TRAGUARDO_REMINDER_DAYS_BEFORE", 7)
+TRAGUARDO_REMINDER_DAYS_BEFORE = env_int("TRAGUARDO_REMINDER_DAYS_BEFORE", 7)
 # Address of the application, for the links in reminder e-mails.
 TRAGUARDO_SITE_URL = env_str("TRAGUARDO_SITE_URL", "http://127.0.0.1:8000")
 
@@ -257,12 +252,12 @@ TRAGUARDO_SITE_URL = env_str("TRAGUARDO_SITE_URL", "http://127.0.0.1:8000")
 # by more than TRAGUARDO_IMPORT_MAX_RATIO times (zip bombs). A confirmed import runs in a
 # background thread and reports its progress through the cache: with several server
 # processes, configure a shared CACHES backend (e.g. database or file based).
-TRAGUARDO_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("TRAGUARDO_IMPORT_MAX_UPLOAD_MB", "20"))
+TRAGUARDO_IMPORT_MAX_UPLOAD_MB = env_int("TRAGUARDO_IMPORT_MAX_UPLOAD_MB", 20, 1)
 TRAGUARDO_IMPORT_MAX_UNCOMPRESSED_MB = 200
 TRAGUARDO_IMPORT_MAX_RATIO = 100
 TRAGUARDO_IMPORT_IN_BACKGROUND = True
 
-# --- REST API (owned by traguardo.api) -----------------------------------------------------
+# --- REST API (traguardo.api) -----------------------------------------------------------
 # One JSON error shape for every API error ({"error": {"code", "message", "fields"}}): the
 # handler reshapes errors raised in API views; the middleware turns the HTML 404/500 pages
 # Django gives for anything else under /api/ (unknown URL, unexpected exception) into it.
@@ -289,3 +284,49 @@ SPECTACULAR_SETTINGS.update(
         },
     }
 )
+
+
+# --- Production hardening (infra) ---------------------------------------------------------
+# HTTPS, cookies, HSTS and the reverse proxy. Defaults are safe for production (debug off)
+# and convenient in development (debug on); each variable is documented in docs/settings.md.
+# `TRAGUARDO_DEBUG=0 manage.py check --deploy` is clean with the defaults (tests/ops).
+
+# Behind a reverse proxy that terminates TLS (nginx, a load balancer): trust its
+# X-Forwarded-Proto header to know the request was HTTPS, and its X-Forwarded-Host.
+if env_bool("TRAGUARDO_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+SECURE_SSL_REDIRECT = env_bool("TRAGUARDO_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("TRAGUARDO_SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = env_int("TRAGUARDO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TRAGUARDO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("TRAGUARDO_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Asking browsers to preload the domain is the operator's decision (it is hard to undo).
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+CSRF_TRUSTED_ORIGINS = env_list("TRAGUARDO_CSRF_TRUSTED_ORIGINS", default=[])
+SESSION_COOKIE_AGE = env_int("TRAGUARDO_SESSION_SECONDS", 8 * 3600)  # one working day
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Reuse database connections between requests (seconds; 0 closes after each request).
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("TRAGUARDO_DB_CONN_MAX_AGE", 0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Errors and warnings to standard error, where gunicorn and systemd/docker collect them.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("TRAGUARDO_LOG_LEVEL", "WARNING")},
+}
+
+# Where `collectstatic` puts the files whitenoise serves in production.
+STATIC_ROOT = Path(env_str("TRAGUARDO_STATIC_ROOT", str(STATIC_ROOT)))
+if not DEBUG:
+    STORAGES["staticfiles"]["BACKEND"] = "traguardo.ops.staticstorage.StaticFilesStorage"
+# Our error pages (404.html, 500.html in the web app) before the ones of the Bootstrap
+# Italia package, which is listed earlier in INSTALLED_APPS and would otherwise win.
+TEMPLATES[0]["DIRS"] = [PACKAGE_DIR / "web" / "templates"]

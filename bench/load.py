@@ -1,0 +1,284 @@
+"""Load benchmark (not a test): gunicorn on PostgreSQL, the 2019 demo, 50 concurrent users.
+
+    .venv/bin/python bench/load.py [--users 50] [--rounds 8]
+        [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
+
+Creates a database of its own (dropped at the end), migrates it, loads the demo and the
+demo users, collects the static files, starts gunicorn with deploy/gunicorn.conf.py in
+production mode (debug off; plain HTTP on 127.0.0.1, so the HTTPS redirect and secure
+cookies are turned off for this run only) and drives simulated users, one thread each: sign
+in, then browse dashboard, tree, results, an explanation and (OIV and office) the OIV
+workspace, in rounds. Values are posted through the monitoring page of an indicator when
+that page exists and has a form with a `text` field (monitoring.services behind it),
+else through the API when /api/v1/ lists a measurements endpoint, else users only browse.
+Pages answering 501 (not built yet) are counted and left out of the figures.
+
+Prints p50/p95/max per page in milliseconds for each number of users (default: one
+user, the baseline, then 50); the goal is p95 < 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from traguardo.ops.appserver import child_env, free_port, manage, prepare_demo, running  # noqa: E402
+
+USERS = ("ufficio", "segretario", "dirigente", "po", "po2", "oiv")
+PASSWORD = "traguardo-demo"
+PAGES = (
+    ("dashboard", "/cruscotto/"),
+    ("tree", "/albero/"),
+    ("results", "/risultati/2019/"),
+    ("explain", "/risultati/2019/perche/B14/"),
+    ("home", "/"),
+)
+OIV_PAGES = (("oiv", "/oiv/"),)
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@dataclass
+class Stats:
+    times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    statuses: dict[str, dict[int, int]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(int))
+    )
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, page: str, status: int, seconds: float) -> None:
+        with self.lock:
+            self.statuses[page][status] += 1
+            if status in (200, 302):
+                self.times[page].append(seconds * 1000)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def request(
+    opener: urllib.request.OpenerDirector,
+    url: str,
+    data: dict[str, str] | None = None,
+    referer: str = "",
+) -> tuple[int, str, float]:
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    req = urllib.request.Request(url, data=body, headers={"Referer": referer} if referer else {})
+    start = time.perf_counter()
+    try:
+        with opener.open(req, timeout=60) as response:
+            text = response.read().decode("utf-8", "replace")
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        text = exc.read().decode("utf-8", "replace")
+        status = exc.code
+    except OSError:  # timed out or connection refused: counted as status 0
+        text, status = "", 0
+    return status, text, time.perf_counter() - start
+
+
+def simulated_user(
+    base: str,
+    username: str,
+    rounds: int,
+    stats: Stats,
+    indicator: str,
+    start: threading.Event,
+    think: float = 0.0,
+) -> None:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    start.wait()
+    login = base + "/accesso/entra/"
+    status, html, seconds = request(opener, login)
+    stats.add("login (GET)", status, seconds)
+    token = CSRF.search(html)
+    if token is None:
+        stats.add("login (POST)", 0, 0)
+        return
+    status, _html, seconds = request(
+        opener,
+        login,
+        {"csrfmiddlewaretoken": token.group(1), "username": username, "password": PASSWORD},
+        referer=login,
+    )
+    stats.add("login (POST)", status, seconds)
+    pages = PAGES + (OIV_PAGES if username in ("oiv", "ufficio") else ())
+    for round_ in range(rounds):
+        for name, path in pages:
+            if think:  # a person reads the page before the next click
+                time.sleep(random.uniform(0.5 * think, 1.5 * think))
+            status, _html, seconds = request(opener, base + path)
+            stats.add(name, status, seconds)
+        if username in ("po", "ufficio"):
+            post_value(opener, base, indicator, round_, stats)
+
+
+def post_value(
+    opener: urllib.request.OpenerDirector, base: str, indicator: str, round_: int, stats: Stats
+) -> None:
+    """Through the indicator's monitoring page when it has a form with a `text` field."""
+    url = f"{base}/monitoraggio/indicatore/{indicator}/"
+    status, html, seconds = request(opener, url)
+    stats.add("monitoring page", status, seconds)
+    if status != 200 or 'name="text"' not in html:
+        return
+    form = html[html.find("<form", html.find('name="text"') - 5000) :]
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    fields.update(
+        {k: v for k, v in re.findall(r'<select[^>]*name="([^"]+)".*?value="([^"]*)"', form, re.S)}
+    )
+    fields["text"] = f"{100 + round_}"
+    status, _html, seconds = request(opener, url, fields, referer=url)
+    stats.add("monitoring value (POST)", status, seconds)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def report(stats: Stats, elapsed: float, users: int) -> str:
+    lines = [
+        f"{users} simulated users, {elapsed:.1f} s",
+        f"{'page':26} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  statuses",
+    ]
+    total = 0
+    for page in sorted(stats.statuses):
+        times = stats.times.get(page, [])
+        codes = ", ".join(f"{c}×{n}" for c, n in sorted(stats.statuses[page].items()))
+        count = sum(stats.statuses[page].values())
+        total += count
+        if times:
+            lines.append(
+                f"{page:26} {count:8} {statistics.median(times):8.0f} "
+                f"{percentile(times, 0.95):8.0f} {max(times):8.0f}  {codes}"
+            )
+        else:
+            lines.append(f"{page:26} {count:8} {'-':>8} {'-':>8} {'-':>8}  {codes}")
+    lines.append(f"throughput: {total / elapsed:.1f} requests/s")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--users", default="1,50", help="comma-separated numbers of users, one run each"
+    )
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument(
+        "--admin-url",
+        default="postgres://postgres@127.0.0.1:5432/postgres",
+        help="a PostgreSQL URL with the right to create databases",
+    )
+    parser.add_argument("--workers", default="", help="gunicorn workers (default: its config)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a user waits between pages (0: back-to-back, a stress test)",
+    )
+    args = parser.parse_args()
+
+    admin = urllib.parse.urlsplit(args.admin_url)
+    name = f"traguardo_bench_{os.getpid()}"
+    database_url = urllib.parse.urlunsplit(admin._replace(path="/" + name))
+    psql = ["psql", args.admin_url, "-q", "-c"]
+    subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True)
+    port = free_port()
+    env = child_env(
+        database_url,
+        TRAGUARDO_DEBUG="0",
+        TRAGUARDO_SECRET_KEY="bench-" + "q8Lr2Vx7Nc4Ht9Zp3Wm6Ks1Bd5Gf0Jy" * 2,
+        TRAGUARDO_ALLOWED_HOSTS="127.0.0.1",
+        TRAGUARDO_SSL_REDIRECT="0",
+        TRAGUARDO_SECURE_COOKIES="0",
+        TRAGUARDO_HSTS_SECONDS="0",
+        TRAGUARDO_BIND=f"127.0.0.1:{port}",
+    )
+    if args.workers:
+        env["TRAGUARDO_WORKERS"] = args.workers
+    try:
+        print(f"database {name}: migrate, load the demo, collect static files…", flush=True)
+        prepare_demo(env)
+        # The demo arrives closed (consuntivo); values are entered while monitoring.
+        manage(
+            env,
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from traguardo.plans.models import Cycle; Cycle.objects.update(state='monitoring')",
+        )
+        manage(env, "collectstatic", "--noinput", "-v0")
+        indicator = manage(
+            env,
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from traguardo.plans.models import Indicator as I; "
+            "print(I.objects.filter(objective__home_unit__code='2.1')"
+            ".order_by('pk').first().pk)",
+        ).split()[-1]
+        gunicorn = [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "-c",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            "--access-logfile",
+            "/dev/null",
+        ]
+        base = f"http://127.0.0.1:{port}"
+        with running(gunicorn, env, base + "/accesso/entra/"):
+            for users in [int(n) for n in args.users.split(",")]:
+                stats = Stats()
+                start = threading.Event()
+                threads = [
+                    threading.Thread(
+                        target=simulated_user,
+                        args=(
+                            base,
+                            USERS[i % len(USERS)],
+                            args.rounds,
+                            stats,
+                            indicator,
+                            start,
+                            args.think,
+                        ),
+                    )
+                    for i in range(users)
+                ]
+                for thread in threads:
+                    thread.start()
+                began = time.perf_counter()
+                start.set()
+                for thread in threads:
+                    thread.join()
+                print(f"think time: {args.think} s")
+                print(report(stats, time.perf_counter() - began, users), flush=True)
+                print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
+    finally:
+        subprocess.run([*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""Which models the audit trail records, and how to find each item's cycle and parent.
+
+Models are named by label so that an app may add or drop models without breaking the
+audit app: a label whose model does not exist is skipped. Whole apps (monitoring, oiv) are
+audited model by model, including models they add later.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
+
+# Plan items, report cards and the SMVP configuration, by label.
+AUDITED_LABELS = (
+    "plans.cycle",
+    "plans.act",
+    "plans.revision",
+    "plans.revisionchange",
+    "plans.strategicobjective",
+    "plans.annualobjective",
+    "plans.operationalobjective",
+    "plans.objectiveassignment",
+    "plans.entityblock",
+    "plans.indicator",
+    "plans.target",
+    "plans.scoringconfig",
+    "individual.reportcard",
+)
+# Every model of these apps: values (monitoring) and decisions (oiv, individual evaluations).
+AUDITED_APPS = ("monitoring", "oiv", "individual")
+# Models of those apps that are not worth a history of their own.
+SKIPPED_LABELS = frozenset({"individual.reportcardobjective", "individual.synthesisrow"})
+
+# The foreign keys that lead from an item to the item it belongs to, in order of preference.
+PARENT_FIELDS = ("indicator", "objective", "entity_block", "revision", "strategic", "card")
+# The foreign keys that lead towards the cycle when the model has no `cycle` of its own.
+CYCLE_PATH = ("strategic", "objective", "entity_block", "indicator", "revision", "period", "card")
+
+
+def audited_models() -> list[type[models.Model]]:
+    found: dict[str, type[models.Model]] = {}
+    for label in AUDITED_LABELS:
+        try:
+            found[label] = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue  # the model does not exist (yet): nothing to record
+    for app_label in AUDITED_APPS:
+        try:
+            config = apps.get_app_config(app_label)
+        except LookupError:
+            continue
+        for model in config.get_models():
+            label = model._meta.label_lower
+            if label not in SKIPPED_LABELS:
+                found[label] = model
+    return list(found.values())
+
+
+def is_audited(label: str) -> bool:
+    return any(model._meta.label_lower == label for model in audited_models())
+
+
+def cycle_of(obj: Any, depth: int = 0) -> Any:
+    """The plans.Cycle the item belongs to, or None (deleted meanwhile, or not in a cycle)."""
+    if obj is None or depth > 5:
+        return None
+    if obj._meta.label_lower == "plans.cycle":
+        return obj
+    try:
+        if getattr(obj, "cycle_id", None) is not None:
+            return obj.cycle
+        for name in CYCLE_PATH:
+            if getattr(obj, f"{name}_id", None) is not None:
+                return cycle_of(getattr(obj, name), depth + 1)
+    except ObjectDoesNotExist:
+        return None
+    return None
+
+
+def parent_of(obj: Any) -> tuple[str, str]:
+    """(label, pk) of the item this one belongs to, or ("", "")."""
+    for name in PARENT_FIELDS:
+        try:
+            field = obj._meta.get_field(name)
+        except Exception:
+            continue
+        value = getattr(obj, field.attname, None) if field.is_relation else None
+        if value is not None and field.related_model is not None:
+            return field.related_model._meta.label_lower, str(value)
+    return "", ""

@@ -1,0 +1,57 @@
+"""The history page of one item: who changed what, when, field by field."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from traguardo.accounts import permissions
+from traguardo.accounts.decorators import check, member_required
+from traguardo.audit import selectors
+from traguardo.audit.registry import cycle_of, is_audited
+from traguardo.plans.models import Cycle
+
+MAX_ROWS = 500
+
+
+@member_required
+def history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+    label = label.lower()
+    if not is_audited(label):
+        raise Http404(_("Questo tipo di elemento non ha uno storico."))
+    model = apps.get_model(label)
+    obj = model._base_manager.filter(pk=pk).first()
+    entries = selectors.history(label, pk)
+    if obj is not None:
+        cycle = cycle_of(obj)
+        entity_id = cycle.entity_id if cycle is not None else None
+    else:
+        first = entries.exclude(entity_id=None).first()
+        if first is None:
+            raise Http404(_("Elemento inesistente e senza storico."))
+        cycle = Cycle.objects.filter(pk=first.cycle_id or 0).first()
+        entity_id = first.entity_id
+    # Reading a history is reading the plan: every member of the item's entity.
+    check(
+        entity_id is not None
+        and permissions.can_view_plan(request.user, Cycle(entity_id=entity_id)),
+        _("Non puoi consultare lo storico di questo elemento."),
+    )
+    if obj is not None and label == "individual.reportcard":
+        check(permissions.can_view_card(request.user, obj), _("La scheda è riservata."))
+    return render(
+        request,
+        "audit/history.html",
+        {
+            "object": obj,
+            "object_repr": str(obj)
+            if obj is not None
+            else entries.filter(model_label=label).values_list("object_repr", flat=True).first(),
+            "kind": selectors.model_name(label),
+            "rows": selectors.rows(entries[:MAX_ROWS]),
+            "bulk": selectors.rows(selectors.bulk_entries(cycle.pk if cycle else None)[:50]),
+            "truncated": entries.count() > MAX_ROWS,
+        },
+    )

@@ -1,0 +1,141 @@
+"""The OIV's writes: checklist notes, sampled evidence, the validation decision.
+
+Every function checks the permission itself (views and any other caller alike).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from traguardo.accounts import permissions
+from traguardo.accounts.models import Role
+from traguardo.oiv.models import (
+    DecisionOutcome,
+    EvidenceSample,
+    ValidationCheck,
+    ValidationDecision,
+)
+from traguardo.plans import states
+from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective
+
+# The checklist can be filled in until the Relazione is validated.
+WRITABLE_STATES = frozenset({"draft", "approved", "monitoring", "closed"})
+
+
+class OivRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def can_read(user: Any, cycle: Cycle) -> bool:
+    """The OIV and the performance office (which prepares the Relazione) read the workspace."""
+    return permissions.can_oiv(user, cycle) or (
+        permissions.has_role(user, Role.PERFORMANCE_OFFICE)
+        and permissions.can_view_plan(user, cycle)
+    )
+
+
+def can_write(user: Any, cycle: Cycle) -> bool:
+    return permissions.can_oiv(user, cycle) and cycle.state in WRITABLE_STATES
+
+
+def _require_write(user: Any, cycle: Cycle) -> None:
+    if not permissions.can_oiv(user, cycle):
+        raise OivRefused(_("Solo l'OIV dell'ente scrive nello spazio di validazione."))
+    if cycle.state not in WRITABLE_STATES:
+        raise OivRefused(_("La Relazione è già validata: le verifiche non si modificano più."))
+
+
+@transaction.atomic
+def save_check(
+    user: Any,
+    cycle: Cycle,
+    criterion: str,
+    outcome: str,
+    note: str,
+    *,
+    objective: OperationalObjective | None = None,
+    entity_block: EntityBlock | None = None,
+) -> ValidationCheck:
+    _require_write(user, cycle)
+    subject = objective or entity_block
+    if subject is not None and subject.cycle_id != cycle.pk:
+        raise OivRefused(_("L'obiettivo non appartiene a questo ciclo."))
+    check = ValidationCheck.objects.filter(
+        cycle=cycle, objective=objective, entity_block=entity_block, criterion=criterion
+    ).first()
+    if check is None:
+        check = ValidationCheck(
+            cycle=cycle, objective=objective, entity_block=entity_block, criterion=criterion
+        )
+    elif check.outcome == outcome and check.note == note:
+        return check  # unchanged: no new history entry
+    check.outcome = outcome
+    check.note = note
+    check.updated_by = user
+    check.updated_at = timezone.now()
+    check.save()
+    return check
+
+
+def add_evidence(
+    user: Any,
+    cycle: Cycle,
+    indicator: Indicator,
+    source: str,
+    outcome: str,
+    note: str = "",
+    document: UploadedFile | None = None,
+) -> EvidenceSample:
+    _require_write(user, cycle)
+    owner = indicator.objective or indicator.entity_block
+    if owner is None or owner.cycle_id != cycle.pk:
+        raise OivRefused(_("L'indicatore non appartiene a questo ciclo."))
+    sample = EvidenceSample(
+        cycle=cycle,
+        indicator=indicator,
+        source=source,
+        outcome=outcome,
+        note=note,
+        checked_by=user,
+    )
+    if document is not None:
+        sample.document = document
+    sample.save()
+    return sample
+
+
+@transaction.atomic
+def decide(
+    user: Any, cycle: Cycle, outcome: str, date: datetime.date, reasons: str
+) -> ValidationDecision:
+    """Record the decision; a positive one moves the cycle from "closed" to "validated"."""
+    if not permissions.can_oiv(user, cycle):
+        raise OivRefused(_("Solo l'OIV dell'ente decide sulla validazione."))
+    if cycle.state != "closed":
+        raise OivRefused(
+            _("La decisione si registra sul ciclo chiuso (consuntivo); ora è «%(state)s».")
+            % {"state": cycle.get_state_display()}
+        )
+    decision = ValidationDecision.objects.filter(cycle=cycle).first() or ValidationDecision(
+        cycle=cycle
+    )
+    decision.outcome = outcome
+    decision.date = date
+    decision.reasons = reasons
+    decision.decided_by = user
+    decision.recorded_at = timezone.now()
+    decision.save()
+    if outcome == DecisionOutcome.VALIDATED:
+        try:
+            states.transition(user, cycle, "validated", note=reasons)
+        except states.TransitionRefused as exc:
+            raise OivRefused(exc.message) from exc
+    return decision

@@ -1,0 +1,256 @@
+"""The OIV workspace: LG 3/2018 checklist, sampled evidence, target challenge, decision.
+
+The OIV and the performance office read; only the OIV writes (checked again by the
+services on every POST).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from traguardo.accounts import permissions
+from traguardo.accounts.decorators import check, member_required
+from traguardo.core.challenge import DEFAULT_MARGIN, FindingKind
+from traguardo.oiv import selectors, services
+from traguardo.oiv.forms import CheckForm, DecisionForm, EvidenceForm, parse_margin
+from traguardo.oiv.models import (
+    CRITERION_HELP,
+    Criterion,
+    Outcome,
+    ValidationCheck,
+    ValidationDecision,
+)
+from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective
+
+SCOPES = ("relazione", "blocco", "obiettivo")
+
+
+def _cycles(request: HttpRequest) -> Any:
+    entities = {m.entity_id for m in permissions.memberships(request.user)}
+    return Cycle.objects.filter(entity_id__in=entities).select_related("entity").order_by("-year")
+
+
+def _cycle(request: HttpRequest, year: int | None) -> Cycle:
+    cycles = _cycles(request)
+    cycle: Cycle | None = cycles.filter(year=year).first() if year is not None else cycles.first()
+    if cycle is None:
+        raise Http404(_("Nessun ciclo della performance per questo anno."))
+    check(
+        services.can_read(request.user, cycle),
+        _("Lo spazio dell'OIV è riservato all'OIV e alla struttura tecnica permanente."),
+    )
+    return cycle
+
+
+def _year_param(request: HttpRequest) -> int | None:
+    raw = request.GET.get("anno", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@member_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    cycle = _cycle(request, _year_param(request))
+    rows = selectors.matrix(cycle)
+    done, total = selectors.progress(rows)
+    decision = ValidationDecision.objects.filter(cycle=cycle).first()
+    return render(
+        request,
+        "oiv/workspace.html",
+        {
+            "cycle": cycle,
+            "cycles": _cycles(request),
+            "rows": rows,
+            "criteria": [(c, CRITERION_HELP[c]) for c in Criterion],
+            "done": done,
+            "total": total,
+            "can_write": services.can_write(request.user, cycle),
+            "can_decide": permissions.can_oiv(request.user, cycle) and cycle.state == "closed",
+            "decision": decision,
+            "decision_form": DecisionForm(
+                initial={"outcome": "validated", "date": None}
+                if decision is None
+                else {
+                    "outcome": decision.outcome,
+                    "date": decision.date,
+                    "reasons": decision.reasons,
+                }
+            ),
+            "evidence": selectors.evidence(cycle),
+            "transitions": cycle.transitions.select_related("by"),
+            "pending_label": Outcome.PENDING.label,
+        },
+    )
+
+
+def _indicators(cycle: Cycle) -> Any:
+    return (
+        Indicator.objects.filter(objective__cycle=cycle)
+        | Indicator.objects.filter(entity_block__cycle=cycle)
+    ).select_related("objective__home_unit", "entity_block")
+
+
+def _subject(cycle: Cycle, scope: str, pk: int) -> tuple[Any, dict[str, Any], str]:
+    """The checked item, the filter for its checks, and its title."""
+    if scope == "relazione":
+        return None, {"objective": None, "entity_block": None}, _("Relazione nel complesso")
+    if scope == "blocco":
+        block = get_object_or_404(EntityBlock, pk=pk, cycle=cycle)
+        return block, {"objective": None, "entity_block": block}, f"B{block.number} {block.heading}"
+    if scope == "obiettivo":
+        objective = get_object_or_404(
+            OperationalObjective.objects.select_related("home_unit"), pk=pk, cycle=cycle
+        )
+        return objective, {"objective": objective, "entity_block": None}, str(objective)
+    raise Http404
+
+
+@member_required
+def subject(request: HttpRequest, year: int, scope: str, pk: int) -> HttpResponse:
+    cycle = _cycle(request, year)
+    item, where, title = _subject(cycle, scope, pk)
+    existing = {c.criterion: c for c in ValidationCheck.objects.filter(cycle=cycle, **where)}
+    can_write = services.can_write(request.user, cycle)
+    if request.method == "POST":
+        check(
+            permissions.can_oiv(request.user, cycle),
+            _("Solo l'OIV dell'ente scrive nello spazio di validazione."),
+        )
+        forms = [(c, CheckForm(request.POST, prefix=c.value)) for c in Criterion]
+        if all(form.is_valid() for _c, form in forms):
+            try:
+                for criterion, form in forms:
+                    services.save_check(
+                        request.user,
+                        cycle,
+                        criterion.value,
+                        form.cleaned_data["outcome"],
+                        form.cleaned_data["note"],
+                        objective=where["objective"],
+                        entity_block=where["entity_block"],
+                    )
+            except services.OivRefused as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Verifiche salvate: %(title)s.") % {"title": title})
+                return redirect(reverse("oiv:workspace") + f"?anno={cycle.year}#matrice")
+    else:
+        forms = [
+            (
+                c,
+                CheckForm(
+                    prefix=c.value,
+                    initial={
+                        "outcome": existing[c].outcome if c in existing else Outcome.PENDING,
+                        "note": existing[c].note if c in existing else "",
+                    },
+                ),
+            )
+            for c in Criterion
+        ]
+    indicators = list(item.indicators.all()) if item is not None else []
+    return render(
+        request,
+        "oiv/subject.html",
+        {
+            "cycle": cycle,
+            "item": item,
+            "title": title,
+            "forms": [(c, CRITERION_HELP[c], f) for c, f in forms],
+            "can_write": can_write,
+            "indicators": indicators,
+            "evidence_form": EvidenceForm(
+                indicators=item.indicators.order_by("number"),
+                initial={"outcome": "confirmed"},
+            )
+            if can_write and indicators
+            else None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@member_required
+@require_POST
+def evidence(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = _cycle(request, year)
+    check(permissions.can_oiv(request.user, cycle), _("Solo l'OIV registra le evidenze."))
+    form = EvidenceForm(request.POST, request.FILES, indicators=_indicators(cycle))
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+    else:
+        data = form.cleaned_data
+        try:
+            services.add_evidence(
+                request.user,
+                cycle,
+                data["indicator"],
+                data["source"],
+                data["outcome"],
+                data["note"],
+                data.get("document"),
+            )
+        except services.OivRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Evidenza registrata."))
+    return_to = request.POST.get("return_to", "")
+    prefix = reverse("oiv:workspace") + f"{cycle.year}/verifica/"
+    if return_to.startswith(prefix) and url_has_allowed_host_and_scheme(
+        return_to, allowed_hosts=None
+    ):
+        return redirect(return_to)
+    return redirect(reverse("oiv:workspace") + f"?anno={cycle.year}#evidenze")
+
+
+@member_required
+@require_POST
+def decision(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = _cycle(request, year)
+    check(permissions.can_oiv(request.user, cycle), _("Solo l'OIV decide sulla validazione."))
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
+    else:
+        data = form.cleaned_data
+        try:
+            services.decide(request.user, cycle, data["outcome"], data["date"], data["reasons"])
+        except services.OivRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            cycle.refresh_from_db()
+            messages.success(
+                request,
+                _("Decisione registrata. Stato del ciclo: %(state)s.")
+                % {"state": cycle.get_state_display()},
+            )
+    return redirect(reverse("oiv:workspace") + f"?anno={cycle.year}#decisione")
+
+
+@member_required
+def challenge(request: HttpRequest, year: int) -> HttpResponse:
+    cycle = _cycle(request, year)
+    margin, error = parse_margin(request.GET.get("margine"), DEFAULT_MARGIN)
+    findings = selectors.challenge(cycle, margin)
+    return render(
+        request,
+        "oiv/challenge.html",
+        {
+            "cycle": cycle,
+            "margin_percent": margin * 100,
+            "error": error,
+            "already_met": [f for f in findings if f.kind is FindingKind.ALREADY_MET],
+            "wide": [f for f in findings if f.kind is FindingKind.WIDE_MARGIN],
+        },
+    )

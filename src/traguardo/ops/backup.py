@@ -1,0 +1,168 @@
+"""Portable backups: the whole database as JSON plus the uploaded files, in one zip.
+
+The archive holds `manifest.json` (format, date, applied migrations, rows per model, media
+files), `data.json` (Django's JSON serialisation with natural keys for content types and
+users, so it loads on SQLite and PostgreSQL alike) and `media/…` (uploaded evidence and
+generated documents). Content types, permissions and sessions are left out: `migrate`
+recreates the first two and sessions are not worth keeping. The audit trail is included.
+
+A restore loads the archive into a migrated, empty database of the same code version
+(the manifest's migrations must all be applied); `--replace` empties the database first.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import tempfile
+import zipfile
+from collections import Counter
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
+
+from traguardo.audit.recorder import paused
+
+FORMAT = "traguardo.backup/1"
+EXCLUDED = ("contenttypes", "auth.permission", "sessions", "admin.logentry")
+
+
+class BackupError(Exception):
+    """The archive cannot be written or read; the message says what and where."""
+
+
+def _applied_migrations() -> dict[str, list[str]]:
+    applied: dict[str, list[str]] = {}
+    for app, name in MigrationRecorder(connection).applied_migrations():
+        applied.setdefault(app, []).append(name)
+    return {app: sorted(names) for app, names in sorted(applied.items())}
+
+
+def _media_files(root: Path) -> list[Path]:
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def write_backup(out: Path) -> dict[str, Any]:
+    """Write the archive to `out` (atomically: a half-written file never replaces it)."""
+    media_root = Path(settings.MEDIA_ROOT)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data.json"
+        call_command(
+            "dumpdata",
+            exclude=list(EXCLUDED),
+            natural_foreign=True,
+            output=str(data),
+            verbosity=0,
+        )
+        rows = json.loads(data.read_text(encoding="utf-8"))
+        media = _media_files(media_root)
+        manifest = {
+            "format": FORMAT,
+            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "database": connection.vendor,
+            "migrations": _applied_migrations(),
+            "rows": dict(sorted(Counter(r["model"] for r in rows).items())),
+            "media": [p.relative_to(media_root).as_posix() for p in media],
+        }
+        partial = out.with_name(out.name + ".partial")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
+            archive.write(data, "data.json")
+            for path in media:
+                archive.write(path, "media/" + path.relative_to(media_root).as_posix())
+        partial.replace(out)
+    return manifest
+
+
+def read_manifest(archive: zipfile.ZipFile, name: str) -> dict[str, Any]:
+    try:
+        manifest = json.loads(archive.read("manifest.json"))
+    except KeyError:
+        raise BackupError(f"{name}: manca manifest.json, non è un backup di Traguardo") from None
+    except ValueError as exc:
+        raise BackupError(f"{name}: manifest.json non leggibile ({exc})") from None
+    if manifest.get("format") != FORMAT:
+        raise BackupError(
+            f"{name}: formato «{manifest.get('format')}» non supportato (atteso {FORMAT})"
+        )
+    return dict(manifest)
+
+
+def missing_migrations(manifest: dict[str, Any]) -> list[str]:
+    """Migrations the backup's database had and this one has not applied."""
+    here = _applied_migrations()
+    return [
+        f"{app}.{name}"
+        for app, names in manifest.get("migrations", {}).items()
+        for name in names
+        if name not in here.get(app, []) and app in {c.label for c in apps.get_app_configs()}
+    ]
+
+
+def database_is_empty() -> bool:
+    skip = {"contenttypes", "auth.permission"}
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if label in skip or model._meta.app_label in skip or not model._meta.managed:
+            continue
+        if model._meta.proxy:
+            continue
+        if model._base_manager.exists():
+            return False
+    return True
+
+
+def _safe_media_name(name: str) -> PurePosixPath | None:
+    path = PurePosixPath(name)
+    if path.parts[:1] != ("media",) or len(path.parts) < 2:
+        return None
+    rest = PurePosixPath(*path.parts[1:])
+    if rest.is_absolute() or ".." in rest.parts:
+        raise BackupError(f"percorso non ammesso nell'archivio: {name}")
+    return rest
+
+
+def restore_backup(source: Path) -> dict[str, Any]:
+    """Load the archive into the (empty, migrated) database and put back the media files."""
+    if not source.is_file():
+        raise BackupError(f"{source}: file inesistente")
+    try:
+        archive = zipfile.ZipFile(source)
+    except zipfile.BadZipFile:
+        raise BackupError(f"{source}: non è un archivio zip") from None
+    with archive, tempfile.TemporaryDirectory() as tmp:
+        manifest = read_manifest(archive, str(source))
+        missing = missing_migrations(manifest)
+        if missing:
+            raise BackupError(
+                f"{source}: il database non ha le migrazioni {', '.join(missing[:5])}: "
+                "esegui «python manage.py migrate» con la versione del programma del backup"
+            )
+        # Every file name is checked before anything is written.
+        media = [(name, _safe_media_name(name)) for name in archive.namelist()]
+        try:
+            payload = archive.read("data.json")
+        except KeyError:
+            raise BackupError(f"{source}: manca data.json") from None
+        data = Path(tmp) / "data.json"
+        data.write_bytes(payload)
+        # loaddata runs in one transaction, with constraint checks deferred to the end,
+        # and resets PostgreSQL sequences afterwards.
+        with paused():
+            call_command("loaddata", str(data), verbosity=0)
+        media_root = Path(settings.MEDIA_ROOT)
+        for name, rest in media:
+            if rest is None or name.endswith("/"):
+                continue
+            target = media_root.joinpath(*rest.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(name))
+    return manifest
