@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from traguardo.audit.recorder import summarised
 from traguardo.core.readings import ReadingKind, parse_reading
 from traguardo.demo.fixture import DemoCycle, IndicatorRecord
 from traguardo.individual.models import ReportCard, ReportCardObjective, SynthesisRow
@@ -54,8 +55,15 @@ def _date(value: Any) -> datetime.date | None:
     return datetime.date.fromisoformat(str(value))
 
 
-@transaction.atomic
 def import_cycle(demo: DemoCycle) -> Cycle:
+    """Replace the stored cycle with the fixture's; the audit trail gets one summary entry
+    (thousands of rows are created, a row-by-row history of them would say nothing)."""
+    with summarised(f"Caricamento del ciclo {demo.year} dai dati dimostrativi"):
+        return _import_cycle(demo)
+
+
+@transaction.atomic
+def _import_cycle(demo: DemoCycle) -> Cycle:
     info = demo.cycle.get("entity", {})
     website = str(info.get("website", ""))
     entity, _ = Entity.objects.update_or_create(

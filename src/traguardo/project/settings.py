@@ -163,6 +163,13 @@ else:
     _default_db = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(_var_dir / "traguardo.sqlite3"),
+        # Background threads (Relazione generation, imports) write beside the request:
+        # wait for the lock rather than fail at once.
+        "OPTIONS": {"timeout": 20},
+        # A file, not the in-memory default: in-memory shared-cache databases refuse a
+        # second writer immediately ("table is locked") instead of waiting, which breaks
+        # browser tests that exercise those background threads.
+        "TEST": {"NAME": str(_var_dir / "test_traguardo.sqlite3")},
     }
 DATABASES = {"default": _default_db}
 

@@ -18,8 +18,8 @@ from traguardo.accounts import permissions
 from traguardo.core.results import IndicatorScore, PlanScore, UnitScore
 from traguardo.core.rules import DegreeStatus
 from traguardo.monitoring.models import Measurement, Period
-from traguardo.organisation.models import OrgUnit, Person
-from traguardo.organisation.selectors import unit_heads_on
+from traguardo.organisation.models import Assignment, OrgUnit, Person
+from traguardo.organisation.selectors import HEAD_ROLES
 from traguardo.plans.models import Cycle, Indicator, ObjectiveAssignment
 
 if TYPE_CHECKING:
@@ -150,11 +150,32 @@ class PeriodCompleteness:
         return [u for u in self.units if u.indicators]
 
 
-def _responsible(unit: OrgUnit, day: datetime.date) -> list[Person]:
+HeadIndex = dict[int, list[Assignment]]
+
+
+def _head_index(cycle: Cycle) -> HeadIndex:
+    """Every head post of the entity, by unit: one query instead of one per unit and day
+    (the same posts, in the same order, as organisation.selectors.unit_heads_on)."""
+    index: HeadIndex = defaultdict(list)
+    posts = (
+        Assignment.objects.filter(unit__entity_id=cycle.entity_id, role__in=HEAD_ROLES)
+        .select_related("person")
+        .order_by("start", "person__display_name")
+    )
+    for post in posts:
+        index[post.unit_id].append(post)
+    return index
+
+
+def _responsible(unit: OrgUnit, day: datetime.date, index: HeadIndex) -> list[Person]:
     """The unit's head(s) that day; an office without its own head answers to its sector's."""
     current: OrgUnit | None = unit
     while current is not None:
-        heads = unit_heads_on(current, day)
+        heads = [
+            post.person
+            for post in index.get(current.pk, [])
+            if post.start <= day and (post.end is None or post.end >= day)
+        ]
         if heads:
             return heads
         current = current.parent
@@ -189,6 +210,7 @@ def completeness(cycle: Cycle, mine: set[int]) -> list[PeriodCompleteness]:
         assert indicator.objective_id is not None
         indicators_of[indicator.objective_id].append(indicator)
     result = []
+    heads = _head_index(cycle)
     for period in Period.objects.filter(cycle=cycle).order_by("date"):
         entered = set(
             Measurement.objects.filter(period=period).values_list("indicator_id", flat=True)
@@ -201,7 +223,7 @@ def completeness(cycle: Cycle, mine: set[int]) -> list[PeriodCompleteness]:
             rows.append(
                 MissingForUnit(
                     unit=unit,
-                    heads=_responsible(unit, period.date),
+                    heads=_responsible(unit, period.date, heads),
                     indicators=[i for i in expected if i.id not in entered],
                     expected=len(expected),
                     mine=unit_id in mine,
