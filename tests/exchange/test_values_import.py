@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tests.exchange.helpers import make_xlsx, messages, read_sheets
+from traguardo.audit.models import AuditEntry
 from traguardo.exchange.services import import_file
 from traguardo.exchange.workbooks import values_csv, values_workbook
 from traguardo.monitoring.models import Measurement, Period
@@ -95,6 +96,22 @@ def test_values_are_recorded_then_unchanged_on_a_second_import(
 
     again = import_file("valori.xlsx", data, demo, dry_run=False)
     assert again.totals() == {"create": 0, "update": 0, "unchanged": 256}
+
+
+def test_a_saved_import_leaves_one_bulk_entry_in_the_audit_trail(
+    demo: Cycle, open_final: Period, django_user_model: Any
+) -> None:
+    # Rows are saved in bulk, without model signals: the trail must still say who and what.
+    office = django_user_model.objects.get(username="ufficio")
+    rows = _values(demo, open_final)
+    _set(rows, "B14", "75,5%")
+    data = make_xlsx({"Valori": rows})
+    import_file("valori.xlsx", data, demo, dry_run=True, user=office)
+    assert not AuditEntry.objects.filter(action="bulk", note__contains="valori.xlsx").exists()
+    import_file("valori.xlsx", data, demo, dry_run=False, user=office)
+    entry = AuditEntry.objects.get(action="bulk", note__contains="valori.xlsx")
+    assert entry.username == "ufficio" and entry.cycle_id == demo.pk
+    assert entry.changes["counts"]["Valori"]["update"] == 1
 
 
 def test_a_closed_period_refuses_every_value_with_its_place(demo: Cycle) -> None:

@@ -165,6 +165,29 @@ def _repr(instance: models.Model) -> str:
         return f"{instance._meta.verbose_name} #{instance.pk}"
 
 
+def record_bulk(
+    note: str, changes: dict[str, Any], *, cycle: Any = None, user: Any = None
+) -> AuditEntry:
+    """One "bulk" entry for work saved without model signals (bulk_create, bulk_update,
+    raw UPDATE: spreadsheet imports), so that the trail still says who changed what."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        username = user.get_username()
+    else:
+        user, username = _user()
+    return AuditEntry.objects.create(
+        user=user,
+        username=username,
+        action=AuditEntry.Action.BULK,
+        model_label="bulk",
+        object_pk="-",
+        object_repr=note[:300],
+        cycle_id=getattr(cycle, "pk", None),
+        entity_id=getattr(cycle, "entity_id", None),
+        changes=changes,
+        note=note,
+    )
+
+
 def _write_summary(summary: _Summary) -> None:
     user, username = _user()
     by_model: dict[str, dict[str, int]] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from traguardo.audit.recorder import record_bulk
 from traguardo.exchange import reader
 from traguardo.exchange.plan_import import PlanImport
 from traguardo.exchange.result import ImportResult, Progress, no_progress
@@ -41,5 +42,16 @@ def import_file(
             raise Refused(
                 "il file contiene sia i valori sia fogli del piano: importali in due file separati"
             )
-        return ValuesImport(cycle, book, user=user, progress=progress).run(dry_run=dry_run)
-    return PlanImport(cycle, book, progress=progress).run(dry_run=dry_run)
+        result = ValuesImport(cycle, book, user=user, progress=progress).run(dry_run=dry_run)
+    else:
+        result = PlanImport(cycle, book, progress=progress).run(dry_run=dry_run)
+    if result.saved:
+        # Rows are saved in bulk (no model signals): the audit trail gets one entry with
+        # the counts per sheet, the file and who imported it.
+        record_bulk(
+            f"Importazione del file {name}",
+            {"file": name, "kind": result.kind, "counts": result.counts()},
+            cycle=cycle,
+            user=user,
+        )
+    return result
