@@ -361,7 +361,11 @@ def _history(item: Indicator, cycle: Cycle, periods: list[Period]) -> list[dict[
                 "period": period,
                 "measurement": measurement,
                 "degree": degree,
-                "misses": degree is not None and misses_target(degree),
+                # A derived indicator (e.g. the entity result) is computed, not entered:
+                # its deviation is explained by the indicators it is computed from.
+                "misses": degree is not None
+                and misses_target(degree)
+                and item.direction != item.Direction.DERIVED,
             }
         )
     return rows
