@@ -10,7 +10,7 @@ from traguardo.ops.screenshots import SHOTS, take
 class Command(BaseCommand):
     help = (
         "Fotografa le pagine principali (PNG) con il ciclo dimostrativo, entrando come gli "
-        "utenti demo; le pagine non ancora pronte (501) sono saltate."
+        "utenti demo; le pagine che non rispondono 200 sono saltate."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
