@@ -16,6 +16,7 @@ from traguardo.core.readings import ReadingKind, parse_reading
 from traguardo.demo.fixture import DemoCycle, IndicatorRecord
 from traguardo.individual.models import ReportCard, ReportCardObjective, SynthesisRow
 from traguardo.monitoring.models import Measurement, Period
+from traguardo.monitoring.services import READING_KINDS
 from traguardo.organisation.models import Assignment, Entity, OrgUnit, Person
 from traguardo.plans.models import (
     Act,
@@ -38,14 +39,6 @@ _INDICATOR_KINDS = {
     "si/no": Indicator.Kind.YES_NO,
     "economico": Indicator.Kind.MONETARY,
 }
-_READING_KINDS = {  # same mapping as monitoring.services.READING_KINDS
-    ReadingKind.NUMBER: Measurement.ReadingKind.NUMBER,
-    ReadingKind.FROM_TEXT: Measurement.ReadingKind.FROM_TEXT,
-    ReadingKind.YES: Measurement.ReadingKind.YES,
-    ReadingKind.NO: Measurement.ReadingKind.NO,
-    ReadingKind.NOT_MEASURABLE: Measurement.ReadingKind.NOT_MEASURABLE,
-}
-
 
 def _date(value: Any) -> datetime.date | None:
     if value in (None, ""):
@@ -294,7 +287,7 @@ def _measure(indicator: Indicator, record: IndicatorRecord, period: Period) -> N
         period=period,
         text=record.value,
         number=reading.number,
-        reading_kind=_READING_KINDS[reading.kind],
+        reading_kind=READING_KINDS[reading.kind],
         comment=record.comment,
         not_measurable_reason=reading.reason if reading.kind is ReadingKind.NOT_MEASURABLE else "",
     )
