@@ -1,6 +1,7 @@
 """Load benchmark (not a test): gunicorn on PostgreSQL, the 2019 demo, 50 concurrent users.
 
-    .venv/bin/python bench/load.py [--users 50] [--rounds 8]
+    .venv/bin/python bench/load.py [--users 50] [--rounds 8] [--think 2] [--ramp 20]
+        [--workers N] [--threads N] [--cache-url redis://127.0.0.1:6379/9]
         [--admin-url postgres://postgres@127.0.0.1:5432/postgres]
 
 Creates a database of its own (dropped at the end), migrates it, loads the demo and the
@@ -103,10 +104,12 @@ def simulated_user(
     indicator: str,
     start: threading.Event,
     think: float = 0.0,
+    arrival: float = 0.0,
 ) -> None:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
     start.wait()
+    time.sleep(arrival)
     login = base + "/accesso/entra/"
     status, html, seconds = request(opener, login)
     stats.add("login (GET)", status, seconds)
@@ -190,6 +193,18 @@ def main() -> int:
         help="a PostgreSQL URL with the right to create databases",
     )
     parser.add_argument("--workers", default="", help="gunicorn workers (default: its config)")
+    parser.add_argument("--threads", default="", help="threads per worker (default: its config)")
+    parser.add_argument(
+        "--cache-url",
+        default="",
+        help="TRAGUARDO_CACHE_URL for the server, e.g. redis://127.0.0.1:6379/9 (default: none)",
+    )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=0.0,
+        help="seconds over which the users arrive (0: all sign in at the same moment)",
+    )
     parser.add_argument(
         "--think",
         type=float,
@@ -216,6 +231,10 @@ def main() -> int:
     )
     if args.workers:
         env["TRAGUARDO_WORKERS"] = args.workers
+    if args.threads:
+        env["TRAGUARDO_THREADS"] = args.threads
+    if args.cache_url:
+        env["TRAGUARDO_CACHE_URL"] = args.cache_url
     try:
         print(f"database {name}: migrate, load the demo, collect static files…", flush=True)
         prepare_demo(env)
@@ -262,6 +281,7 @@ def main() -> int:
                             indicator,
                             start,
                             args.think,
+                            args.ramp * i / max(users - 1, 1),
                         ),
                     )
                     for i in range(users)
@@ -272,7 +292,11 @@ def main() -> int:
                 start.set()
                 for thread in threads:
                     thread.join()
-                print(f"think time: {args.think} s")
+                print(
+                    f"think time: {args.think} s, arrivals over {args.ramp} s, "
+                    f"workers {args.workers or 'default'}, threads {args.threads or 'default'}, "
+                    f"shared cache: {args.cache_url or 'no'}"
+                )
                 print(report(stats, time.perf_counter() - began, users), flush=True)
                 print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     finally:

@@ -58,3 +58,11 @@ def test_production_needs_a_secret_key_and_readable_numbers() -> None:
     bad = run_check(TRAGUARDO_HSTS_SECONDS="un anno")
     assert bad.returncode != 0
     assert "TRAGUARDO_HSTS_SECONDS" in bad.stderr
+
+
+def test_a_shared_cache_must_be_a_redis_address() -> None:
+    good = run_check(TRAGUARDO_CACHE_URL="redis://127.0.0.1:6379/0")
+    assert good.returncode == 0, good.stdout + good.stderr
+    bad = run_check(TRAGUARDO_CACHE_URL="memcached://127.0.0.1:11211")
+    assert bad.returncode != 0
+    assert "TRAGUARDO_CACHE_URL" in bad.stderr

@@ -45,6 +45,7 @@ from traguardo.exchange.result import (
 from traguardo.exchange.safety import Refused, check_expansion
 from traguardo.exchange.workbooks import add_sheet
 from traguardo.plans.models import Cycle
+from traguardo.scoring.cache import batched, scores_changed
 
 FORMAT = "traguardo-export"
 VERSION = 1
@@ -280,8 +281,9 @@ def restore_archive(
         )
         return result
     try:
-        with transaction.atomic():
+        with transaction.atomic(), batched():
             _restore(content, result, progress)
+            scores_changed()  # bulk writes and updates send no signals
             if dry_run:
                 raise ImportAborted
     except ImportAborted:

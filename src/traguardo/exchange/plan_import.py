@@ -51,6 +51,7 @@ from traguardo.plans.models import (
     StrategicObjective,
     Target,
 )
+from traguardo.scoring.cache import batched, scores_changed
 
 BATCH = 2000
 HUNDRED = Decimal(100)
@@ -755,8 +756,10 @@ class PlanImport:
         if self.issues:
             return result
         try:
-            with transaction.atomic():
+            with transaction.atomic(), batched():
                 self._apply(wanted, write=not dry_run)
+                if not dry_run:
+                    scores_changed()  # bulk writes send no signals
         except (IntegrityError, DataError) as exc:  # a rule the checks above missed
             self.issues.append(Issue("", None, "", f"il database ha rifiutato i dati: {exc}"))
             result.issues = self.issues

@@ -29,6 +29,7 @@ from traguardo.exchange.result import (
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.services import READING_KINDS, ValueRefused, record_value
 from traguardo.plans.models import Cycle, Indicator
+from traguardo.scoring.cache import batched, scores_changed
 
 BATCH = 2000
 
@@ -165,8 +166,9 @@ class ValuesImport:
         if dry_run:
             return result
         try:
-            with transaction.atomic():
+            with transaction.atomic(), batched():
                 self._save(todo)
+                scores_changed()  # bulk writes and raw updates send no signals
         except ImportAborted:
             result.issues = self.issues
             return result

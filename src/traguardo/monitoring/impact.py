@@ -2,7 +2,7 @@
 
 The indicator's degree, its objective's score, the results of the units that carry the
 objective (sector, area) and the entity result are read from one scoring of the whole plan
-at the period of the value (`score_cycle` for the 31.12, the same fetch at 30.06).
+at the period of the value (`score_cycle`, cached per state of the data).
 """
 
 from __future__ import annotations
@@ -12,13 +12,11 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from traguardo.core.engine import score_plan
 from traguardo.core.explanation import Explanation
 from traguardo.core.results import IndicatorScore, PlanScore
 from traguardo.monitoring.models import Period
 from traguardo.organisation.models import OrgUnit, OrgUnitKind
 from traguardo.plans.models import Indicator
-from traguardo.scoring.fetch import fetch_plan
 from traguardo.scoring.services import score_cycle
 
 
@@ -44,10 +42,7 @@ class Change:
 
 
 def score_at(period: Period) -> PlanScore:
-    cycle = period.cycle
-    if period.code == Period.Code.FINAL:
-        return score_cycle(cycle)
-    return score_plan(fetch_plan(cycle, period.code))
+    return score_cycle(period.cycle, period=period.code)
 
 
 def indicator_code(indicator: Indicator) -> str:

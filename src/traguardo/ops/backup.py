@@ -27,6 +27,7 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
 from traguardo.audit.recorder import paused
+from traguardo.scoring.cache import batched, scores_changed
 
 FORMAT = "traguardo.backup/1"
 EXCLUDED = ("contenttypes", "auth.permission", "sessions", "admin.logentry")
@@ -156,8 +157,9 @@ def restore_backup(source: Path) -> dict[str, Any]:
         data.write_bytes(payload)
         # loaddata runs in one transaction, with constraint checks deferred to the end,
         # and resets PostgreSQL sequences afterwards.
-        with paused():
+        with paused(), batched():
             call_command("loaddata", str(data), verbosity=0)
+            scores_changed()  # cached scores named by a stamp of the replaced data
         media_root = Path(settings.MEDIA_ROOT)
         for name, rest in media:
             if rest is None or name.endswith("/"):

@@ -32,6 +32,7 @@ from traguardo.plans.models import (
     StrategicObjective,
     Target,
 )
+from traguardo.scoring.cache import batched
 
 _INDICATOR_KINDS = {
     "numerico": Indicator.Kind.NUMERIC,
@@ -51,7 +52,7 @@ def _date(value: Any) -> datetime.date | None:
 def import_cycle(demo: DemoCycle) -> Cycle:
     """Replace the stored cycle with the fixture's; the audit trail gets one summary entry
     (thousands of rows are created, a row-by-row history of them would say nothing)."""
-    with summarised(f"Caricamento del ciclo {demo.year} dai dati dimostrativi"):
+    with summarised(f"Caricamento del ciclo {demo.year} dai dati dimostrativi"), batched():
         return _import_cycle(demo)
 
 

@@ -27,6 +27,7 @@ from traguardo.plans.models import (
     RevisionChange,
     StrategicObjective,
 )
+from traguardo.scoring.cache import scores_changed
 
 MODELS: dict[str, type[Any]] = {
     "strategic": StrategicObjective,
@@ -226,3 +227,4 @@ def _reorder(user: Any, revision: Any, item: Indicator, objective: OperationalOb
             indicator.number = number
             editing.record_change(revision, user, indicator, "numero", str(old), str(number),
                                   RevisionChange.Kind.MOVE)
+    scores_changed()  # the updates above send no signals; row numbers name indicators

@@ -17,7 +17,7 @@ from traguardo.core import model as core
 from traguardo.core.engine import score_plan
 from traguardo.core.results import PlanScore
 from traguardo.plans.models import Cycle, EntityBlock, Indicator
-from traguardo.scoring.fetch import fetch_plan
+from traguardo.scoring.services import plan_of, score_cycle
 
 
 @dataclass(frozen=True)
@@ -148,17 +148,17 @@ def _compare(before: PlanScore, after: PlanScore, plan: core.Plan, indicator: st
 
 
 def preview_indicator(cycle: Cycle, indicator: Indicator, change: Change) -> WhatIf:
-    plan = fetch_plan(cycle)
+    plan = plan_of(cycle)
     key = indicator_key(indicator)
     changed = apply_indicator_change(plan, key, change)
-    before = score_plan(plan, explain=False)
+    before = score_cycle(cycle)
     after = score_plan(changed, explain=False)
     return _compare(before, after, plan, key)
 
 
 def preview_block_weight(cycle: Cycle, block: EntityBlock, weight: Decimal) -> WhatIf:
-    plan = fetch_plan(cycle)
-    before = score_plan(plan, explain=False)
+    plan = plan_of(cycle)
+    before = score_cycle(cycle)
     after = score_plan(apply_block_weight(plan, block.number, weight), explain=False)
     b_block = next(b for b in before.entity.blocks if b.number == block.number)
     a_block = next(b for b in after.entity.blocks if b.number == block.number)

@@ -258,7 +258,7 @@ TRAGUARDO_SITE_URL = env_str("TRAGUARDO_SITE_URL", "http://127.0.0.1:8000")
 # files are refused if they would expand beyond TRAGUARDO_IMPORT_MAX_UNCOMPRESSED_MB or
 # by more than TRAGUARDO_IMPORT_MAX_RATIO times (zip bombs). A confirmed import runs in a
 # background thread and reports its progress through the cache: with several server
-# processes, configure a shared CACHES backend (e.g. database or file based).
+# processes, set TRAGUARDO_CACHE_URL (a shared Redis, see the cache block below).
 TRAGUARDO_IMPORT_MAX_UPLOAD_MB = env_int("TRAGUARDO_IMPORT_MAX_UPLOAD_MB", 20, 1)
 TRAGUARDO_IMPORT_MAX_UNCOMPRESSED_MB = 200
 TRAGUARDO_IMPORT_MAX_RATIO = 100
@@ -292,6 +292,24 @@ SPECTACULAR_SETTINGS.update(
     }
 )
 
+
+# --- Cache: scored pages and import progress ----------------------------------------------
+# Rendered parts of the score pages (web.fragments) and the progress of background imports
+# live in Django's cache. The default keeps them in each server process; with several
+# gunicorn workers a shared Redis (redis://host:6379/0) renders each part once for all.
+TRAGUARDO_CACHE_URL = env_str("TRAGUARDO_CACHE_URL", "")
+if TRAGUARDO_CACHE_URL:
+    if not TRAGUARDO_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"TRAGUARDO_CACHE_URL must be a redis:// address, not {TRAGUARDO_CACHE_URL!r}"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": TRAGUARDO_CACHE_URL,
+            "KEY_PREFIX": "traguardo",
+        }
+    }
 
 # --- Production hardening (infra) ---------------------------------------------------------
 # HTTPS, cookies, HSTS and the reverse proxy. Defaults are safe for production (debug off)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from traguardo.accounts.permissions import can_view_public
 from traguardo.plans.models import Cycle, OperationalObjective
 from traguardo.scoring.services import CycleNotFound, get_cycle, score_cycle
+from traguardo.web.fragments import fragment
 
 
 def _cycle(request: HttpRequest, year: int | None) -> Cycle:
@@ -39,6 +40,21 @@ def _cycle(request: HttpRequest, year: int | None) -> Cycle:
 
 def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
     cycle = _cycle(request, year)
+    published = (
+        cycle.transitions.filter(target=Cycle.State.PUBLISHED).order_by("-at", "-id").first()
+    )
+    return render(
+        request,
+        "reports/results.html",
+        {
+            "cycle": cycle,
+            "published": published,
+            "body": fragment("reports/_results_body.html", cycle.pk, None, lambda: _body(cycle)),
+        },
+    )
+
+
+def _body(cycle: Cycle) -> dict[str, Any]:
     score = score_cycle(cycle)
     objectives = (
         OperationalObjective.objects.filter(cycle=cycle)
@@ -72,23 +88,15 @@ def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
         )
     areas = [u for u in score.units if u.kind.value == "area"]
     sectors = {u.code: u for u in score.units if u.kind.value == "settore"}
-    published = (
-        cycle.transitions.filter(target=Cycle.State.PUBLISHED).order_by("-at", "-id").first()
-    )
-    return render(
-        request,
-        "reports/results.html",
-        {
-            "cycle": cycle,
-            "published": published,
-            "score": score,
-            "tree": tree,
-            "areas": [
-                {"area": a, "sectors": [sectors[c] for c in a.objectives if c in sectors]}
-                for a in areas
-            ],
-        },
-    )
+    return {
+        "cycle": cycle,
+        "score": score,
+        "tree": tree,
+        "areas": [
+            {"area": a, "sectors": [sectors[c] for c in a.objectives if c in sectors]}
+            for a in areas
+        ],
+    }
 
 
 def explain(request: HttpRequest, year: int, code: str) -> HttpResponse:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import ObjectDoesNotExist
 
 from traguardo.core.engine import score_plan
+from traguardo.core.model import Plan
 from traguardo.core.results import PlanScore
+from traguardo.monitoring.models import Period
 from traguardo.plans.models import Cycle
+from traguardo.scoring.cache import cached
 from traguardo.scoring.fetch import fetch_plan
 
 
@@ -23,5 +26,26 @@ def get_cycle(year: int) -> Cycle:
         ) from None
 
 
-def score_cycle(cycle: Cycle, *, explain: bool = True) -> PlanScore:
-    return score_plan(fetch_plan(cycle), explain=explain)
+def _plan_and_score(cycle: Cycle, period: str) -> tuple[Plan, PlanScore]:
+    def compute() -> tuple[Plan, PlanScore]:
+        plan = fetch_plan(cycle, period)
+        # Always with explanations: the cached score serves the "why" pages too.
+        return plan, score_plan(plan, explain=True)
+
+    return cached(cycle.pk, period, compute)
+
+
+def plan_of(cycle: Cycle, period: str = Period.Code.FINAL) -> Plan:
+    """The cycle's plan as the core sees it (frozen: callers change copies)."""
+    return _plan_and_score(cycle, period)[0]
+
+
+def score_cycle(
+    cycle: Cycle, *, explain: bool = True, period: str = Period.Code.FINAL
+) -> PlanScore:
+    """The cycle scored at a period (the 31.12 by default), with explanations.
+
+    `explain` is kept for callers that do not need explanations; the cached score carries
+    them anyway, computed once per state of the data."""
+    del explain
+    return _plan_and_score(cycle, period)[1]

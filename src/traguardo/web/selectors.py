@@ -204,6 +204,9 @@ def completeness(cycle: Cycle, mine: set[int]) -> list[PeriodCompleteness]:
         Indicator.objects.filter(objective__cycle=cycle, replaced_by__isnull=True)
         .exclude(direction=Indicator.Direction.DERIVED)
         .select_related("objective__home_unit")
+        # Only what the dashboard prints: the full rows (JSON parameters, texts) of ~400
+        # indicators cost more to build than the page.
+        .only("id", "number", "name", "objective__number", "objective__home_unit__code")
         .order_by("objective_id", "number")
     )
     for indicator in monitored:

@@ -88,7 +88,7 @@ def matching_objectives(
     objectives = (
         OperationalObjective.objects.filter(cycle=cycle)
         .select_related("home_unit", "revised_by")
-        .prefetch_related("annual_objectives", "indicators")
+        .prefetch_related("annual_objectives")
         .order_by("home_unit__code", "number")
     )
     if filters.unit is not None:

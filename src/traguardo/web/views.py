@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
+from traguardo.core.results import PlanScore
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.organisation.models import OrgUnit
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 from traguardo.scoring.services import score_cycle
 from traguardo.web import charts, selectors
+from traguardo.web.fragments import fragment
 from traguardo.web.tree import TreeFilters, build_tree
 
 
@@ -39,6 +41,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     check(permissions.can_view_plan(request.user, cycle))
     score = score_cycle(cycle)
     mine_ids = permissions.units_in_scope(request.user, cycle)
+
+    def body() -> dict[str, Any]:
+        return _dashboard_body(cycle, score, mine_ids)
+
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "cycle": cycle,
+            "cycles": cycles,
+            "score": score,
+            # The tables differ only by the reader's own units (listed first, highlighted).
+            "body": fragment("web/_dashboard_body.html", cycle.pk, tuple(sorted(mine_ids)), body),
+        },
+    )
+
+
+def _dashboard_body(cycle: Cycle, score: PlanScore, mine_ids: set[int]) -> dict[str, Any]:
     mine = _unit_codes(mine_ids)
     areas = selectors.areas_and_sectors(score, mine)
     off = selectors.off_target(score)
@@ -68,20 +88,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         for p in periods
     ]
-    return render(
-        request,
-        "web/dashboard.html",
-        {
-            "cycle": cycle,
-            "cycles": cycles,
-            "score": score,
-            "areas": areas,
-            "off_target": off,
-            "periods": list(zip(periods, gauges, strict=True)),
-            "area_chart": area_chart,
-            "mine": mine,
-        },
-    )
+    return {
+        "cycle": cycle,
+        "areas": areas,
+        "off_target": off,
+        "periods": list(zip(periods, gauges, strict=True)),
+        "area_chart": area_chart,
+        "mine": mine,
+    }
 
 
 @member_required
@@ -91,8 +105,18 @@ def tree(request: HttpRequest) -> HttpResponse:
         return render(request, "web/tree.html", {"cycle": None, "cycles": cycles})
     check(permissions.can_view_plan(request.user, cycle))
     filters = TreeFilters.from_query(request.GET, cycle)
-    score = score_cycle(cycle)
-    nodes, shown = build_tree(cycle, score, filters)
+
+    def body() -> dict[str, Any]:
+        nodes, shown = build_tree(cycle, score_cycle(cycle), filters)
+        return {"cycle": cycle, "nodes": nodes, "shown": shown}
+
+    vary = (
+        filters.unit.pk if filters.unit else None,
+        filters.art67,
+        filters.biennial,
+        filters.revised,
+        filters.off_target,
+    )
     return render(
         request,
         "web/tree.html",
@@ -101,8 +125,7 @@ def tree(request: HttpRequest) -> HttpResponse:
             "cycles": cycles,
             "filters": filters,
             "units": filters.unit_choices,
-            "nodes": nodes,
-            "shown": shown,
+            "body": fragment("web/_tree_body.html", cycle.pk, vary, body),
         },
     )
 

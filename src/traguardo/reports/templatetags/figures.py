@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 from traguardo.core.numbers import format_it, format_percent
+from traguardo.reports import links
 
 register = template.Library()
 
@@ -16,3 +17,25 @@ def pct(value: Decimal | None) -> str:
 @register.filter
 def num(value: Decimal | None, places: int = 2) -> str:
     return format_it(value, places) if value is not None else "n.d."
+
+
+@register.filter
+def why(code: str, year: int) -> str:
+    """`{{ code|why:cycle.year }}`: the "why this number" page of a figure."""
+    return links.explain_url(year, code)
+
+
+@register.filter
+def objective_href(pk: int) -> str:
+    return links.objective_url(pk)
+
+
+@register.filter
+def indicator_href(pk: int) -> str:
+    return links.indicator_url(pk)
+
+
+@register.filter
+def shorten(text: str, length: int) -> str:
+    """Like `truncatechars`, without its per-character Unicode walk (hundreds per page)."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

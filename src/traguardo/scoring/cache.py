@@ -1,0 +1,133 @@
+"""Scores computed once per state of the data, not once per page.
+
+Every page that shows a figure needs the whole plan scored (the entity result depends on
+every block, a sector's result on every objective of its units), and reading the plan from
+the database costs more than scoring it. Each process keeps the last few `Plan`/`PlanScore`
+pairs keyed by the cycle, the period and the latest `ScoreStamp`: any save or delete of a
+model that feeds the scores writes a new stamp in the same transaction (signals below),
+so a cached score is never served for data other than the one it was computed from.
+
+Writes that send no signals (bulk_create, bulk_update, QuerySet.update, raw SQL: the
+spreadsheet imports and the restore) call `scores_changed()` themselves; `batched()` turns
+the one-stamp-per-row of a large load into one stamp at the end.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.apps import apps
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from traguardo.core.model import Plan
+from traguardo.core.results import PlanScore
+
+# Every model of these apps can change what `scoring.fetch` reads (units, objectives,
+# indicators, targets, values, periods, cards, configuration). Also invalidating on the
+# few that cannot (comments, evidence) costs one insert; forgetting one would serve stale
+# scores.
+SCORED_APPS = ("organisation", "plans", "monitoring", "individual")
+KEEP_STAMPS = 50  # rows kept in the table; only the latest is ever read
+CACHE_SIZE = 8  # (cycle, period) pairs kept per process
+
+_batch: ContextVar[list[bool] | None] = ContextVar("traguardo_score_batch", default=None)
+_lock = threading.Lock()
+_entries: OrderedDict[tuple[int, str, str], tuple[Plan, PlanScore]] = OrderedDict()
+_computing: dict[tuple[int, str, str], threading.Lock] = {}
+
+
+def scores_changed() -> None:
+    """Record that the data behind the scores changed (inside the caller's transaction)."""
+    pending = _batch.get()
+    if pending is not None:
+        pending[0] = True
+        return
+    from traguardo.scoring.models import ScoreStamp
+
+    stamp = ScoreStamp.objects.create(token=uuid.uuid4().hex)
+    if stamp.pk % KEEP_STAMPS == 0:
+        ScoreStamp.objects.filter(pk__lte=stamp.pk - KEEP_STAMPS).delete()
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """One stamp for the whole block instead of one per saved row."""
+    if _batch.get() is not None:  # nested: the outer block writes the stamp
+        yield
+        return
+    pending = [False]
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        if pending[0]:
+            scores_changed()
+
+
+def current_stamp() -> str:
+    from traguardo.scoring.models import ScoreStamp
+
+    token = ScoreStamp.objects.values_list("token", flat=True).order_by("-id").first()
+    if token is None:  # a new database: name its present state
+        token = ScoreStamp.objects.create(token=uuid.uuid4().hex).token
+    return token
+
+
+def cached(
+    cycle_id: int, period: str, compute: Callable[[], tuple[Plan, PlanScore]]
+) -> tuple[Plan, PlanScore]:
+    """The plan and its score for this state of the data, computed at most once."""
+    # Read the stamp before the data: if a change commits in between, the entry is filed
+    # under the old stamp (never read again) rather than newer data under an old name.
+    key = (cycle_id, period, current_stamp())
+    with _lock:
+        hit = _entries.get(key)
+        if hit is not None:
+            _entries.move_to_end(key)
+            return hit
+        computing = _computing.setdefault(key, threading.Lock())
+    # One computation per key: the threads of a server process that ask for the same
+    # state at once wait for the first instead of each scoring the plan.
+    with computing:
+        with _lock:
+            hit = _entries.get(key)
+        if hit is not None:
+            return hit
+        try:
+            value = compute()
+        finally:
+            with _lock:
+                _computing.pop(key, None)
+        with _lock:
+            _entries[key] = value
+            while len(_entries) > CACHE_SIZE:
+                _entries.popitem(last=False)
+    return value
+
+
+def clear() -> None:
+    with _lock:
+        _entries.clear()
+
+
+def _changed(sender: Any, **kwargs: Any) -> None:
+    scores_changed()
+
+
+def connect_signals() -> None:
+    for label in SCORED_APPS:
+        for model in apps.get_app_config(label).get_models():
+            uid = f"traguardo.scoring.cache:{model._meta.label}"
+            post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}:save")
+            post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}:delete")
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(
+                    _changed, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}"
+                )

@@ -1,0 +1,61 @@
+"""Cached parts of the score pages follow the data, the language and the reader's units."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.test import Client
+
+from traguardo.core.numbers import format_it
+from traguardo.monitoring.models import Measurement, Period
+from traguardo.plans.models import Cycle, Indicator
+from traguardo.scoring.services import score_cycle
+
+
+def _b14_value(cycle: Cycle) -> Measurement:
+    indicator = Indicator.objects.get(entity_block__cycle=cycle, number=14)
+    return Measurement.objects.get(
+        indicator=indicator, period__cycle=cycle, period__code=Period.Code.FINAL
+    )
+
+
+def test_pages_show_the_new_figure_after_a_saved_value(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    office = client_as("ufficio")
+    pages = ("/cruscotto/", "/albero/", f"/risultati/{demo.year}/")
+    before = {url: office.get(url).content.decode() for url in pages}
+    old = score_cycle(demo).entity.performance
+    value = _b14_value(demo)
+    value.text = "0"
+    value.save()
+    new = score_cycle(demo).entity.performance
+    assert new != old
+    after = {url: office.get(url).content.decode() for url in pages}
+    for url in pages:
+        assert after[url] != before[url], url
+    shown = f'id="entity-performance">{format_it(new)}%'
+    assert shown in after[f"/risultati/{demo.year}/"]
+    assert f'id="entity-performance">{format_it(old)}%' in before[f"/risultati/{demo.year}/"]
+
+
+def test_the_dashboard_part_is_not_shared_between_readers_of_different_units(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    po = client_as("po").get("/cruscotto/").content.decode()
+    po2 = client_as("po2").get("/cruscotto/").content.decode()
+    # Each PO's own units are flagged on their dashboard only.
+    assert po.count('class="mine"') > 0
+    assert po2.count('class="mine"') > 0
+    assert po != po2
+
+
+def test_the_tree_part_follows_the_language(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    office = client_as("ufficio")
+    italian = office.get("/albero/").content.decode()
+    office.cookies.load({"django_language": "en"})
+    english = office.get("/albero/").content.decode()
+    assert "obiettivi operativi" in italian
+    assert "operational objectives" in english
