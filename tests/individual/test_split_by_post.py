@@ -118,3 +118,20 @@ def test_card_page_shows_each_post_with_its_days_and_partial_score(
     assert "obiettivi della scheda PO-2.2" in page  # 2.3's objectives, from 21.05
     assert 'data-testid="split-results"><strong>100,00%' in page
     assert "ripartisce la scheda per giorni" in page
+
+
+def test_relazione_allegato_e_adds_the_split_only_when_configured(people: Cycle) -> None:
+    from traguardo.reports.relazione.content import Builder
+    from traguardo.reports.relazione.document import Table
+
+    def split_tables() -> dict[str, Table]:
+        part = Builder(people).allegato_cards("E")
+        return {b.key: b for b in part.blocks if isinstance(b, Table) and "incarichi" in b.key}
+
+    assert split_tables() == {}  # 2019 as printed: original objectives kept
+    split_on(people)
+    tables = split_tables()
+    assert sorted(tables) == [f"E {key} incarichi" for key in sorted(ROTATED)]
+    rows = tables["E PO-2.3 incarichi"].rows
+    assert [r.cells[1] for r in rows] == ["140/365", "225/365", "365"]
+    assert rows[-1].kind == "total" and rows[-1].cells[2] == "100%"
