@@ -55,7 +55,7 @@ def test_fund_and_gender_pages_are_accessible(
     load_people_demo(live_demo)
     login(page, live_server.url, "ufficio")
     page.goto(live_server.url + "/premi/")
-    assert "187.500,00 €" in page.locator("[data-testid=distributed-total]").inner_text()
+    assert "189.500,00 €" in page.locator("[data-testid=distributed-total]").inner_text()
     assert_accessible(page)
     page.goto(live_server.url + "/personale/")
     assert page.locator("[data-testid=rate-total]").inner_text() == "75,00%"

@@ -8,6 +8,7 @@ import pytest
 from traguardo.core.cards import (
     Band,
     Competence,
+    PostRows,
     RatingError,
     RoleScheme,
     Stint,
@@ -16,6 +17,7 @@ from traguardo.core.cards import (
     final_score,
     presence_factor,
     pro_rata_by_days,
+    results_by_post,
     results_score,
 )
 
@@ -110,6 +112,51 @@ def test_overlapping_stints_refused() -> None:
     b = Stint("b", datetime.date(2019, 6, 1), datetime.date(2019, 12, 31), D(1))
     with pytest.raises(ValueError, match="sovrappongono"):
         pro_rata_by_days([a, b])
+
+
+def test_results_split_by_post_weighs_each_posts_results_part_by_days() -> None:
+    # a manager moved on 21.05.2019: each post has its own synthesis rows (entity result,
+    # other objectives) weighted 30/70 by the SMVP, then the posts weigh by days
+    before = PostRows(
+        "settore 2.4",
+        datetime.date(2019, 1, 1),
+        datetime.date(2019, 5, 20),
+        (("a", D(90)), ("b", D(80))),
+    )
+    after = PostRows(
+        "settore 0.1",
+        datetime.date(2019, 5, 21),
+        datetime.date(2019, 12, 31),
+        (("a", D(90)), ("b", D(100))),
+    )
+    split = results_by_post(MANAGER, [before, after])
+    first = (D(90) * 30 + D(80) * 70) / 100
+    second = (D(90) * 30 + D(100) * 70) / 100
+    assert [score.value for _, score in split.posts] == [first, second]
+    assert split.whole.value == (first * 140 + second * 225) / 365
+    why = split.whole.explanation
+    assert "× 140" in why.formula and "× 225" in why.formula
+    assert dict(why.inputs)["settore 2.4"].startswith("140/365 giorni")
+    assert [part.subject for part in why.parts] == [
+        "settore 2.4 (01/01/2019–20/05/2019, 140 giorni)",
+        "settore 0.1 (21/05/2019–31/12/2019, 225 giorni)",
+    ]
+    # the split results part replaces the rows' one in the final score
+    final = final_score(MANAGER, [("a", D(0)), ("b", D(0))], {}, results=split.whole)
+    assert final.results.value == split.whole.value
+
+
+def test_results_split_by_post_undefined_when_a_post_is() -> None:
+    before = PostRows(
+        "x", datetime.date(2019, 1, 1), datetime.date(2019, 5, 20), (("a", None), ("b", D(1)))
+    )
+    after = PostRows(
+        "y", datetime.date(2019, 5, 21), datetime.date(2019, 12, 31), (("a", D(1)), ("b", D(1)))
+    )
+    split = results_by_post(MANAGER, [before, after])
+    assert split.whole.value is None
+    assert split.whole.explanation.notes == ("x: parte risultati non definita",)
+    assert results_by_post(MANAGER, []).whole.value is None
 
 
 def test_presence_factor_absences_beyond_allowance_and_part_time() -> None:

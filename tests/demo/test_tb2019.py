@@ -200,3 +200,17 @@ def test_explain_reaches_every_kind_of_node(score: PlanScore) -> None:
     assert score.explain("2.1/1#2").subject.endswith("2.1/1#2")
     assert score.explain("REI1").formula.endswith("100,00%")
     assert "ALTRI OBIETTIVI" in score.explain("SG").formula
+
+
+def test_the_24_art67_objectives_of_the_seed(cycle: DemoCycle) -> None:
+    """Seed line 173: "n. 24 obiettivi ... art. 67 co. 5" (in Allegati B and C). Allegato C
+    carries one objective per scheda progetto, repeated in each sector taking part (scheda
+    22 in nine): 20 schede on "Obiettivo sviluppato ai sensi dell'art. 67" lines, plus
+    scheda 8 named in 3.2/1's description (line 1183); Allegato B flags indicators 7, 21
+    and 28 ("SI" in the art. 67 column; 28 is scheda 3, line 280)."""
+    schede = {o.art67_scheda for o in cycle.objectives if o.art67_scheda is not None}
+    assert schede == {*range(1, 18), 19, 20, 21, 22, 24} - {3}
+    assert cycle.objective("3.2/1").art67_scheda == 8
+    flagged_b = [i.number for b in cycle.blocks for i in b.indicators if i.art67]
+    assert flagged_b == [7, 21, 28]
+    assert len(schede) + len(flagged_b) == cycle.cycle["cycle"]["art67_objectives_count"] == 24

@@ -18,7 +18,7 @@ def test_loads_everything_twice_without_duplicates(demo: Cycle) -> None:
     assert "Caricati" in out.getvalue()
     assert CardScheme.objects.filter(cycle=demo).count() == 3
     assert CardProcess.objects.filter(card__cycle=demo, state="assigned").count() == 14
-    assert Fund.objects.get(cycle=demo).projects.count() == 20
+    assert Fund.objects.get(cycle=demo).projects.count() == 21
     assert StaffRecord.objects.filter(cycle=demo).count() == 128
 
 

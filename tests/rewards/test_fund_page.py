@@ -17,11 +17,11 @@ ClientAs = Callable[[str], Client]
 
 def test_amounts_add_up_to_the_distributable_fund(people: Cycle) -> None:
     report = fund_report(Fund.objects.get(cycle=people), score_cycle(people))
-    assert len(report.released) == 20  # the schede carried by objectives of Allegato C
+    assert len(report.released) == 21  # the schede carried by objectives of Allegato C
     # every scheda's objectives were achieved in 2019 (their performance is 100%)
     assert all(r.achievement == 100 for r in report.released)
-    assert report.released_total == Decimal("67500.00")
-    assert report.distributable == Decimal("187500.00")
+    assert report.released_total == Decimal("69500.00")
+    assert report.distributable == Decimal("189500.00")
     assert report.distribution.total == report.distributable
     assert report.distribution.undistributed == 0
     by = {a.code: a for a in report.distribution.allocations}
@@ -57,7 +57,7 @@ def test_office_sees_the_page_and_downloads_the_xlsx(people: Cycle, client_as: C
     office = client_as("ufficio")
     page = office.get("/premi/").content.decode()
     assert "Importi di esempio" in page
-    assert 'data-testid="distributed-total"><strong>187.500,00 €' in page
+    assert 'data-testid="distributed-total"><strong>189.500,00 €' in page
     assert "Nessun ciclo precedente" in page
     response = office.get("/premi/premi.xlsx")
     assert response.status_code == 200
@@ -65,7 +65,7 @@ def test_office_sees_the_page_and_downloads_the_xlsx(people: Cycle, client_as: C
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Matricola"
     assert rows[-1][0] == "Totale"
-    assert sum(Decimal(str(r[4])) for r in rows[1:-1]) == Decimal("187500.00")
+    assert sum(Decimal(str(r[4])) for r in rows[1:-1]) == Decimal("189500.00")
 
 
 def test_po_and_dirigente_cannot_see_the_fund(people: Cycle, client_as: ClientAs) -> None:
@@ -126,7 +126,7 @@ def test_office_imports_evaluations_with_presence_by_the_cycles_rules(
     )
     assert rows["M3"].score is None  # not evaluated: no bonus, never a zero score
     report = fund_report(Fund.objects.get(cycle=people), score_cycle(people))
-    # two people for 187.500 €: both reach the 7.500 € cap, the rest is an explained saving
+    # two people for 189.500 €: both reach the 7.500 € cap, the rest is an explained saving
     amounts = {a.code: a.amount for a in report.distribution.allocations}
     assert amounts == {"M1": Decimal("7500.00"), "M2": Decimal("7500.00"), "M3": 0}
     assert report.distribution.total + report.distribution.undistributed == report.distributable

@@ -6,9 +6,9 @@ sets, per role, the weight of each part, the weight of each synthesis row and th
 evaluation bands. Everything here is plain Decimal arithmetic with an explanation; nothing
 is rounded (figures are rounded only when shown).
 
-Mid-year changes are pro rata by days (a card split by the days spent in each post) and,
-when the SMVP says so, absences and part time reduce what a person's score is worth for
-the bonus (:func:`presence_factor`).
+When the SMVP says so, a mid-year change of post splits the card by days (each post with
+its own results part: :func:`results_by_post`), and absences and part time reduce what a
+person's score is worth for the bonus (:func:`presence_factor`).
 """
 
 from __future__ import annotations
@@ -207,13 +207,15 @@ def final_score(
     rows: Sequence[tuple[str, Decimal | None]],
     ratings: dict[str, Decimal | None],
     subject: str = "Punteggio finale",
+    results: Score | None = None,
 ) -> FinalScore:
     """results × results_weight + behaviours × behaviours_weight, in percent, and its band.
 
     A part with weight 0 is not needed; otherwise an undefined part leaves the final
-    score undefined.
+    score undefined. `results` replaces the results part computed from `rows` (a card
+    split by post, :func:`results_by_post`).
     """
-    results = results_score(scheme, rows)
+    results = results if results is not None else results_score(scheme, rows)
     behaviours = behaviours_score(scheme, ratings)
     parts = []
     value: Decimal | None = ZERO
@@ -287,6 +289,94 @@ def pro_rata_by_days(stints: Sequence[Stint], subject: str = "Scheda ripartita")
         (f"{s.label} ({s.start:%d/%m/%Y}–{s.end:%d/%m/%Y})", f"{s.days} giorni") for s in ordered
     )
     return Score(value, Explanation(subject, "pro rata per giorni di permanenza", formula, inputs))
+
+
+@dataclass(frozen=True, slots=True)
+class PostRows:
+    """One post held during the year (both ends inclusive) and the synthesis rows of the
+    objectives assigned to that post."""
+
+    label: str
+    start: datetime.date
+    end: datetime.date
+    rows: tuple[tuple[str, Decimal | None], ...]
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True, slots=True)
+class SplitResults:
+    """The results part of a card split by post: the whole and each post's part."""
+
+    whole: Score
+    posts: tuple[tuple[PostRows, Score], ...]
+
+
+def results_by_post(
+    scheme: RoleScheme, posts: Sequence[PostRows], subject: str = "Parte risultati per incarico"
+) -> SplitResults:
+    """Each post's results part (:func:`results_score` on its own rows), then weighted by
+    the days spent in the post (:func:`pro_rata_by_days`).
+
+    Undefined when a post's part is undefined: dropping it would give the other posts
+    days the person did not spend there.
+    """
+    parts = tuple(
+        (
+            post,
+            results_score(
+                scheme,
+                post.rows,
+                subject=f"{post.label} ({post.start:%d/%m/%Y}–{post.end:%d/%m/%Y}, "
+                f"{post.days} giorni)",
+            ),
+        )
+        for post in posts
+    )
+    explained = tuple(score.explanation for _, score in parts)
+    missing = [post.label for post, score in parts if score.value is None]
+    if missing or not parts:
+        notes = tuple(f"{label}: parte risultati non definita" for label in missing)
+        return SplitResults(
+            Score(
+                None,
+                Explanation(
+                    subject,
+                    "pro rata per giorni di permanenza",
+                    "non definita",
+                    notes=notes or ("nessun incarico nell'anno",),
+                    parts=explained,
+                ),
+            ),
+            parts,
+        )
+    stints = [
+        Stint(post.label, post.start, post.end, score.value)
+        for post, score in parts
+        if score.value is not None
+    ]
+    split = pro_rata_by_days(stints, subject)
+    total = sum(post.days for post, _ in parts)
+    inputs = tuple(
+        (post.label, f"{post.days}/{total} giorni, {format_percent(value)}")
+        for post, score in parts
+        if (value := score.value) is not None
+    )
+    return SplitResults(
+        Score(
+            split.value,
+            Explanation(
+                subject,
+                split.explanation.rule,
+                split.explanation.formula,
+                inputs,
+                parts=explained,
+            ),
+        ),
+        parts,
+    )
 
 
 def presence_factor(

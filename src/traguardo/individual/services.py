@@ -20,7 +20,16 @@ from traguardo.accounts.permissions import (
     person_ids,
 )
 from traguardo.core import card_process as process
-from traguardo.core.cards import Band, Competence, FinalScore, RoleScheme, final_score
+from traguardo.core.cards import (
+    Band,
+    Competence,
+    FinalScore,
+    PostRows,
+    RoleScheme,
+    SplitResults,
+    final_score,
+    results_by_post,
+)
 from traguardo.core.results import CardScore, PlanScore
 from traguardo.individual.models import (
     BehaviourRating,
@@ -87,6 +96,8 @@ class CardView:
     ratings: dict[str, Decimal | None]
     state: process.State
     events: list[CardEvent]
+    # the results part split by post (SMVP split_by_days and a mid-year change), else None
+    split: SplitResults | None = None
 
 
 def ratings_of(card: ReportCard) -> dict[str, Decimal | None]:
@@ -107,16 +118,96 @@ def card_view(card: ReportCard, plan_score: PlanScore) -> CardView:
     )
     ratings = ratings_of(card)
     final = None
+    split = None
+    core = (
+        core_scheme(scheme)
+        if scheme is not None
+        # no scheme: equal row weights, enough to show each post's results part
+        else RoleScheme(card.role, Decimal(100), Decimal(0), Decimal(5))
+    )
+    try:
+        split = split_by_post(card, plan_score, core)
+    except ValueError:
+        split = None  # row weights that do not fit a post's card, or overlapping posts
     if scheme is not None and score is not None:
         rows = [(row.label, row.performance) for row in score.synthesis]
-        core = core_scheme(scheme)
         full = {c.code: ratings.get(c.code) for c in core.competences}
         try:
-            final = final_score(core, rows, full, subject=f"Punteggio finale {card.key}")
+            final = final_score(
+                core,
+                rows,
+                full,
+                subject=f"Punteggio finale {card.key}",
+                results=split.whole if split is not None else None,
+            )
         except ValueError:
             final = None  # a scheme whose row weights do not fit this card: shown as n.d.
     events = list(card.events.select_related("user").order_by("on", "id"))
-    return CardView(card, score, scheme, final, ratings, state_of(card), events)
+    return CardView(card, score, scheme, final, ratings, state_of(card), events, split)
+
+
+def split_by_post(
+    card: ReportCard, plan_score: PlanScore, scheme: RoleScheme
+) -> SplitResults | None:
+    """The card's results part split by the days in each post, when the cycle's SMVP says
+    so (EvaluationConfig.split_by_days) and the person changed post during the year.
+
+    The objectives of a post are those assigned with the Piano to whoever held it on
+    1 January: the card of that holder (same role). With the 2019 rotations, PO-0.1's
+    holder led 2.4 until 20.05 (its card's own objectives) and 0.1 from 21.05 (the
+    objectives on PO-2.4's card, whose holder led 0.1 on 1 January)."""
+    config = EvaluationConfig.objects.filter(cycle_id=card.cycle_id).first()
+    if config is None or not config.split_by_days:
+        return None
+    posts = posts_in_year(card)
+    if all(p.whole_year for p in posts):
+        return None
+    by_key = {c.key: c for c in plan_score.cards}
+    parts = []
+    for post in posts:
+        source = card_for_post(card, post)
+        found = by_key.get(source.key) if source is not None else None
+        label = (
+            _("%(unit)s (obiettivi della scheda %(key)s)") % {"unit": post.unit, "key": source.key}
+            if source is not None
+            else _("%(unit)s (nessuna scheda con i suoi obiettivi)") % {"unit": post.unit}
+        )
+        rows = (
+            tuple((row.label, row.performance) for row in found.synthesis)
+            if found is not None
+            else ((str(label), None),)
+        )
+        parts.append(PostRows(str(label), post.start, post.end, rows))
+    return results_by_post(scheme, parts, subject=f"Parte risultati per incarico {card.key}")
+
+
+def card_for_post(card: ReportCard, post: Post) -> ReportCard | None:
+    """The card (same cycle and role) carrying the objectives of the post's unit: the card
+    of the person who held the unit on 1 January, else a card naming the unit."""
+    from traguardo.organisation.models import Assignment
+
+    if post.unit_id in _first_units(card):
+        return card  # the person's own objectives were assigned for this post
+    first_day = datetime.date(card.cycle.year, 1, 1)
+    holders = Assignment.objects.on(first_day).filter(unit_id=post.unit_id, role=card.role)
+    same = ReportCard.objects.filter(cycle_id=card.cycle_id, role=card.role)
+    return (
+        same.filter(person_id__in=holders.values("person_id")).order_by("id").first()
+        or same.filter(units__id=post.unit_id).order_by("id").first()
+    )
+
+
+def _first_units(card: ReportCard) -> set[int]:
+    from traguardo.organisation.models import Assignment
+
+    if card.person_id is None:
+        return set()
+    first_day = datetime.date(card.cycle.year, 1, 1)
+    return set(
+        Assignment.objects.on(first_day)
+        .filter(person_id=card.person_id, role=card.role)
+        .values_list("unit_id", flat=True)
+    )
 
 
 def parse_ratings(card: ReportCard, raw: dict[str, str]) -> dict[str, Decimal]:
@@ -220,6 +311,7 @@ class Post:
     start: datetime.date
     end: datetime.date
     days: int
+    unit_id: int = 0
 
     @property
     def whole_year(self) -> bool:
@@ -243,7 +335,7 @@ def posts_in_year(card: ReportCard) -> list[Post]:
         .order_by("start")
     ):
         start, end = max(a.start, first), min(a.end or last, last)
-        out.append(Post(str(a.unit), start, end, (end - start).days + 1))
+        out.append(Post(str(a.unit), start, end, (end - start).days + 1, a.unit_id))
     return out
 
 

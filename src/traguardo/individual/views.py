@@ -107,6 +107,7 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
     }
     competences = list(view.scheme.competences.all()) if view.scheme else []
     posts = posts_in_year(report)
+    total_days = sum(p.days for p, _ in view.split.posts) if view.split else 0
     appeal_due = None
     if view.state is process.State.APPEALED and view.events:
         appeal_due = process.decision_due(view.events[-1].on, deadlines(report))
@@ -139,6 +140,10 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
             "appeal_due": appeal_due,
             # a rotation: some post did not last the whole year (the SG's two areas did)
             "posts": posts if any(not p.whole_year for p in posts) else [],
+            "post_parts": [
+                {"post": post, "score": part, "total_days": total_days}
+                for post, part in (view.split.posts if view.split else ())
+            ],
             "config": EvaluationConfig.objects.filter(cycle=report.cycle).first(),
         },
     )

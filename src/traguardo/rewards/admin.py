@@ -11,6 +11,7 @@ class ProjectInline(admin.TabularInline):
 class BeneficiaryInline(admin.TabularInline):
     model = Beneficiary
     extra = 0
+    raw_id_fields = ("card",)
 
 
 @admin.register(Fund)

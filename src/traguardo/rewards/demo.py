@@ -9,6 +9,7 @@ from django.db import transaction
 
 from traguardo.core.numbers import HUNDRED
 from traguardo.individual.demo import read
+from traguardo.individual.models import EvaluationConfig
 from traguardo.plans.models import Cycle
 from traguardo.rewards.models import Art67Project, Beneficiary, Fund
 
@@ -44,6 +45,8 @@ def load_fund(cycle: Cycle, folder: Path | None = None) -> Fund:
             title=str(item.get("title") or titles.get(int(item["scheda"]), ""))[:300],
             value=Decimal(str(item["value"])),
         )
+    config = EvaluationConfig.objects.filter(cycle=cycle).first()
+    part_time_counts = config is None or config.part_time_pro_rata
     number = 0
     for group in data.get("beneficiaries", []):
         part_time = set(group.get("part_time", []))
@@ -54,6 +57,10 @@ def load_fund(cycle: Cycle, folder: Path | None = None) -> Fund:
                 code=f"ESEMPIO-{number:03}",
                 category=str(group["category"]),
                 score=Decimal(str(score)),
-                presence=PART_TIME_PERCENT / HUNDRED if position in part_time else Decimal(1),
+                presence=(
+                    PART_TIME_PERCENT / HUNDRED
+                    if position in part_time and part_time_counts
+                    else Decimal(1)
+                ),
             )
     return fund

@@ -114,6 +114,16 @@ class Beneficiary(models.Model):
     presence = models.DecimalField(
         _("coefficiente di presenza"), max_digits=7, decimal_places=6, default=1
     )
+    # The person's report card, when they have one (PO holders, or staff cards): the office
+    # copies its evaluated score here (rewards.services.copy_card_scores).
+    card = models.ForeignKey(
+        "individual.ReportCard",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="beneficiaries",
+        verbose_name=_("scheda di valutazione"),
+    )
 
     class Meta:
         verbose_name = _("beneficiario")

@@ -7,12 +7,16 @@ import datetime
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from traguardo.accounts.models import Role
+from traguardo.accounts.permissions import has_role
+from traguardo.audit.recorder import record_bulk
 from traguardo.core.cards import presence_factor
 from traguardo.core.fund import (
     BandShare,
@@ -28,11 +32,21 @@ from traguardo.core.fund import (
 )
 from traguardo.core.numbers import HUNDRED, ZERO, NumberFormatError, parse_number
 from traguardo.core.results import PlanScore
-from traguardo.individual.models import CardScheme, EvaluationConfig, ReportCard
+from traguardo.individual.models import (
+    CardEvent,
+    CardScheme,
+    CardState,
+    CardStep,
+    EvaluationConfig,
+    ReportCard,
+)
 from traguardo.individual.services import card_view
 from traguardo.plans.models import Cycle
 from traguardo.rewards.models import Beneficiary as BeneficiaryRow
 from traguardo.rewards.models import Fund
+
+if TYPE_CHECKING:
+    from traguardo.accounts.permissions import User
 
 DEFAULT_BANDS = (("Eccellente", Decimal(95)), ("Adeguata", Decimal(70)), ("Non adeguata", ZERO))
 
@@ -154,7 +168,14 @@ class BeneficiaryImport:
     errors: list[str] = field(default_factory=list)
 
 
-BENEFICIARY_COLUMNS = ("matricola", "categoria", "punteggio", "giorni_assenza", "part_time")
+BENEFICIARY_COLUMNS = (
+    "matricola",
+    "categoria",
+    "punteggio",
+    "giorni_assenza",
+    "part_time",
+    "scheda",
+)
 
 
 def import_beneficiaries(fund: Fund, name: str, content: bytes) -> BeneficiaryImport:
@@ -162,7 +183,9 @@ def import_beneficiaries(fund: Fund, name: str, content: bytes) -> BeneficiaryIm
 
     Columns: matricola, categoria, punteggio (Italian number, empty = not evaluated), and
     optionally giorni_assenza and part_time (percent): turned into the presence factor by
-    the cycle's rules (EvaluationConfig: absences and part time pro rata or not)."""
+    the cycle's rules (EvaluationConfig: absences and part time pro rata or not), and
+    scheda: the code of the person's report card, whose evaluated score
+    copy_card_scores() brings in."""
     from traguardo.staff.services import rows_from_upload
 
     result = BeneficiaryImport()
@@ -182,6 +205,7 @@ def import_beneficiaries(fund: Fund, name: str, content: bytes) -> BeneficiaryIm
     year = fund.cycle.year
     days_in_year = (datetime.date(year, 12, 31) - datetime.date(year, 1, 1)).days + 1
     known = set(fund.coefficients)
+    cards = {c.key: c for c in ReportCard.objects.filter(cycle_id=fund.cycle_id)}
     records: list[BeneficiaryRow] = []
     seen: set[str] = set()
     for number, row in enumerate(rows, start=2):
@@ -208,6 +232,11 @@ def import_beneficiaries(fund: Fund, name: str, content: bytes) -> BeneficiaryIm
         part = _number(
             row.get("part_time", ""), where, "part_time", result.errors, Decimal("0.01"), HUNDRED
         )
+        card_key = row.get("scheda", "").strip()
+        if card_key and card_key not in cards:
+            result.errors.append(
+                f"{where}, colonna scheda: «{card_key}» non è una scheda del ciclo {year}"
+            )
         presence = Decimal(1)
         if config is not None and not result.errors:
             presence = (
@@ -226,6 +255,7 @@ def import_beneficiaries(fund: Fund, name: str, content: bytes) -> BeneficiaryIm
                 category=category[:20],
                 score=score,
                 presence=presence.quantize(Decimal("0.000001"), ROUND_DOWN),
+                card=cards.get(card_key) if card_key else None,
             )
         )
     if result.errors:
@@ -255,3 +285,114 @@ def _number(
         )
         return None
     return value
+
+
+# --- evaluated card scores into the fund ------------------------------------------------
+
+# States after the final evaluation whose score stands. A card in conciliation is left out:
+# its score may still change with the decision.
+SETTLED_STATES = frozenset(
+    {
+        CardState.EVALUATED,
+        CardState.EVALUATION_ACKNOWLEDGED,
+        CardState.APPEAL_DECIDED,
+        CardState.CLOSED,
+    }
+)
+SCORE_PLACES = Decimal("0.0001")  # Beneficiary.score's decimal places
+
+
+class CopyRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    code: str
+    card: str
+    old: Decimal | None
+    new: Decimal
+
+
+@dataclass
+class ScoreCopy:
+    changed: list[ScoreChange] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # codes already holding the score
+    skipped: list[str] = field(default_factory=list)  # "code: why" (card not evaluated…)
+    unlinked: int = 0  # beneficiaries with no report card: untouched
+
+
+def evaluated_score(card: ReportCard, plan_score: PlanScore | None) -> Decimal | None:
+    """The final score recorded at the card's last evaluation; if the evaluation was
+    recorded without one, the score the card computes now."""
+    event = (
+        CardEvent.objects.filter(card=card, step=CardStep.EVALUATE)
+        .exclude(final_score=None)
+        .order_by("-on", "-id")
+        .first()
+    )
+    if event is not None:
+        return event.final_score
+    if plan_score is None:
+        return None
+    view = card_view(card, plan_score)
+    return view.final.value if view.final else None
+
+
+@transaction.atomic
+def copy_card_scores(fund: Fund, user: User, plan_score: PlanScore | None = None) -> ScoreCopy:
+    """Fill or update each beneficiary's score from their evaluated report card.
+
+    Beneficiaries without a card, or whose card is not evaluated yet (or is in
+    conciliation), are left untouched. What changed goes to the audit trail as one entry
+    (old → new per person). Only the performance office; never on a published cycle (the
+    Relazione already states the bonuses)."""
+    if not has_role(user, Role.PERFORMANCE_OFFICE):
+        raise CopyRefused("Solo la struttura tecnica aggiorna i punteggi dei beneficiari.")
+    cycle = fund.cycle
+    if cycle.state == Cycle.State.PUBLISHED:
+        raise CopyRefused(
+            f"Il ciclo {cycle.year} è pubblicato: i punteggi del fondo non si modificano più."
+        )
+    result = ScoreCopy()
+    rows = fund.beneficiaries.select_related("card", "card__process").order_by("code")
+    for row in rows.select_for_update(of=("self",)):
+        card = row.card
+        if card is None:
+            result.unlinked += 1
+            continue
+        process = getattr(card, "process", None)
+        state = CardState(process.state if process else CardState.DRAFT)
+        if state not in SETTLED_STATES:
+            result.skipped.append(f"{row.code}: scheda {card.key} «{state.label}»")
+            continue
+        score = evaluated_score(card, plan_score)
+        if score is None:
+            result.skipped.append(f"{row.code}: scheda {card.key} senza punteggio finale")
+            continue
+        new = score.quantize(SCORE_PLACES, ROUND_HALF_UP)
+        if row.score == new:
+            result.unchanged.append(row.code)
+            continue
+        result.changed.append(ScoreChange(row.code, card.key, row.score, new))
+        row.score = new
+        row.save(update_fields=["score"])
+    if result.changed:
+        record_bulk(
+            f"Punteggi dei beneficiari del fondo {cycle.year} copiati dalle schede valutate",
+            {
+                "beneficiari": {
+                    c.code: {
+                        "scheda": c.card,
+                        "old": str(c.old) if c.old is not None else None,
+                        "new": str(c.new),
+                    }
+                    for c in result.changed
+                }
+            },
+            cycle=cycle,
+            user=user,
+        )
+    return result

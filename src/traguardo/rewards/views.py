@@ -13,9 +13,12 @@ from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
 from traguardo.accounts.permissions import has_role
 from traguardo.core.fund import RulesError
+from traguardo.core.numbers import format_percent
 from traguardo.individual.views import selected_cycle
 from traguardo.rewards.models import Fund
 from traguardo.rewards.services import (
+    CopyRefused,
+    copy_card_scores,
     fund_report,
     import_beneficiaries,
     payroll_xlsx,
@@ -36,7 +39,8 @@ class BeneficiaryImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Valutazioni del personale (CSV o XLSX)"),
         help_text=gettext_lazy(
-            "Colonne: matricola, categoria, punteggio; facoltative giorni_assenza, part_time (%)."
+            "Colonne: matricola, categoria, punteggio; facoltative giorni_assenza, part_time "
+            "(%), scheda (codice della scheda di valutazione)."
         ),
     )
 
@@ -54,6 +58,9 @@ def fund(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         check(office and record is not None, _("Solo la struttura tecnica aggiorna i beneficiari."))
         assert record is not None
+        if request.POST.get("action") == "copy_scores":
+            copy_scores(request, record)
+            return redirect(f"{request.path}?anno={cycle.year}")
         form = BeneficiaryImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -89,6 +96,42 @@ def fund(request: HttpRequest) -> HttpResponse:
             "office": office,
             "form": form,
             "previous_groups": selectivity(previous, score_cycle(previous)) if previous else None,
+        },
+    )
+
+
+def copy_scores(request: HttpRequest, record: Fund) -> None:
+    """The office's action: evaluated card scores into the beneficiaries, each change listed."""
+    try:
+        result = copy_card_scores(record, request.user, score_cycle(record.cycle))
+    except CopyRefused as exc:
+        messages.error(request, exc.message)
+        return
+    for change in result.changed[:50]:
+        messages.info(
+            request,
+            _("%(code)s: %(old)s → %(new)s (scheda %(card)s)")
+            % {
+                "code": change.code,
+                "old": format_percent(change.old) if change.old is not None else _("non valutato"),
+                "new": format_percent(change.new),
+                "card": change.card,
+            },
+        )
+    for reason in result.skipped[:50]:
+        messages.warning(request, _("Non aggiornato: %(why)s.") % {"why": reason})
+    messages.success(
+        request,
+        _(
+            "Punteggi copiati dalle schede valutate: %(changed)d aggiornati, %(same)d già "
+            "uguali, %(skipped)d non ancora valutati, %(unlinked)d beneficiari senza scheda "
+            "invariati."
+        )
+        % {
+            "changed": len(result.changed),
+            "same": len(result.unchanged),
+            "skipped": len(result.skipped),
+            "unlinked": result.unlinked,
         },
     )
 

@@ -12,9 +12,11 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from traguardo.core.numbers import format_it
+from traguardo.core.cards import RoleScheme
+from traguardo.core.numbers import ZERO, format_it
 from traguardo.core.results import IndicatorScore, ObjectiveScore, PlanScore
-from traguardo.individual.models import ReportCard
+from traguardo.individual.models import CardScheme, EvaluationConfig, ReportCard
+from traguardo.individual.services import core_scheme, split_by_post
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.organisation.models import OrgUnit
 from traguardo.plans.models import (
@@ -785,6 +787,7 @@ class Builder:
         roles = ("segretario_generale", "dirigente") if letter == "D" else ("po",)
         scored = {c.key: c for c in self.score.cards}
         blocks: list[Block] = []
+        split_schemes = self._split_schemes()
         for card in (
             ReportCard.objects.filter(cycle=self.cycle, role__in=roles)
             .prefetch_related("objectives__objective__home_unit", "synthesis_rows")
@@ -835,6 +838,8 @@ class Builder:
                     frozenset({2}),
                 )
             )
+            if split_schemes is not None:
+                blocks.extend(self._split_table(letter, card, split_schemes))
         title = (
             "Allegato D – Rendiconto degli obiettivi di performance attribuiti alla dirigenza"
             if letter == "D"
@@ -842,6 +847,54 @@ class Builder:
             "titolari di Posizione organizzativa"
         )
         return Part(f"allegato-{letter.lower()}", title, blocks, landscape=True)
+
+    def _split_schemes(self) -> dict[str, RoleScheme] | None:
+        """The SMVP's schemes by role when the cycle splits cards by post, else None."""
+        config = EvaluationConfig.objects.filter(cycle=self.cycle).first()
+        if config is None or not config.split_by_days:
+            return None
+        return {
+            s.role: core_scheme(s)
+            for s in CardScheme.objects.filter(cycle=self.cycle).prefetch_related("competences")
+        }
+
+    def _split_table(
+        self, letter: str, card: ReportCard, schemes: dict[str, RoleScheme]
+    ) -> list[Block]:
+        """A rotated card's results part by post (days and partial score), as on its page."""
+        scheme = schemes.get(card.role) or RoleScheme(card.role, Decimal(100), ZERO, Decimal(5))
+        try:
+            split = split_by_post(card, self.score, scheme)
+        except ValueError:
+            return []
+        if split is None:
+            return []
+        total = sum(post.days for post, _ in split.posts)
+        rows = [
+            Row((post.label, f"{post.days}/{total}", pct(part.value), part.explanation.formula))
+            for post, part in split.posts
+        ]
+        rows.append(
+            Row(
+                (
+                    "Parte risultati della scheda",
+                    str(total),
+                    pct(split.whole.value),
+                    split.whole.explanation.formula,
+                ),
+                kind="total",
+            )
+        )
+        return [
+            Table(
+                f"{letter} {card.key} incarichi"[:31],
+                f"Parte risultati della scheda {card.key} per incarico (pro rata per giorni)",
+                ("Incarico", "Giorni", "Parte risultati", "Calcolo"),
+                tuple(rows),
+                (5, 1, 1, 5),
+                frozenset({1, 2}),
+            )
+        ]
 
 
 def build_document(cycle: Cycle, progress: Progress | None = None) -> Document:
