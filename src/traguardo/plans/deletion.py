@@ -38,6 +38,7 @@ from traguardo.monitoring.evidence import remove_files_on_commit
 from traguardo.monitoring.models import Evidence, Measurement
 from traguardo.plans import editing
 from traguardo.plans.models import EntityBlock, Indicator, OperationalObjective
+from traguardo.scoring.services import score_cycle
 
 DELETABLE = (OperationalObjective, Indicator, EntityBlock)
 
@@ -91,12 +92,13 @@ def impact(item: models.Model) -> Impact:
         protected = sorted({str(o) for o in exc.protected_objects})
         collector = None
     if collector is not None:
-        for model, rows in collector.data.items():
-            counts[model._meta.label] += len(rows)
-            names[model._meta.label] = str(model._meta.verbose_name_plural)
-        for queryset in collector.fast_deletes:
-            model = queryset.model
-            counts[model._meta.label] += queryset.count()
+        found: list[tuple[type[models.Model], int]] = [
+            (model, len(rows)) for model, rows in collector.data.items()
+        ] + [(qs.model, qs.count()) for qs in collector.fast_deletes]
+        for model, n in found:
+            if model._meta.auto_created:  # many-to-many links: not items of their own
+                continue
+            counts[model._meta.label] += n
             names[model._meta.label] = str(model._meta.verbose_name_plural)
         counts[type(item)._meta.label] -= 1  # the item itself
     indicators = _indicators(item)
@@ -124,11 +126,11 @@ def _indicators(item: models.Model) -> list[Indicator]:
 
 
 def _entity_result(cycle: Any) -> Decimal | None:
-    from traguardo.scoring.services import score_cycle
-
     try:
         return score_cycle(cycle, explain=False).entity.performance
-    except Exception:  # a plan being edited may not be scorable; the figure is then omitted
+    except (ValueError, KeyError, ArithmeticError):
+        # A plan being edited may not score (an unreadable target, a missing weight, no
+        # blocks left): the figure is then shown as "—" and the deletion still happens.
         return None
 
 
