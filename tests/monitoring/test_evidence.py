@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import zipfile
 from collections.abc import Callable
@@ -164,3 +165,98 @@ def test_a_closed_period_refuses_new_files(
     assert "è chiuso" in response.content.decode()
     assert not Evidence.objects.exists()
     assert Measurement.objects.filter(period=final).exists()
+
+
+# --- deleting an evidence file ---------------------------------------------------------------
+
+
+def _uploaded(client_as: ClientAs, final: Period, indicator: Find) -> Evidence:
+    response = upload(client_as("po"), indicator("2.1/2", 1), final, "relazione.pdf", PDF)
+    assert response.status_code == 302
+    return Evidence.objects.get()
+
+
+def _delete(client: Client, evidence: Evidence) -> Any:
+    return client.post(reverse("monitoring:evidence_delete", args=[evidence.pk]))
+
+
+def test_the_uploader_deletes_a_file_row_and_storage_with_an_audit_entry(
+    client_as: ClientAs, final: Period, indicator: Find, media: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from traguardo.audit.models import AuditEntry
+
+    evidence = _uploaded(client_as, final, indicator)
+    stored = media / evidence.file.name
+    client = client_as("po")
+    page = client.get(reverse("monitoring:indicator", args=[evidence.measurement.indicator_id]),
+                      {"periodo": final.pk}).content.decode()
+    assert reverse("monitoring:evidence_delete", args=[evidence.pk]) in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _delete(client, evidence)
+    assert response.status_code == 302
+    assert not Evidence.objects.exists()
+    assert not stored.exists()
+    entry = AuditEntry.objects.get(model_label="monitoring.evidence",
+                                   object_pk=str(evidence.pk), action="delete")
+    assert entry.username == "po"
+    assert entry.changes["original_name"][0] == "relazione.pdf"
+
+
+def test_the_performance_office_deletes_any_file(
+    client_as: ClientAs, final: Period, indicator: Find
+) -> None:
+    evidence = _uploaded(client_as, final, indicator)
+    assert _delete(client_as("ufficio"), evidence).status_code == 302
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.parametrize("username", ["po2", "dirigente", "segretario", "oiv"])
+def test_others_may_not_delete_a_file(
+    client_as: ClientAs, final: Period, indicator: Find, media: Path, username: str
+) -> None:
+    """Another PO, the dirigente who may enter the value, the SG and the OIV: 403."""
+    evidence = _uploaded(client_as, final, indicator)
+    client = client_as(username)
+    page = client.get(reverse("monitoring:indicator", args=[evidence.measurement.indicator_id]),
+                      {"periodo": final.pk}).content.decode()
+    assert 'data-testid="evidence-delete"' not in page
+    assert _delete(client, evidence).status_code == 403
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+    assert (media / evidence.file.name).exists()
+
+
+def test_anonymous_users_go_to_the_login_page(
+    client: Client, client_as: ClientAs, final: Period, indicator: Find
+) -> None:
+    evidence = _uploaded(client_as, final, indicator)
+    response = _delete(client, evidence)
+    assert response.status_code == 302 and "/accesso/entra/" in response["Location"]
+    assert Evidence.objects.exists()
+
+
+def test_a_closed_period_keeps_its_files(
+    client_as: ClientAs, final: Period, indicator: Find, media: Path
+) -> None:
+    evidence = _uploaded(client_as, final, indicator)
+    Period.objects.filter(pk=final.pk).update(closed=True)
+    client = client_as("po")
+    response = _delete(client, evidence)
+    assert response.status_code == 302
+    follow = html.unescape(client.get(response["Location"]).content.decode())
+    assert "è chiuso: i documenti non si eliminano più" in follow
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+    assert (media / evidence.file.name).exists()
+
+
+@pytest.mark.parametrize("state", ["closed", "validated", "published"])
+def test_a_read_only_cycle_keeps_its_files(
+    client_as: ClientAs, final: Period, indicator: Find, state: str
+) -> None:
+    from traguardo.plans.models import Cycle
+
+    evidence = _uploaded(client_as, final, indicator)
+    Cycle.objects.filter(pk=final.cycle_id).update(state=state)
+    for username in ("po", "ufficio"):
+        assert _delete(client_as(username), evidence).status_code == 403, username
+    assert Evidence.objects.filter(pk=evidence.pk).exists()

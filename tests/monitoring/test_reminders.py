@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
+from django.utils import translation
 
+from traguardo.accounts.models import Preference
 from traguardo.monitoring.models import Measurement, Period, ReminderSent
 from traguardo.plans.models import Cycle
 
@@ -122,3 +126,26 @@ def test_a_bad_date_is_a_clear_error(campaign: Period) -> None:
 
     with pytest.raises(CommandError, match="AAAA-MM-GG"):
         call_command("send_reminders", date="31/01/2020")
+
+
+def test_each_recipient_reads_the_reminder_in_their_language(
+    campaign: Period, client_as: Callable[[str], Client]
+) -> None:
+    """po chose English with the language switch; po2 never chose: Italian."""
+    client = client_as("po")
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert Preference.objects.get(user__username="po").language == "en"
+
+    run(DEADLINE - datetime.timedelta(days=7))
+    to_po = next(m for m in mail.outbox if m.to == ["po@cciaa.example"])
+    assert to_po.subject.startswith("Traguardo: ")
+    assert "values to enter for 31.12.2019" in to_po.subject
+    assert "(deadline 31/01/2020)" in to_po.subject
+    assert "Good morning" in to_po.body and "Enter them here: " in to_po.body
+    assert "2.1/2, indicator " in to_po.body
+    assert "Buongiorno" not in to_po.body and "scadenza" not in to_po.body
+    to_po2 = next(m for m in mail.outbox if m.to == ["po2@cciaa.example"])
+    assert "valori da inserire per il 31.12.2019" in to_po2.subject
+    assert "Buongiorno" in to_po2.body and "Inseriscili da qui" in to_po2.body
+    assert translation.get_language() == "it"  # the command's own language is left as it was

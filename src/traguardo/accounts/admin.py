@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from traguardo.accounts.models import Membership
+from traguardo.accounts.models import Membership, Preference
 
 
 @admin.register(Membership)
@@ -9,3 +9,10 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["role", "entity"]
     search_fields = ["user__username", "person__display_name"]
     autocomplete_fields = ["person"]
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]
+    list_filter = ["language"]
+    search_fields = ["user__username"]

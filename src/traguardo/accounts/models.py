@@ -66,3 +66,29 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
+
+
+class Preference(models.Model):
+    """A signed-in user's own settings: the language of the pages and of the e-mails.
+
+    Set when the user picks a language with the switch in the header; read by the e-mails
+    sent without a request (reminders). No row: Italian, the default of the application.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="preference",
+        verbose_name=_("utente"),
+    )
+    language = models.CharField(
+        _("lingua preferita"), max_length=8, choices=settings.LANGUAGES, default="it"
+    )
+
+    class Meta:
+        verbose_name = _("preferenza dell'utente")
+        verbose_name_plural = _("preferenze degli utenti")
+        ordering = ["user_id"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
     from traguardo.individual.models import ReportCard
+    from traguardo.monitoring.models import Evidence
     from traguardo.plans.models import Cycle, OperationalObjective
 
     User = AbstractBaseUser | AnonymousUser
@@ -150,6 +151,22 @@ def can_enter_value(user: User, objective: OperationalObjective, cycle: Cycle) -
     if has_role(user, Role.PERFORMANCE_OFFICE):
         return True
     return bool(objective_unit_ids(objective) & units_in_scope(user, cycle))
+
+
+def can_delete_evidence(user: User, evidence: Evidence) -> bool:
+    """Remove an evidence file: the person who uploaded it (while they may still enter that
+    value) or the performance office of the entity, while the cycle is monitored. Whether the
+    period is still open is checked by the service, which says so to the user."""
+    measurement = evidence.measurement
+    cycle = measurement.period.cycle
+    if cycle.state not in VALUE_ENTRY_STATES or not can_view_plan(user, cycle):
+        return False
+    if has_role(user, Role.PERFORMANCE_OFFICE):
+        return True
+    if evidence.uploaded_by_id is None or evidence.uploaded_by_id != user.pk:
+        return False
+    objective = measurement.indicator.objective
+    return objective is not None and can_enter_value(user, objective, cycle)
 
 
 def can_validate_unit(user: User, unit: OrgUnit, cycle: Cycle) -> bool:

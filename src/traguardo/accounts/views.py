@@ -1,6 +1,31 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.views.i18n import set_language as django_set_language
+
+from traguardo.accounts import preferences
+from traguardo.accounts.models import Preference
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # A language chosen earlier follows the user to a new browser.
+        if Preference.objects.filter(user=form.get_user()).exists():
+            language = preferences.preferred_language(form.get_user())
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
+                                max_age=settings.LANGUAGE_COOKIE_AGE,
+                                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+        return response
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; a signed-in user's choice is also remembered (e-mails)."""
+    response = django_set_language(request)
+    if request.method == "POST":
+        preferences.remember_language(request.user, request.POST.get("language", ""))
+    return response

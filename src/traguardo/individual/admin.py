@@ -1,8 +1,10 @@
 from django.contrib import admin
-from django.http import HttpRequest
 
+from traguardo.adminutils import ReadOnlyAdmin
 from traguardo.individual.models import (
+    BehaviourRating,
     CardEvent,
+    CardProcess,
     CardScheme,
     Competence,
     EvaluationConfig,
@@ -49,14 +51,49 @@ class EvaluationConfigAdmin(admin.ModelAdmin):
 
 
 @admin.register(CardEvent)
-class CardEventAdmin(admin.ModelAdmin):
+class CardEventAdmin(ReadOnlyAdmin):
     """Read only: the audit trail of the cards is written by the process, never by hand."""
 
     list_display = ("card", "step", "on", "user", "actor")
     list_filter = ("step",)
+    search_fields = ("card__key", "card__title", "actor", "note")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+@admin.register(CardProcess)
+class CardProcessAdmin(ReadOnlyAdmin):
+    """The card's state: moved only by the process steps (individual.services)."""
+
+    list_display = ("card", "state")
+    list_filter = ("state", "card__cycle")
+    search_fields = ("card__key", "card__title")
+
+
+@admin.register(BehaviourRating)
+class BehaviourRatingAdmin(ReadOnlyAdmin):
+    """The evaluator's ratings, entered on the card's page within its process."""
+
+    list_display = ("card", "competence", "rating")
+    list_filter = ("card__cycle",)
+    search_fields = ("card__key", "competence__code", "competence__name")
+
+
+@admin.register(ReportCardObjective)
+class ReportCardObjectiveAdmin(admin.ModelAdmin):
+    list_display = ("card", "number", "objective", "kind_label")
+    list_filter = ("card__cycle",)
+    search_fields = ("card__key", "objective__title", "kind_label")
+    raw_id_fields = ("objective",)
+
+
+@admin.register(SynthesisRow)
+class SynthesisRowAdmin(admin.ModelAdmin):
+    list_display = ("card", "position", "label", "objective_numbers")
+    list_filter = ("card__cycle",)
+    search_fields = ("card__key", "label")
+
+
+@admin.register(Competence)
+class CompetenceAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "scheme", "weight", "position")
+    list_filter = ("scheme__cycle", "scheme__role")
+    search_fields = ("code", "name")

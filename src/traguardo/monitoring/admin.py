@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from traguardo.monitoring.models import Measurement, Period
+from traguardo.adminutils import ReadOnlyAdmin
+from traguardo.monitoring.models import (
+    Comment,
+    Evidence,
+    Measurement,
+    Period,
+    PeriodEvent,
+    ReminderSent,
+    UnitValidation,
+)
 
 
 @admin.register(Period)
@@ -28,6 +37,45 @@ class MeasurementAdmin(admin.ModelAdmin):
     date_hierarchy = "entered_at"
 
 
-# PeriodEvent, UnitValidation, ReminderSent, Evidence and Comment are shown on the
-# monitoring pages; they are left out of the admin until tests/django/test_admin.py (a shared
-# file) counts them.
+# The records below are written by the monitoring pages and commands (campaign events,
+# evidence, comments, validations, reminders): read only here.
+
+
+@admin.register(PeriodEvent)
+class PeriodEventAdmin(ReadOnlyAdmin):
+    list_display = ["period", "action", "deadline", "by", "at"]
+    list_filter = ["action", "period__cycle", "period__code"]
+    search_fields = ["reason", "by__username"]
+    date_hierarchy = "at"
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "measurement", "content_type", "size", "uploaded_by",
+                    "uploaded_at"]
+    list_filter = ["measurement__period__cycle", "measurement__period__code", "content_type"]
+    search_fields = ["original_name", "description", "measurement__indicator__name"]
+    date_hierarchy = "uploaded_at"
+
+
+@admin.register(Comment)
+class CommentAdmin(ReadOnlyAdmin):
+    list_display = ["indicator", "period", "author", "at"]
+    list_filter = ["period__cycle", "period__code"]
+    search_fields = ["text", "indicator__name", "author__username"]
+    date_hierarchy = "at"
+
+
+@admin.register(UnitValidation)
+class UnitValidationAdmin(ReadOnlyAdmin):
+    list_display = ["unit", "period", "count", "by", "at"]
+    list_filter = ["period__cycle", "period__code"]
+    search_fields = ["unit__code", "unit__name", "by__username"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyAdmin):
+    list_display = ["email", "user", "period", "kind", "missing", "sent_at"]
+    list_filter = ["kind", "period__cycle", "period__code"]
+    search_fields = ["email", "user__username"]
+    date_hierarchy = "sent_at"

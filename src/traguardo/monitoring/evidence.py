@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -169,3 +170,41 @@ def attach_evidence(
         description=description.strip()[:255],
         uploaded_by=user,
     )
+
+
+def remove_files_on_commit(evidence: Iterable[Evidence]) -> None:
+    """Delete the files of `evidence` from the storage once the transaction commits (a
+    rolled-back deletion keeps them)."""
+    files = [(e.file.storage, e.file.name) for e in evidence if e.file and e.file.name]
+
+    def remove() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    if files:
+        transaction.on_commit(remove)
+
+
+@transaction.atomic
+def delete_evidence(user: Any, evidence: Evidence) -> None:
+    """Remove an evidence file (row and stored file): its uploader or the performance office,
+    while the period is open and the cycle is monitored. The audit trail records the
+    deletion with the row's last values (monitoring models are audited)."""
+    evidence = (
+        Evidence.objects.select_for_update()
+        .select_related("measurement__period__cycle", "measurement__indicator__objective")
+        .get(pk=evidence.pk)
+    )
+    if not permissions.can_delete_evidence(user, evidence):
+        raise EvidenceRefused(
+            _("Solo chi ha caricato il documento o l'ufficio performance può eliminarlo, "
+              "e solo mentre il ciclo è in monitoraggio.")
+        )
+    period = evidence.measurement.period
+    if period.closed:
+        raise EvidenceRefused(
+            _("Il periodo %(period)s è chiuso: i documenti non si eliminano più.")
+            % {"period": period}
+        )
+    remove_files_on_commit([evidence])
+    evidence.delete()

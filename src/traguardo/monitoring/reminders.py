@@ -19,8 +19,12 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from traguardo.accounts.models import Membership, Role
+from traguardo.accounts.preferences import preferred_language
 from traguardo.monitoring.models import Period, ReminderKind, ReminderSent
 from traguardo.monitoring.selectors import todo
 from traguardo.plans.models import Cycle
@@ -48,7 +52,12 @@ def owners(cycle: Cycle) -> list[Any]:
     user_ids = Membership.objects.filter(
         entity_id=cycle.entity_id, role__in=[r.value for r in OWNER_ROLES]
     ).values_list("user_id", flat=True)
-    return list(get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("pk"))
+    return list(
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True)
+        .select_related("preference")
+        .order_by("pk")
+    )
 
 
 @dataclass
@@ -99,22 +108,24 @@ def _send(
         "days_left": (period.deadline - today).days if period.deadline else None,
         "todo_url": f"{site}/monitoraggio/",
     }
-    subject = f"Traguardo: {len(rows)} valori da inserire per il {period} " + (
-        f"(scadenza {period.deadline:%d/%m/%Y})"
-        if kind is ReminderKind.BEFORE
-        else "(scadenza superata)"
-    )
+    # Each recipient reads the e-mail in the language they chose (Italian by default).
+    with translation.override(preferred_language(user)):
+        subject = ngettext(
+            "Traguardo: %(n)s valore da inserire per il %(period)s",
+            "Traguardo: %(n)s valori da inserire per il %(period)s",
+            len(rows),
+        ) % {"n": len(rows), "period": period} + " " + (
+            _("(scadenza %(date)s)") % {"date": f"{period.deadline:%d/%m/%Y}"}
+            if kind is ReminderKind.BEFORE
+            else _("(scadenza superata)")
+        )
+        body = render_to_string("monitoring/emails/reminder.txt", context)
     try:
         with transaction.atomic():
             record = ReminderSent.objects.create(
                 period=period, user=user, kind=kind, email=user.email, missing=len(rows)
             )
-            send_mail(
-                subject,
-                render_to_string("monitoring/emails/reminder.txt", context),
-                None,
-                [user.email],
-            )
+            send_mail(subject, body, None, [user.email])
     except IntegrityError:
         return None  # another run sent it meanwhile
     return record

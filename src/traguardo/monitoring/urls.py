@@ -9,4 +9,5 @@ urlpatterns = [
     path("periodi/", views.periods, name="periods"),
     path("valida/", views.validate, name="validate"),
     path("documenti/<int:pk>/", views.evidence, name="evidence"),
+    path("documenti/<int:pk>/elimina/", views.evidence_delete, name="evidence_delete"),
 ]

@@ -32,7 +32,7 @@ from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
 from traguardo.monitoring import campaigns, impact
 from traguardo.monitoring.degrees import Grader, misses_target
-from traguardo.monitoring.evidence import EvidenceRefused, attach_evidence
+from traguardo.monitoring.evidence import EvidenceRefused, attach_evidence, delete_evidence
 from traguardo.monitoring.forms import (
     CommentForm,
     DeadlineForm,
@@ -229,6 +229,7 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
                 "version": measurement.version if measurement else 0,
             }
         )
+    history = _history(item, cycle, periods)
     context = {
         "indicator": item,
         "cycle": cycle,
@@ -243,7 +244,8 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
         "comment_form": comment_form or CommentForm(),
         "conflict": conflict,
         "targets": item.targets.order_by("year"),
-        "history": _history(item, cycle, periods),
+        "history": history,
+        "deletable_evidence": _deletable_evidence(user, history),
         "comments": item.comments.select_related("author", "period").order_by("at"),
         "changes": _pop_impact(request, item, period),
         "code": impact.indicator_code(item),
@@ -369,6 +371,40 @@ def _history(item: Indicator, cycle: Cycle, periods: list[Period]) -> list[dict[
             }
         )
     return rows
+
+
+def _deletable_evidence(user: Any, history: list[dict[str, Any]]) -> set[int]:
+    """The evidence files this user may delete now (the service checks again)."""
+    return {
+        file.pk
+        for row in history
+        if row["measurement"] is not None and not row["period"].closed
+        for file in row["measurement"].evidence.all()
+        if permissions.can_delete_evidence(user, file)
+    }
+
+
+@member_required
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an evidence file: its uploader or the performance office, period open."""
+    item = get_object_or_404(
+        Evidence.objects.select_related("measurement__period__cycle", "measurement__indicator"),
+        pk=pk,
+    )
+    check(
+        permissions.can_delete_evidence(request.user, item),
+        _("Solo chi ha caricato il documento o l'ufficio performance può eliminarlo, "
+          "e solo mentre il ciclo è in monitoraggio."),
+    )
+    measurement = item.measurement
+    name = item.original_name
+    try:
+        delete_evidence(request.user, item)
+        messages.success(request, _("Documento eliminato: %(name)s.") % {"name": name})
+    except EvidenceRefused as exc:
+        messages.error(request, exc.message)
+    return _back(measurement.indicator, measurement.period)
 
 
 @member_required

@@ -1,13 +1,16 @@
 from django.contrib import admin
 
+from traguardo.adminutils import ReadOnlyAdmin
 from traguardo.plans.models import (
     Act,
     AnnualObjective,
     Cycle,
+    CycleTransition,
     EntityBlock,
     Indicator,
     ObjectiveAssignment,
     OperationalObjective,
+    PlanSnapshot,
     Revision,
     RevisionChange,
     ScoringConfig,
@@ -130,3 +133,23 @@ class TargetAdmin(admin.ModelAdmin):
 class ScoringConfigAdmin(admin.ModelAdmin):
     list_display = ["cycle", "default_rule"]
     search_fields = ["default_rule"]
+
+
+@admin.register(CycleTransition)
+class CycleTransitionAdmin(ReadOnlyAdmin):
+    """The cycle's state history: written by `plans.states.transition` only."""
+
+    list_display = ["cycle", "source", "target", "by", "at"]
+    list_filter = ["cycle", "target"]
+    search_fields = ["note", "by__username"]
+    date_hierarchy = "at"
+
+
+@admin.register(PlanSnapshot)
+class PlanSnapshotAdmin(ReadOnlyAdmin):
+    """The plan's versions (approved plan, after each revision): `plans.snapshots.take`."""
+
+    list_display = ["cycle", "version", "label", "taken_at"]
+    list_filter = ["cycle"]
+    search_fields = ["label"]
+    exclude = ["data"]  # the whole plan as JSON: compared on /piano/revisioni/confronto/

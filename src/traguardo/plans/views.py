@@ -23,7 +23,7 @@ from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.services import ValueRefused, record_value
-from traguardo.plans import checks, editing, tree, whatif
+from traguardo.plans import checks, deletion, editing, filters, tree, whatif
 from traguardo.plans.forms import (
     AnnualForm,
     AssignmentForm,
@@ -159,8 +159,10 @@ def editor(request: HttpRequest) -> HttpResponse:
         return {"objective": o, "indicators": inds, "total": total,
                 "weights_ok": total == 100 or not inds}
 
+    chosen = filters.parse(cycle, request.GET.get("unita"), request.GET.get("q"))
+    all_objectives = OperationalObjective.objects.filter(cycle=cycle)
     objectives = list(
-        OperationalObjective.objects.filter(cycle=cycle)
+        filters.apply(all_objectives, chosen)
         .select_related("home_unit", "revised_by")
         .prefetch_related("annual_objectives")
     )
@@ -176,11 +178,13 @@ def editor(request: HttpRequest) -> HttpResponse:
     strategic = []
     for s in StrategicObjective.objects.filter(cycle=cycle).prefetch_related(
             "annual_objectives").order_by("code"):
-        strategic.append({
-            "strategic": s,
-            "annual": [{"annual": a, "objectives": by_annual.get(a.pk, [])}
-                       for a in s.annual_objectives.order_by("code")],
-        })
+        annual = [{"annual": a, "objectives": by_annual.get(a.pk, [])}
+                  for a in s.annual_objectives.order_by("code")]
+        if chosen.active:  # only the branches with a matching objective
+            annual = [branch for branch in annual if branch["objectives"]]
+            if not annual:
+                continue
+        strategic.append({"strategic": s, "annual": annual})
     blocks = [
         {"block": b, "indicators": indicators.get(-b.pk, [])}
         for b in EntityBlock.objects.filter(cycle=cycle).order_by("number")
@@ -189,6 +193,58 @@ def editor(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/editor.html", _context(
         request, cycle, strategic=strategic, orphans=orphans, blocks=blocks, total_b=total_b,
         total_b_ok=total_b == 100, issues=checks.plan_issues(cycle),
+        filter=chosen, filter_units=filters.units(cycle), shown=len(objectives),
+        total_objectives=all_objectives.count(),
+    ))
+
+
+# --- deleting an objective, an indicator or a block ----------------------------------------
+
+DELETABLE: dict[str, type[models.Model]] = {
+    "objective": OperationalObjective,
+    "indicator": Indicator,
+    "block": EntityBlock,
+}
+
+
+def _after_delete_url(item: Any, cycle: Cycle) -> str:
+    """Where the user lands once the item is gone: its parent's page, else the editor."""
+    if isinstance(item, Indicator):
+        if item.objective_id is not None:
+            return reverse("plans:objective", args=[item.objective_id])
+        if item.entity_block_id is not None:
+            return reverse("plans:block", args=[item.entity_block_id])
+    return reverse("plans:editor") + f"?anno={cycle.year}"
+
+
+@member_required
+def delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Confirmation page (GET) listing what goes with the item; the deletion (POST)."""
+    _office(request)
+    model = DELETABLE[kind]
+    item = get_object_or_404(model, pk=pk)
+    cycle = editing.cycle_of(item)
+    _office_of(request, cycle)
+    error = None
+    if request.method == "POST":
+        _writable(request, cycle)
+        version_text = request.POST.get("version") or ""
+        try:
+            done = deletion.delete(
+                request.user, item, int(version_text) if version_text.isdigit() else None,
+                values_confirmed=request.POST.get("values_confirmed") == "on",
+            )
+            messages.success(request, _(
+                "Eliminato: %(item)s. Risultato dell'ente ricalcolato: %(before)s → %(after)s."
+            ) % {"item": done.label, "before": deletion.result_text(done.before),
+                 "after": deletion.result_text(done.after)})
+            return redirect(_after_delete_url(item, cycle))
+        except editing.EditRefused as exc:
+            error = exc.message
+        item = get_object_or_404(model, pk=pk)
+    return render(request, "plans/delete.html", _context(
+        request, cycle, item=item, impact=deletion.impact(item), error=error,
+        back_url=_url_of(item),
     ))
 
 
@@ -242,10 +298,18 @@ def _model_edit(
                 form.add_error(None, _("Il salvataggio viola un vincolo del piano (codice o "
                                        "numero già usato)."))
     context = _context(request, cycle, form=form, item=item, title=title, conflict=conflict,
-                       move_form=_move_form(cycle, item))
+                       move_form=_move_form(cycle, item), delete_url=_delete_url(item))
     if extra is not None and item is not None:
         context.update(extra(request, cycle, item))
     return render(request, template, context)
+
+
+def _delete_url(item: Any) -> str | None:
+    """The deletion page of an objective, indicator or block (None for other items)."""
+    for kind, model in DELETABLE.items():
+        if isinstance(item, model) and item.pk is not None:
+            return reverse(f"plans:{kind}_delete", args=[item.pk])
+    return None
 
 
 def _url_of(item: Any) -> str:
@@ -347,7 +411,8 @@ def block_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "plans/item_form.html", _context(
         request, cycle, form=form, item=block, title=_("Blocco dell'Allegato B"),
         preview=preview, conflict=conflict, move_form=_move_form(cycle, block),
-        block_indicators=indicators, total_b=checks.block_weights_total(cycle),
+        delete_url=_delete_url(block), block_indicators=indicators,
+        total_b=checks.block_weights_total(cycle),
     ))
 
 
@@ -563,6 +628,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request, cycle, form=form, item=ind, owner=ind.objective or ind.entity_block,
         title=_("Indicatore"), preview=preview, conflict=conflict,
         conflict_rows=_conflict_rows(form, conflict), move_form=_move_form(cycle, ind),
+        delete_url=_delete_url(ind),
         changes=ind.revision_changes.select_related("revision").order_by("-at", "-pk")[:20],
         weights_warning=_weights_warning(ind, form),
     ))

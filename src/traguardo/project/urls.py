@@ -5,9 +5,12 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from traguardo.accounts.views import set_language
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, which also remembers a signed-in user's choice.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("accesso/", include("traguardo.accounts.urls")),
     path("piano/", include("traguardo.plans.urls")),
     path("monitoraggio/", include("traguardo.monitoring.urls")),

@@ -18,3 +18,17 @@ class BeneficiaryInline(admin.TabularInline):
 class FundAdmin(admin.ModelAdmin):
     list_display = ("cycle", "base_amount", "release_rule", "threshold", "is_example")
     inlines = (ProjectInline, BeneficiaryInline)
+
+
+@admin.register(Art67Project)
+class Art67ProjectAdmin(admin.ModelAdmin):
+    list_display = ("scheda", "title", "value", "fund")
+    list_filter = ("fund__cycle",)
+    search_fields = ("scheda", "title")
+
+
+@admin.register(Beneficiary)
+class BeneficiaryAdmin(admin.ModelAdmin):
+    list_display = ("code", "category", "score", "presence", "fund")
+    list_filter = ("fund__cycle", "category")
+    search_fields = ("code",)

@@ -1,0 +1,309 @@
+"""Deleting objectives, indicators and Allegato B blocks from the editor: the confirmation
+page says what goes with the item, only the performance office deletes (crafted POSTs
+included), never on a read-only cycle, recorded values need an explicit confirmation, the
+revision and the audit trail record it, the evidence files leave the storage."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
+
+from tests.plans.helpers import open_revision, text
+from traguardo.audit.models import AuditEntry
+from traguardo.individual.models import ReportCardObjective
+from traguardo.monitoring.models import Evidence, Measurement
+from traguardo.plans.models import (
+    Cycle,
+    EntityBlock,
+    Indicator,
+    ObjectiveAssignment,
+    OperationalObjective,
+    RevisionChange,
+    Target,
+)
+from traguardo.scoring.services import score_cycle
+
+ClientAs = Callable[[str], Client]
+OTHERS = ["po", "po2", "dirigente", "segretario", "oiv"]
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def _objective(cycle: Cycle, *, in_card: bool = False) -> OperationalObjective:
+    """An objective with two or more indicators, with values; in a report card or not."""
+    carded = set(ReportCardObjective.objects.values_list("objective_id", flat=True))
+    return next(
+        o for o in OperationalObjective.objects.filter(cycle=cycle).order_by("pk")
+        if o.indicators.count() >= 2 and (o.pk in carded) == in_card
+        and Measurement.objects.filter(indicator__objective=o).exists()
+    )
+
+
+def _new_indicator(cycle: Cycle) -> Indicator:
+    """An indicator without values (added to an objective that has others)."""
+    objective = _objective(cycle)
+    indicator = Indicator.objects.create(objective=objective, number=99, name="Nuovo",
+                                         kind="", direction="higher", weight=0)
+    Target.objects.create(indicator=indicator, year=cycle.year, text=">= 1")
+    return indicator
+
+
+def _url(item: Any) -> str:
+    kind = {OperationalObjective: "objective", Indicator: "indicator",
+            EntityBlock: "block"}[type(item)]
+    return reverse(f"plans:{kind}_delete", args=[item.pk])
+
+
+def test_confirmation_page_says_what_goes_with_the_objective(
+    demo: Cycle, client_as: ClientAs
+) -> None:
+    objective = _objective(demo)
+    values = Measurement.objects.filter(indicator__objective=objective).count()
+    page = client_as("ufficio").get(_url(objective))
+    assert page.status_code == 200
+    body = text(page)
+    assert f"Eliminare Obiettivo operativo {objective.code}?" in body
+    assert f"Indicatori: <strong>{objective.indicators.count()}</strong>" in body
+    assert "Target: <strong>" in body
+    assert f"Sono registrati {values} valori di monitoraggio" in body
+    # In monitoring the plan changes only inside a revision: no button before one is open.
+    assert 'data-testid="confirm-delete"' not in body
+    open_revision(client_as("ufficio"), demo)
+    body = text(client_as("ufficio").get(_url(objective)))
+    assert 'name="values_confirmed"' in body and 'data-testid="confirm-delete"' in body
+    assert "registrata nella revisione n. " in body
+
+
+def test_the_office_deletes_an_objective_with_explicit_confirmation_of_its_values(
+    demo: Cycle, client_as: ClientAs, media: Path,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client = client_as("ufficio")
+    revision = open_revision(client, demo)
+    objective = _objective(demo)
+    indicators = list(objective.indicators.values_list("pk", flat=True))
+    measurement = Measurement.objects.filter(indicator_id__in=indicators).first()
+    assert measurement is not None
+    evidence = Evidence.objects.create(measurement=measurement, original_name="verbale.pdf",
+                                       file=ContentFile(b"%PDF-1.4", name="verbale.pdf"),
+                                       content_type="application/pdf", size=8)
+    stored = media / evidence.file.name
+    assert stored.exists()
+    before = score_cycle(demo, explain=False).entity.performance
+
+    # Without the explicit confirmation nothing is deleted.
+    refused = client.post(_url(objective), {"version": objective.version})
+    assert refused.status_code == 200
+    assert "conferma esplicitamente" in text(refused)
+    assert OperationalObjective.objects.filter(pk=objective.pk).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_url(objective), {"version": objective.version,
+                                                  "values_confirmed": "on"}, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("plans:editor"))
+    assert "Risultato dell'ente ricalcolato" in text(response)
+    assert not OperationalObjective.objects.filter(pk=objective.pk).exists()
+    assert not Indicator.objects.filter(pk__in=indicators).exists()
+    assert not Measurement.objects.filter(indicator_id__in=indicators).exists()
+    assert not ObjectiveAssignment.objects.filter(objective_id=objective.pk).exists()
+    assert not stored.exists()  # the file left the storage with its row
+    # The revision records the removal; the audit trail every row and one summary.
+    change = RevisionChange.objects.get(revision=revision, kind=RevisionChange.Kind.REMOVE,
+                                        item_id=objective.pk)
+    assert change.item_label == f"Obiettivo operativo {objective.code}"
+    assert AuditEntry.objects.filter(model_label="plans.operationalobjective",
+                                     object_pk=str(objective.pk), action="delete").exists()
+    assert AuditEntry.objects.filter(model_label="monitoring.measurement",
+                                     object_pk=str(measurement.pk), action="delete").exists()
+    summary = AuditEntry.objects.get(action="bulk", note__startswith="Eliminato dal piano")
+    assert summary.username == "ufficio" and summary.changes["values_confirmed"] is True
+    assert summary.changes["removed"]["plans.Indicator"] == len(indicators)
+    # The entity result is recomputed without the objective.
+    after = score_cycle(demo, explain=False).entity.performance
+    assert objective.code not in score_cycle(demo, explain=False).objectives
+    assert before is not None and after is not None
+
+
+def test_an_indicator_without_values_is_deleted_with_one_click(
+    demo: Cycle, client_as: ClientAs
+) -> None:
+    client = client_as("ufficio")
+    open_revision(client, demo)
+    indicator = _new_indicator(demo)
+    page = text(client.get(_url(indicator)))
+    assert "Nessun valore di monitoraggio è registrato." in page
+    assert 'name="values_confirmed"' not in page
+    assert "vanno riequilibrati" in page  # the objective's weights
+    response = client.post(_url(indicator), {"version": indicator.version})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plans:objective", args=[indicator.objective_id])
+    assert not Indicator.objects.filter(pk=indicator.pk).exists()
+    assert not Target.objects.filter(indicator_id=indicator.pk).exists()
+
+
+def test_a_block_goes_with_its_indicators(demo: Cycle, client_as: ClientAs) -> None:
+    client = client_as("ufficio")
+    open_revision(client, demo)
+    block = EntityBlock.objects.filter(cycle=demo).order_by("number").first()
+    assert block is not None
+    indicators = list(block.indicators.values_list("pk", flat=True))
+    page = text(client.get(_url(block)))
+    assert f"Indicatori: <strong>{len(indicators)}</strong>" in page
+    assert "pesi B" in page
+    response = client.post(_url(block), {"version": block.version, "values_confirmed": "on"})
+    assert response.status_code == 302
+    assert not EntityBlock.objects.filter(pk=block.pk).exists()
+    assert not Indicator.objects.filter(pk__in=indicators).exists()
+    score_cycle(demo, explain=False)  # the plan still scores without the block
+
+
+def test_an_objective_in_a_report_card_is_refused(demo: Cycle, client_as: ClientAs) -> None:
+    client = client_as("ufficio")
+    open_revision(client, demo)
+    objective = _objective(demo, in_card=True)
+    page = text(client.get(_url(objective)))
+    assert 'data-testid="delete-protected"' in page
+    response = client.post(_url(objective), {"version": objective.version,
+                                              "values_confirmed": "on"})
+    assert response.status_code == 200
+    assert "non può essere eliminato" in text(response)
+    assert OperationalObjective.objects.filter(pk=objective.pk).exists()
+
+
+def test_a_stale_version_is_refused(demo: Cycle, client_as: ClientAs) -> None:
+    client = client_as("ufficio")
+    open_revision(client, demo)
+    indicator = _new_indicator(demo)
+    response = client.post(_url(indicator), {"version": indicator.version + 1})
+    assert "modificato da un altro utente" in text(response)
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+
+
+def test_without_an_open_revision_an_approved_plan_refuses(
+    demo: Cycle, client_as: ClientAs
+) -> None:
+    indicator = _new_indicator(demo)
+    response = client_as("ufficio").post(_url(indicator), {"version": indicator.version})
+    assert response.status_code == 200
+    assert "apri prima una revisione" in text(response)
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+
+
+@pytest.mark.parametrize("state", ["closed", "validated", "published"])
+def test_a_read_only_cycle_refuses_deletion(
+    demo: Cycle, client_as: ClientAs, state: str
+) -> None:
+    indicator = _new_indicator(demo)
+    Cycle.objects.filter(pk=demo.pk).update(state=state)
+    client = client_as("ufficio")
+    page = client.get(_url(indicator))
+    assert page.status_code == 200 and 'data-testid="confirm-delete"' not in text(page)
+    assert 'data-testid="read-only"' in text(page)
+    response = client.post(_url(indicator), {"version": indicator.version})
+    assert response.status_code == 403
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+
+
+@pytest.mark.parametrize("username", OTHERS)
+def test_other_roles_are_refused_also_with_crafted_posts(
+    demo: Cycle, client_as: ClientAs, username: str
+) -> None:
+    open_revision(client_as("ufficio"), demo)
+    objective = _objective(demo)
+    indicator = _new_indicator(demo)
+    block = EntityBlock.objects.filter(cycle=demo).first()
+    client = client_as(username)
+    for item in (objective, indicator, block):
+        assert client.get(_url(item)).status_code == 403, (username, item)
+        response = client.post(_url(item), {"version": item.version,  # type: ignore[union-attr]
+                                            "values_confirmed": "on"})
+        assert response.status_code == 403, (username, item)
+    assert OperationalObjective.objects.filter(pk=objective.pk).exists()
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+    assert EntityBlock.objects.filter(pk=block.pk).exists()  # type: ignore[union-attr]
+
+
+def test_anonymous_users_go_to_the_login_page(demo: Cycle) -> None:
+    indicator = _new_indicator(demo)
+    for response in (Client().get(_url(indicator)),
+                     Client().post(_url(indicator), {"version": indicator.version})):
+        assert response.status_code == 302 and "/accesso/entra/" in response["Location"]
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+
+
+def test_edit_pages_link_to_the_deletion_only_when_editable(
+    demo: Cycle, client_as: ClientAs
+) -> None:
+    client = client_as("ufficio")
+    objective = _objective(demo)
+    url = reverse("plans:objective", args=[objective.pk])
+    assert 'data-testid="delete-link"' not in text(client.get(url))  # no revision open
+    open_revision(client, demo)
+    page = text(client.get(url))
+    assert f'href="{_url(objective)}"' in page
+    indicator = objective.indicators.first()
+    assert indicator is not None
+    assert _url(indicator) in text(client.get(reverse("plans:indicator", args=[indicator.pk])))
+
+
+# --- the editor's filter --------------------------------------------------------------------
+
+
+def test_the_editor_filters_objectives_by_unit_and_text(
+    demo: Cycle, client_as: ClientAs
+) -> None:
+    client = client_as("ufficio")
+    total = OperationalObjective.objects.filter(cycle=demo).count()
+    everything = text(client.get(reverse("plans:editor")))
+    assert f"{total} obiettivi operativi." in everything
+    objective = _objective(demo)
+    unit = objective.home_unit
+
+    by_code = text(client.get(reverse("plans:editor"), {"q": objective.code}))
+    assert f"1 obiettivi operativi su {total} corrispondono al filtro." in by_code
+    assert f'>{objective.code}</a>' in by_code
+
+    by_unit = client.get(reverse("plans:editor"), {"unita": unit.pk})
+    shown = {row["objective"].code
+             for node in by_unit.context["strategic"] for branch in node["annual"]
+             for row in branch["objectives"]} | {
+        row["objective"].code for row in by_unit.context["orphans"]}
+    assert objective.code in shown
+    expected = OperationalObjective.objects.filter(cycle=demo, assignments__unit=unit).distinct()
+    assert by_unit.context["shown"] == expected.count() < total
+
+    # (SQLite folds the case of ASCII letters only: an ASCII word of the title)
+    word = max((w for w in objective.title.split() if w.isascii() and w.isalpha()), key=len)
+    by_title = client.get(reverse("plans:editor"), {"q": word.upper()})
+    assert by_title.context["shown"] >= 1
+    assert all(word.lower() in row["objective"].title.lower()
+               for node in by_title.context["strategic"] for branch in node["annual"]
+               for row in branch["objectives"])
+
+    nothing = text(client.get(reverse("plans:editor"), {"q": "zzz-nessuno"}))
+    assert f"0 obiettivi operativi su {total}" in nothing
+
+
+def test_the_confirmation_and_the_filter_speak_english(demo: Cycle, client_as: ClientAs) -> None:
+    from django.conf import settings
+
+    client = client_as("ufficio")
+    open_revision(client, demo)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    objective = _objective(demo)
+    page = text(client.get(_url(objective)))
+    assert "What is deleted with the item" in page
+    assert "monitoring values are recorded: they will be deleted." in page
+    assert "Delete for good" in page
+    editor = text(client.get(reverse("plans:editor"), {"q": objective.code}))
+    assert "operational objectives match the filter." in editor
