@@ -38,6 +38,7 @@ EXPECTED_READ_ONLY = {
     "oiv.ValidationDecision",
     "plans.CycleTransition",
     "plans.PlanSnapshot",
+    "scoring.ScoreStamp",
 }
 
 

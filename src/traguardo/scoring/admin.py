@@ -1,22 +1,12 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from traguardo.adminutils import ReadOnlyAdmin
 from traguardo.scoring.models import ScoreStamp
 
 
 @admin.register(ScoreStamp)
-class ScoreStampAdmin(admin.ModelAdmin):
+class ScoreStampAdmin(ReadOnlyAdmin):
     """Written by the application only (scoring.cache): shown for diagnosis, never edited."""
 
     list_display = ["id", "token", "at"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    search_fields = ["token"]
