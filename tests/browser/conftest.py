@@ -16,6 +16,10 @@ from typing import Any
 
 import axe_playwright_python
 import pytest
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Model
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import load_demo_cycle
@@ -61,10 +65,79 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+class DemoSnapshot:
+    """The rows `load_demo_cycle()` commits, copied once and written back for each test.
+
+    Every browser test starts from the freshly loaded demo in an otherwise empty database
+    (a transactional test empties every table when it ends). Importing the demo takes
+    seconds; after the first import its rows are kept in memory (as the database returns
+    them) and inserted again as they were, primary keys included. The content types and
+    permissions Django recreates after each flush are not part of the snapshot.
+    """
+
+    SKIPPED = frozenset({"django_content_type", "auth_permission"})
+
+    def __init__(self) -> None:
+        self.tables: list[tuple[str, list[str], list[tuple[Any, ...]]]] = []
+        self.models: list[type[Model]] = []
+        self.cycle_pk: int | None = None
+
+    @staticmethod
+    def _models() -> list[type[Model]]:
+        seen: set[str] = set()
+        models = []
+        for model in apps.get_models(include_auto_created=True):
+            opts = model._meta
+            if not opts.managed or opts.proxy or opts.db_table in seen:
+                continue
+            seen.add(opts.db_table)
+            models.append(model)
+        return models
+
+    def take(self, cycle: Cycle) -> None:
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for model in self._models():
+                table = model._meta.db_table
+                if table in self.SKIPPED:
+                    continue
+                cursor.execute(f"SELECT * FROM {quote(table)}")
+                rows = [tuple(row) for row in cursor.fetchall()]
+                if rows:
+                    columns = [column[0] for column in cursor.description]
+                    self.tables.append((table, columns, rows))
+                    self.models.append(model)
+        self.cycle_pk = cycle.pk
+
+    def restore(self) -> Cycle:
+        quote = connection.ops.quote_name
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table, columns, rows in self.tables:
+                cursor.execute(f"SELECT COUNT(*) FROM {quote(table)}")
+                assert cursor.fetchone()[0] == 0, f"{table} is not empty before the demo"
+                names = ", ".join(quote(c) for c in columns)
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(
+                    f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})",
+                    rows,
+                )
+            # PostgreSQL: the sequences go on after the inserted ids (SQLite does it itself).
+            for sql in connection.ops.sequence_reset_sql(no_style(), self.models):
+                cursor.execute(sql)
+        return Cycle.objects.get(pk=self.cycle_pk)
+
+
+_snapshot = DemoSnapshot()
+
+
 @pytest.fixture
 def live_demo(transactional_db: None, live_server: Any) -> Cycle:
     """The 2019 demo committed to the database that `live_server` serves."""
-    return load_demo_cycle()
+    if _snapshot.cycle_pk is None:
+        cycle = load_demo_cycle()
+        _snapshot.take(cycle)
+        return cycle
+    return _snapshot.restore()
 
 
 def login(page: Page, base_url: str, username: str) -> None:

@@ -5,15 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "traguardo.project.settings",
-    "TRAGUARDO_DEBUG": "0",
-    "TRAGUARDO_SECRET_KEY": "k3y-" + "x9Qe7Lm2Zr8Tb4Wn6Yp1Vc5Hd0Js3Gf" * 2,
-    "TRAGUARDO_ALLOWED_HOSTS": "performance.example.it",
-}
+from tests.ops.conftest import PRODUCTION, ROOT
 
 
 def run_check(**extra: str) -> subprocess.CompletedProcess[str]:

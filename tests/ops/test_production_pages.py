@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-from tests.ops.test_deploy_check import PRODUCTION, ROOT
+from tests.ops.conftest import ROOT, CollectedStatic
 
 RENDER = """
 import django
@@ -26,31 +24,16 @@ print(missing.content.decode())
 """
 
 
-def test_login_and_404_render_with_hashed_static_files(tmp_path: Path) -> None:
-    # A clean environment: no TRAGUARDO_* of the developer, and not the async-unsafe switch
-    # the browser tests set in this process (check --deploy rightly refuses it).
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("TRAGUARDO_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
-    }
-    env.update(PRODUCTION)
-    env["TRAGUARDO_STATIC_ROOT"] = str(tmp_path / "static")
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path}/prod.sqlite3"
-    collect = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert collect.returncode == 0, collect.stderr
+def test_login_and_404_render_with_hashed_static_files(
+    collected_static: CollectedStatic,
+) -> None:
+    # `manage.py collectstatic` with the production variables ran in the background
+    # (tests/ops/conftest.py): its outcome is checked here.
+    assert collected_static.returncode == 0, collected_static.stderr
     result = subprocess.run(
         [sys.executable, "-c", RENDER],
         cwd=ROOT,
-        env=env,
+        env=collected_static.env,
         capture_output=True,
         text=True,
         timeout=120,

@@ -40,6 +40,10 @@ from traguardo.core.rules import RuleConfigError, build_rule
 DATA = Path(__file__).parent / "data"
 
 
+# libyaml's safe loader where PyYAML was built with it (it is, in the wheels).
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class FixtureError(ValueError):
     """One or more problems in the cycle files; ``problems`` lists them all."""
 
@@ -238,7 +242,9 @@ class _Reader:
     def load(self, path: Path) -> Any:
         try:
             with path.open(encoding="utf-8") as handle:
-                return yaml.safe_load(handle)
+                # libyaml's safe loader when PyYAML has it: a dozen times faster on the
+                # 600 KB of the 2019 cycle (seconds per load), the same documents.
+                return yaml.load(handle, Loader=_SafeLoader)
         except FileNotFoundError:
             self.fail(str(path), "file mancante")
         except yaml.YAMLError as exc:
