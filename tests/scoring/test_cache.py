@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -107,3 +108,23 @@ def test_old_stamps_are_pruned(demo: Cycle) -> None:
     for _ in range(2 * cache.KEEP_STAMPS + 1):
         cache.scores_changed()
     assert ScoreStamp.objects.count() <= 2 * cache.KEEP_STAMPS
+
+
+def test_with_a_shared_cache_another_process_reads_the_score_back(
+    demo: Cycle, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.TRAGUARDO_CACHE_URL = "redis://shared"  # only the switch: Django's cache serves
+    cache.clear()
+    first = score_cycle(demo)
+    cache.clear()  # another process: nothing in its own memory
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the plan was fetched again")
+
+    monkeypatch.setattr("traguardo.scoring.services.fetch_plan", refuse)
+    again = score_cycle(demo)
+    assert again is not first
+    assert again.entity.performance == first.entity.performance
+    cache.scores_changed()  # a new state of the data is never read from the shared cache
+    with pytest.raises(AssertionError, match="fetched again"):
+        score_cycle(demo)

@@ -9,7 +9,8 @@ so a cached score is never served for data other than the one it was computed fr
 
 Writes that send no signals (bulk_create, bulk_update, QuerySet.update, raw SQL: the
 spreadsheet imports and the restore) call `scores_changed()` themselves; `batched()` turns
-the one-stamp-per-row of a large load into one stamp at the end.
+the one-stamp-per-row of a large load into one stamp at the end. With a shared cache
+(TRAGUARDO_CACHE_URL) a score computed by one server process is read back by the others.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache as django_cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from traguardo.core.model import Plan
@@ -101,7 +104,7 @@ def cached(
         if hit is not None:
             return hit
         try:
-            value = compute()
+            value = _shared_get(key) or _shared_set(key, compute())
         finally:
             with _lock:
                 _computing.pop(key, None)
@@ -109,6 +112,28 @@ def cached(
             _entries[key] = value
             while len(_entries) > CACHE_SIZE:
                 _entries.popitem(last=False)
+    return value
+
+
+def _shared_key(key: tuple[int, str, str]) -> str:
+    cycle_id, period, stamp = key
+    return f"traguardo:score:{cycle_id}:{period}:{stamp}"
+
+
+def _shared_get(key: tuple[int, str, str]) -> tuple[Plan, PlanScore] | None:
+    """With a shared cache (TRAGUARDO_CACHE_URL), the score another server process already
+    computed for this stamp: reading it back costs a fraction of fetching and scoring."""
+    if not settings.TRAGUARDO_CACHE_URL:
+        return None
+    value: tuple[Plan, PlanScore] | None = django_cache.get(_shared_key(key))
+    return value
+
+
+def _shared_set(
+    key: tuple[int, str, str], value: tuple[Plan, PlanScore]
+) -> tuple[Plan, PlanScore]:
+    if settings.TRAGUARDO_CACHE_URL:
+        django_cache.set(_shared_key(key), value, 3600)
     return value
 
 
