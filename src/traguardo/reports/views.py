@@ -101,11 +101,21 @@ def _body(cycle: Cycle) -> dict[str, Any]:
 
 def explain(request: HttpRequest, year: int, code: str) -> HttpResponse:
     cycle = _cycle(request, year)
-    score = score_cycle(cycle)
-    try:
-        explanation = score.explain(code)
-    except (KeyError, StopIteration, ValueError):
-        raise Http404(f"codice «{code}» non trovato") from None
+
+    def body() -> dict[str, Any]:
+        try:
+            explanation = score_cycle(cycle).explain(code)
+        except (KeyError, StopIteration, ValueError):
+            raise Http404(f"codice «{code}» non trovato") from None
+        return {"cycle": cycle, "code": code, "explanation": explanation}
+
+    # An unknown code raises before anything is cached: only real figures fill the cache.
     return render(
-        request, "reports/explain.html", {"cycle": cycle, "code": code, "explanation": explanation}
+        request,
+        "reports/explain.html",
+        {
+            "cycle": cycle,
+            "code": code,
+            "body": fragment("reports/_explain_body.html", cycle.pk, code, body),
+        },
     )

@@ -39,11 +39,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if cycle is None:
         return render(request, "web/dashboard.html", {"cycle": None, "cycles": cycles})
     check(permissions.can_view_plan(request.user, cycle))
-    score = score_cycle(cycle)
     mine_ids = permissions.units_in_scope(request.user, cycle)
 
     def body() -> dict[str, Any]:
-        return _dashboard_body(cycle, score, mine_ids)
+        # Scored only when the part is not cached: a cached part needs no score at all.
+        return _dashboard_body(cycle, score_cycle(cycle), mine_ids)
 
     return render(
         request,
@@ -51,7 +51,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "cycle": cycle,
             "cycles": cycles,
-            "score": score,
             # The tables differ only by the reader's own units (listed first, highlighted).
             "body": fragment("web/_dashboard_body.html", cycle.pk, tuple(sorted(mine_ids)), body),
         },
@@ -90,6 +89,7 @@ def _dashboard_body(cycle: Cycle, score: PlanScore, mine_ids: set[int]) -> dict[
     ]
     return {
         "cycle": cycle,
+        "score": score,
         "areas": areas,
         "off_target": off,
         "periods": list(zip(periods, gauges, strict=True)),
