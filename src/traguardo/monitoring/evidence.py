@@ -191,7 +191,7 @@ def delete_evidence(user: Any, evidence: Evidence) -> None:
     while the period is open and the cycle is monitored. The audit trail records the
     deletion with the row's last values (monitoring models are audited)."""
     evidence = (
-        Evidence.objects.select_for_update()
+        Evidence.objects.select_for_update(of=("self",))
         .select_related("measurement__period__cycle", "measurement__indicator__objective")
         .get(pk=evidence.pk)
     )
