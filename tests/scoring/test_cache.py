@@ -128,3 +128,21 @@ def test_with_a_shared_cache_another_process_reads_the_score_back(
     cache.scores_changed()  # a new state of the data is never read from the shared cache
     with pytest.raises(AssertionError, match="fetched again"):
         score_cycle(demo)
+
+
+def test_inside_a_batch_the_changed_data_are_scored_but_not_cached(demo: Cycle) -> None:
+    original = _fresh(demo)
+    cache.clear()  # nothing cached for the present stamp
+    try:
+        with transaction.atomic(), cache.batched():
+            value = _final_value(demo, _b14(demo))
+            value.text = "0"
+            value.save()  # no stamp yet: it is written when the batch ends
+            inside = score_cycle(demo).entity.performance
+            assert inside == _fresh(demo)
+            raise RuntimeError("rollback")
+    except RuntimeError:
+        pass
+    assert inside != original
+    # The batch's data were not filed under the stamp that names the original data.
+    assert score_cycle(demo).entity.performance == original

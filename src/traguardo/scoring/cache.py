@@ -89,6 +89,11 @@ def cached(
     """The plan and its score for this state of the data, computed at most once."""
     # Read the stamp before the data: if a change commits in between, the entry is filed
     # under the old stamp (never read again) rather than newer data under an old name.
+    pending = _batch.get()
+    if pending is not None and pending[0]:
+        # Inside a batch whose stamp is not written yet, the data no longer match the
+        # latest stamp: compute without reading or filling the cache.
+        return compute()
     key = (cycle_id, period, current_stamp())
     with _lock:
         hit = _entries.get(key)
@@ -105,13 +110,13 @@ def cached(
             return hit
         try:
             value = _shared_get(key) or _shared_set(key, compute())
+            with _lock:
+                _entries[key] = value
+                while len(_entries) > CACHE_SIZE:
+                    _entries.popitem(last=False)
         finally:
             with _lock:
                 _computing.pop(key, None)
-        with _lock:
-            _entries[key] = value
-            while len(_entries) > CACHE_SIZE:
-                _entries.popitem(last=False)
     return value
 
 
