@@ -163,21 +163,22 @@ else:
     _default_db = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(_var_dir / "traguardo.sqlite3"),
-        # Background threads (Relazione generation, imports) write beside the request:
-        # wait for the lock rather than fail at once. A deferred transaction that reads
-        # and then writes while another connection commits is refused at once
-        # ("database is locked": SQLite cannot wait there without a deadlock), so
-        # transactions take the write lock when they begin; WAL lets pages keep reading
-        # while a background thread writes.
-        "OPTIONS": {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL",
-        },
         # A file, not the in-memory default: in-memory shared-cache databases refuse a
         # second writer immediately ("table is locked") instead of waiting, which breaks
         # browser tests that exercise those background threads.
         "TEST": {"NAME": str(_var_dir / "test_traguardo.sqlite3")},
+    }
+if _default_db["ENGINE"] == "django.db.backends.sqlite3":
+    # Background threads (Relazione generation, imports) write beside the request: wait
+    # for the lock rather than fail at once. A deferred transaction that reads and then
+    # writes while another connection commits is refused at once ("database is locked":
+    # SQLite cannot wait there without a deadlock), so transactions take the write lock
+    # when they begin; WAL lets pages keep reading while a background thread writes.
+    _default_db["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL",
+        **_default_db.get("OPTIONS", {}),
     }
 DATABASES = {"default": _default_db}
 

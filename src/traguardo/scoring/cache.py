@@ -25,11 +25,11 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache as django_cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from traguardo.core.model import Plan
 from traguardo.core.results import PlanScore
+from traguardo.scoring.once import computed_once
 
 # Every model of these apps can change what `scoring.fetch` reads (units, objectives,
 # indicators, targets, values, periods, cards, configuration). Also invalidating on the
@@ -109,7 +109,7 @@ def cached(
         if hit is not None:
             return hit
         try:
-            value = _shared_get(key) or _shared_set(key, compute())
+            value = _shared(key, compute)
             with _lock:
                 _entries[key] = value
                 while len(_entries) > CACHE_SIZE:
@@ -125,21 +125,16 @@ def _shared_key(key: tuple[int, str, str]) -> str:
     return f"traguardo:score:{cycle_id}:{period}:{stamp}"
 
 
-def _shared_get(key: tuple[int, str, str]) -> tuple[Plan, PlanScore] | None:
-    """With a shared cache (TRAGUARDO_CACHE_URL), the score another server process already
-    computed for this stamp: reading it back costs a fraction of fetching and scoring."""
-    if not settings.TRAGUARDO_CACHE_URL:
-        return None
-    value: tuple[Plan, PlanScore] | None = django_cache.get(_shared_key(key))
-    return value
-
-
-def _shared_set(
-    key: tuple[int, str, str], value: tuple[Plan, PlanScore]
+def _shared(
+    key: tuple[int, str, str], compute: Callable[[], tuple[Plan, PlanScore]]
 ) -> tuple[Plan, PlanScore]:
-    if settings.TRAGUARDO_CACHE_URL:
-        django_cache.set(_shared_key(key), value, 3600)
-    return value
+    """With a shared cache (TRAGUARDO_CACHE_URL), the score is computed by one server
+    process and read back by the others: unpickling costs a fraction of fetching and
+    scoring, and the processes that miss together wait for the first instead of all
+    scoring the same state."""
+    if not settings.TRAGUARDO_CACHE_URL:
+        return compute()
+    return computed_once(_shared_key(key), compute, 3600)
 
 
 def clear() -> None:

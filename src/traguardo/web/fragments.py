@@ -16,12 +16,12 @@ import hashlib
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from traguardo.scoring.cache import current_stamp
+from traguardo.scoring.once import computed_once
 
 TIMEOUT = 3600  # seconds; a new stamp makes old fragments unreachable long before
 
@@ -32,8 +32,6 @@ def fragment(
     """`template` rendered with `context()`, computed only when no copy is cached."""
     name = repr((template, cycle_id, current_stamp(), get_language(), vary))
     key = "traguardo:fragment:" + hashlib.sha256(name.encode()).hexdigest()
-    html: str | None = cache.get(key)
-    if html is None:
-        html = render_to_string(template, context())
-        cache.set(key, html, TIMEOUT)
+    # Rendered by one worker when several ask for the same new state at once.
+    html = computed_once(key, lambda: render_to_string(template, context()), TIMEOUT)
     return SafeString(html)  # rendered by our own templates, autoescaped

@@ -1,0 +1,68 @@
+"""One worker computes a missing cached value; the others wait for it."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from traguardo.scoring import once
+from traguardo.scoring.once import computed_once
+
+
+def _key() -> str:
+    return f"test:once:{uuid.uuid4().hex}"
+
+
+def test_workers_that_miss_together_compute_once() -> None:
+    key, calls, results = _key(), [], []
+    start = threading.Barrier(4)
+
+    def compute() -> str:
+        calls.append(1)
+        time.sleep(0.2)  # long enough for every other thread to find the lock taken
+        return "html"
+
+    def worker() -> None:
+        start.wait()
+        results.append(computed_once(key, compute, 60))
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["html"] * 4
+    assert len(calls) == 1
+    assert cache.get(f"{key}:lock") is None  # released
+
+
+def test_a_cached_value_is_not_computed_again() -> None:
+    key = _key()
+    cache.set(key, "kept", 60)
+    assert computed_once(key, lambda: pytest.fail("computed again"), 60) == "kept"
+
+
+def test_a_lock_left_by_a_stuck_worker_does_not_block_the_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    key = _key()
+    monkeypatch.setattr(once, "WAIT_SECONDS", 0.05)
+    cache.add(f"{key}:lock", "another worker", 60)
+    assert computed_once(key, lambda: "mine", 60) == "mine"
+    assert cache.get(f"{key}:lock") == "another worker"  # not ours to release
+
+
+def test_a_failed_computation_releases_the_lock() -> None:
+    key = _key()
+
+    def broken() -> str:
+        raise RuntimeError("template error")
+
+    with pytest.raises(RuntimeError):
+        computed_once(key, broken, 60)
+    assert cache.get(f"{key}:lock") is None
+    assert computed_once(key, lambda: "fixed", 60) == "fixed"
