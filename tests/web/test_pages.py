@@ -122,15 +122,58 @@ def test_dashboard_figures_come_from_the_scoring_engine(
     assert 'role="img"' in html and '<title id="chart-areas-title">' in html
 
 
-def test_dashboard_puts_the_users_own_units_first(
+def _my_units(html: str) -> dict[str, list[str]]:
+    """The cells of the reader's own units table, by unit code ({} when there is none)."""
+    if 'id="my-units"' not in html:
+        return {}
+    table = html.split('id="my-units"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<tr data-unit="([^"]+)">(.*?)</tr>', table, re.S)
+    return {
+        code: [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
+        for code, row in rows
+    }
+
+
+def test_dashboard_shows_the_readers_own_units_first(
     demo: Cycle, client_as: Callable[[str], Client]
 ) -> None:
-    for username, area in [("po", "2"), ("po2", "3"), ("dirigente", "2")]:
+    score = score_cycle(demo)
+    units = {u.code: u for u in score.units}
+    off = selectors.off_target(score)
+    for username, codes in [("po", ["2.1"]), ("po2", ["3.1"]), ("dirigente", ["2", "2.1", "2.2"])]:
         html = client_as(username).get("/cruscotto/").content.decode()
-        table = html.split('id="areas-table"', 1)[1]
-        first_row = table.split("<tbody>", 1)[1].split("</tr>", 1)[0]
-        assert 'class="mine"' in first_row, username
-        assert f"/perche/{area}/" in first_row, username
+        mine = _my_units(html)
+        assert list(mine)[: len(codes)] == codes, username
+        assert html.index('id="my-units"') < html.index('id="areas-table"')
+        for code, cells in mine.items():
+            assert cells[0] == format_percent(units[code].performance), (username, code)
+            home = [r for r in off if r.objective_key.partition("/")[0].startswith(code)]
+            assert cells[1] == str(len(home)), (username, code)
+    # the Segretario generale heads areas of his own; the office and the OIV head none
+    assert list(_my_units(client_as("segretario").get("/cruscotto/").content.decode()))[:2] == [
+        "0",
+        "0.0",
+    ]
+    for username in ("ufficio", "oiv"):
+        assert _my_units(client_as(username).get("/cruscotto/").content.decode()) == {}
+
+
+def test_own_units_count_a_deleted_value_as_missing(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    final = Period.objects.get(cycle=demo, code=Period.Code.FINAL)
+    client = client_as("po")
+    before = _my_units(client.get("/cruscotto/").content.decode())["2.1"]
+    missing, expected = (int(n) for n in before[-1].split()[0::2][:2])
+    indicator = (
+        _objective(demo, "2.1/1").indicators.exclude(direction="derived").order_by("number")[0]
+    )
+    assert Measurement.objects.filter(indicator=indicator, period=final).delete()[0]
+    after = _my_units(client.get("/cruscotto/").content.decode())["2.1"]
+    assert after[-1].startswith(f"{missing + 1} su {expected}")
 
 
 def _period_table(html: str, code: str) -> str:
@@ -156,19 +199,15 @@ def test_completeness_lists_an_indicator_once_its_value_is_deleted(
     units = ObjectiveAssignment.objects.filter(objective=objective).values_list(
         "unit__code", flat=True
     )
-    report = {r.unit.code: r for r in selectors.completeness(demo, set())[1].units}
+    report = {r.unit.code: r for r in selectors.completeness(demo)[1].units}
     for code in units:
         assert indicator in report[code].indicators
         assert report[code].heads, code
     assert report["2.1"].heads[0].display_name in table
-    # the units in the user's scope come first
-    sector = OrgUnit.objects.get(entity=demo.entity, code="2.1")
-    first = selectors.completeness(demo, {sector.pk})[1].units[0]
-    assert first.unit.code == "2.1" and first.mine
 
 
 def test_completeness_of_an_empty_period_lists_every_expected_indicator(demo: Cycle) -> None:
-    interim, final = selectors.completeness(demo, set())
+    interim, final = selectors.completeness(demo)
     assert interim.period.code == "30.06" and final.period.code == "31.12"
     assert interim.missing == interim.expected > 0  # nothing entered at 30.06 in the demo
     assert final.missing < final.expected

@@ -105,31 +105,31 @@ def _target_text(indicator: IndicatorScore) -> str:
 class AreaRow:
     area: UnitScore
     sectors: list[UnitScore]
-    mine: bool
 
     @property
     def units(self) -> list[UnitScore]:
         return [self.area, *self.sectors]
 
 
-def areas_and_sectors(score: PlanScore, first: set[str]) -> list[AreaRow]:
-    """Areas with their sectors; the areas holding one of the `first` unit codes come first."""
+def areas_and_sectors(score: PlanScore) -> list[AreaRow]:
+    """Areas with their sectors, in the plan's order."""
     sectors = {u.code: u for u in score.units if u.kind.value == "settore"}
-    rows = []
-    for area in (u for u in score.units if u.kind.value == "area"):
-        children = [sectors[c] for c in area.objectives if c in sectors]
-        mine = area.code in first or any(s.code in first for s in children)
-        rows.append(AreaRow(area, children, mine))
-    return sorted(rows, key=lambda row: not row.mine)
+    return [
+        AreaRow(area, [sectors[c] for c in area.objectives if c in sectors])
+        for area in (u for u in score.units if u.kind.value == "area")
+    ]
 
 
 @dataclass
 class MissingForUnit:
     unit: OrgUnit
     heads: list[Person]
-    indicators: list[Indicator] = field(default_factory=list)
-    expected: int = 0
-    mine: bool = False
+    indicators: list[Indicator] = field(default_factory=list)  # those still without a value
+    expected_ids: frozenset[int] = frozenset()
+
+    @property
+    def expected(self) -> int:
+        return len(self.expected_ids)
 
 
 @dataclass
@@ -182,7 +182,7 @@ def _responsible(unit: OrgUnit, day: datetime.date, index: HeadIndex) -> list[Pe
     return []
 
 
-def completeness(cycle: Cycle, mine: set[int]) -> list[PeriodCompleteness]:
+def completeness(cycle: Cycle) -> list[PeriodCompleteness]:
     """For each period: each unit, its head(s) that day, and the indicators with no value.
 
     An indicator is expected from every unit its objective is assigned to (the home unit
@@ -228,10 +228,9 @@ def completeness(cycle: Cycle, mine: set[int]) -> list[PeriodCompleteness]:
                     unit=unit,
                     heads=_responsible(unit, period.date, heads),
                     indicators=[i for i in expected if i.id not in entered],
-                    expected=len(expected),
-                    mine=unit_id in mine,
+                    expected_ids=frozenset(i.id for i in expected),
                 )
             )
-        rows.sort(key=lambda row: (not row.mine, row.unit.code))
+        rows.sort(key=lambda row: row.unit.code)
         result.append(PeriodCompleteness(period, rows))
     return result

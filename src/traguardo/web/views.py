@@ -12,11 +12,11 @@ from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.core.results import PlanScore
 from traguardo.monitoring.models import Measurement, Period
-from traguardo.organisation.models import OrgUnit
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 from traguardo.scoring.services import score_cycle
 from traguardo.web import charts, selectors
 from traguardo.web.fragments import fragment
+from traguardo.web.my_units import my_units
 from traguardo.web.tree import TreeFilters, build_tree
 
 
@@ -29,10 +29,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"rows": rows})
 
 
-def _unit_codes(ids: set[int]) -> set[str]:
-    return set(OrgUnit.objects.filter(id__in=ids).values_list("code", flat=True))
-
-
 @member_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     cycle, cycles = selectors.chosen_cycle(request.user, request.GET.get("year"))
@@ -41,9 +37,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     check(permissions.can_view_plan(request.user, cycle))
     mine_ids = permissions.units_in_scope(request.user, cycle)
 
-    def body() -> dict[str, Any]:
-        # Scored only when the part is not cached: a cached part needs no score at all.
-        return _dashboard_body(cycle, score_cycle(cycle), mine_ids)
+    # Scored only when a part is not cached: a cached part needs no score at all.
+    def head() -> dict[str, Any]:
+        score = score_cycle(cycle)
+        return {"cycle": cycle, "score": score, "mine": my_units(cycle, score, mine_ids)}
 
     return render(
         request,
@@ -51,18 +48,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "cycle": cycle,
             "cycles": cycles,
-            # The tables differ only by the reader's own units (listed first, highlighted).
-            "body": fragment("web/_dashboard_body.html", cycle.pk, tuple(sorted(mine_ids)), body),
+            # Only the head (entity result and the reader's own units) depends on the reader;
+            # the tables below are the same for everybody, rendered once per state of the data.
+            "head": fragment("web/_dashboard_head.html", cycle.pk, tuple(sorted(mine_ids)), head),
+            "body": fragment(
+                "web/_dashboard_body.html",
+                cycle.pk,
+                None,
+                lambda: _dashboard_body(cycle, score_cycle(cycle)),
+            ),
         },
     )
 
 
-def _dashboard_body(cycle: Cycle, score: PlanScore, mine_ids: set[int]) -> dict[str, Any]:
-    mine = _unit_codes(mine_ids)
-    areas = selectors.areas_and_sectors(score, mine)
-    off = selectors.off_target(score)
-    off.sort(key=lambda row: row.objective_key.partition("/")[0] not in mine)
-    periods = selectors.completeness(cycle, mine_ids)
+def _dashboard_body(cycle: Cycle, score: PlanScore) -> dict[str, Any]:
+    areas = selectors.areas_and_sectors(score)
+    periods = selectors.completeness(cycle)
     area_chart = charts.bar_chart(
         "chart-areas",
         _("Performance delle aree e dei settori %(year)s") % {"year": cycle.year},
@@ -89,12 +90,10 @@ def _dashboard_body(cycle: Cycle, score: PlanScore, mine_ids: set[int]) -> dict[
     ]
     return {
         "cycle": cycle,
-        "score": score,
         "areas": areas,
-        "off_target": off,
+        "off_target": selectors.off_target(score),
         "periods": list(zip(periods, gauges, strict=True)),
         "area_chart": area_chart,
-        "mine": mine,
     }
 
 

@@ -1,0 +1,115 @@
+"""The reader's own units on the dashboard: their result, what is off target, what is missing.
+
+The rest of the dashboard is the same for every reader and is rendered once per state of the
+data; this short table is the only part that depends on who reads it. What it needs from
+the monitoring campaign (which indicator each unit still owes) is summarised once per state
+of the data too, so a reader's table costs no query beyond the unit tree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from traguardo.core.results import PlanScore, UnitScore
+from traguardo.organisation.models import OrgUnit
+from traguardo.plans.models import Cycle
+from traguardo.scoring.cache import current_stamp
+from traguardo.scoring.once import computed_once
+from traguardo.web import selectors
+
+# Period code → unit id → (indicators expected, indicators still without a value).
+Owed = dict[str, dict[int, tuple[frozenset[int], frozenset[int]]]]
+
+
+@dataclass(frozen=True)
+class Missing:
+    period: str  # "30.06"
+    closed: bool
+    missing: int
+    expected: int
+
+
+@dataclass(frozen=True)
+class MyUnit:
+    unit: UnitScore
+    pk: int
+    is_area: bool
+    off_target: int
+    missing: list[Missing]
+
+
+def _owed(cycle: Cycle) -> tuple[list[tuple[str, bool]], Owed]:
+    periods = selectors.completeness(cycle)
+    owed: Owed = {
+        p.period.code: {
+            row.unit.pk: (row.expected_ids, frozenset(i.id for i in row.indicators))
+            for row in p.units
+        }
+        for p in periods
+    }
+    return [(p.period.code, p.period.closed) for p in periods], owed
+
+
+def owed_by_unit(cycle: Cycle) -> tuple[list[tuple[str, bool]], Owed]:
+    """The periods and, per unit, what it owes: computed once per state of the data."""
+    return computed_once(f"traguardo:owed:{cycle.pk}:{current_stamp()}", lambda: _owed(cycle), 3600)
+
+
+def _subtrees(cycle: Cycle) -> tuple[dict[str, int], dict[int, set[int]]]:
+    """Unit ids by code, and each unit with every unit below it."""
+    rows = list(
+        OrgUnit.objects.filter(entity_id=cycle.entity_id).values_list("id", "code", "parent_id")
+    )
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for uid, _code, parent in rows:
+        children[parent].append(uid)
+    below: dict[int, set[int]] = {}
+    for uid, _code, _parent in rows:
+        found, stack = set(), [uid]
+        while stack:
+            current = stack.pop()
+            if current not in found:
+                found.add(current)
+                stack.extend(children[current])
+        below[uid] = found
+    return {code: uid for uid, code, _parent in rows}, below
+
+
+def my_units(cycle: Cycle, score: PlanScore, mine_ids: set[int]) -> list[MyUnit]:
+    """The areas and sectors among the reader's units, in the plan's order.
+
+    Empty when the reader has no unit or heads every one of them (the Segretario generale):
+    the tables below already are their own."""
+    ids_by_code, below = _subtrees(cycle)
+    shown = [u for row in selectors.areas_and_sectors(score) for u in row.units]
+    mine = [u for u in shown if ids_by_code.get(u.code) in mine_ids]
+    if len(mine) == len(shown):
+        return []
+    code_of = {uid: code for code, uid in ids_by_code.items()}
+    off_by_code: dict[str, int] = defaultdict(int)
+    for row in selectors.off_target(score):
+        if row.objective_key:  # the entity's own indicators belong to no unit
+            off_by_code[row.objective_key.partition("/")[0]] += 1
+    periods, owed = owed_by_unit(cycle)
+    result = []
+    for unit in mine:
+        subtree = below[ids_by_code[unit.code]]
+        missing = []
+        for code, closed in periods:
+            expected: set[int] = set()
+            still: set[int] = set()
+            for uid in subtree & owed[code].keys():
+                expected |= owed[code][uid][0]
+                still |= owed[code][uid][1]
+            missing.append(Missing(code, closed, len(still), len(expected)))
+        result.append(
+            MyUnit(
+                unit,
+                ids_by_code[unit.code],
+                unit.kind.value == "area",
+                sum(off_by_code[code_of[uid]] for uid in subtree),
+                missing,
+            )
+        )
+    return result
