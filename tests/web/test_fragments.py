@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 from django.test import Client
 
 from traguardo.core.numbers import format_it
 from traguardo.monitoring.models import Measurement, Period
-from traguardo.plans.models import Cycle, Indicator
+from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 from traguardo.scoring.services import score_cycle
+from traguardo.web import fragments
 
 
 def _b14_value(cycle: Cycle) -> Measurement:
@@ -58,3 +61,31 @@ def test_the_tree_part_follows_the_language(
     english = office.get("/albero/").content.decode()
     assert "obiettivi operativi" in italian
     assert "operational objectives" in english
+
+
+def test_tree_rows_are_rendered_again_only_when_their_figures_move(
+    demo: Cycle, client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = client_as("ufficio")
+    office.get("/albero/")  # every row rendered and cached
+    rendered: list[str] = []
+    real = fragments.render_to_string
+
+    def counting(template: str, context: dict[str, Any]) -> str:
+        if template == "web/_tree_row.html":
+            rendered.append(context["row"].code)
+        return real(template, context)
+
+    monkeypatch.setattr(fragments, "render_to_string", counting)
+    objective = OperationalObjective.objects.get(cycle=demo, home_unit__code="2.1", number=1)
+    indicator = objective.indicators.exclude(direction="derived").order_by("number")[0]
+    value = Measurement.objects.get(indicator=indicator, period__code=Period.Code.FINAL)
+    before = score_cycle(demo).objectives["2.1/1"].performance
+    value.text = "0"
+    value.save()
+    after = score_cycle(demo).objectives["2.1/1"].performance
+    assert after != before
+    page = office.get("/albero/").content.decode()
+    assert rendered == ["2.1/1"]  # the one row whose figures moved, once
+    row = page.split('data-objective="2.1/1"', 1)[1].split("</div>", 1)[0]
+    assert f">{format_it(after)}%</a>" in row

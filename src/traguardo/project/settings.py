@@ -307,6 +307,14 @@ SPECTACULAR_SETTINGS.update(
 # live in Django's cache. The default keeps them in each server process; with several
 # gunicorn workers a shared Redis (redis://host:6379/0) renders each part once for all.
 TRAGUARDO_CACHE_URL = env_str("TRAGUARDO_CACHE_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        # The tree's rows are cached one by one (~110 per language and filter): Django's
+        # default of 300 entries would drop them as fast as they are rendered.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 if TRAGUARDO_CACHE_URL:
     if not TRAGUARDO_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(

@@ -13,9 +13,10 @@ Only fragments built from that data may be cached: nothing that depends on the r
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -35,3 +36,30 @@ def fragment(
     # Rendered by one worker when several ask for the same new state at once.
     html = computed_once(key, lambda: render_to_string(template, context()), TIMEOUT)
     return SafeString(html)  # rendered by our own templates, autoescaped
+
+
+def rendered_each(template: str, rows: Sequence[Hashable], **shared: Hashable) -> list[SafeString]:
+    """`template` rendered for each row (as `row`, beside `shared`), in order.
+
+    Each row's HTML is cached under the row's own values, not under the stamp: after a saved
+    value only the rows whose figures moved are rendered again. Rows must be frozen
+    dataclasses (or tuples) holding every value the template prints, and only those."""
+    language = get_language()
+    keys = [
+        "traguardo:row:"
+        + hashlib.sha256(
+            repr((template, language, sorted(shared.items()), row)).encode()
+        ).hexdigest()
+        for row in rows
+    ]
+    found: dict[str, str] = cache.get_many(keys)
+    rendered: dict[str, str] = {}
+    result = []
+    for key, row in zip(keys, rows, strict=True):
+        html = found.get(key) or rendered.get(key)
+        if html is None:
+            html = rendered[key] = render_to_string(template, {"row": row, **shared})
+        result.append(SafeString(html))  # rendered by our own templates, autoescaped
+    if rendered:
+        cache.set_many(rendered, TIMEOUT)
+    return result

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
 from traguardo.core.results import PlanScore, UnitScore
 from traguardo.organisation.models import OrgUnit
 from traguardo.plans.models import Cycle
@@ -39,8 +41,10 @@ class MyUnit:
     missing: list[Missing]
 
 
-def _owed(cycle: Cycle) -> tuple[list[tuple[str, bool]], Owed]:
-    periods = selectors.completeness(cycle)
+Periods = list[tuple[str, bool]]  # code, closed
+
+
+def _summary(periods: list[selectors.PeriodCompleteness]) -> tuple[Periods, Owed]:
     owed: Owed = {
         p.period.code: {
             row.unit.pk: (row.expected_ids, frozenset(i.id for i in row.indicators))
@@ -51,9 +55,20 @@ def _owed(cycle: Cycle) -> tuple[list[tuple[str, bool]], Owed]:
     return [(p.period.code, p.period.closed) for p in periods], owed
 
 
-def owed_by_unit(cycle: Cycle) -> tuple[list[tuple[str, bool]], Owed]:
+def _key(cycle_id: int, stamp: str) -> str:
+    return f"traguardo:owed:{cycle_id}:{stamp}"
+
+
+def remember_owed(cycle_id: int, stamp: str, periods: list[selectors.PeriodCompleteness]) -> None:
+    """Keep the summary of a completeness the dashboard's tables just read (`stamp` read
+    before the data), so that the readers' own tables do not read it again."""
+    cache.add(_key(cycle_id, stamp), _summary(periods), 3600)
+
+
+def owed_by_unit(cycle: Cycle) -> tuple[Periods, Owed]:
     """The periods and, per unit, what it owes: computed once per state of the data."""
-    return computed_once(f"traguardo:owed:{cycle.pk}:{current_stamp()}", lambda: _owed(cycle), 3600)
+    key = _key(cycle.pk, current_stamp())
+    return computed_once(key, lambda: _summary(selectors.completeness(cycle)), 3600)
 
 
 def _subtrees(cycle: Cycle) -> tuple[dict[str, int], dict[int, set[int]]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.http import QueryDict
@@ -111,21 +112,67 @@ def matching_objectives(
     return result
 
 
+@dataclass(frozen=True)
+class IndicatorLine:
+    number: int
+    name: str
+    key: str  # the code reports:explain understands, "2.1/1#2"
+    degree: Decimal | None
+    off: bool
+    formula: str
+
+
+@dataclass(frozen=True)
+class TreeRow:
+    """Everything an objective's row prints, and nothing else: the row's HTML is cached
+    under these values (`web.fragments.rendered_each`), so a saved value re-renders only the
+    rows whose figures it moved."""
+
+    pk: int
+    code: str
+    title: str
+    performance: Decimal | None
+    off: bool
+    art67_scheda: int | None
+    biennial_year: int | None
+    biennial_of: int | None
+    revision: int | None
+    indicators: tuple[IndicatorLine, ...]
+
+
+def _row(objective: OperationalObjective, score: ObjectiveScore | None) -> TreeRow:
+    return TreeRow(
+        pk=objective.pk,
+        code=objective.code,
+        title=objective.title,
+        performance=score.performance if score else None,
+        off=_objective_off(score),
+        art67_scheda=objective.art67_scheda,
+        biennial_year=objective.biennial_year,
+        biennial_of=objective.biennial_of,
+        revision=objective.revised_by.number if objective.revised_by else None,
+        indicators=tuple(
+            IndicatorLine(
+                ind.number,
+                ind.name,
+                ind.key,
+                ind.degree.value,
+                is_off_target(ind),
+                ind.explanation.formula,
+            )
+            for ind in (score.indicators if score else ())
+        ),
+    )
+
+
 def build_tree(
     cycle: Cycle, score: PlanScore, filters: TreeFilters
 ) -> tuple[list[dict[str, Any]], int]:
     """The branches holding at least one matching objective, and how many objectives match."""
     objectives = matching_objectives(cycle, score, filters)
-    by_annual: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
+    by_annual: dict[int | None, list[TreeRow]] = defaultdict(list)
     for objective in objectives:
-        objective_score = score.objectives.get(objective.code)
-        indicator_scores = objective_score.indicators if objective_score else ()
-        row = {
-            "objective": objective,
-            "score": objective_score,
-            "off": _objective_off(objective_score),
-            "indicators": [{"score": ind, "off": is_off_target(ind)} for ind in indicator_scores],
-        }
+        row = _row(objective, score.objectives.get(objective.code))
         annual_ids: list[int | None] = [a.id for a in objective.annual_objectives.all()]
         for annual_id in annual_ids or [None]:
             by_annual[annual_id].append(row)

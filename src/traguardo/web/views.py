@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
-from traguardo.core.results import PlanScore
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
+from traguardo.scoring.cache import current_stamp
 from traguardo.scoring.services import score_cycle
 from traguardo.web import charts, selectors
-from traguardo.web.fragments import fragment
-from traguardo.web.my_units import my_units
+from traguardo.web.fragments import fragment, rendered_each
+from traguardo.web.my_units import my_units, remember_owed
 from traguardo.web.tree import TreeFilters, build_tree
 
 
@@ -42,28 +42,24 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         score = score_cycle(cycle)
         return {"cycle": cycle, "score": score, "mine": my_units(cycle, score, mine_ids)}
 
+    # Only the head (entity result and the reader's own units) depends on the reader; the
+    # tables are the same for everybody, rendered once per state of the data. The tables
+    # first: rendering them leaves behind what the head needs of the monitoring campaign.
+    body = fragment("web/_dashboard_body.html", cycle.pk, None, lambda: _dashboard_body(cycle))
+    head_html = fragment("web/_dashboard_head.html", cycle.pk, tuple(sorted(mine_ids)), head)
     return render(
         request,
         "web/dashboard.html",
-        {
-            "cycle": cycle,
-            "cycles": cycles,
-            # Only the head (entity result and the reader's own units) depends on the reader;
-            # the tables below are the same for everybody, rendered once per state of the data.
-            "head": fragment("web/_dashboard_head.html", cycle.pk, tuple(sorted(mine_ids)), head),
-            "body": fragment(
-                "web/_dashboard_body.html",
-                cycle.pk,
-                None,
-                lambda: _dashboard_body(cycle, score_cycle(cycle)),
-            ),
-        },
+        {"cycle": cycle, "cycles": cycles, "head": head_html, "body": body},
     )
 
 
-def _dashboard_body(cycle: Cycle, score: PlanScore) -> dict[str, Any]:
+def _dashboard_body(cycle: Cycle) -> dict[str, Any]:
+    stamp = current_stamp()  # before the data: see scoring.cache.cached
+    score = score_cycle(cycle)
     areas = selectors.areas_and_sectors(score)
     periods = selectors.completeness(cycle)
+    remember_owed(cycle.pk, stamp, periods)
     area_chart = charts.bar_chart(
         "chart-areas",
         _("Performance delle aree e dei settori %(year)s") % {"year": cycle.year},
@@ -107,6 +103,11 @@ def tree(request: HttpRequest) -> HttpResponse:
 
     def body() -> dict[str, Any]:
         nodes, shown = build_tree(cycle, score_cycle(cycle), filters)
+        branches = [branch for node in nodes for branch in node["annual"]]
+        rows = [row for branch in branches for row in branch["objectives"]]
+        html = iter(rendered_each("web/_tree_row.html", rows, year=cycle.year))
+        for branch in branches:
+            branch["rows"] = [next(html) for _row in branch["objectives"]]
         return {"cycle": cycle, "nodes": nodes, "shown": shown}
 
     vary = (
