@@ -36,6 +36,7 @@ import urllib.parse
 import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -173,6 +174,28 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
+def cpu_seconds(match: str) -> float:
+    """CPU time (user + system) used so far by the processes whose command line holds
+    `match`: the work the server did, less noisy on a shared machine than latencies."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if match not in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode():
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def cpu_mark(into: list[tuple[float, float, float]], config: str) -> None:
+    into.append((time.perf_counter(), cpu_seconds(config), cpu_seconds("postgres")))
+
+
 def report(stats: Stats, elapsed: float, users: int) -> str:
     lines = [
         f"{users} simulated users, {elapsed:.1f} s",
@@ -277,10 +300,11 @@ def main() -> int:
             "print(I.objects.filter(objective__home_unit__code='2.1')"
             ".order_by('pk').first().pk)",
         ).split()[-1]
+        config = str(ROOT / "deploy" / "gunicorn.conf.py")
         gunicorn = [
             str(Path(sys.executable).with_name("gunicorn")),
             "-c",
-            str(ROOT / "deploy" / "gunicorn.conf.py"),
+            config,
             "--access-logfile",
             "/dev/null",
         ]
@@ -289,7 +313,10 @@ def main() -> int:
             for users in [int(n) for n in args.users.split(",")]:
                 stats = Stats()
                 start = threading.Event()
-                signed_in = threading.Barrier(users)
+                cpu: list[tuple[float, float, float]] = []
+                # The CPU the server uses for the pages is counted from the moment everybody
+                # has signed in (the sign-ins hash passwords by design).
+                signed_in = threading.Barrier(users, action=partial(cpu_mark, cpu, config))
                 threads = [
                     threading.Thread(
                         target=simulated_user,
@@ -321,6 +348,14 @@ def main() -> int:
                     f"values posted: {'no' if args.no_values else 'yes'}"
                 )
                 print(report(stats, time.perf_counter() - began, users), flush=True)
+                if cpu:
+                    cpu_mark(cpu, config)
+                    (t0, app0, db0), (t1, app1, db1) = cpu
+                    print(
+                        f"CPU while browsing ({t1 - t0:.0f} s): gunicorn {app1 - app0:.1f} s "
+                        f"({(app1 - app0) / (t1 - t0):.2f} cores), PostgreSQL {db1 - db0:.1f} s "
+                        f"({(db1 - db0) / (t1 - t0):.2f} cores)"
+                    )
                 print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     finally:
         subprocess.run([*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)

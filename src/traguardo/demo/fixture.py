@@ -36,12 +36,9 @@ from traguardo.core.model import (
 from traguardo.core.numbers import NumberFormatError, parse_number
 from traguardo.core.readings import TargetFormatError, parse_target
 from traguardo.core.rules import RuleConfigError, build_rule
+from traguardo.yamlfiles import read_yaml
 
 DATA = Path(__file__).parent / "data"
-
-
-# libyaml's safe loader where PyYAML was built with it (it is, in the wheels).
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class FixtureError(ValueError):
@@ -241,10 +238,7 @@ class _Reader:
 
     def load(self, path: Path) -> Any:
         try:
-            with path.open(encoding="utf-8") as handle:
-                # libyaml's safe loader when PyYAML has it: a dozen times faster on the
-                # 600 KB of the 2019 cycle (seconds per load), the same documents.
-                return yaml.load(handle, Loader=_SafeLoader)
+            return read_yaml(path)
         except FileNotFoundError:
             self.fail(str(path), "file mancante")
         except yaml.YAMLError as exc:

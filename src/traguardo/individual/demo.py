@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.db import transaction
 
 from traguardo.demo.fixture import DATA
@@ -25,12 +24,12 @@ from traguardo.individual.models import (
     ReportCard,
 )
 from traguardo.plans.models import Cycle
+from traguardo.yamlfiles import read_yaml
 
 
 def read(cycle: Cycle, name: str, folder: Path | None = None) -> dict[str, Any]:
     path = (folder or DATA / str(cycle.year)) / name
-    with path.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle) or {}
+    data = read_yaml(path) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: atteso un dizionario YAML")
     return data

@@ -39,6 +39,7 @@ from traguardo.individual.models import (
     EvaluationConfig,
     ReportCard,
 )
+from traguardo.organisation.models import Assignment
 
 if TYPE_CHECKING:
     from traguardo.accounts.permissions import User
@@ -184,12 +185,11 @@ def split_by_post(
 def card_for_post(card: ReportCard, post: Post) -> ReportCard | None:
     """The card (same cycle and role) carrying the objectives of the post's unit: the card
     of the person who held the unit on 1 January, else a card naming the unit."""
-    from traguardo.organisation.models import Assignment
-
     if post.unit_id in _first_units(card):
         return card  # the person's own objectives were assigned for this post
-    first_day = datetime.date(card.cycle.year, 1, 1)
-    holders = Assignment.objects.on(first_day).filter(unit_id=post.unit_id, role=card.role)
+    holders = Assignment.objects.on(_january_first(card)).filter(
+        unit_id=post.unit_id, role=card.role
+    )
     same = ReportCard.objects.filter(cycle_id=card.cycle_id, role=card.role)
     return (
         same.filter(person_id__in=holders.values("person_id")).order_by("id").first()
@@ -197,14 +197,16 @@ def card_for_post(card: ReportCard, post: Post) -> ReportCard | None:
     )
 
 
-def _first_units(card: ReportCard) -> set[int]:
-    from traguardo.organisation.models import Assignment
+def _january_first(card: ReportCard) -> datetime.date:
+    """The day the Piano assigns the year's objectives to whoever holds each post."""
+    return datetime.date(card.cycle.year, 1, 1)
 
+
+def _first_units(card: ReportCard) -> set[int]:
     if card.person_id is None:
         return set()
-    first_day = datetime.date(card.cycle.year, 1, 1)
     return set(
-        Assignment.objects.on(first_day)
+        Assignment.objects.on(_january_first(card))
         .filter(person_id=card.person_id, role=card.role)
         .values_list("unit_id", flat=True)
     )
@@ -323,9 +325,7 @@ def posts_in_year(card: ReportCard) -> list[Post]:
     what a split of the card by days would weigh (core.cards.pro_rata_by_days)."""
     if card.person_id is None:
         return []
-    from traguardo.organisation.models import Assignment
-
-    first = datetime.date(card.cycle.year, 1, 1)
+    first = _january_first(card)
     last = datetime.date(card.cycle.year, 12, 31)
     out = []
     for a in (

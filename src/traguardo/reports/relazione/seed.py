@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
 from django.db import transaction
 
 from traguardo.core.numbers import parse_number
@@ -20,6 +19,7 @@ from traguardo.plans.models import Cycle, Indicator
 from traguardo.reports.models import HeadlineIndicator, Narrative, StaffFigures
 from traguardo.reports.relazione.gender import split_total
 from traguardo.reports.relazione.sanitize import text_to_html
+from traguardo.yamlfiles import read_yaml
 
 # Printed figure -> placeholder, applied to the imported narratives (see docs/relazione.md).
 _FIGURES: tuple[tuple[str, str], ...] = (
@@ -38,7 +38,7 @@ def fixture_content(year: int) -> dict[str, Any] | None:
     path = DATA / str(year) / "cycle.yaml"
     if not path.exists():
         return None
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_yaml(path)
     return data
 
 

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django import template
-from traguardo.core.numbers import format_it, format_percent
+from traguardo.core.numbers import format_exact, format_it, format_percent
 from traguardo.reports import links
 
 register = template.Library()
@@ -17,6 +17,17 @@ def pct(value: Decimal | None) -> str:
 @register.filter
 def num(value: Decimal | None, places: int = 2) -> str:
     return format_it(value, places) if value is not None else "n.d."
+
+
+@register.filter
+def exact(value: Decimal | None) -> str:
+    """Every digit the engine kept (cards, fund shares), Italian separators."""
+    return format_exact(value) if value is not None else "n.d."
+
+
+@register.filter
+def euro(value: Decimal | None) -> str:
+    return f"{format_it(value, 2)} €" if value is not None else "n.d."
 
 
 @register.filter
