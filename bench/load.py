@@ -26,6 +26,7 @@ import http.cookiejar
 import os
 import random
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -192,8 +193,16 @@ def cpu_seconds(match: str) -> float:
     return total / ticks
 
 
-def cpu_mark(into: list[tuple[float, float, float]], config: str) -> None:
-    into.append((time.perf_counter(), cpu_seconds(config), cpu_seconds("postgres")))
+def cpu_mark(into: list[tuple[float, float, float, float]], config: str) -> None:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    into.append(
+        (
+            time.perf_counter(),
+            cpu_seconds(config),
+            cpu_seconds("postgres"),
+            me.ru_utime + me.ru_stime,
+        )
+    )
 
 
 def report(stats: Stats, elapsed: float, users: int) -> str:
@@ -313,7 +322,7 @@ def main() -> int:
             for users in [int(n) for n in args.users.split(",")]:
                 stats = Stats()
                 start = threading.Event()
-                cpu: list[tuple[float, float, float]] = []
+                cpu: list[tuple[float, float, float, float]] = []
                 # The CPU the server uses for the pages is counted from the moment everybody
                 # has signed in (the sign-ins hash passwords by design).
                 signed_in = threading.Barrier(users, action=partial(cpu_mark, cpu, config))
@@ -350,12 +359,17 @@ def main() -> int:
                 print(report(stats, time.perf_counter() - began, users), flush=True)
                 if cpu:
                     cpu_mark(cpu, config)
-                    (t0, app0, db0), (t1, app1, db1) = cpu
-                    print(
-                        f"CPU while browsing ({t1 - t0:.0f} s): gunicorn {app1 - app0:.1f} s "
-                        f"({(app1 - app0) / (t1 - t0):.2f} cores), PostgreSQL {db1 - db0:.1f} s "
-                        f"({(db1 - db0) / (t1 - t0):.2f} cores)"
-                    )
+                    (t0, *before), (t1, *after) = cpu
+                    used = [
+                        f"{name} {b - a:.1f} s ({(b - a) / (t1 - t0):.2f} cores)"
+                        for name, a, b in zip(
+                            ("gunicorn", "PostgreSQL", "simulated users"),
+                            before,
+                            after,
+                            strict=True,
+                        )
+                    ]
+                    print(f"CPU while browsing ({t1 - t0:.0f} s): " + ", ".join(used))
                 print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
     finally:
         subprocess.run([*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)

@@ -89,3 +89,27 @@ def test_tree_rows_are_rendered_again_only_when_their_figures_move(
     assert rendered == ["2.1/1"]  # the one row whose figures moved, once
     row = page.split('data-objective="2.1/1"', 1)[1].split("</div>", 1)[0]
     assert f">{format_it(after)}%</a>" in row
+
+
+def test_completeness_rows_are_rendered_again_only_for_the_units_a_value_concerns(
+    demo: Cycle, client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = client_as("ufficio")
+    office.get("/cruscotto/")  # every row rendered and cached
+    rendered: list[str] = []
+    real = fragments.render_to_string
+
+    def counting(template: str, context: dict[str, Any]) -> str:
+        if template == "web/_missing_row.html":
+            rendered.append(context["row"].code)
+        return real(template, context)
+
+    monkeypatch.setattr(fragments, "render_to_string", counting)
+    objective = OperationalObjective.objects.get(cycle=demo, home_unit__code="2.1", number=1)
+    indicator = objective.indicators.exclude(direction="derived").order_by("number")[0]
+    Measurement.objects.get(indicator=indicator, period__code=Period.Code.FINAL).delete()
+    page = office.get("/cruscotto/").content.decode()
+    units = set(objective.assignments.values_list("unit__code", flat=True))
+    assert units and sorted(rendered) == sorted(units)  # at 31.12 only; 30.06 is unchanged
+    table = page.split('data-period="31.12"', 1)[1].split("</table>", 1)[0]
+    assert f'data-indicator="{indicator.pk}"' in table

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from traguardo.core.numbers import format_percent
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.organisation.models import OrgUnit
+from traguardo.organisation.selectors import unit_heads_on
 from traguardo.plans.models import (
     Cycle,
     CycleTransition,
@@ -199,11 +200,14 @@ def test_completeness_lists_an_indicator_once_its_value_is_deleted(
     units = ObjectiveAssignment.objects.filter(objective=objective).values_list(
         "unit__code", flat=True
     )
-    report = {r.unit.code: r for r in selectors.completeness(demo)[1].units}
+    report = {r.code: r for r in selectors.completeness(demo)[1].units}
     for code in units:
-        assert indicator in report[code].indicators
+        assert indicator.pk in {i.pk for i in report[code].missing}
+        assert indicator.pk in report[code].expected_ids
         assert report[code].heads, code
-    assert report["2.1"].heads[0].display_name in table
+    assert report["2.1"].heads[0] in table
+    head = unit_heads_on(OrgUnit.objects.get(entity=demo.entity, code="2.1"), final.date)
+    assert report["2.1"].heads == tuple(p.display_name for p in head)
 
 
 def test_completeness_of_an_empty_period_lists_every_expected_indicator(demo: Cycle) -> None:

@@ -47,7 +47,7 @@ Periods = list[tuple[str, bool]]  # code, closed
 def _summary(periods: list[selectors.PeriodCompleteness]) -> tuple[Periods, Owed]:
     owed: Owed = {
         p.period.code: {
-            row.unit.pk: (row.expected_ids, frozenset(i.id for i in row.indicators))
+            row.unit_id: (frozenset(row.expected_ids), frozenset(i.pk for i in row.missing))
             for row in p.units
         }
         for p in periods

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,7 @@ from traguardo.accounts import permissions
 from traguardo.core.results import IndicatorScore, PlanScore, UnitScore
 from traguardo.core.rules import DegreeStatus
 from traguardo.monitoring.models import Measurement, Period
-from traguardo.organisation.models import Assignment, OrgUnit, Person
+from traguardo.organisation.models import Assignment, OrgUnit
 from traguardo.organisation.selectors import HEAD_ROLES
 from traguardo.plans.models import Cycle, Indicator, ObjectiveAssignment
 
@@ -120,12 +120,25 @@ def areas_and_sectors(score: PlanScore) -> list[AreaRow]:
     ]
 
 
-@dataclass
-class MissingForUnit:
-    unit: OrgUnit
-    heads: list[Person]
-    indicators: list[Indicator] = field(default_factory=list)  # those still without a value
-    expected_ids: frozenset[int] = frozenset()
+@dataclass(frozen=True)
+class MissingIndicator:
+    pk: int
+    ref: str  # "2.1/1 — 3)": objective and row of the indicator
+    name: str
+
+
+@dataclass(frozen=True)
+class UnitOwes:
+    """A unit in a period: its head(s) that day, what it is expected to report and what it
+    has not reported yet. Frozen plain values: the row's HTML is cached under them
+    (web.fragments.rendered_each), so a saved value re-renders only the rows it changed."""
+
+    unit_id: int
+    code: str
+    short: str
+    heads: tuple[str, ...]  # display names; empty when the post was vacant
+    missing: tuple[MissingIndicator, ...]
+    expected_ids: tuple[int, ...]  # sorted
 
     @property
     def expected(self) -> int:
@@ -135,51 +148,54 @@ class MissingForUnit:
 @dataclass
 class PeriodCompleteness:
     period: Period
-    units: list[MissingForUnit]
+    units: list[UnitOwes]
 
     @property
     def missing(self) -> int:
-        return sum(len(u.indicators) for u in self.units)
+        return sum(len(u.missing) for u in self.units)
 
     @property
     def expected(self) -> int:
         return sum(u.expected for u in self.units)
 
     @property
-    def incomplete_units(self) -> list[MissingForUnit]:
-        return [u for u in self.units if u.indicators]
+    def incomplete_units(self) -> list[UnitOwes]:
+        return [u for u in self.units if u.missing]
 
 
-HeadIndex = dict[int, list[Assignment]]
+# Unit id → its head posts: (start, end, person's name), in the order of
+# organisation.selectors.unit_heads_on.
+HeadIndex = dict[int, list[tuple[datetime.date, datetime.date | None, str]]]
 
 
 def _head_index(cycle: Cycle) -> HeadIndex:
-    """Every head post of the entity, by unit: one query instead of one per unit and day
-    (the same posts, in the same order, as organisation.selectors.unit_heads_on)."""
+    """Every head post of the entity, by unit: one query instead of one per unit and day."""
     index: HeadIndex = defaultdict(list)
     posts = (
         Assignment.objects.filter(unit__entity_id=cycle.entity_id, role__in=HEAD_ROLES)
-        .select_related("person")
         .order_by("start", "person__display_name")
+        .values_list("unit_id", "start", "end", "person__display_name")
     )
-    for post in posts:
-        index[post.unit_id].append(post)
+    for unit_id, start, end, name in posts:
+        index[unit_id].append((start, end, name))
     return index
 
 
-def _responsible(unit: OrgUnit, day: datetime.date, index: HeadIndex) -> list[Person]:
+def _responsible(
+    unit_id: int, day: datetime.date, index: HeadIndex, parents: dict[int, int | None]
+) -> tuple[str, ...]:
     """The unit's head(s) that day; an office without its own head answers to its sector's."""
-    current: OrgUnit | None = unit
+    current: int | None = unit_id
     while current is not None:
-        heads = [
-            post.person
-            for post in index.get(current.pk, [])
-            if post.start <= day and (post.end is None or post.end >= day)
-        ]
+        heads = tuple(
+            name
+            for start, end, name in index.get(current, [])
+            if start <= day and (end is None or end >= day)
+        )
         if heads:
             return heads
-        current = current.parent
-    return []
+        current = parents.get(current)
+    return ()
 
 
 def completeness(cycle: Cycle) -> list[PeriodCompleteness]:
@@ -187,50 +203,61 @@ def completeness(cycle: Cycle) -> list[PeriodCompleteness]:
 
     An indicator is expected from every unit its objective is assigned to (the home unit
     included); derived indicators are computed, and replaced objectives and indicators are
-    no longer monitored, so none of them is expected.
+    no longer monitored, so none of them is expected. Plain rows, not model instances: the
+    dashboard reads ~400 indicators for each of ~40 units.
     """
-    assignments = (
-        ObjectiveAssignment.objects.filter(cycle=cycle, objective__replaced_by__isnull=True)
-        .select_related("unit__parent__parent")
-        .order_by("unit__code", "local_number")
-    )
-    units: dict[int, OrgUnit] = {}
+    units = {
+        uid: (code, short or "", parent)
+        for uid, code, short, parent in OrgUnit.objects.filter(
+            entity_id=cycle.entity_id
+        ).values_list("id", "code", "short", "parent_id")
+    }
+    parents: dict[int, int | None] = {uid: parent for uid, (_c, _s, parent) in units.items()}
     objectives_of: dict[int, list[int]] = defaultdict(list)
-    for assignment in assignments:
-        units[assignment.unit_id] = assignment.unit
-        objectives_of[assignment.unit_id].append(assignment.objective_id)
-    indicators_of: dict[int, list[Indicator]] = defaultdict(list)
-    monitored = (
+    for unit_id, objective_id in (
+        ObjectiveAssignment.objects.filter(cycle=cycle, objective__replaced_by__isnull=True)
+        .order_by("unit__code", "local_number")
+        .values_list("unit_id", "objective_id")
+    ):
+        objectives_of[unit_id].append(objective_id)
+    indicators_of: dict[int, list[MissingIndicator]] = defaultdict(list)
+    for pk, number, name, objective_id, objective_number, home in (
         Indicator.objects.filter(objective__cycle=cycle, replaced_by__isnull=True)
         .exclude(direction=Indicator.Direction.DERIVED)
-        .select_related("objective__home_unit")
-        # Only what the dashboard prints: the full rows (JSON parameters, texts) of ~400
-        # indicators cost more to build than the page.
-        .only("id", "number", "name", "objective__number", "objective__home_unit__code")
         .order_by("objective_id", "number")
-    )
-    for indicator in monitored:
-        assert indicator.objective_id is not None
-        indicators_of[indicator.objective_id].append(indicator)
-    result = []
+        .values_list(
+            "id",
+            "number",
+            "name",
+            "objective_id",
+            "objective__number",
+            "objective__home_unit__code",
+        )
+    ):
+        assert objective_id is not None
+        ref = f"{home}/{objective_number} — {number})"
+        indicators_of[objective_id].append(MissingIndicator(pk, ref, name))
     heads = _head_index(cycle)
+    result = []
     for period in Period.objects.filter(cycle=cycle).order_by("date"):
         entered = set(
             Measurement.objects.filter(period=period).values_list("indicator_id", flat=True)
         )
         rows = []
-        for unit_id, unit in units.items():
+        for unit_id in sorted(objectives_of, key=lambda uid: units[uid][0]):
             expected = [i for o in objectives_of[unit_id] for i in indicators_of[o]]
             if not expected:
                 continue
+            code, short, _parent = units[unit_id]
             rows.append(
-                MissingForUnit(
-                    unit=unit,
-                    heads=_responsible(unit, period.date, heads),
-                    indicators=[i for i in expected if i.id not in entered],
-                    expected_ids=frozenset(i.id for i in expected),
+                UnitOwes(
+                    unit_id,
+                    code,
+                    short,
+                    _responsible(unit_id, period.date, heads, parents),
+                    tuple(i for i in expected if i.pk not in entered),
+                    tuple(sorted({i.pk for i in expected})),
                 )
             )
-        rows.sort(key=lambda row: row.unit.code)
         result.append(PeriodCompleteness(period, rows))
     return result

@@ -88,7 +88,10 @@ def _dashboard_body(cycle: Cycle) -> dict[str, Any]:
         "cycle": cycle,
         "areas": areas,
         "off_target": selectors.off_target(score),
-        "periods": list(zip(periods, gauges, strict=True)),
+        "periods": [
+            (p, gauge, rendered_each("web/_missing_row.html", p.incomplete_units))
+            for p, gauge in zip(periods, gauges, strict=True)
+        ],
         "area_chart": area_chart,
     }
 
