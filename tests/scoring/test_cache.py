@@ -91,9 +91,10 @@ def test_a_period_other_than_the_final_is_cached_apart(demo: Cycle) -> None:
     final = score_cycle(demo)
     mid = score_cycle(demo, period=Period.Code.INTERIM)
     assert mid is not final
-    assert mid.entity.performance == score_plan(
-        fetch_plan(demo, Period.Code.INTERIM), explain=False
-    ).entity.performance
+    assert (
+        mid.entity.performance
+        == score_plan(fetch_plan(demo, Period.Code.INTERIM), explain=False).entity.performance
+    )
 
 
 def test_a_batch_writes_one_stamp(demo: Cycle) -> None:

@@ -66,3 +66,45 @@ def test_a_failed_computation_releases_the_lock() -> None:
         computed_once(key, broken, 60)
     assert cache.get(f"{key}:lock") is None
     assert computed_once(key, lambda: "fixed", 60) == "fixed"
+
+
+def _taken_now() -> str:
+    return f"{time.time()}:another worker"
+
+
+def test_a_reader_gets_the_previous_value_while_another_worker_computes() -> None:
+    key, previous = _key(), _key()
+    cache.set(previous, "as it was", 60)
+    cache.add(f"{key}:lock", _taken_now(), 60)
+    assert computed_once(key, lambda: pytest.fail("computed twice"), 60, previous=previous) == (
+        "as it was"
+    )
+
+
+def test_whoever_just_saved_waits_for_the_new_value() -> None:
+    key, previous = _key(), _key()
+    cache.set(previous, "as it was", 60)
+    cache.add(f"{key}:lock", _taken_now(), 60)
+    threading.Timer(0.2, lambda: cache.set(key, "with my change", 60)).start()
+    token = once.fresh_required.set(True)
+    try:
+        value = computed_once(key, lambda: pytest.fail("computed twice"), 60, previous=previous)
+    finally:
+        once.fresh_required.reset(token)
+    assert value == "with my change"
+
+
+def test_the_previous_value_is_not_served_behind_a_dead_workers_lock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    key, previous = _key(), _key()
+    monkeypatch.setattr(once, "WAIT_SECONDS", 0.05)
+    cache.set(previous, "as it was an hour ago", 60)
+    cache.add(f"{key}:lock", f"{time.time() - 3600}:a worker that died", 60)
+    assert computed_once(key, lambda: "now", 60, previous=previous) == "now"
+
+
+def test_a_computed_value_becomes_the_previous_one() -> None:
+    key, previous = _key(), _key()
+    assert computed_once(key, lambda: "new", 60, previous=previous) == "new"
+    assert cache.get(previous) == "new"

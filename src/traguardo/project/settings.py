@@ -126,6 +126,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Remembers who made each change, for the audit trail.
     "traguardo.audit.middleware.current_user_middleware",
+    # Whoever has just saved something sees it at once on every page (web.fragments).
+    "traguardo.web.middleware.read_your_writes",
 ]
 
 ROOT_URLCONF = "traguardo.project.urls"

@@ -45,8 +45,15 @@ def fetch_plan(cycle: Cycle, period_code: str = Period.Code.FINAL) -> Plan:
     # Plain tuples, not model instances: building ~700 instances cost more than the
     # queries and the scoring together.
     fields = (
-        "id", "objective_id", "entity_block_id", "number", "name", "weight",
-        "scoring_rule", "rule_params", "derived_spec",
+        "id",
+        "objective_id",
+        "entity_block_id",
+        "number",
+        "name",
+        "weight",
+        "scoring_rule",
+        "rule_params",
+        "derived_spec",
     )
     rows = list(
         IndicatorRow.objects.filter(objective__cycle=cycle)
@@ -115,11 +122,9 @@ def fetch_plan(cycle: Cycle, period_code: str = Period.Code.FINAL) -> Plan:
 
     objectives = []
     keys: dict[int, str] = {}
-    for objective_id, unit_code, number, title in (
-        cycle.operational_objectives.order_by("id").values_list(
-            "id", "home_unit__code", "number", "title"
-        )
-    ):
+    for objective_id, unit_code, number, title in cycle.operational_objectives.order_by(
+        "id"
+    ).values_list("id", "home_unit__code", "number", "title"):
         key = f"{unit_code}/{number}"
         keys[objective_id] = key
         objectives.append(

@@ -5,6 +5,12 @@ different server processes. Without coordination each of them would score the pl
 render the same page part again; here the first one takes a short lock in the cache (an
 atomic `add`, shared by every process when TRAGUARDO_CACHE_URL points at Redis) and the
 others wait for its result instead of repeating the work.
+
+Page parts may also name a `previous` key, holding the last value computed for the same
+part whatever the state of the data: while another worker is computing the new one, a
+reader who has not just changed anything gets that previous value at once instead of
+waiting (see `fresh_required`). Nobody gets it when nobody is computing, so a page read
+after a change, with nothing else going on, always shows the change.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TypeVar, cast
 
 from django.core.cache import cache
@@ -22,17 +29,30 @@ LOCK_SECONDS = 30  # a worker that dies while computing frees the key after this
 WAIT_SECONDS = 5.0  # longer than any computation: past it, compute rather than wait more
 POLL_SECONDS = 0.01
 
+# True for a request whose user has just saved something (web.middleware.read_your_writes):
+# they must see their own change, never the previous state.
+fresh_required: ContextVar[bool] = ContextVar("traguardo_fresh_required", default=False)
+
 _MISSING = object()
 
 
-def computed_once(key: str, compute: Callable[[], T], timeout: int) -> T:
-    """The value cached under `key`, computed with `compute()` by one worker when missing."""
+def computed_once(
+    key: str, compute: Callable[[], T], timeout: int, *, previous: str | None = None
+) -> T:
+    """The value cached under `key`, computed with `compute()` by one worker when missing.
+
+    With `previous`, the last value stored under that key is returned instead of waiting
+    while another worker computes `key` (unless `fresh_required`)."""
     value = cache.get(key, _MISSING)
     if value is not _MISSING:
         return cast(T, value)
-    lock, token = f"{key}:lock", uuid.uuid4().hex
+    lock, token = f"{key}:lock", f"{time.time()}:{uuid.uuid4().hex}"
     deadline = time.monotonic() + WAIT_SECONDS
     while not cache.add(lock, token, LOCK_SECONDS):
+        if previous is not None and not fresh_required.get() and _recent(cache.get(lock)):
+            old = cache.get(previous, _MISSING)
+            if old is not _MISSING:
+                return cast(T, old)
         time.sleep(POLL_SECONDS)  # another worker is computing it: wait for its result
         value = cache.get(key, _MISSING)
         if value is not _MISSING:
@@ -43,8 +63,20 @@ def computed_once(key: str, compute: Callable[[], T], timeout: int) -> T:
         value = cache.get(key, _MISSING)  # finished between our miss and our lock
         if value is _MISSING:
             value = compute()
-            cache.set(key, value, timeout)
+            cache.set_many({key: value, previous: value} if previous else {key: value}, timeout)
     finally:
         if cache.get(lock) == token:
             cache.delete(lock)
     return cast(T, value)
+
+
+def _recent(token: object) -> bool:
+    """A lock taken less than WAIT_SECONDS ago: its worker is still computing, so the
+    previous value is at most that old. A lock left by a worker that died is not."""
+    if not isinstance(token, str):
+        return False
+    try:
+        taken = float(token.partition(":")[0])
+    except ValueError:
+        return False
+    return time.time() - taken < WAIT_SECONDS

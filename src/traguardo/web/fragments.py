@@ -4,7 +4,8 @@ The tree (110 objectives, 600 indicators), the dashboard's tables and the public
 page cost far more to render than to serve. Their heavy part is rendered into HTML and
 kept in Django's cache under the latest score stamp (`scoring.cache`), the language and
 whatever else the part depends on (filters, the reader's own units): any saved change to
-the plan, values, units or cards writes a new stamp, so an old fragment is never shown.
+the plan, values, units or cards writes a new stamp, so an old fragment is shown only while
+another request is rendering the new one, and never to the user who made the change.
 
 Only fragments built from that data may be cached: nothing that depends on the request
 (CSRF tokens, messages, the signed-in user beyond what `vary` names).
@@ -27,14 +28,24 @@ from traguardo.scoring.once import computed_once
 TIMEOUT = 3600  # seconds; a new stamp makes old fragments unreachable long before
 
 
+def fragment_keys(template: str, cycle_id: int, vary: Hashable) -> tuple[str, str]:
+    """The cache keys of a part: for the present state of the data, and for its last
+    rendering whatever the state."""
+    part = repr((template, cycle_id, get_language(), vary))
+    key = "traguardo:fragment:" + hashlib.sha256((part + current_stamp()).encode()).hexdigest()
+    return key, "traguardo:fragment:" + hashlib.sha256(part.encode()).hexdigest()
+
+
 def fragment(
     template: str, cycle_id: int, vary: Hashable, context: Callable[[], dict[str, Any]]
 ) -> SafeString:
     """`template` rendered with `context()`, computed only when no copy is cached."""
-    name = repr((template, cycle_id, current_stamp(), get_language(), vary))
-    key = "traguardo:fragment:" + hashlib.sha256(name.encode()).hexdigest()
-    # Rendered by one worker when several ask for the same new state at once.
-    html = computed_once(key, lambda: render_to_string(template, context()), TIMEOUT)
+    key, previous = fragment_keys(template, cycle_id, vary)
+    # Rendered by one worker when several ask for the same new state at once; meanwhile
+    # the others get the part as it was just before (scoring.once), not a slow page.
+    html = computed_once(
+        key, lambda: render_to_string(template, context()), TIMEOUT, previous=previous
+    )
     return SafeString(html)  # rendered by our own templates, autoescaped
 
 

@@ -1,0 +1,88 @@
+"""Whoever has just saved something sees it; other readers may get the part as it was
+while another request renders the new one."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import translation
+
+from traguardo.core.numbers import format_it
+from traguardo.monitoring.models import Measurement, Period
+from traguardo.plans.models import Cycle, OperationalObjective
+from traguardo.scoring.services import score_cycle
+from traguardo.web.fragments import fragment_keys
+from traguardo.web.middleware import SESSION_KEY
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # Tests roll the database back but not the cache: a part kept by an earlier test would
+    # stand in for "the previous state" here.
+    cache.clear()
+
+
+def _tree_row(html: str, code: str) -> str:
+    return html.split(f'data-objective="{code}"', 1)[1].split("</div>", 1)[0]
+
+
+def _change_a_value(demo: Cycle) -> str:
+    objective = OperationalObjective.objects.get(cycle=demo, home_unit__code="2.1", number=1)
+    indicator = objective.indicators.exclude(direction="derived").order_by("number")[0]
+    value = Measurement.objects.get(indicator=indicator, period__code=Period.Code.FINAL)
+    before = score_cycle(demo).objectives["2.1/1"].performance
+    value.text = "0"
+    value.save()
+    after = score_cycle(demo).objectives["2.1/1"].performance
+    assert after != before
+    return format_it(after)
+
+
+def _another_worker_renders_the_tree(demo: Cycle) -> None:
+    with translation.override("it"):
+        key, _previous = fragment_keys(
+            "web/_tree_body.html", demo.pk, (None, False, False, False, False)
+        )
+    cache.add(f"{key}:lock", f"{time.time()}:another worker", 60)
+
+
+def test_a_reader_gets_the_previous_tree_while_another_request_renders_the_new_one(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    reader = client_as("oiv")
+    old = _tree_row(reader.get("/albero/").content.decode(), "2.1/1")
+    new_figure = _change_a_value(demo)
+    _another_worker_renders_the_tree(demo)
+    assert _tree_row(reader.get("/albero/").content.decode(), "2.1/1") == old
+    assert f">{new_figure}%</a>" not in old
+
+
+def test_whoever_just_saved_gets_the_new_tree(
+    demo: Cycle, client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("traguardo.scoring.once.WAIT_SECONDS", 0.3)  # the other never ends
+    writer = client_as("ufficio")
+    writer.get("/albero/")
+    # any change saved through the web marks the session (here: the language, kept Italian)
+    assert writer.post("/i18n/setlang/", {"language": "it", "next": "/albero/"}).status_code == 302
+    assert isinstance(writer.session[SESSION_KEY], float)
+    new_figure = _change_a_value(demo)
+    _another_worker_renders_the_tree(demo)
+    assert f">{new_figure}%</a>" in _tree_row(writer.get("/albero/").content.decode(), "2.1/1")
+
+
+def test_signing_in_and_reading_do_not_count_as_changes(demo: Cycle) -> None:
+    client = Client()
+    client.get("/albero/")
+    assert (
+        client.post("/accesso/entra/", {"username": "po", "password": "traguardo-demo"}).status_code
+        == 302
+    )
+    client.get("/cruscotto/")
+    assert SESSION_KEY not in client.session
