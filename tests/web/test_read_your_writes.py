@@ -86,3 +86,39 @@ def test_signing_in_and_reading_do_not_count_as_changes(demo: Cycle) -> None:
     )
     client.get("/cruscotto/")
     assert SESSION_KEY not in client.session
+
+
+def _parts(demo: Cycle) -> dict[str, str]:
+    with translation.override("it"):
+        return {
+            template: fragment_keys(template, demo.pk, vary)[0]
+            for template, vary in [
+                ("web/_tree_body.html", (None, False, False, False, False)),
+                ("web/_dashboard_body.html", None),
+                ("reports/_results_body.html", None),
+            ]
+        }
+
+
+def test_a_change_saved_through_the_web_renders_the_main_parts_after_its_response(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    writer = client_as("ufficio")
+    new_figure = _change_a_value(demo)  # a new state of the data: no part rendered for it yet
+    assert all(cache.get(key) is None for key in _parts(demo).values())
+    assert writer.post("/i18n/setlang/", {"language": "it", "next": "/"}).status_code == 302
+    for template, key in _parts(demo).items():
+        assert cache.get(key) is not None, template
+    # the new figure is in the tree part the next reader gets
+    page = client_as("oiv").get("/albero/").content.decode()
+    assert f">{new_figure}%</a>" in _tree_row(page, "2.1/1")
+
+
+def test_signing_in_renders_nothing(demo: Cycle) -> None:
+    _change_a_value(demo)
+    client = Client()
+    assert (
+        client.post("/accesso/entra/", {"username": "po", "password": "traguardo-demo"}).status_code
+        == 302
+    )
+    assert all(cache.get(key) is None for key in _parts(demo).values())

@@ -219,6 +219,7 @@ def _headline_rows(builder: Builder) -> list[dict[str, Any]]:
 def _headline(request: HttpRequest, cycle: Cycle) -> HttpResponse:
     """Add (from a plan indicator) or remove a headline indicator of section 1."""
     target = f"{reverse('relazione:narratives', args=[cycle.year])}#headline-title"
+
     def posted_id(name: str) -> int:
         value = request.POST.get(name, "")
         return int(value) if value.isdigit() else 0

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString
 
 from traguardo.accounts.permissions import can_view_public
 from traguardo.plans.models import Cycle, OperationalObjective
@@ -49,9 +50,14 @@ def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
         {
             "cycle": cycle,
             "published": published,
-            "body": fragment("reports/_results_body.html", cycle.pk, None, lambda: _body(cycle)),
+            "body": results_part(cycle),
         },
     )
+
+
+def results_part(cycle: Cycle) -> SafeString:
+    """The results of the cycle as citizens read them."""
+    return fragment("reports/_results_body.html", cycle.pk, None, lambda: _body(cycle))
 
 
 def _body(cycle: Cycle) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from traguardo.scoring.once import fresh_required
+from traguardo.web import warm
 
 SESSION_KEY = "traguardo_wrote_at"
 WINDOW_SECONDS = 60  # far longer than rendering any part takes
@@ -40,6 +41,7 @@ def read_your_writes(
             and response.status_code < 400
         ):
             session[SESSION_KEY] = time.time()
+            warm.after_response(request.user)
         return response
 
     return middleware

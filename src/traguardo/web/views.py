@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
@@ -45,13 +46,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     # Only the head (entity result and the reader's own units) depends on the reader; the
     # tables are the same for everybody, rendered once per state of the data. The tables
     # first: rendering them leaves behind what the head needs of the monitoring campaign.
-    body = fragment("web/_dashboard_body.html", cycle.pk, None, lambda: _dashboard_body(cycle))
+    body = dashboard_tables(cycle)
     head_html = fragment("web/_dashboard_head.html", cycle.pk, tuple(sorted(mine_ids)), head)
     return render(
         request,
         "web/dashboard.html",
         {"cycle": cycle, "cycles": cycles, "head": head_html, "body": body},
     )
+
+
+def dashboard_tables(cycle: Cycle) -> SafeString:
+    """The dashboard's tables, the same for every reader."""
+    return fragment("web/_dashboard_body.html", cycle.pk, None, lambda: _dashboard_body(cycle))
 
 
 def _dashboard_body(cycle: Cycle) -> dict[str, Any]:
@@ -103,6 +109,21 @@ def tree(request: HttpRequest) -> HttpResponse:
         return render(request, "web/tree.html", {"cycle": None, "cycles": cycles})
     check(permissions.can_view_plan(request.user, cycle))
     filters = TreeFilters.from_query(request.GET, cycle)
+    return render(
+        request,
+        "web/tree.html",
+        {
+            "cycle": cycle,
+            "cycles": cycles,
+            "filters": filters,
+            "units": filters.unit_choices,
+            "body": tree_part(cycle, filters),
+        },
+    )
+
+
+def tree_part(cycle: Cycle, filters: TreeFilters) -> SafeString:
+    """The tree of the cycle under `filters`, with every score."""
 
     def body() -> dict[str, Any]:
         nodes, shown = build_tree(cycle, score_cycle(cycle), filters)
@@ -120,17 +141,7 @@ def tree(request: HttpRequest) -> HttpResponse:
         filters.revised,
         filters.off_target,
     )
-    return render(
-        request,
-        "web/tree.html",
-        {
-            "cycle": cycle,
-            "cycles": cycles,
-            "filters": filters,
-            "units": filters.unit_choices,
-            "body": fragment("web/_tree_body.html", cycle.pk, vary, body),
-        },
-    )
+    return fragment("web/_tree_body.html", cycle.pk, vary, body)
 
 
 @member_required
