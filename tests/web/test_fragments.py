@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.test import Client
 
+from tests.web.changes import (
+    final_value_of,
+    lower_a_value,
+    objective_2_1_1,
+    rows_rendered,
+    tree_row,
+)
 from traguardo.core.numbers import format_it
 from traguardo.monitoring.models import Measurement, Period
-from traguardo.plans.models import Cycle, Indicator, OperationalObjective
+from traguardo.plans.models import Cycle, Indicator
 from traguardo.scoring.services import score_cycle
-from traguardo.web import fragments
 
 
 def _b14_value(cycle: Cycle) -> Measurement:
@@ -68,27 +73,11 @@ def test_tree_rows_are_rendered_again_only_when_their_figures_move(
 ) -> None:
     office = client_as("ufficio")
     office.get("/albero/")  # every row rendered and cached
-    rendered: list[str] = []
-    real = fragments.render_to_string
-
-    def counting(template: str, context: dict[str, Any]) -> str:
-        if template == "web/_tree_row.html":
-            rendered.append(context["row"].code)
-        return real(template, context)
-
-    monkeypatch.setattr(fragments, "render_to_string", counting)
-    objective = OperationalObjective.objects.get(cycle=demo, home_unit__code="2.1", number=1)
-    indicator = objective.indicators.exclude(direction="derived").order_by("number")[0]
-    value = Measurement.objects.get(indicator=indicator, period__code=Period.Code.FINAL)
-    before = score_cycle(demo).objectives["2.1/1"].performance
-    value.text = "0"
-    value.save()
-    after = score_cycle(demo).objectives["2.1/1"].performance
-    assert after != before
+    rendered = rows_rendered(monkeypatch, "web/_tree_row.html")
+    new_figure = lower_a_value(demo)
     page = office.get("/albero/").content.decode()
     assert rendered == ["2.1/1"]  # the one row whose figures moved, once
-    row = page.split('data-objective="2.1/1"', 1)[1].split("</div>", 1)[0]
-    assert f">{format_it(after)}%</a>" in row
+    assert f">{new_figure}%</a>" in tree_row(page, "2.1/1")
 
 
 def test_completeness_rows_are_rendered_again_only_for_the_units_a_value_concerns(
@@ -96,18 +85,9 @@ def test_completeness_rows_are_rendered_again_only_for_the_units_a_value_concern
 ) -> None:
     office = client_as("ufficio")
     office.get("/cruscotto/")  # every row rendered and cached
-    rendered: list[str] = []
-    real = fragments.render_to_string
-
-    def counting(template: str, context: dict[str, Any]) -> str:
-        if template == "web/_missing_row.html":
-            rendered.append(context["row"].code)
-        return real(template, context)
-
-    monkeypatch.setattr(fragments, "render_to_string", counting)
-    objective = OperationalObjective.objects.get(cycle=demo, home_unit__code="2.1", number=1)
-    indicator = objective.indicators.exclude(direction="derived").order_by("number")[0]
-    Measurement.objects.get(indicator=indicator, period__code=Period.Code.FINAL).delete()
+    rendered = rows_rendered(monkeypatch, "web/_missing_row.html")
+    objective, indicator = objective_2_1_1(demo)
+    final_value_of(indicator).delete()
     page = office.get("/cruscotto/").content.decode()
     units = set(objective.assignments.values_list("unit__code", flat=True))
     assert units and sorted(rendered) == sorted(units)  # at 31.12 only; 30.06 is unchanged

@@ -11,10 +11,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
-from traguardo.core.numbers import format_it
-from traguardo.monitoring.models import Measurement, Period
-from traguardo.plans.models import Cycle, OperationalObjective
-from traguardo.scoring.services import score_cycle
+from tests.web.changes import lower_a_value, tree_row
+from traguardo.plans.models import Cycle
 from traguardo.web.fragments import fragment_keys
 from traguardo.web.middleware import SESSION_KEY
 
@@ -26,22 +24,6 @@ def _empty_cache() -> None:
     # Tests roll the database back but not the cache: a part kept by an earlier test would
     # stand in for "the previous state" here.
     cache.clear()
-
-
-def _tree_row(html: str, code: str) -> str:
-    return html.split(f'data-objective="{code}"', 1)[1].split("</div>", 1)[0]
-
-
-def _change_a_value(demo: Cycle) -> str:
-    objective = OperationalObjective.objects.get(cycle=demo, home_unit__code="2.1", number=1)
-    indicator = objective.indicators.exclude(direction="derived").order_by("number")[0]
-    value = Measurement.objects.get(indicator=indicator, period__code=Period.Code.FINAL)
-    before = score_cycle(demo).objectives["2.1/1"].performance
-    value.text = "0"
-    value.save()
-    after = score_cycle(demo).objectives["2.1/1"].performance
-    assert after != before
-    return format_it(after)
 
 
 def _another_worker_renders_the_tree(demo: Cycle) -> None:
@@ -56,10 +38,10 @@ def test_a_reader_gets_the_previous_tree_while_another_request_renders_the_new_o
     demo: Cycle, client_as: Callable[[str], Client]
 ) -> None:
     reader = client_as("oiv")
-    old = _tree_row(reader.get("/albero/").content.decode(), "2.1/1")
-    new_figure = _change_a_value(demo)
+    old = tree_row(reader.get("/albero/").content.decode(), "2.1/1")
+    new_figure = lower_a_value(demo)
     _another_worker_renders_the_tree(demo)
-    assert _tree_row(reader.get("/albero/").content.decode(), "2.1/1") == old
+    assert tree_row(reader.get("/albero/").content.decode(), "2.1/1") == old
     assert f">{new_figure}%</a>" not in old
 
 
@@ -72,9 +54,9 @@ def test_whoever_just_saved_gets_the_new_tree(
     # any change saved through the web marks the session (here: the language, kept Italian)
     assert writer.post("/i18n/setlang/", {"language": "it", "next": "/albero/"}).status_code == 302
     assert isinstance(writer.session[SESSION_KEY], float)
-    new_figure = _change_a_value(demo)
+    new_figure = lower_a_value(demo)
     _another_worker_renders_the_tree(demo)
-    assert f">{new_figure}%</a>" in _tree_row(writer.get("/albero/").content.decode(), "2.1/1")
+    assert f">{new_figure}%</a>" in tree_row(writer.get("/albero/").content.decode(), "2.1/1")
 
 
 def test_signing_in_and_reading_do_not_count_as_changes(demo: Cycle) -> None:
@@ -104,21 +86,34 @@ def test_a_change_saved_through_the_web_renders_the_main_parts_after_its_respons
     demo: Cycle, client_as: Callable[[str], Client]
 ) -> None:
     writer = client_as("ufficio")
-    new_figure = _change_a_value(demo)  # a new state of the data: no part rendered for it yet
+    new_figure = lower_a_value(demo)  # a new state of the data: no part rendered for it yet
     assert all(cache.get(key) is None for key in _parts(demo).values())
     assert writer.post("/i18n/setlang/", {"language": "it", "next": "/"}).status_code == 302
     for template, key in _parts(demo).items():
         assert cache.get(key) is not None, template
     # the new figure is in the tree part the next reader gets
     page = client_as("oiv").get("/albero/").content.decode()
-    assert f">{new_figure}%</a>" in _tree_row(page, "2.1/1")
+    assert f">{new_figure}%</a>" in tree_row(page, "2.1/1")
 
 
 def test_signing_in_renders_nothing(demo: Cycle) -> None:
-    _change_a_value(demo)
+    lower_a_value(demo)
     client = Client()
     assert (
         client.post("/accesso/entra/", {"username": "po", "password": "traguardo-demo"}).status_code
         == 302
     )
     assert all(cache.get(key) is None for key in _parts(demo).values())
+
+
+def test_signing_out_renders_nothing(
+    demo: Cycle, client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warmed: list[object] = []
+    monkeypatch.setattr("traguardo.web.warm.warm", warmed.append)
+    client = client_as("po")
+    assert client.post("/accesso/esci/").status_code == 302
+    assert warmed == []
+    client = client_as("po")
+    assert client.post("/i18n/setlang/", {"language": "it", "next": "/"}).status_code == 302
+    assert [getattr(user, "username", None) for user in warmed] == ["po"]

@@ -41,7 +41,8 @@ def read_your_writes(
             and response.status_code < 400
         ):
             session[SESSION_KEY] = time.time()
-            warm.after_response(request.user)
+            if request.user.is_authenticated:  # not after signing out
+                warm.after_response(request.user)
         return response
 
     return middleware

@@ -94,8 +94,8 @@ def _subtrees(cycle: Cycle) -> tuple[dict[str, int], dict[int, set[int]]]:
 def my_units(cycle: Cycle, score: PlanScore, mine_ids: set[int]) -> list[MyUnit]:
     """The areas and sectors among the reader's units, in the plan's order.
 
-    Empty when the reader has no unit or heads every one of them (the Segretario generale):
-    the tables below already are their own."""
+    Empty when the reader heads no unit, or every one of them: the tables below are then
+    theirs already."""
     ids_by_code, below = _subtrees(cycle)
     shown = [u for row in selectors.areas_and_sectors(score) for u in row.units]
     mine = [u for u in shown if ids_by_code.get(u.code) in mine_ids]

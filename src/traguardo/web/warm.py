@@ -17,6 +17,11 @@ from django.core.signals import request_finished
 from django.http import QueryDict
 from django.utils import translation
 
+from traguardo.reports.views import results_part
+from traguardo.web import selectors
+from traguardo.web.tree import TreeFilters
+from traguardo.web.views import dashboard_tables, tree_part
+
 logger = logging.getLogger(__name__)
 
 _pending = threading.local()
@@ -41,11 +46,6 @@ def _on_request_finished(sender: Any, **kwargs: Any) -> None:
 
 
 def warm(user: Any) -> None:
-    from traguardo.reports.views import results_part
-    from traguardo.web import selectors
-    from traguardo.web.tree import TreeFilters
-    from traguardo.web.views import dashboard_tables, tree_part
-
     cycle, _cycles = selectors.chosen_cycle(user, None)
     if cycle is None:
         return
