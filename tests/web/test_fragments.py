@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -18,6 +19,7 @@ from traguardo.core.numbers import format_it
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.plans.models import Cycle, Indicator
 from traguardo.scoring.services import score_cycle
+from traguardo.web import fragments
 
 
 def _b14_value(cycle: Cycle) -> Measurement:
@@ -93,3 +95,22 @@ def test_completeness_rows_are_rendered_again_only_for_the_units_a_value_concern
     assert units and sorted(rendered) == sorted(units)  # at 31.12 only; 30.06 is unchanged
     table = page.split('data-period="31.12"', 1)[1].split("</table>", 1)[0]
     assert f'data-indicator="{indicator.pk}"' in table
+
+
+def test_a_changed_template_does_not_reuse_parts_rendered_by_the_old_one(
+    demo: Cycle, client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = client_as("ufficio")
+    office.get("/albero/")  # every row rendered and cached
+    before = fragments.fragment_keys("web/_tree_body.html", demo.pk, None)
+    real = fragments.get_template
+
+    class Upgraded:  # the same template after an upgrade that changed its text
+        def __init__(self, name: str) -> None:
+            self.template = SimpleNamespace(source=real(name).template.source + "<!-- v2 -->")
+
+    monkeypatch.setattr(fragments, "get_template", Upgraded)
+    assert fragments.fragment_keys("web/_tree_body.html", demo.pk, None) != before
+    rendered = rows_rendered(monkeypatch, "web/_tree_row.html")
+    office.get("/albero/")
+    assert len(rendered) == len(set(rendered)) > 100  # every row again, once each

@@ -18,20 +18,28 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from django.core.cache import cache
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from traguardo import __version__
 from traguardo.scoring.cache import current_stamp
 from traguardo.scoring.once import computed_once
 
 TIMEOUT = 3600  # seconds; a new stamp makes old fragments unreachable long before
 
 
+def _template_digest(template: str) -> str:
+    """Traguardo's version and the template's text: after an upgrade that changes a
+    template, parts and rows rendered by the old one (kept in a shared cache) are not used."""
+    source = get_template(template).template.source  # type: ignore[attr-defined]
+    return hashlib.sha256(f"{__version__}\0{source}".encode()).hexdigest()[:16]
+
+
 def fragment_keys(template: str, cycle_id: int, vary: Hashable) -> tuple[str, str]:
     """The cache keys of a part: for the present state of the data, and for its last
     rendering whatever the state."""
-    part = repr((template, cycle_id, get_language(), vary))
+    part = repr((template, _template_digest(template), cycle_id, get_language(), vary))
     key = "traguardo:fragment:" + hashlib.sha256((part + current_stamp()).encode()).hexdigest()
     return key, "traguardo:fragment:" + hashlib.sha256(part.encode()).hexdigest()
 
@@ -55,11 +63,11 @@ def rendered_each(template: str, rows: Sequence[Hashable], **shared: Hashable) -
     Each row's HTML is cached under the row's own values, not under the stamp: after a saved
     value only the rows whose figures moved are rendered again. Rows must be frozen
     dataclasses (or tuples) holding every value the template prints, and only those."""
-    language = get_language()
+    language, digest = get_language(), _template_digest(template)
     keys = [
         "traguardo:row:"
         + hashlib.sha256(
-            repr((template, language, sorted(shared.items()), row)).encode()
+            repr((template, digest, language, sorted(shared.items()), row)).encode()
         ).hexdigest()
         for row in rows
     ]
