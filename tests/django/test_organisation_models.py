@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from traguardo.organisation.models import Assignment, Entity, OrgUnit, Person
-from traguardo.organisation.selectors import unit_heads_on
+from traguardo.organisation.selectors import unit_heads_on, unit_tree
 
 ROTATION_DAY = datetime.date(2019, 5, 21)
 DAY_BEFORE = datetime.date(2019, 5, 20)
@@ -138,3 +138,14 @@ def test_it_rejects_a_unit_kind_outside_the_choices(entity: Entity) -> None:
             kind="direzione",
             valid_from=datetime.date(2019, 1, 1),
         )
+
+
+def test_the_unit_tree_gives_each_unit_with_every_unit_below_it(
+    entity: Entity, units: dict[str, OrgUnit]
+) -> None:
+    ids = {code: unit.pk for code, unit in units.items()}
+    tree = unit_tree(entity.pk)
+    assert tree.below([ids["2"]]) == {ids[c] for c in ("2", "2.2", "2.3", "2.4")}
+    assert tree.below([ids["0.1"]]) == {ids["0.1"]}
+    assert tree.below([ids["0"], ids["2"]]) == set(ids.values())
+    assert tree.codes == {pk: code for code, pk in ids.items()}

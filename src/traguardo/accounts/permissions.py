@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from traguardo.accounts.models import Membership, Role
 from traguardo.organisation.models import Assignment, OrgUnit
+from traguardo.organisation.selectors import unit_tree
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -79,22 +80,6 @@ def _year_span(cycle: Cycle) -> tuple[datetime.date, datetime.date]:
     return datetime.date(cycle.year, 1, 1), datetime.date(cycle.year, 12, 31)
 
 
-def _with_descendants(unit_ids: Iterable[int], entity_id: int) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for uid, parent_id in OrgUnit.objects.filter(entity_id=entity_id).values_list(
-        "id", "parent_id"
-    ):
-        children.setdefault(parent_id, []).append(uid)
-    result: set[int] = set()
-    stack = list(unit_ids)
-    while stack:
-        uid = stack.pop()
-        if uid not in result:
-            result.add(uid)
-            stack.extend(children.get(uid, []))
-    return result
-
-
 def units_in_scope(user: User, cycle: Cycle, *, roles_: Iterable[Role] | None = None) -> set[int]:
     """Ids of the units (with their sub-units) the user heads in some post during the year.
 
@@ -111,7 +96,7 @@ def units_in_scope(user: User, cycle: Cycle, *, roles_: Iterable[Role] | None = 
     first, last = _year_span(cycle)
     heads = Assignment.objects.filter(person_id__in=people, role__in=wanted, start__lte=last)
     heads = heads.exclude(end__lt=first)
-    return _with_descendants(heads.values_list("unit_id", flat=True), cycle.entity_id)
+    return unit_tree(cycle.entity_id).below(heads.values_list("unit_id", flat=True))
 
 
 def sees_everything(user: User) -> bool:
@@ -207,9 +192,7 @@ def can_evaluate_card(user: User, card: ReportCard) -> bool:
 
 def can_oiv(user: User, cycle: Cycle) -> bool:
     """OIV workspace: validation notes and the validation decision."""
-    return any(
-        m.role == Role.OIV and m.entity_id == cycle.entity_id for m in memberships(user)
-    )
+    return any(m.role == Role.OIV and m.entity_id == cycle.entity_id for m in memberships(user))
 
 
 def can_transition(user: User, cycle: Cycle, target: str) -> bool:

@@ -1,6 +1,8 @@
 """Reads about the organisation that callers would otherwise repeat as ad-hoc queries."""
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from traguardo.organisation.models import Assignment, OrgUnit, Person
 
@@ -24,3 +26,33 @@ def unit_heads_on(unit: OrgUnit, day: datetime.date) -> list[Person]:
         .order_by("start", "person__display_name")
     )
     return [assignment.person for assignment in assignments]
+
+
+@dataclass(frozen=True)
+class UnitTree:
+    """An entity's units as a tree, read with one query."""
+
+    codes: dict[int, str]
+    children: dict[int | None, list[int]]
+
+    def below(self, roots: Iterable[int]) -> set[int]:
+        """The `roots` and every unit under them."""
+        found: set[int] = set()
+        stack = list(roots)
+        while stack:
+            current = stack.pop()
+            if current not in found:
+                found.add(current)
+                stack.extend(self.children.get(current, ()))
+        return found
+
+
+def unit_tree(entity_id: int) -> UnitTree:
+    codes: dict[int, str] = {}
+    children: dict[int | None, list[int]] = {}
+    for uid, code, parent in OrgUnit.objects.filter(entity_id=entity_id).values_list(
+        "id", "code", "parent_id"
+    ):
+        codes[uid] = code
+        children.setdefault(parent, []).append(uid)
+    return UnitTree(codes, children)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from traguardo.core.results import PlanScore, UnitScore
-from traguardo.organisation.models import OrgUnit
+from traguardo.organisation.selectors import unit_tree
 from traguardo.plans.models import Cycle
 from traguardo.scoring.cache import current_stamp
 from traguardo.scoring.once import computed_once
@@ -71,37 +71,17 @@ def owed_by_unit(cycle: Cycle) -> tuple[Periods, Owed]:
     return computed_once(key, lambda: _summary(selectors.completeness(cycle)), 3600)
 
 
-def _subtrees(cycle: Cycle) -> tuple[dict[str, int], dict[int, set[int]]]:
-    """Unit ids by code, and each unit with every unit below it."""
-    rows = list(
-        OrgUnit.objects.filter(entity_id=cycle.entity_id).values_list("id", "code", "parent_id")
-    )
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for uid, _code, parent in rows:
-        children[parent].append(uid)
-    below: dict[int, set[int]] = {}
-    for uid, _code, _parent in rows:
-        found, stack = set(), [uid]
-        while stack:
-            current = stack.pop()
-            if current not in found:
-                found.add(current)
-                stack.extend(children[current])
-        below[uid] = found
-    return {code: uid for uid, code, _parent in rows}, below
-
-
 def my_units(cycle: Cycle, score: PlanScore, mine_ids: set[int]) -> list[MyUnit]:
     """The areas and sectors among the reader's units, in the plan's order.
 
     Empty when the reader heads no unit, or every one of them: the tables below are then
     theirs already."""
-    ids_by_code, below = _subtrees(cycle)
+    units = unit_tree(cycle.entity_id)
+    ids_by_code = {code: uid for uid, code in units.codes.items()}
     shown = [u for row in selectors.areas_and_sectors(score) for u in row.units]
     mine = [u for u in shown if ids_by_code.get(u.code) in mine_ids]
     if len(mine) == len(shown):
         return []
-    code_of = {uid: code for code, uid in ids_by_code.items()}
     off_by_code: dict[str, int] = defaultdict(int)
     for row in selectors.off_target(score):
         if row.objective_key:  # the entity's own indicators belong to no unit
@@ -109,7 +89,7 @@ def my_units(cycle: Cycle, score: PlanScore, mine_ids: set[int]) -> list[MyUnit]
     periods, owed = owed_by_unit(cycle)
     result = []
     for unit in mine:
-        subtree = below[ids_by_code[unit.code]]
+        subtree = units.below([ids_by_code[unit.code]])
         missing = []
         for code, closed in periods:
             expected: set[int] = set()
@@ -123,7 +103,7 @@ def my_units(cycle: Cycle, score: PlanScore, mine_ids: set[int]) -> list[MyUnit]
                 unit,
                 ids_by_code[unit.code],
                 unit.kind.value == "area",
-                sum(off_by_code[code_of[uid]] for uid in subtree),
+                sum(off_by_code[units.codes[uid]] for uid in subtree),
                 missing,
             )
         )

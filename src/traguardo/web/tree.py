@@ -14,6 +14,7 @@ from django.http import QueryDict
 
 from traguardo.core.results import ObjectiveScore, PlanScore
 from traguardo.organisation.models import OrgUnit
+from traguardo.organisation.selectors import unit_tree
 from traguardo.plans.models import Cycle, ObjectiveAssignment, OperationalObjective
 from traguardo.web.selectors import HUNDRED, is_off_target
 
@@ -59,22 +60,6 @@ class TreeFilters:
         return bool(self.unit or self.art67 or self.biennial or self.revised or self.off_target)
 
 
-def _unit_and_below(unit: OrgUnit) -> set[int]:
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for uid, parent in OrgUnit.objects.filter(entity_id=unit.entity_id).values_list(
-        "id", "parent_id"
-    ):
-        children[parent].append(uid)
-    found: set[int] = set()
-    stack = [unit.pk]
-    while stack:
-        current = stack.pop()
-        if current not in found:
-            found.add(current)
-            stack.extend(children[current])
-    return found
-
-
 def _objective_off(score: ObjectiveScore | None) -> bool:
     if score is None:
         return False
@@ -94,7 +79,7 @@ def matching_objectives(
     )
     if filters.unit is not None:
         ids = ObjectiveAssignment.objects.filter(
-            cycle=cycle, unit_id__in=_unit_and_below(filters.unit)
+            cycle=cycle, unit_id__in=unit_tree(cycle.entity_id).below([filters.unit.pk])
         ).values_list("objective_id", flat=True)
         objectives = objectives.filter(id__in=ids)
     if filters.art67:
