@@ -111,7 +111,7 @@ def can_view_plan(user: User, cycle: Cycle) -> bool:
 
 def can_view_public(user: User, cycle: Cycle) -> bool:
     """Public pages: anyone once published; members of the entity before that."""
-    return cycle.state == "published" or can_view_plan(user, cycle)
+    return cycle.is_published or can_view_plan(user, cycle)
 
 
 def can_manage_plan(user: User, cycle: Cycle) -> bool:
@@ -120,7 +120,7 @@ def can_manage_plan(user: User, cycle: Cycle) -> bool:
 
 def can_manage_cycle(user: User, cycle: Cycle) -> bool:
     """Monitoring campaigns, revisions, generated documents: the performance office."""
-    return has_role(user, Role.PERFORMANCE_OFFICE) and cycle.state != "published"
+    return has_role(user, Role.PERFORMANCE_OFFICE) and not cycle.is_published
 
 
 def objective_unit_ids(objective: OperationalObjective) -> set[int]:

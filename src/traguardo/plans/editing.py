@@ -56,7 +56,7 @@ class EditConflict(EditRefused):
 
 def refusal(user: Any, cycle: Cycle) -> str | None:
     """Why `user` may not change the plan of `cycle` now, or None if they may."""
-    if cycle.state == Cycle.State.PUBLISHED:
+    if cycle.is_published:
         return _(
             "Il ciclo %(year)s è pubblicato: il piano è in sola lettura e non può essere "
             "modificato."

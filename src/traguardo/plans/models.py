@@ -69,6 +69,12 @@ class Cycle(models.Model):
             f"{self.entity} - {self.year} (piano {self.plan_period_start}-{self.plan_period_end})"
         )
 
+    @property
+    def is_published(self) -> bool:
+        """Published cycles are read-only: plan, state and bonuses are what the Relazione
+        made public."""
+        return self.state == CycleState.PUBLISHED
+
 
 class ActKind(models.TextChoices):
     PLAN_APPROVAL = "plan_approval", _("Approvazione del piano")

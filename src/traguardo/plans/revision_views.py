@@ -136,7 +136,7 @@ def states_view(request: HttpRequest) -> HttpResponse:
     form = TransitionForm(request.POST or None, targets=targets)
     if request.method == "POST":
         wanted = request.POST.get("target", "")
-        if cycle.state == Cycle.State.PUBLISHED:
+        if cycle.is_published:
             raise PermissionDenied(_("Il ciclo %(year)s è pubblicato: il suo stato non cambia "
                                      "più.") % {"year": cycle.year})
         if not targets:

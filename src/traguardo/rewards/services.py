@@ -352,7 +352,7 @@ def copy_card_scores(fund: Fund, user: User, plan_score: PlanScore | None = None
     if not has_role(user, Role.PERFORMANCE_OFFICE):
         raise CopyRefused("Solo la struttura tecnica aggiorna i punteggi dei beneficiari.")
     cycle = fund.cycle
-    if cycle.state == Cycle.State.PUBLISHED:
+    if cycle.is_published:
         raise CopyRefused(
             f"Il ciclo {cycle.year} è pubblicato: i punteggi del fondo non si modificano più."
         )
