@@ -78,6 +78,17 @@ def test_confirmation_page_says_what_goes_with_the_objective(
     assert f"Sono registrati {values} valori di monitoraggio" in body
     # In monitoring the plan changes only inside a revision: no button before one is open.
     assert 'data-testid="confirm-delete"' not in body
+
+
+def test_confirmation_page_names_the_item_in_the_readers_language(
+    demo: Cycle, client_as: ClientAs
+) -> None:
+    objective = _objective(demo)
+    office = client_as("ufficio")
+    office.cookies.load({"django_language": "en"})
+    body = text(office.get(_url(objective)))
+    assert f"Delete Operational objective {objective.code}?" in body
+    assert "Obiettivo operativo" not in body.split("<main", 1)[1].split("</h1>", 1)[0]
     open_revision(client_as("ufficio"), demo)
     body = text(client_as("ufficio").get(_url(objective)))
     assert 'name="values_confirmed"' in body and 'data-testid="confirm-delete"' in body

@@ -48,7 +48,8 @@ class Impact:
     """What a deletion takes with it."""
 
     item: models.Model
-    label: str
+    label: str  # Italian, for the audit trail (editing.label_of)
+    title: str  # in the reader's language, for the page (editing.title_of)
     counts: dict[str, int]  # model label -> rows deleted with the item (the item excluded)
     names: dict[str, str]  # model label -> its plural name, in the user's language
     indicators: list[Indicator]
@@ -68,7 +69,7 @@ class Impact:
 
 @dataclass(frozen=True)
 class Deleted:
-    label: str
+    title: str  # in the reader's language
     counts: dict[str, int]
     before: Decimal | None  # entity result before and after (None if it cannot be scored)
     after: Decimal | None
@@ -106,6 +107,7 @@ def impact(item: models.Model) -> Impact:
     return Impact(
         item=item,
         label=editing.label_of(item),
+        title=editing.title_of(item),
         counts=dict(counts),
         names=names,
         indicators=indicators,
@@ -135,23 +137,30 @@ def _entity_result(cycle: Any) -> Decimal | None:
 
 
 @transaction.atomic
-def delete(user: Any, item: models.Model, version: int | None, *,
-           values_confirmed: bool = False) -> Deleted:
+def delete(
+    user: Any, item: models.Model, version: int | None, *, values_confirmed: bool = False
+) -> Deleted:
     """Delete `item` and what goes with it; EditRefused says why not."""
     cycle = editing.cycle_of(item)
     revision = editing.require_editable(user, cycle)
     current = editing.lock(type(item), item.pk, version)
     found = impact(current)
     if found.protected:
-        raise editing.EditRefused(_(
-            "%(item)s non può essere eliminato: vi fanno riferimento %(what)s. "
-            "Modifica prima questi elementi."
-        ) % {"item": found.label, "what": "; ".join(found.protected)})
+        raise editing.EditRefused(
+            _(
+                "%(item)s non può essere eliminato: vi fanno riferimento %(what)s. "
+                "Modifica prima questi elementi."
+            )
+            % {"item": found.label, "what": "; ".join(found.protected)}
+        )
     if found.needs_values_confirmation and not values_confirmed:
-        raise editing.EditRefused(_(
-            "%(item)s ha %(n)s valori di monitoraggio registrati: per eliminarlo conferma "
-            "esplicitamente che anche i valori (e i loro documenti) vanno eliminati."
-        ) % {"item": found.label, "n": found.values})
+        raise editing.EditRefused(
+            _(
+                "%(item)s ha %(n)s valori di monitoraggio registrati: per eliminarlo conferma "
+                "esplicitamente che anche i valori (e i loro documenti) vanno eliminati."
+            )
+            % {"item": found.title, "n": found.values}
+        )
     before = _entity_result(cycle)
     evidence = list(Evidence.objects.filter(measurement__indicator__in=found.indicators))
     pk, model_label = current.pk, current._meta.label_lower
@@ -160,13 +169,17 @@ def delete(user: Any, item: models.Model, version: int | None, *,
     # Every deleted row is in the audit trail (signals); this entry says it was one act.
     record_bulk(
         f"Eliminato dal piano: {found.label}",  # data: Italian, as label_of's labels
-        {"item": {"model": model_label, "pk": pk}, "removed": counts,
-         "values_confirmed": values_confirmed,
-         "revision": revision.number if revision is not None else None},
-        cycle=cycle, user=user,
+        {
+            "item": {"model": model_label, "pk": pk},
+            "removed": counts,
+            "values_confirmed": values_confirmed,
+            "revision": revision.number if revision is not None else None,
+        },
+        cycle=cycle,
+        user=user,
     )
     remove_files_on_commit(evidence)
-    return Deleted(found.label, counts, before, _entity_result(cycle))
+    return Deleted(found.title, counts, before, _entity_result(cycle))
 
 
 def result_text(value: Decimal | None) -> str:

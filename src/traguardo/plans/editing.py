@@ -83,10 +83,12 @@ def require_editable(user: Any, cycle: Cycle) -> Revision | None:
         raise EditRefused(reason)
     revision = open_revision(cycle)
     if revision is None and cycle.state in REVISION_STATES:
-        raise EditRefused(_(
-            "Il piano è approvato: per modificarlo apri prima una revisione "
-            "(numero e data dell'atto, motivazione) nella pagina Revisioni."
-        ))
+        raise EditRefused(
+            _(
+                "Il piano è approvato: per modificarlo apri prima una revisione "
+                "(numero e data dell'atto, motivazione) nella pagina Revisioni."
+            )
+        )
     return revision
 
 
@@ -124,6 +126,35 @@ def label_of(item: models.Model) -> str:
         return f"Target {item.year} – {label_of(item.indicator)}"
     if isinstance(item, ObjectiveAssignment):
         return f"Assegnazione di {item.objective.code} all'unità {item.unit.code}"
+    return str(item)
+
+
+def title_of(item: models.Model) -> str:
+    """How an item is named on pages and in messages, in the reader's language
+    (`label_of` is the Italian name kept in the revision record and the audit trail)."""
+    if isinstance(item, StrategicObjective | AnnualObjective):
+        return f"{item.get_kind_display()} {item.code}"
+    if isinstance(item, OperationalObjective):
+        return _("Obiettivo operativo %(code)s") % {"code": item.code}
+    if isinstance(item, EntityBlock):
+        return _("Blocco %(n)s della performance dell'ente") % {"n": item.number}
+    if isinstance(item, Indicator):
+        if item.objective is not None:
+            return _("Indicatore %(n)s dell'obiettivo %(code)s") % {
+                "n": item.number,
+                "code": item.objective.code,
+            }
+        return _("Indicatore B%(n)s (Allegato B)") % {"n": item.number}
+    if isinstance(item, Target):
+        return _("Target %(year)s – %(item)s") % {
+            "year": item.year,
+            "item": title_of(item.indicator),
+        }
+    if isinstance(item, ObjectiveAssignment):
+        return _("Assegnazione di %(objective)s all'unità %(unit)s") % {
+            "objective": item.objective.code,
+            "unit": item.unit.code,
+        }
     return str(item)
 
 
@@ -197,11 +228,14 @@ def lock(model: type[models.Model], pk: int, version: int | None, what: str = ""
     """The row locked for update, or EditConflict if its version moved on."""
     current: Any = model._default_manager.select_for_update().get(pk=pk)
     if version is not None and current.version != version:
-        raise EditConflict(_(
-            "%(item)s è stato modificato da un altro utente dopo che hai "
-            "aperto la pagina: le tue modifiche non sono state salvate. Qui sotto trovi i "
-            "valori attuali e quelli che hai inserito: ricontrolla e salva di nuovo."
-        ) % {"item": what or label_of(current)})
+        raise EditConflict(
+            _(
+                "%(item)s è stato modificato da un altro utente dopo che hai "
+                "aperto la pagina: le tue modifiche non sono state salvate. Qui sotto trovi i "
+                "valori attuali e quelli che hai inserito: ricontrolla e salva di nuovo."
+            )
+            % {"item": what or title_of(current)}
+        )
     return current
 
 
@@ -317,12 +351,16 @@ def sync_home_assignment(objective: OperationalObjective, old_home: int | None) 
     """Keep the home unit's assignment row (local number = objective number) in step."""
     if old_home is not None and old_home != objective.home_unit_id:
         ObjectiveAssignment.objects.filter(objective=objective, unit_id=old_home).delete()
-    row = ObjectiveAssignment.objects.filter(objective=objective,
-                                             unit_id=objective.home_unit_id).first()
+    row = ObjectiveAssignment.objects.filter(
+        objective=objective, unit_id=objective.home_unit_id
+    ).first()
     if row is None:
-        ObjectiveAssignment.objects.create(cycle=objective.cycle, objective=objective,
-                                           unit_id=objective.home_unit_id,
-                                           local_number=objective.number)
+        ObjectiveAssignment.objects.create(
+            cycle=objective.cycle,
+            objective=objective,
+            unit_id=objective.home_unit_id,
+            local_number=objective.number,
+        )
     elif row.local_number != objective.number:
         row.local_number = objective.number
         row.save(update_fields=["local_number"])
@@ -338,6 +376,7 @@ def delete_item(user: Any, item: models.Model, version: int | None) -> None:
     try:
         current.delete()
     except models.ProtectedError as exc:
-        raise EditRefused(_(
-            "%(item)s non può essere eliminato: altri elementi del piano vi fanno riferimento."
-        ) % {"item": label}) from exc
+        raise EditRefused(
+            _("%(item)s non può essere eliminato: altri elementi del piano vi fanno riferimento.")
+            % {"item": title_of(current)}
+        ) from exc

@@ -172,13 +172,13 @@ def nodes(cycle: Cycle) -> list[Node]:
 def all_labels(cycle: Cycle) -> dict[str, str]:
     labels: dict[str, str] = {}
     for s in StrategicObjective.objects.filter(cycle=cycle):
-        labels[node_id(s)] = editing.label_of(s)
+        labels[node_id(s)] = editing.title_of(s)
     for a in AnnualObjective.objects.filter(strategic__cycle=cycle):
-        labels[node_id(a)] = editing.label_of(a)
+        labels[node_id(a)] = editing.title_of(a)
     for o in OperationalObjective.objects.filter(cycle=cycle).select_related("home_unit"):
-        labels[node_id(o)] = editing.label_of(o)
+        labels[node_id(o)] = editing.title_of(o)
     for b in EntityBlock.objects.filter(cycle=cycle):
-        labels[node_id(b)] = editing.label_of(b)
+        labels[node_id(b)] = editing.title_of(b)
     return labels
 
 
@@ -190,8 +190,8 @@ def move(user: Any, cycle: Cycle, node: str, parent: str, position: int | None,
     item = get_node(cycle, node)
     target = get_node(cycle, parent)
     labels = all_labels(cycle)
-    labels.setdefault(node, editing.label_of(item))
-    labels.setdefault(parent, editing.label_of(target))
+    labels.setdefault(node, editing.title_of(item))
+    labels.setdefault(parent, editing.title_of(target))
     check_move(children_map(cycle), node, parent, labels)
     if isinstance(item, AnnualObjective):
         return editing.save_fields(user, item, {"strategic": target}, version,

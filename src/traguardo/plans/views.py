@@ -236,7 +236,7 @@ def delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             )
             messages.success(request, _(
                 "Eliminato: %(item)s. Risultato dell'ente ricalcolato: %(before)s → %(after)s."
-            ) % {"item": done.label, "before": deletion.result_text(done.before),
+            ) % {"item": done.title, "before": deletion.result_text(done.before),
                  "after": deletion.result_text(done.after)})
             return redirect(_after_delete_url(item, cycle))
         except editing.EditRefused as exc:
@@ -281,7 +281,7 @@ def _model_edit(
                     if "annual_objectives" in values:
                         created.annual_objectives.set(values["annual_objectives"])  # type: ignore[attr-defined]
                     messages.success(request, _("Elemento creato: %(l)s") %
-                                     {"l": editing.label_of(created)})
+                                     {"l": editing.title_of(created)})
                     return redirect(_url_of(created))
                 saved = editing.save_fields(request.user, item, values,
                                             form.cleaned_data.get("version"))
@@ -504,7 +504,7 @@ def move(request: HttpRequest) -> HttpResponse:
             int(position_text) if position_text.isdigit() else None,
             int(version_text) if version_text.isdigit() else None,
         )
-        messages.success(request, _("Elemento spostato: %(l)s") % {"l": editing.label_of(moved)})
+        messages.success(request, _("Elemento spostato: %(l)s") % {"l": editing.title_of(moved)})
         return redirect(_url_of(moved))
     except editing.EditRefused as exc:
         _refused(request, exc)
