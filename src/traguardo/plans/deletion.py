@@ -151,7 +151,7 @@ def delete(
                 "%(item)s non può essere eliminato: vi fanno riferimento %(what)s. "
                 "Modifica prima questi elementi."
             )
-            % {"item": found.label, "what": "; ".join(found.protected)}
+            % {"item": found.title, "what": "; ".join(found.protected)}
         )
     if found.needs_values_confirmation and not values_confirmed:
         raise editing.EditRefused(
