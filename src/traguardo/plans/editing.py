@@ -108,27 +108,6 @@ def cycle_of(item: models.Model) -> Cycle:
     raise TypeError(type(item))
 
 
-def label_of(item: models.Model) -> str:
-    """How an item is named in messages and in the revision record."""
-    if isinstance(item, StrategicObjective):
-        return f"{item.get_kind_display()} {item.code}"
-    if isinstance(item, AnnualObjective):
-        return f"{item.get_kind_display()} {item.code}"
-    if isinstance(item, OperationalObjective):
-        return f"Obiettivo operativo {item.code}"
-    if isinstance(item, EntityBlock):
-        return f"Blocco {item.number} della performance dell'ente"
-    if isinstance(item, Indicator):
-        if item.objective is not None:
-            return f"Indicatore {item.number} dell'obiettivo {item.objective.code}"
-        return f"Indicatore B{item.number} (Allegato B)"
-    if isinstance(item, Target):
-        return f"Target {item.year} – {label_of(item.indicator)}"
-    if isinstance(item, ObjectiveAssignment):
-        return f"Assegnazione di {item.objective.code} all'unità {item.unit.code}"
-    return str(item)
-
-
 def title_of(item: models.Model) -> str:
     """How an item is named on pages and in messages, in the reader's language
     (`label_of` is the Italian name kept in the revision record and the audit trail)."""
@@ -156,6 +135,13 @@ def title_of(item: models.Model) -> str:
             "unit": item.unit.code,
         }
     return str(item)
+
+
+def label_of(item: models.Model) -> str:
+    """The item's name in Italian whatever the reader's language: the revision record and
+    the audit trail are data, written once for everybody."""
+    with translation.override("it"):
+        return title_of(item)
 
 
 def display(value: Any) -> str:
