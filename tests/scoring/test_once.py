@@ -74,24 +74,36 @@ def _taken_now() -> str:
 
 def test_a_reader_gets_the_previous_value_while_another_worker_computes() -> None:
     key, previous = _key(), _key()
-    cache.set(previous, "as it was", 60)
+    cache.set(previous, (time.time(), "as it was"), 60)
     cache.add(f"{key}:lock", _taken_now(), 60)
     assert computed_once(key, lambda: pytest.fail("computed twice"), 60, previous=previous) == (
         "as it was"
     )
 
 
-def test_whoever_just_saved_waits_for_the_new_value() -> None:
+def _as_writer_at(moment: float, key: str, previous: str) -> str:
+    token = once.fresh_since.set(moment)
+    try:
+        return computed_once(key, lambda: pytest.fail("computed twice"), 60, previous=previous)
+    finally:
+        once.fresh_since.reset(token)
+
+
+def test_whoever_saved_after_the_previous_value_waits_for_the_new_one() -> None:
     key, previous = _key(), _key()
-    cache.set(previous, "as it was", 60)
+    computed_at = time.time()
+    cache.set(previous, (computed_at, "as it was"), 60)
     cache.add(f"{key}:lock", _taken_now(), 60)
     threading.Timer(0.2, lambda: cache.set(key, "with my change", 60)).start()
-    token = once.fresh_required.set(True)
-    try:
-        value = computed_once(key, lambda: pytest.fail("computed twice"), 60, previous=previous)
-    finally:
-        once.fresh_required.reset(token)
-    assert value == "with my change"
+    assert _as_writer_at(computed_at + 0.001, key, previous) == "with my change"
+
+
+def test_whoever_saved_before_the_previous_value_gets_it_without_waiting() -> None:
+    key, previous = _key(), _key()
+    computed_at = time.time()
+    cache.set(previous, (computed_at, "with my change and another one"), 60)
+    cache.add(f"{key}:lock", _taken_now(), 60)
+    assert _as_writer_at(computed_at - 1, key, previous) == "with my change and another one"
 
 
 def test_the_previous_value_is_not_served_behind_a_dead_workers_lock(
@@ -99,12 +111,20 @@ def test_the_previous_value_is_not_served_behind_a_dead_workers_lock(
 ) -> None:
     key, previous = _key(), _key()
     monkeypatch.setattr(once, "WAIT_SECONDS", 0.05)
-    cache.set(previous, "as it was an hour ago", 60)
+    cache.set(previous, (time.time() - 3600, "as it was an hour ago"), 60)
     cache.add(f"{key}:lock", f"{time.time() - 3600}:a worker that died", 60)
     assert computed_once(key, lambda: "now", 60, previous=previous) == "now"
 
 
-def test_a_computed_value_becomes_the_previous_one() -> None:
+def test_a_computed_value_becomes_the_previous_one_with_the_moment_it_began() -> None:
     key, previous = _key(), _key()
-    assert computed_once(key, lambda: "new", 60, previous=previous) == "new"
-    assert cache.get(previous) == "new"
+    before = time.time()
+
+    def compute() -> str:
+        time.sleep(0.05)
+        return "new"
+
+    assert computed_once(key, compute, 60, previous=previous) == "new"
+    began, value = cache.get(previous)
+    assert value == "new"
+    assert before <= began < before + 0.05  # when it started reading, not when it ended

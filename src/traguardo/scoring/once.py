@@ -7,10 +7,11 @@ atomic `add`, shared by every process when TRAGUARDO_CACHE_URL points at Redis) 
 others wait for its result instead of repeating the work.
 
 Page parts may also name a `previous` key, holding the last value computed for the same
-part whatever the state of the data: while another worker is computing the new one, a
-reader who has not just changed anything gets that previous value at once instead of
-waiting (see `fresh_required`). Nobody gets it when nobody is computing, so a page read
-after a change, with nothing else going on, always shows the change.
+part whatever the state of the data, with the moment its computation began: while another
+worker is computing the new one, a reader gets that previous value at once instead of
+waiting, provided it was computed after the reader's own last change (`fresh_since`), so
+nobody ever sees a page older than what they saved. Nobody gets it when nobody is
+computing, so a page read after a change, with nothing else going on, always shows it.
 """
 
 from __future__ import annotations
@@ -29,9 +30,9 @@ LOCK_SECONDS = 30  # a worker that dies while computing frees the key after this
 WAIT_SECONDS = 5.0  # longer than any computation: past it, compute rather than wait more
 POLL_SECONDS = 0.01
 
-# True for a request whose user has just saved something (web.middleware.read_your_writes):
-# they must see their own change, never the previous state.
-fresh_required: ContextVar[bool] = ContextVar("traguardo_fresh_required", default=False)
+# When the request's user last saved something (web.middleware.read_your_writes, as
+# time.time()): a previous value computed before that moment lacks their change.
+fresh_since: ContextVar[float] = ContextVar("traguardo_fresh_since", default=0.0)
 
 _MISSING = object()
 
@@ -42,17 +43,17 @@ def computed_once(
     """The value cached under `key`, computed with `compute()` by one worker when missing.
 
     With `previous`, the last value stored under that key is returned instead of waiting
-    while another worker computes `key` (unless `fresh_required`)."""
+    while another worker computes `key`, if it was computed after `fresh_since`."""
     value = cache.get(key, _MISSING)
     if value is not _MISSING:
         return cast(T, value)
     lock, token = f"{key}:lock", f"{time.time()}:{uuid.uuid4().hex}"
     deadline = time.monotonic() + WAIT_SECONDS
     while not cache.add(lock, token, LOCK_SECONDS):
-        if previous is not None and not fresh_required.get() and _recent(cache.get(lock)):
-            old = cache.get(previous, _MISSING)
-            if old is not _MISSING:
-                return cast(T, old)
+        if previous is not None and _recent(cache.get(lock)):
+            old = cache.get(previous)
+            if isinstance(old, tuple) and old[0] >= fresh_since.get():
+                return cast(T, old[1])
         time.sleep(POLL_SECONDS)  # another worker is computing it: wait for its result
         value = cache.get(key, _MISSING)
         if value is not _MISSING:
@@ -62,8 +63,11 @@ def computed_once(
     try:
         value = cache.get(key, _MISSING)  # finished between our miss and our lock
         if value is _MISSING:
+            # Before reading anything: every change committed by now is in the value.
+            began = time.time()
             value = compute()
-            cache.set_many({key: value, previous: value} if previous else {key: value}, timeout)
+            kept = {key: value, previous: (began, value)} if previous else {key: value}
+            cache.set_many(kept, timeout)
     finally:
         if cache.get(lock) == token:
             cache.delete(lock)

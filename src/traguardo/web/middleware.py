@@ -1,8 +1,9 @@
 """Read your own writes: whoever has just saved something sees it on every page at once.
 
 While another request renders a page part for a new state of the data, readers get the part
-as it was just before (scoring.once). Not the user who caused the change: for a while after
-any change they make through the web, their requests wait for the new part instead.
+as it was just before (scoring.once), but only a part rendered after their own last change
+through the web: otherwise they wait for the new one. The moment of that change is kept in
+the session; the clocks of the server processes must agree (one machine, or NTP).
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from traguardo.scoring.once import fresh_required
+from traguardo.scoring.once import fresh_since
 from traguardo.web import warm
 
 SESSION_KEY = "traguardo_wrote_at"
-WINDOW_SECONDS = 60  # far longer than rendering any part takes
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 
 
@@ -26,14 +26,13 @@ def read_your_writes(
     def middleware(request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
         wrote_at = session.get(SESSION_KEY) if session is not None else None
-        recent = isinstance(wrote_at, float) and time.time() - wrote_at < WINDOW_SECONDS
         # Signed in before the request: signing in itself changes no data.
         member = request.user.is_authenticated
-        token = fresh_required.set(recent)
+        token = fresh_since.set(wrote_at if isinstance(wrote_at, float) else 0.0)
         try:
             response = get_response(request)
         finally:
-            fresh_required.reset(token)
+            fresh_since.reset(token)
         if (
             member
             and session is not None
