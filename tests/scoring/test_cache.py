@@ -147,3 +147,34 @@ def test_inside_a_batch_the_changed_data_are_scored_but_not_cached(demo: Cycle) 
     assert inside != original
     # The batch's data were not filed under the stamp that names the original data.
     assert score_cycle(demo).entity.performance == original
+
+
+def test_a_change_committed_after_a_newer_stamp_still_names_a_new_state(
+    demo: Cycle, django_capture_on_commit_callbacks: Any
+) -> None:
+    """On PostgreSQL transaction T1 can take stamp n, T2 stamp n+1 and commit first: a
+    score computed between the two commits is filed under n+1 without T1's change. Once T1
+    commits, the newest stamp must name a state that includes it."""
+    value = _final_value(demo, _b14(demo))
+    with django_capture_on_commit_callbacks(execute=True) as after_commit, transaction.atomic():
+        value.text = "0"
+        value.save()
+        value.save()  # one stamp after commit per transaction, however many changes
+        # T2's stamp, numbered after T1's and seen by readers before T1 commits:
+        seen_before = ScoreStamp.objects.create(token="t2-committed-first").token
+    assert len(after_commit) == 1
+    assert cache.current_stamp() != seen_before
+
+
+def test_a_rolled_back_change_writes_no_stamp_after_it(
+    demo: Cycle, django_capture_on_commit_callbacks: Any
+) -> None:
+    value = _final_value(demo, _b14(demo))
+    with (
+        django_capture_on_commit_callbacks(execute=True) as after_commit,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        value.save()
+        raise RuntimeError("preview only")
+    assert after_commit == []

@@ -11,6 +11,11 @@ Writes that send no signals (bulk_create, bulk_update, QuerySet.update, raw SQL:
 spreadsheet imports and the restore) call `scores_changed()` themselves; `batched()` turns
 the one-stamp-per-row of a large load into one stamp at the end. With a shared cache
 (TRAGUARDO_CACHE_URL) a score computed by one server process is read back by the others.
+
+A change saved inside a transaction writes one more stamp once it commits. On PostgreSQL
+two transactions can commit in the opposite order of their stamps' numbers: without it, a
+score computed between the two commits would be filed under the newest stamp and served,
+without the change committed last, until the next change.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from traguardo.core.model import Plan
@@ -51,6 +57,17 @@ def scores_changed() -> None:
     if pending is not None:
         pending[0] = True
         return
+    _stamp()
+    connection = transaction.get_connection()
+    # Once per transaction or savepoint: a rolled-back savepoint drops its own callbacks.
+    savepoints = set(connection.savepoint_ids)
+    if connection.in_atomic_block and not any(
+        func is _stamp and sids == savepoints for sids, func, _robust in connection.run_on_commit
+    ):
+        transaction.on_commit(_stamp)
+
+
+def _stamp() -> None:
     from traguardo.scoring.models import ScoreStamp
 
     stamp = ScoreStamp.objects.create(token=uuid.uuid4().hex)
