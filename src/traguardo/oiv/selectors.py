@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -14,45 +14,71 @@ from traguardo.oiv.models import Criterion, EvidenceSample, Outcome, ValidationC
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective, Target
 
 
-@dataclass
+@dataclass(frozen=True)
+class Cell:
+    """The outcome of one criterion for one line, and the start of its note."""
+
+    outcome: str
+    note: str
+
+    @property
+    def label(self) -> str:
+        return str(Outcome(self.outcome).label)  # in the reader's language, when rendered
+
+
+@dataclass(frozen=True)
 class Row:
-    """A line of the matrix: the Relazione as a whole, an Allegato B block or an objective."""
+    """A line of the matrix: the Relazione as a whole, an Allegato B block or an objective.
+
+    Frozen and holding only what the page prints: lines are rendered once per content
+    (web.fragments.rendered_each), so a new note re-renders its own line only."""
 
     scope: str  # "relazione", "blocco", "obiettivo"
     pk: int
     code: str
     title: str
-    cells: list[ValidationCheck | None] = field(default_factory=list)
+    cells: tuple[Cell | None, ...] = ()
 
     @property
     def done(self) -> bool:
         return all(c is not None and c.outcome != Outcome.PENDING for c in self.cells)
 
 
+NOTE_SHOWN = 60  # characters of a note printed in the matrix
+
+
 def matrix(cycle: Cycle) -> list[Row]:
-    checks: dict[tuple[str, int], dict[str, ValidationCheck]] = {}
-    for check in ValidationCheck.objects.filter(cycle=cycle):
-        if check.objective_id is not None:
-            key = ("obiettivo", check.objective_id)
-        elif check.entity_block_id is not None:
-            key = ("blocco", check.entity_block_id)
+    checks: dict[tuple[str, int], dict[str, Cell]] = {}
+    for objective_id, block_id, criterion, outcome, note in ValidationCheck.objects.filter(
+        cycle=cycle
+    ).values_list("objective_id", "entity_block_id", "criterion", "outcome", "note"):
+        if objective_id is not None:
+            key = ("obiettivo", objective_id)
+        elif block_id is not None:
+            key = ("blocco", block_id)
         else:
             key = ("relazione", 0)
-        checks.setdefault(key, {})[check.criterion] = check
-    rows = [Row("relazione", 0, "", "")]
-    rows += [
-        Row("blocco", b.pk, f"B{b.number}", b.heading)
-        for b in EntityBlock.objects.filter(cycle=cycle).order_by("number")
+        # A little more than is shown: the template cuts it with its ellipsis.
+        checks.setdefault(key, {})[criterion] = Cell(outcome, note[: NOTE_SHOWN + 1])
+    lines = [("relazione", 0, "", "")]
+    lines += [
+        ("blocco", pk, f"B{number}", heading)
+        for pk, number, heading in EntityBlock.objects.filter(cycle=cycle)
+        .order_by("number")
+        .values_list("pk", "number", "heading")
     ]
-    objectives = OperationalObjective.objects.filter(cycle=cycle, replaced_by=None)
-    rows += [
-        Row("obiettivo", o.pk, o.code, o.title)
-        for o in objectives.select_related("home_unit").order_by("home_unit__code", "number")
+    lines += [
+        ("obiettivo", pk, f"{unit}/{number}", title)
+        for pk, unit, number, title in OperationalObjective.objects.filter(
+            cycle=cycle, replaced_by=None
+        )
+        .order_by("home_unit__code", "number")
+        .values_list("pk", "home_unit__code", "number", "title")
     ]
-    for row in rows:
-        found = checks.get((row.scope, row.pk), {})
-        row.cells = [found.get(c.value) for c in Criterion]
-    return rows
+    return [
+        Row(scope, pk, code, title, tuple(checks.get((scope, pk), {}).get(c) for c in Criterion))
+        for scope, pk, code, title in lines
+    ]
 
 
 def progress(rows: list[Row]) -> tuple[int, int]:

@@ -29,6 +29,7 @@ from traguardo.oiv.models import (
     ValidationDecision,
 )
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective
+from traguardo.web.fragments import rendered_each
 
 SCOPES = ("relazione", "blocco", "obiettivo")
 
@@ -60,6 +61,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
     cycle = _cycle(request, _year_param(request))
     rows = selectors.matrix(cycle)
     done, total = selectors.progress(rows)
+    can_write = services.can_write(request.user, cycle)
     decision = ValidationDecision.objects.filter(cycle=cycle).first()
     return render(
         request,
@@ -67,11 +69,18 @@ def workspace(request: HttpRequest) -> HttpResponse:
         {
             "cycle": cycle,
             "cycles": _cycles(request),
-            "rows": rows,
+            # ~140 lines: each rendered once per content, not once per request
+            "lines": rendered_each(
+                "oiv/_matrix_row.html",
+                rows,
+                year=cycle.year,
+                can_write=can_write,
+                pending_label=str(Outcome.PENDING.label),
+            ),
             "criteria": [(c, CRITERION_HELP[c]) for c in Criterion],
             "done": done,
             "total": total,
-            "can_write": services.can_write(request.user, cycle),
+            "can_write": can_write,
             "can_decide": permissions.can_oiv(request.user, cycle) and cycle.state == "closed",
             "decision": decision,
             "decision_form": DecisionForm(
@@ -85,7 +94,6 @@ def workspace(request: HttpRequest) -> HttpResponse:
             ),
             "evidence": selectors.evidence(cycle),
             "transitions": cycle.transitions.select_related("by"),
-            "pending_label": Outcome.PENDING.label,
         },
     )
 
