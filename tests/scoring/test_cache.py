@@ -178,3 +178,15 @@ def test_a_rolled_back_change_writes_no_stamp_after_it(
         value.save()
         raise RuntimeError("preview only")
     assert after_commit == []
+
+
+def test_a_transaction_whose_stamp_is_still_the_newest_writes_no_other(
+    demo: Cycle, django_capture_on_commit_callbacks: Any
+) -> None:
+    value = _final_value(demo, _b14(demo))
+    with django_capture_on_commit_callbacks(execute=True) as after_commit, transaction.atomic():
+        value.save()
+        value.save()
+        inside = cache.current_stamp()
+    assert len(after_commit) == 1  # it ran, and found nothing to do
+    assert cache.current_stamp() == inside

@@ -12,10 +12,10 @@ spreadsheet imports and the restore) call `scores_changed()` themselves; `batche
 the one-stamp-per-row of a large load into one stamp at the end. With a shared cache
 (TRAGUARDO_CACHE_URL) a score computed by one server process is read back by the others.
 
-A change saved inside a transaction writes one more stamp once it commits. On PostgreSQL
-two transactions can commit in the opposite order of their stamps' numbers: without it, a
-score computed between the two commits would be filed under the newest stamp and served,
-without the change committed last, until the next change.
+On PostgreSQL two transactions can commit in the opposite order of their stamps' numbers:
+a score computed between the two commits would be filed under the newest stamp and served
+without the change committed last, until the next change. So a transaction that saved a
+change looks once it has committed, and writes one more stamp if its own is not the newest.
 """
 
 from __future__ import annotations
@@ -57,22 +57,43 @@ def scores_changed() -> None:
     if pending is not None:
         pending[0] = True
         return
-    _stamp()
+    pk = _stamp()
     connection = transaction.get_connection()
-    # Once per transaction or savepoint: a rolled-back savepoint drops its own callbacks.
-    savepoints = set(connection.savepoint_ids)
-    if connection.in_atomic_block and not any(
-        func is _stamp and sids == savepoints for sids, func, _robust in connection.run_on_commit
-    ):
-        transaction.on_commit(_stamp)
+    if not connection.in_atomic_block:
+        return
+    # One check after commit per transaction or savepoint (a rolled-back savepoint drops
+    # its own callbacks), knowing the transaction's newest stamp.
+    savepoints, registered = set(connection.savepoint_ids), False
+    for sids, func, _robust in connection.run_on_commit:
+        if isinstance(func, _RestampAfterCommit):
+            func.pk = max(func.pk, pk)
+            registered = registered or sids == savepoints
+    if not registered:
+        transaction.on_commit(_RestampAfterCommit(pk))
 
 
-def _stamp() -> None:
+def _stamp() -> int:
     from traguardo.scoring.models import ScoreStamp
 
     stamp = ScoreStamp.objects.create(token=uuid.uuid4().hex)
     if stamp.pk % KEEP_STAMPS == 0:
         ScoreStamp.objects.filter(pk__lte=stamp.pk - KEEP_STAMPS).delete()
+    return int(stamp.pk)
+
+
+class _RestampAfterCommit:
+    """Once the transaction has committed: if a stamp numbered after its own committed
+    first, write a new one (see the module's docstring). Usually its own is still the
+    newest, and a second stamp would only make every page part be rendered twice."""
+
+    def __init__(self, pk: int) -> None:
+        self.pk = pk
+
+    def __call__(self) -> None:
+        from traguardo.scoring.models import ScoreStamp
+
+        if ScoreStamp.objects.order_by("-id").values_list("id", flat=True).first() != self.pk:
+            _stamp()
 
 
 @contextmanager
