@@ -7,11 +7,13 @@ import time
 from collections.abc import Callable
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
 from tests.web.changes import lower_a_value, tree_row
+from traguardo.accounts import permissions
 from traguardo.plans.models import Cycle
 from traguardo.web.fragments import fragment_keys
 from traguardo.web.middleware import SESSION_KEY
@@ -133,3 +135,18 @@ def test_whoever_saved_before_the_previous_tree_was_rendered_gets_it_without_wai
     assert tree_row(writer.get("/albero/").content.decode(), "2.1/1") == after_my_change
     assert time.monotonic() - started < 5
     assert f">{new_figure}%</a>" not in after_my_change
+
+
+def test_the_dashboard_heads_read_lately_are_rendered_after_a_change_too(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    po = client_as("po")
+    assert po.get("/cruscotto/").status_code == 200  # the PO's own units are noted
+    mine = permissions.units_in_scope(User.objects.get(username="po"), demo)
+    lower_a_value(demo)
+    with translation.override("it"):
+        head, _previous = fragment_keys("web/_dashboard_head.html", demo.pk, tuple(sorted(mine)))
+    assert cache.get(head) is None
+    office = client_as("ufficio")
+    assert office.post("/i18n/setlang/", {"language": "it", "next": "/"}).status_code == 302
+    assert cache.get(head) is not None

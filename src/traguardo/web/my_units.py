@@ -9,6 +9,7 @@ of the data too, so a reader's table costs no query beyond the unit tree.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -65,13 +66,34 @@ def remember_owed(cycle_id: int, stamp: str, periods: list[selectors.PeriodCompl
     cache.add(_key(cycle_id, stamp), _summary(periods), 3600)
 
 
+READERS_KEPT = 20  # sets of units whose heads are rendered again after a change
+
+
+def _readers_key(cycle_id: int) -> str:
+    return f"traguardo:dashboard-readers:{cycle_id}"
+
+
+def remember_reader(cycle_id: int, mine_ids: frozenset[int]) -> None:
+    """Note a set of units whose dashboard head was just rendered: after a change,
+    web.warm renders the heads of the sets read lately, not only the writer's."""
+    kept: list[frozenset[int]] = cache.get(_readers_key(cycle_id)) or []
+    if mine_ids in kept:
+        return
+    # Not atomic: two processes may each drop the other's set; it is noted again when read.
+    cache.set(_readers_key(cycle_id), [mine_ids, *kept][:READERS_KEPT], 24 * 3600)
+
+
+def recent_readers(cycle_id: int) -> list[frozenset[int]]:
+    return list(cache.get(_readers_key(cycle_id)) or [])
+
+
 def owed_by_unit(cycle: Cycle) -> tuple[Periods, Owed]:
     """The periods and, per unit, what it owes: computed once per state of the data."""
     key = _key(cycle.pk, current_stamp())
     return computed_once(key, lambda: _summary(selectors.completeness(cycle)), 3600)
 
 
-def my_units(cycle: Cycle, score: PlanScore, mine_ids: set[int]) -> list[MyUnit]:
+def my_units(cycle: Cycle, score: PlanScore, mine_ids: Set[int]) -> list[MyUnit]:
     """The areas and sectors among the reader's units, in the plan's order.
 
     Empty when the reader heads no unit, or every one of them: the tables below are then

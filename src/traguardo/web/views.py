@@ -15,9 +15,8 @@ from traguardo.monitoring.models import Measurement, Period
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 from traguardo.scoring.cache import current_stamp
 from traguardo.scoring.services import score_cycle
-from traguardo.web import charts, selectors
+from traguardo.web import charts, my_units, selectors
 from traguardo.web.fragments import fragment, rendered_each
-from traguardo.web.my_units import my_units, remember_owed
 from traguardo.web.tree import TreeFilters, build_tree
 
 
@@ -37,22 +36,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "web/dashboard.html", {"cycle": None, "cycles": cycles})
     check(permissions.can_view_plan(request.user, cycle))
     mine_ids = permissions.units_in_scope(request.user, cycle)
-
-    # Scored only when a part is not cached: a cached part needs no score at all.
-    def head() -> dict[str, Any]:
-        score = score_cycle(cycle)
-        return {"cycle": cycle, "score": score, "mine": my_units(cycle, score, mine_ids)}
-
     # Only the head (entity result and the reader's own units) depends on the reader; the
     # tables are the same for everybody, rendered once per state of the data. The tables
     # first: rendering them leaves behind what the head needs of the monitoring campaign.
     body = dashboard_tables(cycle)
-    head_html = fragment("web/_dashboard_head.html", cycle.pk, tuple(sorted(mine_ids)), head)
+    head_html = dashboard_head(cycle, frozenset(mine_ids))
     return render(
         request,
         "web/dashboard.html",
         {"cycle": cycle, "cycles": cycles, "head": head_html, "body": body},
     )
+
+
+def dashboard_head(cycle: Cycle, mine_ids: frozenset[int]) -> SafeString:
+    """The entity result and the table of the reader's own units (`mine_ids`)."""
+
+    # Scored only when the part is not cached: a cached part needs no score at all.
+    def head() -> dict[str, Any]:
+        my_units.remember_reader(cycle.pk, mine_ids)
+        score = score_cycle(cycle)
+        return {"cycle": cycle, "score": score, "mine": my_units.my_units(cycle, score, mine_ids)}
+
+    return fragment("web/_dashboard_head.html", cycle.pk, tuple(sorted(mine_ids)), head)
 
 
 def dashboard_tables(cycle: Cycle) -> SafeString:
@@ -65,7 +70,7 @@ def _dashboard_body(cycle: Cycle) -> dict[str, Any]:
     score = score_cycle(cycle)
     areas = selectors.areas_and_sectors(score)
     periods = selectors.completeness(cycle)
-    remember_owed(cycle.pk, stamp, periods)
+    my_units.remember_owed(cycle.pk, stamp, periods)
     area_chart = charts.bar_chart(
         "chart-areas",
         _("Performance delle aree e dei settori %(year)s") % {"year": cycle.year},

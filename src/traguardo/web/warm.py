@@ -3,8 +3,9 @@
 The request that saved the change does it, once its response has gone out (Django's
 `request_finished`, sent when the server closes the response): the user who saved does not
 wait for it, and the people reading the tree, the dashboard and the results find the new
-parts ready instead of each first reader rendering one. Readers arriving meanwhile get the
-parts as they were (scoring.once), so nobody waits for this work.
+parts ready instead of each first reader rendering one. The dashboard's head depends on the
+reader's units: the heads of the sets of units read lately are rendered too. Readers
+arriving meanwhile get the parts as they were (scoring.once), so nobody waits for this work.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from django.http import QueryDict
 from django.utils import translation
 
 from traguardo.reports.views import results_part
-from traguardo.web import selectors
+from traguardo.web import my_units, selectors
 from traguardo.web.tree import TreeFilters
-from traguardo.web.views import dashboard_tables, tree_part
+from traguardo.web.views import dashboard_head, dashboard_tables, tree_part
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,8 @@ def warm(user: Any) -> None:
     tree_part(cycle, TreeFilters.from_query(QueryDict(), cycle))
     dashboard_tables(cycle)
     results_part(cycle)
+    for mine_ids in my_units.recent_readers(cycle.pk):
+        dashboard_head(cycle, mine_ids)
 
 
 def connect() -> None:
