@@ -1,6 +1,14 @@
-from django.contrib import admin
+from typing import Any
 
-from traguardo.accounts.models import Membership, Preference
+from django.contrib import admin
+from django.http import HttpRequest
+
+from traguardo.accounts.forms import AdminSignInForm
+from traguardo.accounts.models import Membership, Preference, SignInFailure
+from traguardo.adminutils import ReadOnlyAdmin
+
+# The admin's sign-in obeys the same limit on failed attempts as the application's.
+admin.site.login_form = AdminSignInForm
 
 
 @admin.register(Membership)
@@ -16,3 +24,15 @@ class PreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "language"]
     list_filter = ["language"]
     search_fields = ["user__username"]
+
+
+@admin.register(SignInFailure)
+class SignInFailureAdmin(ReadOnlyAdmin):
+    """Written by failed sign-ins; deleting a username's rows unlocks it at once."""
+
+    list_display = ["at", "username", "address"]
+    search_fields = ["username", "address"]
+    date_hierarchy = "at"
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)

@@ -92,3 +92,20 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.language}"
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in (web form, admin or API token), kept to slow down password guessing
+    (accounts.attempts). Removed when the same username signs in, or once old."""
+
+    username = models.CharField(_("nome utente"), max_length=150, db_index=True)
+    address = models.CharField(_("indirizzo IP"), max_length=45, blank=True, db_index=True)
+    at = models.DateTimeField(_("data"), db_index=True)
+
+    class Meta:
+        verbose_name = _("accesso non riuscito")
+        verbose_name_plural = _("accessi non riusciti")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.address} {self.at:%d/%m/%Y %H:%M}"

@@ -5,12 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.views.i18n import set_language as django_set_language
 
 from traguardo.accounts import preferences
+from traguardo.accounts.forms import SignInForm
 from traguardo.accounts.models import Preference
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+    form_class = SignInForm
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)

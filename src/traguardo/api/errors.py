@@ -61,12 +61,15 @@ class ApiError(exceptions.APIException):
         code: str,
         message: str,
         fields: Mapping[str, list[str]] | None = None,
+        *,
+        wait: int | None = None,
     ) -> None:
         super().__init__(detail=message, code=code)
         self.status_code = status_code
         self.code = code
         self.message = message
         self.fields = dict(fields or {})
+        self.wait = wait  # seconds: DRF's handler sends it as Retry-After
 
 
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:

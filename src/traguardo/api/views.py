@@ -22,6 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from traguardo.accounts import attempts
+from traguardo.accounts.forms import locked_message
 from traguardo.api import serializers as s
 from traguardo.api.contract_schema import ExplainResponseSerializer, ScoreContractSerializer
 from traguardo.api.errors import ApiError
@@ -49,6 +51,8 @@ ERROR_DESCRIPTIONS = {
     406: "Formato di risposta non disponibile (solo application/json).",
     409: "In conflitto con lo stato della risorsa (es. periodo chiuso).",
     415: "Tipo di contenuto non supportato (solo application/json).",
+    429: "Troppi accessi non riusciti per questo nome utente o indirizzo: `Retry-After` dice "
+    "fra quanti secondi riprovare.",
 }
 READ_ERRORS = (401, 403, 404, 406)
 
@@ -388,19 +392,27 @@ class TokenView(JsonApiView):
             "`Authorization: Token <token>` (lo stesso a ogni richiesta, finché non è revocato)."
         ),
         request=s.TokenRequestSerializer,
-        responses={200: s.TokenSerializer, **errors(400, 406, 415)},
+        responses={200: s.TokenSerializer, **errors(400, 406, 415, 429)},
     )
     def post(self, request: Request) -> Response:
         serializer = s.TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        username = serializer.validated_data["username"]
+        seconds = attempts.seconds_locked(username, request._request)
+        if seconds:  # checked before the password: a locked username cannot probe it
+            raise ApiError(
+                status.HTTP_429_TOO_MANY_REQUESTS,
+                "throttled",
+                locked_message(seconds),
+                wait=seconds,
+            )
         user = authenticate(
-            request._request,
-            username=serializer.validated_data["username"],
-            password=serializer.validated_data["password"],
+            request._request, username=username, password=serializer.validated_data["password"]
         )
         if user is None or not user.is_active:
             message = _("Nome utente o password non corretti.")
             raise ApiError(status.HTTP_400_BAD_REQUEST, "invalid_credentials", message)
+        attempts.succeeded(username)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key, "username": user.get_username()})
 

@@ -256,6 +256,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 if DEBUG:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns if it is missing
 
+# --- Sign-in attempts (accounts/attempts.py) ---------------------------------------------
+# Failed sign-ins allowed per username within the lock time; one address gets ten times more.
+TRAGUARDO_LOGIN_MAX_FAILURES = env_int("TRAGUARDO_LOGIN_MAX_FAILURES", 5, 1)
+TRAGUARDO_LOGIN_LOCK_MINUTES = env_int("TRAGUARDO_LOGIN_LOCK_MINUTES", 15, 1)
+
 # --- Monitoring (documented in docs/monitoring.md) -----------------------------------------
 # Largest evidence file a user may attach to a monitoring value (10 MB unless set).
 TRAGUARDO_EVIDENCE_MAX_BYTES = env_int("TRAGUARDO_EVIDENCE_MAX_MB", 10, 1) * 1024 * 1024
@@ -337,7 +342,8 @@ if TRAGUARDO_CACHE_URL:
 
 # Behind a reverse proxy that terminates TLS (nginx, a load balancer): trust its
 # X-Forwarded-Proto header to know the request was HTTPS, and its X-Forwarded-Host.
-if env_bool("TRAGUARDO_BEHIND_PROXY", default=False):
+TRAGUARDO_BEHIND_PROXY = env_bool("TRAGUARDO_BEHIND_PROXY", default=False)
+if TRAGUARDO_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 SECURE_SSL_REDIRECT = env_bool("TRAGUARDO_SSL_REDIRECT", default=not DEBUG)
