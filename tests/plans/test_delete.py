@@ -19,12 +19,14 @@ from traguardo.audit.models import AuditEntry
 from traguardo.individual.models import ReportCardObjective
 from traguardo.monitoring.models import Evidence, Measurement
 from traguardo.plans.models import (
+    AnnualObjective,
     Cycle,
     EntityBlock,
     Indicator,
     ObjectiveAssignment,
     OperationalObjective,
     RevisionChange,
+    StrategicObjective,
     Target,
 )
 from traguardo.scoring.services import score_cycle
@@ -59,7 +61,8 @@ def _new_indicator(cycle: Cycle) -> Indicator:
 
 
 def _url(item: Any) -> str:
-    kind = {OperationalObjective: "objective", Indicator: "indicator",
+    kind = {StrategicObjective: "strategic", AnnualObjective: "annual",
+            OperationalObjective: "objective", Indicator: "indicator",
             EntityBlock: "block"}[type(item)]
     return reverse(f"plans:{kind}_delete", args=[item.pk])
 
@@ -233,8 +236,9 @@ def test_other_roles_are_refused_also_with_crafted_posts(
     objective = _objective(demo)
     indicator = _new_indicator(demo)
     block = EntityBlock.objects.filter(cycle=demo).first()
+    strategic, annual = _new_strategic(demo)
     client = client_as(username)
-    for item in (objective, indicator, block):
+    for item in (objective, indicator, block, strategic, annual):
         assert client.get(_url(item)).status_code == 403, (username, item)
         response = client.post(_url(item), {"version": item.version,  # type: ignore[union-attr]
                                             "values_confirmed": "on"})
@@ -242,6 +246,7 @@ def test_other_roles_are_refused_also_with_crafted_posts(
     assert OperationalObjective.objects.filter(pk=objective.pk).exists()
     assert Indicator.objects.filter(pk=indicator.pk).exists()
     assert EntityBlock.objects.filter(pk=block.pk).exists()  # type: ignore[union-attr]
+    assert AnnualObjective.objects.filter(pk=annual.pk, strategic=strategic).exists()
 
 
 def test_anonymous_users_go_to_the_login_page(demo: Cycle) -> None:
@@ -265,6 +270,73 @@ def test_edit_pages_link_to_the_deletion_only_when_editable(
     indicator = objective.indicators.first()
     assert indicator is not None
     assert _url(indicator) in text(client.get(reverse("plans:indicator", args=[indicator.pk])))
+
+
+# --- strategic and annual objectives ------------------------------------------------------
+
+
+def _new_strategic(cycle: Cycle) -> tuple[StrategicObjective, AnnualObjective]:
+    """A strategic objective with one annual objective, nothing hanging from either."""
+    strategic = StrategicObjective.objects.create(cycle=cycle, code="9", title="Nuova strategia")
+    annual = AnnualObjective.objects.create(strategic=strategic, code="9.1", title="Nuovo anno")
+    return strategic, annual
+
+
+def test_a_strategic_objective_goes_with_its_annual_objectives(
+    demo: Cycle, client_as: ClientAs
+) -> None:
+    client = client_as("ufficio")
+    revision = open_revision(client, demo)
+    strategic, annual = _new_strategic(demo)
+    edit_page = text(client.get(reverse("plans:strategic", args=[strategic.pk])))
+    assert f'href="{_url(strategic)}"' in edit_page
+    page = text(client.get(_url(strategic)))
+    assert "Eliminare Obiettivo strategico 9?" in page
+    assert "Obiettivi annuali: <strong>1</strong>" in page
+    response = client.post(_url(strategic), {"version": strategic.version})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("plans:editor") + f"?anno={demo.year}"
+    assert not StrategicObjective.objects.filter(pk=strategic.pk).exists()
+    assert not AnnualObjective.objects.filter(pk=annual.pk).exists()
+    change = RevisionChange.objects.get(revision=revision, kind=RevisionChange.Kind.REMOVE)
+    assert change.item_label == "Obiettivo strategico 9"
+    assert AuditEntry.objects.filter(
+        model_label="plans.annualobjective", object_pk=str(annual.pk), action="delete"
+    ).exists()
+
+
+def test_an_annual_objective_with_operational_objectives_is_refused(
+    demo: Cycle, client_as: ClientAs
+) -> None:
+    client = client_as("ufficio")
+    open_revision(client, demo)
+    objective = OperationalObjective.objects.filter(
+        cycle=demo, annual_objectives__isnull=False
+    ).order_by("pk")[0]
+    annual = objective.annual_objectives.all()[0]
+    for item in (annual, annual.strategic):
+        page = text(client.get(_url(item)))
+        assert 'data-testid="delete-protected"' in page
+        assert f"<li>{objective.code} " in page  # the objectives to move first, by name
+        response = client.post(_url(item), {"version": item.version})
+        assert response.status_code == 200
+        assert "non può essere eliminato" in text(response)
+    assert AnnualObjective.objects.filter(pk=annual.pk).exists()
+    assert objective.annual_objectives.filter(pk=annual.pk).exists()
+
+
+def test_an_annual_objective_a_block_hangs_from_is_refused(
+    demo: Cycle, client_as: ClientAs
+) -> None:
+    client = client_as("ufficio")
+    open_revision(client, demo)
+    strategic, annual = _new_strategic(demo)
+    block = EntityBlock.objects.filter(cycle=demo).order_by("number")[0]
+    EntityBlock.objects.filter(pk=block.pk).update(annual_objective=annual)
+    assert 'data-testid="delete-protected"' in text(client.get(_url(annual)))
+    response = client.post(_url(strategic), {"version": strategic.version})
+    assert "non può essere eliminato" in text(response)
+    assert StrategicObjective.objects.filter(pk=strategic.pk).exists()
 
 
 # --- the editor's filter --------------------------------------------------------------------

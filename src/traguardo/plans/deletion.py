@@ -1,4 +1,5 @@
-"""Deleting an operational objective, an indicator or an Allegato B block from the plan.
+"""Deleting an objective (strategic, annual, operational), an indicator or an Allegato B
+block from the plan.
 
 The editor first shows what goes with the item (`impact`): its indicators, targets, unit
 assignments, the monitoring values recorded on it, their evidence files, comments, the
@@ -18,7 +19,10 @@ administration has formally adopted (the values belong to the POs and cannot be 
 the office first). Deleting them silently, on the other hand, would lose the monitoring's
 record without anyone noticing. So the confirmation page says how many values and files go,
 the deletion needs a second, explicit consent, and the audit trail keeps the last values.
-Items that a report card refers to are refused: the card must be changed first.
+Items that a report card refers to are refused: the card must be changed first. So are
+strategic and annual objectives that operational objectives, blocks or indicators hang
+from: deleting them would drop those links silently and leave the items outside the tree,
+so they must be moved (or deleted) first; an annual objective goes with its strategic one.
 """
 
 from __future__ import annotations
@@ -37,10 +41,16 @@ from traguardo.core.numbers import format_exact
 from traguardo.monitoring.evidence import remove_files_on_commit
 from traguardo.monitoring.models import Evidence, Measurement
 from traguardo.plans import editing
-from traguardo.plans.models import EntityBlock, Indicator, OperationalObjective
+from traguardo.plans.models import (
+    AnnualObjective,
+    EntityBlock,
+    Indicator,
+    OperationalObjective,
+    StrategicObjective,
+)
 from traguardo.scoring.services import score_cycle
 
-DELETABLE = (OperationalObjective, Indicator, EntityBlock)
+DELETABLE = (StrategicObjective, AnnualObjective, OperationalObjective, Indicator, EntityBlock)
 
 
 @dataclass(frozen=True)
@@ -102,6 +112,7 @@ def impact(item: models.Model) -> Impact:
             counts[model._meta.label] += n
             names[model._meta.label] = str(model._meta.verbose_name_plural)
         counts[type(item)._meta.label] -= 1  # the item itself
+    protected = sorted({*protected, *_hanging_objectives(item)})
     indicators = _indicators(item)
     values = Measurement.objects.filter(indicator__in=indicators)
     return Impact(
@@ -115,6 +126,23 @@ def impact(item: models.Model) -> Impact:
         evidence=Evidence.objects.filter(measurement__in=values).count(),
         protected=protected,
     )
+
+
+def _hanging_objectives(item: models.Model) -> list[str]:
+    """The operational objectives linked to an annual objective, or to the annual objectives
+    of a strategic one (a many-to-many link: the database would drop it without a word)."""
+    if isinstance(item, AnnualObjective):
+        annual = [item.pk]
+    elif isinstance(item, StrategicObjective):
+        annual = list(item.annual_objectives.values_list("pk", flat=True))
+    else:
+        return []
+    linked = (
+        OperationalObjective.objects.filter(annual_objectives__in=annual)
+        .distinct()
+        .select_related("home_unit")
+    )
+    return [str(objective) for objective in linked]
 
 
 def _indicators(item: models.Model) -> list[Indicator]:

@@ -201,6 +201,8 @@ def editor(request: HttpRequest) -> HttpResponse:
 # --- deleting an objective, an indicator or a block ----------------------------------------
 
 DELETABLE: dict[str, type[models.Model]] = {
+    "strategic": StrategicObjective,
+    "annual": AnnualObjective,
     "objective": OperationalObjective,
     "indicator": Indicator,
     "block": EntityBlock,
