@@ -1,17 +1,22 @@
 """The editor's filter of operational objectives: by unit, by code or words of the title.
 
 Applied on the server to the query (`?unita=<unit id>&q=<text>`), so that the editor of a
-110-objective plan can show only the objectives someone is working on.
+110-objective plan can show only the objectives someone is working on. Words match the
+title whatever their case and accents («QUALITA» finds «qualità»), the same on SQLite
+(whose LIKE folds ASCII letters only) and PostgreSQL: the titles of one cycle are compared
+in Python.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from traguardo.organisation.models import OrgUnit
+from traguardo.organisation.selectors import unit_tree
 from traguardo.plans.models import Cycle, ObjectiveAssignment, OperationalObjective
 
 CODE = re.compile(r"^\s*(?P<unit>[\w.]+)\s*/\s*(?P<number>\d+)\s*$")
@@ -47,29 +52,19 @@ def parse(cycle: Cycle, unit_text: str | None, query: str | None) -> ObjectiveFi
     return ObjectiveFilter(unit=unit, query=(query or "").strip()[:200])
 
 
-def _descendants(unit: OrgUnit) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in OrgUnit.objects.filter(entity_id=unit.entity_id).values_list(
-        "id", "parent_id"
-    ):
-        children.setdefault(parent, []).append(pk)
-    found: set[int] = set()
-    stack = [unit.pk]
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.add(pk)
-            stack.extend(children.get(pk, []))
-    return found
+def folded(text: str) -> str:
+    """Lower case without accents, for matching what people type."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def apply(
     objectives: QuerySet[OperationalObjective], chosen: ObjectiveFilter
 ) -> QuerySet[OperationalObjective]:
     """Objectives of the unit (home or assigned, sub-units included) matching the text: the
-    code "2.1/3", a unit code "2.1", or words of the title (case-insensitive)."""
+    code "2.1/3", a unit code "2.1", or words of the title (any case, any accents)."""
     if chosen.unit is not None:
-        ids = _descendants(chosen.unit)
+        ids = unit_tree(chosen.unit.entity_id).below([chosen.unit.pk])
         objectives = objectives.filter(
             Q(home_unit_id__in=ids) | Q(assignments__unit_id__in=ids)
         ).distinct()
@@ -79,8 +74,11 @@ def apply(
             objectives = objectives.filter(home_unit__code=code["unit"],
                                            number=int(code["number"]))
         else:
-            words = Q()
-            for word in chosen.query.split():
-                words &= Q(title__icontains=word)
-            objectives = objectives.filter(words | Q(home_unit__code=chosen.query))
+            words = [folded(word) for word in chosen.query.split()]
+            matching = [
+                pk
+                for pk, title in objectives.values_list("pk", "title")
+                if all(word in folded(title) for word in words)
+            ]
+            objectives = objectives.filter(Q(pk__in=matching) | Q(home_unit__code=chosen.query))
     return objectives
