@@ -132,6 +132,30 @@ def test_office_imports_evaluations_with_presence_by_the_cycles_rules(
     assert report.distribution.total + report.distribution.undistributed == report.distributable
 
 
+def test_an_import_leaves_one_audit_entry_saying_who_replaced_what(
+    people: Cycle, client_as: ClientAs
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from traguardo.audit.models import AuditEntry
+
+    fund = Fund.objects.get(cycle=people)
+    kept = fund.beneficiaries.order_by("code")[0]
+    content = (
+        "matricola;categoria;punteggio\n"
+        f"{kept.code};{kept.category};77\n"
+        "NUOVO1;C;90\n"
+    ).encode()
+    client_as("ufficio").post("/premi/", {"file": SimpleUploadedFile("nuove.csv", content)})
+    entry = AuditEntry.objects.filter(action="bulk").latest("id")
+    assert entry.username == "ufficio"
+    assert "nuove.csv" in entry.note
+    assert entry.changes["added"] == ["NUOVO1"]
+    assert kept.code not in entry.changes["removed"]
+    assert len(entry.changes["removed"]) == entry.changes["before"] - 1
+    assert entry.changes["changed"][kept.code]["new"] == [kept.category, "77"]
+
+
 def test_import_errors_keep_the_previous_beneficiaries(people: Cycle, client_as: ClientAs) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 

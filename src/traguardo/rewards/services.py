@@ -8,7 +8,7 @@ import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from openpyxl import Workbook
@@ -178,7 +178,9 @@ BENEFICIARY_COLUMNS = (
 )
 
 
-def import_beneficiaries(fund: Fund, name: str, content: bytes) -> BeneficiaryImport:
+def import_beneficiaries(
+    fund: Fund, name: str, content: bytes, user: Any = None
+) -> BeneficiaryImport:
     """Replace the fund's beneficiaries with a CSV/XLSX file, all or nothing.
 
     Columns: matricola, categoria, punteggio (Italian number, empty = not evaluated), and
@@ -261,10 +263,40 @@ def import_beneficiaries(fund: Fund, name: str, content: bytes) -> BeneficiaryIm
     if result.errors:
         return result
     with transaction.atomic():
+        before = {
+            code: (category, score)
+            for code, category, score in fund.beneficiaries.values_list("code", "category", "score")
+        }
         fund.beneficiaries.all().delete()
         BeneficiaryRow.objects.bulk_create(records)
+        after = {r.code: (r.category, r.score) for r in records}
+        # Bulk writes send no signals: one entry says who replaced the list, and what moved.
+        record_bulk(
+            f"Beneficiari del fondo {year} sostituiti dal file «{name}»",
+            {
+                "file": name,
+                "before": len(before),
+                "after": len(after),
+                "removed": sorted(before.keys() - after.keys()),
+                "added": sorted(after.keys() - before.keys()),
+                "changed": {
+                    code: {
+                        "old": [before[code][0], _text(before[code][1])],
+                        "new": [after[code][0], _text(after[code][1])],
+                    }
+                    for code in sorted(before.keys() & after.keys())
+                    if before[code] != after[code]
+                },
+            },
+            cycle=fund.cycle,
+            user=user,
+        )
     result.created = len(records)
     return result
+
+
+def _text(score: Decimal | None) -> str | None:
+    return None if score is None else str(score)
 
 
 def _number(

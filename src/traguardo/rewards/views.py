@@ -66,7 +66,11 @@ def fund(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             if upload.size > MAX_UPLOAD:
                 messages.error(request, _("File troppo grande (massimo 5 MB)."))
-            elif (result := import_beneficiaries(record, upload.name, upload.read())).errors:
+            elif (
+                result := import_beneficiaries(
+                    record, upload.name, upload.read(), request.user
+                )
+            ).errors:
                 for problem in result.errors[:50]:
                     messages.error(request, problem)
                 messages.error(
