@@ -200,7 +200,7 @@ LANGUAGES = [
     ("it", _("Italiano")),
     ("en", _("Inglese")),
 ]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale", PACKAGE_DIR / "core" / "locale"]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True

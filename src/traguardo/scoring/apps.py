@@ -7,6 +7,11 @@ class ScoringConfig(AppConfig):
     verbose_name = _("Misurazione e valutazione")
 
     def ready(self) -> None:
+        from django.utils.translation import gettext
+
+        from traguardo.core import i18n
         from traguardo.scoring.cache import connect_signals
 
         connect_signals()
+        # The core's explanations and messages in the reader's language (core/locale).
+        i18n.install(gettext)

@@ -32,6 +32,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import translation
 
 from traguardo.core.model import Plan
 from traguardo.core.results import PlanScore
@@ -43,12 +44,13 @@ from traguardo.scoring.once import computed_once
 # scores.
 SCORED_APPS = ("organisation", "plans", "monitoring", "individual")
 KEEP_STAMPS = 50  # rows kept in the table; only the latest is ever read
-CACHE_SIZE = 8  # (cycle, period) pairs kept per process
+CACHE_SIZE = 8  # (cycle, period, language) entries kept per process
 
 _batch: ContextVar[list[bool] | None] = ContextVar("traguardo_score_batch", default=None)
 _lock = threading.Lock()
-_entries: OrderedDict[tuple[int, str, str], tuple[Plan, PlanScore]] = OrderedDict()
-_computing: dict[tuple[int, str, str], threading.Lock] = {}
+Key = tuple[int, str, str, str]  # cycle, period, stamp, language of the explanations
+_entries: OrderedDict[Key, tuple[Plan, PlanScore]] = OrderedDict()
+_computing: dict[Key, threading.Lock] = {}
 
 
 def scores_changed() -> None:
@@ -132,7 +134,8 @@ def cached(
         # Inside a batch whose stamp is not written yet, the data no longer match the
         # latest stamp: compute without reading or filling the cache.
         return compute()
-    key = (cycle_id, period, current_stamp())
+    # The explanations are written in the reader's language (core.i18n): one entry each.
+    key = (cycle_id, period, current_stamp(), translation.get_language() or settings.LANGUAGE_CODE)
     with _lock:
         hit = _entries.get(key)
         if hit is not None:
@@ -158,14 +161,12 @@ def cached(
     return value
 
 
-def _shared_key(key: tuple[int, str, str]) -> str:
-    cycle_id, period, stamp = key
-    return f"traguardo:score:{cycle_id}:{period}:{stamp}"
+def _shared_key(key: Key) -> str:
+    cycle_id, period, stamp, language = key
+    return f"traguardo:score:{cycle_id}:{period}:{stamp}:{language}"
 
 
-def _shared(
-    key: tuple[int, str, str], compute: Callable[[], tuple[Plan, PlanScore]]
-) -> tuple[Plan, PlanScore]:
+def _shared(key: Key, compute: Callable[[], tuple[Plan, PlanScore]]) -> tuple[Plan, PlanScore]:
     """With a shared cache (TRAGUARDO_CACHE_URL), the score is computed by one server
     process and read back by the others: unpickling costs a fraction of fetching and
     scoring, and the processes that miss together wait for the first instead of all
