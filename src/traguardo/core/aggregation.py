@@ -7,9 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from traguardo.core.explanation import SILENT, Explanation
+from traguardo.core.i18n import N_, _
 from traguardo.core.model import MissingPolicy
 from traguardo.core.numbers import ZERO, format_exact, format_it, format_percent
 from traguardo.core.rules import Degree, DegreeStatus
+
+# The default rules of the two means, translated where an explanation shows them.
+WEIGHTED_MEAN = N_("media ponderata")
+PLAIN_MEAN = N_("media semplice")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +32,18 @@ def effective(
     if status is DegreeStatus.SCORED:
         return part.degree.value, ""
     if status is DegreeStatus.EXCLUDED:
-        return None, f"{part.label}: senza target nell'anno, escluso dalla media"
+        return None, _("{label}: senza target nell'anno, escluso dalla media").format(
+            label=part.label
+        )
     policy = missing if status is DegreeStatus.MISSING else unmeasurable
-    what = "valore mancante" if status is DegreeStatus.MISSING else "non misurabile"
+    what = _("valore mancante") if status is DegreeStatus.MISSING else _("non misurabile")
     if policy is MissingPolicy.ZERO:
-        return ZERO, f"{part.label}: {what}, conta 0 (politica SMVP)"
-    return None, f"{part.label}: {what}, escluso dalla media (politica SMVP)"
+        return ZERO, _("{label}: {what}, conta 0 (politica SMVP)").format(
+            label=part.label, what=what
+        )
+    return None, _("{label}: {what}, escluso dalla media (politica SMVP)").format(
+        label=part.label, what=what
+    )
 
 
 def weighted_mean(
@@ -42,7 +53,7 @@ def weighted_mean(
     missing: MissingPolicy = MissingPolicy.ZERO,
     unmeasurable: MissingPolicy = MissingPolicy.ZERO,
     explain: bool = True,
-    rule: str = "media ponderata",
+    rule: str = WEIGHTED_MEAN,
 ) -> tuple[Decimal | None, Explanation]:
     """Σ(degree × weight) / Σ weight over the parts that count.
 
@@ -64,15 +75,15 @@ def weighted_mean(
     result = numerator / denominator if denominator else None
     if not explain:
         return result, SILENT
-    shown = format_percent(result) if result is not None else "non definita"
+    shown = format_percent(result) if result is not None else _("non definita")
     formula = (
         f"({' + '.join(terms)}) / {format_exact(denominator)} = {shown}"
         if terms
-        else "nessun elemento valutabile"
+        else _("nessun elemento valutabile")
     )
     return result, Explanation(
         subject=subject,
-        rule=rule,
+        rule=_(rule) if rule == WEIGHTED_MEAN else rule,
         formula=formula,
         notes=tuple(notes),
         parts=tuple(p.degree.explanation for p in parts if p.degree.explanation.subject),
@@ -84,24 +95,28 @@ def plain_mean(
     values: Sequence[tuple[str, Decimal | None, Explanation]],
     *,
     explain: bool = True,
-    rule: str = "media semplice",
+    rule: str = PLAIN_MEAN,
 ) -> tuple[Decimal | None, Explanation]:
     """Arithmetic mean of the defined values; undefined values are listed as left out."""
-    defined = [(label, value) for label, value, _ in values if value is not None]
-    result = sum((v for _, v in defined), ZERO) / len(defined) if defined else None
+    defined = [(label, value) for label, value, _unused in values if value is not None]
+    result = sum((v for _unused, v in defined), ZERO) / len(defined) if defined else None
     if not explain:
         return result, SILENT
     left_out = tuple(
-        f"{label}: non definito, escluso" for label, value, _ in values if value is None
+        _("{label}: non definito, escluso").format(label=label)
+        for label, value, _unused in values
+        if value is None
     )
-    terms = " + ".join(format_it(v, 2) for _, v in defined)
-    shown = format_percent(result) if result is not None else "non definita"
-    formula = f"({terms}) / {len(defined)} = {shown}" if defined else "nessun elemento valutabile"
+    terms = " + ".join(format_it(v, 2) for _unused, v in defined)
+    shown = format_percent(result) if result is not None else _("non definita")
+    formula = (
+        f"({terms}) / {len(defined)} = {shown}" if defined else _("nessun elemento valutabile")
+    )
     return result, Explanation(
         subject=subject,
-        rule=rule,
+        rule=_(rule) if rule == PLAIN_MEAN else rule,
         formula=formula,
         inputs=tuple((label, format_percent(v)) for label, v in defined),
         notes=left_out,
-        parts=tuple(e for _, _, e in values if e.subject),
+        parts=tuple(e for _unused_label, _unused_value, e in values if e.subject),
     )

@@ -14,6 +14,8 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
+from traguardo.core.i18n import N_, _
+
 
 class State(StrEnum):
     DRAFT = "draft"
@@ -74,26 +76,26 @@ TRANSITIONS: dict[tuple[State, Step], tuple[State, frozenset[Actor]]] = {
 }
 
 STEP_LABELS: dict[Step, str] = {
-    Step.ASSIGN: "Assegnazione degli obiettivi",
-    Step.ACKNOWLEDGE_OBJECTIVES: "Presa visione degli obiettivi",
-    Step.MIDYEAR_INTERVIEW: "Colloquio intermedio",
-    Step.EVALUATE: "Valutazione finale",
-    Step.ACKNOWLEDGE_EVALUATION: "Presa visione della valutazione",
-    Step.APPEAL: "Richiesta di conciliazione",
-    Step.DECIDE_APPEAL: "Esito della conciliazione",
-    Step.CLOSE: "Chiusura della scheda",
+    Step.ASSIGN: N_("Assegnazione degli obiettivi"),
+    Step.ACKNOWLEDGE_OBJECTIVES: N_("Presa visione degli obiettivi"),
+    Step.MIDYEAR_INTERVIEW: N_("Colloquio intermedio"),
+    Step.EVALUATE: N_("Valutazione finale"),
+    Step.ACKNOWLEDGE_EVALUATION: N_("Presa visione della valutazione"),
+    Step.APPEAL: N_("Richiesta di conciliazione"),
+    Step.DECIDE_APPEAL: N_("Esito della conciliazione"),
+    Step.CLOSE: N_("Chiusura della scheda"),
 }
 
 STATE_LABELS: dict[State, str] = {
-    State.DRAFT: "In preparazione",
-    State.ASSIGNED: "Obiettivi assegnati",
-    State.OBJECTIVES_ACKNOWLEDGED: "Obiettivi presi in visione",
-    State.MIDYEAR_DONE: "Colloquio intermedio svolto",
-    State.EVALUATED: "Valutata",
-    State.EVALUATION_ACKNOWLEDGED: "Valutazione presa in visione",
-    State.APPEALED: "In conciliazione",
-    State.APPEAL_DECIDED: "Conciliazione conclusa",
-    State.CLOSED: "Chiusa",
+    State.DRAFT: N_("In preparazione"),
+    State.ASSIGNED: N_("Obiettivi assegnati"),
+    State.OBJECTIVES_ACKNOWLEDGED: N_("Obiettivi presi in visione"),
+    State.MIDYEAR_DONE: N_("Colloquio intermedio svolto"),
+    State.EVALUATED: N_("Valutata"),
+    State.EVALUATION_ACKNOWLEDGED: N_("Valutazione presa in visione"),
+    State.APPEALED: N_("In conciliazione"),
+    State.APPEAL_DECIDED: N_("Conciliazione conclusa"),
+    State.CLOSED: N_("Chiusa"),
 }
 
 
@@ -114,7 +116,9 @@ class StepRefused(Exception):
 def allowed_steps(state: State, actors: frozenset[Actor]) -> list[Step]:
     """Steps these actors may take from `state`, in process order."""
     return [
-        step for (source, step), (_, who) in TRANSITIONS.items() if source == state and who & actors
+        step
+        for (source, step), (_target, who) in TRANSITIONS.items()
+        if source == state and who & actors
     ]
 
 
@@ -135,19 +139,25 @@ def take_step(
     entry = TRANSITIONS.get((state, step))
     if entry is None:
         raise StepRefused(
-            f"«{STEP_LABELS[step]}» non è possibile quando la scheda è «{STATE_LABELS[state]}»"
+            _("«{step}» non è possibile quando la scheda è «{state}»").format(
+                step=_(STEP_LABELS[step]), state=_(STATE_LABELS[state])
+            )
         )
     target, who = entry
     if not who & actors:
-        raise StepRefused(f"«{STEP_LABELS[step]}» non spetta al tuo ruolo su questa scheda")
+        raise StepRefused(
+            _("«{step}» non spetta al tuo ruolo su questa scheda").format(step=_(STEP_LABELS[step]))
+        )
     if last_step_on is not None and on < last_step_on:
-        raise StepRefused("la data è precedente al passo precedente della scheda")
+        raise StepRefused(_("la data è precedente al passo precedente della scheda"))
     if step is Step.APPEAL and last_step_on is not None:
         limit = last_step_on + datetime.timedelta(days=deadlines.appeal_days)
         if on > limit:
             raise StepRefused(
-                f"termine per la conciliazione scaduto il {limit:%d/%m/%Y} "
-                f"({deadlines.appeal_days} giorni dalla presa visione)"
+                _(
+                    "termine per la conciliazione scaduto il {limit} "
+                    "({days} giorni dalla presa visione)"
+                ).format(limit=f"{limit:%d/%m/%Y}", days=deadlines.appeal_days)
             )
     return target
 

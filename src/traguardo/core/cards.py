@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from traguardo.core.explanation import Explanation
+from traguardo.core.i18n import N_, _
 from traguardo.core.numbers import HUNDRED, ZERO, format_exact, format_it, format_percent
 
 
@@ -59,15 +60,29 @@ class RoleScheme:
         found = []
         if self.results_weight + self.behaviours_weight != HUNDRED:
             found.append(
-                f"{self.role}: i pesi di risultati ({format_exact(self.results_weight)}) e "
-                f"comportamenti ({format_exact(self.behaviours_weight)}) non sommano a 100"
+                _(
+                    "{role}: i pesi di risultati ({results}) e "
+                    "comportamenti ({behaviours}) non sommano a 100"
+                ).format(
+                    role=self.role,
+                    results=format_exact(self.results_weight),
+                    behaviours=format_exact(self.behaviours_weight),
+                )
             )
         if self.scale_max <= self.scale_min:
-            found.append(f"{self.role}: la scala deve andare da un minimo a un massimo maggiore")
+            found.append(
+                _("{role}: la scala deve andare da un minimo a un massimo maggiore").format(
+                    role=self.role
+                )
+            )
         if self.behaviours_weight > 0 and not self.competences:
-            found.append(f"{self.role}: parte comportamenti pesata ma senza competenze")
+            found.append(
+                _("{role}: parte comportamenti pesata ma senza competenze").format(role=self.role)
+            )
         if any(c.weight <= 0 for c in self.competences):
-            found.append(f"{self.role}: ogni competenza deve avere peso positivo")
+            found.append(
+                _("{role}: ogni competenza deve avere peso positivo").format(role=self.role)
+            )
         return found
 
 
@@ -108,37 +123,41 @@ def results_score(
     Undefined when a row is undefined (an objective with no valid indicator): the
     evaluator must fix the plan, not have the row silently dropped.
     """
-    weights = scheme.synthesis_weights or tuple(Decimal(1) for _ in rows)
+    weights = scheme.synthesis_weights or tuple(Decimal(1) for _unused in rows)
     if len(weights) != len(rows):
         raise ValueError(
-            f"{scheme.role}: {len(weights)} pesi per {len(rows)} righe di sintesi della scheda"
+            _("{role}: {weights} pesi per {rows} righe di sintesi della scheda").format(
+                role=scheme.role, weights=len(weights), rows=len(rows)
+            )
         )
-    subject = subject or "Parte risultati"
+    subject = subject or _("Parte risultati")
     terms = [
         f"{format_it(v, 2)} × {format_exact(w)}"
-        for (_, v), w in zip(rows, weights, strict=True)
+        for (_label, v), w in zip(rows, weights, strict=True)
         if v is not None
     ]
-    inputs = tuple((label, format_percent(v) if v is not None else "n.d.") for label, v in rows)
-    if any(v is None for _, v in rows) or not rows:
+    inputs = tuple((label, format_percent(v) if v is not None else _("n.d.")) for label, v in rows)
+    if any(v is None for _label, v in rows) or not rows:
         return Score(
             None,
             Explanation(
                 subject,
-                "media ponderata delle righe di sintesi",
-                "non definita",
+                _("media ponderata delle righe di sintesi"),
+                _("non definita"),
                 inputs,
-                ("una riga di sintesi non è definita",) if rows else ("nessuna riga",),
+                (_("una riga di sintesi non è definita"),) if rows else (_("nessuna riga"),),
             ),
         )
     total = sum(weights, ZERO)
-    value = sum((v * w for (_, v), w in zip(rows, weights, strict=True) if v is not None), ZERO)
+    value = sum(
+        (v * w for (_label, v), w in zip(rows, weights, strict=True) if v is not None), ZERO
+    )
     value /= total
     return Score(
         value,
         Explanation(
             subject,
-            "media ponderata delle righe di sintesi (pesi SMVP)",
+            _("media ponderata delle righe di sintesi (pesi SMVP)"),
             f"({' + '.join(terms)}) / {format_exact(total)} = {format_percent(value)}",
             inputs,
         ),
@@ -152,28 +171,36 @@ def behaviours_score(
 
     Undefined until every competence is rated (a partial evaluation is not a score).
     """
-    subject = subject or "Parte comportamenti"
+    subject = subject or _("Parte comportamenti")
     unknown = set(ratings) - {c.code for c in scheme.competences}
     if unknown:
         raise RatingError(
-            f"competenze non previste per {scheme.role}: {', '.join(sorted(unknown))}"
+            _("competenze non previste per {role}: {codes}").format(
+                role=scheme.role, codes=", ".join(sorted(unknown))
+            )
         )
     for code, rating in ratings.items():
         if rating is not None and not scheme.scale_min <= rating <= scheme.scale_max:
             raise RatingError(
-                f"{code}: valutazione {format_exact(rating)} fuori dalla scala "
-                f"{format_exact(scheme.scale_min)}–{format_exact(scheme.scale_max)}"
+                _("{code}: valutazione {rating} fuori dalla scala {low}–{high}").format(
+                    code=code,
+                    rating=format_exact(rating),
+                    low=format_exact(scheme.scale_min),
+                    high=format_exact(scheme.scale_max),
+                )
             )
-    rule = f"Σ peso × voto / {format_exact(scheme.scale_max)} (scala SMVP)"
+    rule = _("Σ peso × voto / {scale_max} (scala SMVP)").format(
+        scale_max=format_exact(scheme.scale_max)
+    )
     inputs = tuple(
         (
-            f"{c.name} (peso {format_exact(c.weight)})",
-            format_exact(r) if (r := ratings.get(c.code)) is not None else "non valutata",
+            _("{name} (peso {weight})").format(name=c.name, weight=format_exact(c.weight)),
+            format_exact(r) if (r := ratings.get(c.code)) is not None else _("non valutata"),
         )
         for c in scheme.competences
     )
     if not scheme.competences:
-        return Score(None, Explanation(subject, rule, "nessuna competenza prevista", inputs))
+        return Score(None, Explanation(subject, rule, _("nessuna competenza prevista"), inputs))
     missing = [c.name for c in scheme.competences if ratings.get(c.code) is None]
     if missing:
         return Score(
@@ -181,9 +208,9 @@ def behaviours_score(
             Explanation(
                 subject,
                 rule,
-                "non definita",
+                _("non definita"),
                 inputs,
-                tuple(f"{name}: non ancora valutata" for name in missing),
+                tuple(_("{name}: non ancora valutata").format(name=name) for name in missing),
             ),
         )
     total = sum((c.weight for c in scheme.competences), ZERO)
@@ -206,7 +233,7 @@ def final_score(
     scheme: RoleScheme,
     rows: Sequence[tuple[str, Decimal | None]],
     ratings: dict[str, Decimal | None],
-    subject: str = "Punteggio finale",
+    subject: str = N_("Punteggio finale"),
     results: Score | None = None,
 ) -> FinalScore:
     """results × results_weight + behaviours × behaviours_weight, in percent, and its band.
@@ -215,6 +242,7 @@ def final_score(
     score undefined. `results` replaces the results part computed from `rows` (a card
     split by post, :func:`results_by_post`).
     """
+    subject = _(subject) if subject else subject
     results = results if results is not None else results_score(scheme, rows)
     behaviours = behaviours_score(scheme, ratings)
     parts = []
@@ -229,9 +257,9 @@ def final_score(
         parts.append(f"{format_it(score.value, 2)} × {format_exact(weight)}%")
     band = band_for(scheme.bands, value)
     formula = (
-        f"{' + '.join(parts)} = {format_percent(value)}" if value is not None else "non definito"
+        f"{' + '.join(parts)} = {format_percent(value)}" if value is not None else _("non definito")
     )
-    notes = (f"fascia: {band}",) if band else ()
+    notes = (_("fascia: {band}").format(band=band),) if band else ()
     return FinalScore(
         results,
         behaviours,
@@ -239,8 +267,11 @@ def final_score(
         band,
         Explanation(
             subject,
-            f"pesi per ruolo {scheme.role}: risultati {format_exact(scheme.results_weight)}%, "
-            f"comportamenti {format_exact(scheme.behaviours_weight)}%",
+            _("pesi per ruolo {role}: risultati {results}%, comportamenti {behaviours}%").format(
+                role=scheme.role,
+                results=format_exact(scheme.results_weight),
+                behaviours=format_exact(scheme.behaviours_weight),
+            ),
             formula,
             notes=notes,
             parts=(results.explanation, behaviours.explanation),
@@ -265,20 +296,25 @@ class Stint:
         return (self.end - self.start).days + 1
 
 
-def pro_rata_by_days(stints: Sequence[Stint], subject: str = "Scheda ripartita") -> Score:
+def pro_rata_by_days(stints: Sequence[Stint], subject: str = N_("Scheda ripartita")) -> Score:
     """Σ score × days / Σ days: a card split by the days spent in each post.
 
     Overlapping stints are refused (a day counts once); undefined with no days at all.
     """
+    subject = _(subject) if subject else subject
     ordered = sorted(stints, key=lambda s: s.start)
     for before, after in itertools.pairwise(ordered):
         if after.start <= before.end:
-            raise ValueError(f"{before.label} e {after.label} si sovrappongono")
+            raise ValueError(
+                _("{before} e {after} si sovrappongono").format(
+                    before=before.label, after=after.label
+                )
+            )
     if any(s.end < s.start for s in ordered):
-        raise ValueError("un periodo finisce prima di cominciare")
+        raise ValueError(_("un periodo finisce prima di cominciare"))
     total = sum(s.days for s in ordered)
     if not total:
-        return Score(None, Explanation(subject, "pro rata per giorni", "nessun giorno"))
+        return Score(None, Explanation(subject, _("pro rata per giorni"), _("nessun giorno")))
     value = sum((s.score * s.days for s in ordered), ZERO) / total
     formula = (
         "("
@@ -286,9 +322,15 @@ def pro_rata_by_days(stints: Sequence[Stint], subject: str = "Scheda ripartita")
         + f") / {total} = {format_percent(value)}"
     )
     inputs = tuple(
-        (f"{s.label} ({s.start:%d/%m/%Y}–{s.end:%d/%m/%Y})", f"{s.days} giorni") for s in ordered
+        (
+            f"{s.label} ({s.start:%d/%m/%Y}–{s.end:%d/%m/%Y})",
+            _("{days} giorni").format(days=s.days),
+        )
+        for s in ordered
     )
-    return Score(value, Explanation(subject, "pro rata per giorni di permanenza", formula, inputs))
+    return Score(
+        value, Explanation(subject, _("pro rata per giorni di permanenza"), formula, inputs)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,7 +357,9 @@ class SplitResults:
 
 
 def results_by_post(
-    scheme: RoleScheme, posts: Sequence[PostRows], subject: str = "Parte risultati per incarico"
+    scheme: RoleScheme,
+    posts: Sequence[PostRows],
+    subject: str = N_("Parte risultati per incarico"),
 ) -> SplitResults:
     """Each post's results part (:func:`results_score` on its own rows), then weighted by
     the days spent in the post (:func:`pro_rata_by_days`).
@@ -323,30 +367,37 @@ def results_by_post(
     Undefined when a post's part is undefined: dropping it would give the other posts
     days the person did not spend there.
     """
+    subject = _(subject) if subject else subject
     parts = tuple(
         (
             post,
             results_score(
                 scheme,
                 post.rows,
-                subject=f"{post.label} ({post.start:%d/%m/%Y}–{post.end:%d/%m/%Y}, "
-                f"{post.days} giorni)",
+                subject=_("{label} ({start}–{end}, {days} giorni)").format(
+                    label=post.label,
+                    start=f"{post.start:%d/%m/%Y}",
+                    end=f"{post.end:%d/%m/%Y}",
+                    days=post.days,
+                ),
             ),
         )
         for post in posts
     )
-    explained = tuple(score.explanation for _, score in parts)
+    explained = tuple(score.explanation for _post, score in parts)
     missing = [post.label for post, score in parts if score.value is None]
     if missing or not parts:
-        notes = tuple(f"{label}: parte risultati non definita" for label in missing)
+        notes = tuple(
+            _("{label}: parte risultati non definita").format(label=label) for label in missing
+        )
         return SplitResults(
             Score(
                 None,
                 Explanation(
                     subject,
-                    "pro rata per giorni di permanenza",
-                    "non definita",
-                    notes=notes or ("nessun incarico nell'anno",),
+                    _("pro rata per giorni di permanenza"),
+                    _("non definita"),
+                    notes=notes or (_("nessun incarico nell'anno"),),
                     parts=explained,
                 ),
             ),
@@ -358,9 +409,14 @@ def results_by_post(
         if score.value is not None
     ]
     split = pro_rata_by_days(stints, subject)
-    total = sum(post.days for post, _ in parts)
+    total = sum(post.days for post, _score in parts)
     inputs = tuple(
-        (post.label, f"{post.days}/{total} giorni, {format_percent(value)}")
+        (
+            post.label,
+            _("{days}/{total} giorni, {percent}").format(
+                days=post.days, total=total, percent=format_percent(value)
+            ),
+        )
         for post, score in parts
         if (value := score.value) is not None
     )
@@ -392,9 +448,13 @@ def presence_factor(
     percentage. Configured off, pass allowance = days_in_year (absences never count).
     """
     if days_in_year <= 0:
-        raise ValueError("l'anno deve avere almeno un giorno")
+        raise ValueError(_("l'anno deve avere almeno un giorno"))
     if not ZERO < part_time_percent <= HUNDRED:
-        raise ValueError(f"percentuale di part time {format_exact(part_time_percent)} non valida")
+        raise ValueError(
+            _("percentuale di part time {percent} non valida").format(
+                percent=format_exact(part_time_percent)
+            )
+        )
     counted = max(0, min(days_absent, days_in_year) - absence_allowance_days)
     presence = Decimal(days_in_year - counted) / Decimal(days_in_year)
     value = presence * part_time_percent / HUNDRED
@@ -403,13 +463,20 @@ def presence_factor(
         f"{format_exact(value, 6)}"
     )
     notes = (
-        (f"assenze {days_absent} giorni, franchigia {absence_allowance_days}",)
+        (
+            _("assenze {days} giorni, franchigia {allowance}").format(
+                days=days_absent, allowance=absence_allowance_days
+            ),
+        )
         if days_absent
         else ()
     )
     return Score(
         value,
         Explanation(
-            "Coefficiente di presenza", "pro rata assenze e part time", formula, notes=notes
+            _("Coefficiente di presenza"),
+            _("pro rata assenze e part time"),
+            formula,
+            notes=notes,
         ),
     )

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from traguardo.core.i18n import _
 from traguardo.core.readings import (
     Reading,
     Target,
@@ -104,7 +105,9 @@ def _numeric(item: TargetActual) -> tuple[Target, Reading] | None:
 def analyse(items: Iterable[TargetActual], margin: Decimal = DEFAULT_MARGIN) -> list[Finding]:
     """The findings, in the order of `items`; at most one per item."""
     if margin <= 1:
-        raise ValueError(f"il margine deve superare il 100% (ricevuto {margin * 100}%)")
+        raise ValueError(
+            _("il margine deve superare il 100% (ricevuto {margin}%)").format(margin=margin * 100)
+        )
     findings: list[Finding] = []
     for item in items:
         parsed = _numeric(item)

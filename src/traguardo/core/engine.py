@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 from traguardo.core.aggregation import Part, plain_mean, weighted_mean
 from traguardo.core.explanation import SILENT, Explanation
+from traguardo.core.i18n import N_, _
 from traguardo.core.model import (
     Block,
     Card,
@@ -134,27 +135,29 @@ def _degree(
     if target.kind is TargetKind.NONE:
         explanation = (
             Explanation(
-                f"Grado di realizzazione — {ctx.subject}",
-                "nessun target",
-                "escluso: nessun target per l'anno",
-                (("target", target.text),),
+                _("Grado di realizzazione — {subject}").format(subject=ctx.subject),
+                _("nessun target"),
+                _("escluso: nessun target per l'anno"),
+                ((_("target"), target.text),),
             )
             if ctx.explain
             else SILENT
         )
         return Degree(None, DegreeStatus.EXCLUDED, explanation)
     if reading.kind is ReadingKind.EMPTY:
-        degree = unmeasurable("nessun valore rilevato", target, reading, ctx, "valore mancante")
+        degree = unmeasurable(
+            _("nessun valore rilevato"), target, reading, ctx, _("valore mancante")
+        )
         return Degree(None, DegreeStatus.MISSING, degree.explanation)
     if reading.kind is ReadingKind.NOT_MEASURABLE:
-        return unmeasurable(reading.reason, target, reading, ctx, "non misurabile")
+        return unmeasurable(reading.reason, target, reading, ctx, _("non misurabile"))
     if target.kind is TargetKind.AGGREGATE:
         return unmeasurable(
-            "target calcolato dalle unità sottostanti: manca la regola di derivazione",
+            _("target calcolato dalle unità sottostanti: manca la regola di derivazione"),
             target,
             reading,
             ctx,
-            "derivato",
+            _("derivato"),
         )
     return rules.for_indicator(indicator).degree(target, reading, ctx)
 
@@ -171,7 +174,7 @@ class _Scorer:
                 self.children[unit.parent].append(unit.code)
         self.by_unit: dict[str, list[Objective]] = defaultdict(list)
         for objective in plan.objectives:
-            for unit_code, _ in objective.assignments or ((objective.unit, objective.number),):
+            for unit_code, _seat in objective.assignments or ((objective.unit, objective.number),):
                 self.by_unit[unit_code].append(objective)
 
     # 1. entity table ---------------------------------------------------------------
@@ -182,22 +185,24 @@ class _Scorer:
         if self.explain:
             terms = " + ".join(format_exact(b.result) for b in blocks)
             explanation = Explanation(
-                subject=f"Performance di Ente {self.plan.year}",
+                subject=_("Performance di Ente {year}").format(year=self.plan.year),
                 rule="Σ A × B",
                 formula=f"{terms} = {format_exact(total)} ≈ {format_it(total, 2)}",
-                notes=("A × B non è arrotondato prima della somma (SMVP)",),
+                notes=(_("A × B non è arrotondato prima della somma (SMVP)"),),
                 parts=tuple(b.explanation for b in blocks),
             )
         return EntityScore(total, blocks, explanation)
 
     def block(self, block: Block) -> BlockScore:
         scored = tuple(
-            score_indicator(i, f"indicatore {i.number}", self.rules, explain=self.explain)
+            score_indicator(
+                i, _("indicatore {n}").format(n=i.number), self.rules, explain=self.explain
+            )
             for i in block.indicators
         )
         achievement, a_expl = weighted_mean(
-            f"Realizzazione (A) blocco {block.number}",
-            [Part(f"indicatore {s.number}", s.degree, s.weight) for s in scored],
+            _("Realizzazione (A) blocco {n}").format(n=block.number),
+            [Part(_("indicatore {n}").format(n=s.number), s.degree, s.weight) for s in scored],
             missing=self.plan.smvp.missing_value,
             unmeasurable=self.plan.smvp.not_measurable,
             explain=self.explain,
@@ -205,9 +210,9 @@ class _Scorer:
         result = (achievement or ZERO) * block.weight / HUNDRED
         explanation = SILENT
         if self.explain:
-            shown_a = format_percent(achievement) if achievement is not None else "non definita"
+            shown_a = format_percent(achievement) if achievement is not None else _("non definita")
             explanation = Explanation(
-                subject=f"Blocco {block.number} — {block.heading}",
+                subject=_("Blocco {n} — {heading}").format(n=block.number, heading=block.heading),
                 rule="A × B",
                 formula=f"{shown_a} × {format_exact(block.weight)} = {format_exact(result)}",
                 inputs=(("A", shown_a), ("B", format_exact(block.weight))),
@@ -232,8 +237,8 @@ class _Scorer:
                 for i, s in zip(objective.indicators, plain[objective.key], strict=True)
             )
             performance, explanation = weighted_mean(
-                f"Obiettivo {objective.key} — {objective.title}",
-                [Part(f"indicatore {s.number}", s.degree, s.weight) for s in scored],
+                _("Obiettivo {key} — {title}").format(key=objective.key, title=objective.title),
+                [Part(_("indicatore {n}").format(n=s.number), s.degree, s.weight) for s in scored],
                 missing=self.plan.smvp.missing_value,
                 unmeasurable=self.plan.smvp.not_measurable,
                 explain=self.explain,
@@ -250,7 +255,7 @@ class _Scorer:
         entity: EntityScore,
         plain: dict[str, tuple[IndicatorScore | None, ...]] | None,
     ) -> IndicatorScore:
-        subject = f"indicatore {objective.key}#{indicator.number}"
+        subject = _("indicatore {key}#{n}").format(key=objective.key, n=indicator.number)
         spec = indicator.derived
         if spec is None or plain is None:
             return score_indicator(indicator, subject, self.rules, explain=self.explain)
@@ -258,7 +263,9 @@ class _Scorer:
             reading = Reading(
                 f"{format_percent(entity.performance)}", ReadingKind.NUMBER, entity.performance, "%"
             )
-            note = f"valore derivato: performance di Ente = {format_exact(entity.performance)}%"
+            note = _("valore derivato: performance di Ente = {value}%").format(
+                value=format_exact(entity.performance)
+            )
             return score_indicator(
                 indicator, subject, self.rules, explain=self.explain, reading=reading, notes=(note,)
             )
@@ -273,7 +280,9 @@ class _Scorer:
                 self.rules,
                 explain=self.explain,
                 reading=Reading(
-                    "", ReadingKind.NOT_MEASURABLE, reason="nessun valore nelle unità sottostanti"
+                    "",
+                    ReadingKind.NOT_MEASURABLE,
+                    reason=_("nessun valore nelle unità sottostanti"),
                 ),
             )
         listing = "; ".join(
@@ -287,7 +296,11 @@ class _Scorer:
             ]
             target = None
             shown_total = format_it(total, 2, trim=True)
-            notes = [f"valore derivato: somma su {len(values)} unità = {shown_total} ({listing})"]
+            notes = [
+                _("valore derivato: somma su {n} unità = {total} ({listing})").format(
+                    n=len(values), total=shown_total, listing=listing
+                )
+            ]
             parsed = _safe_target(indicator.target)
             if parsed is not None and parsed.kind is TargetKind.AGGREGATE:
                 target_total = sum(targets, ZERO)
@@ -297,7 +310,11 @@ class _Scorer:
                     target_total,
                 )
                 shown_target = format_it(target_total, 2, trim=True)
-                notes.append(f"target derivato: somma dei target delle unità = {shown_target}")
+                notes.append(
+                    _("target derivato: somma dei target delle unità = {target}").format(
+                        target=shown_target
+                    )
+                )
             return score_indicator(
                 indicator,
                 subject,
@@ -309,7 +326,9 @@ class _Scorer:
             )
         mean = sum(values, ZERO) / len(values)
         reading = Reading(format_percent(mean), ReadingKind.NUMBER, mean, "%")
-        note = f"valore derivato: media su {len(values)} unità = {format_exact(mean)} ({listing})"
+        note = _("valore derivato: media su {n} unità = {mean} ({listing})").format(
+            n=len(values), mean=format_exact(mean), listing=listing
+        )
         return score_indicator(
             indicator, subject, self.rules, explain=self.explain, reading=reading, notes=(note,)
         )
@@ -322,7 +341,7 @@ class _Scorer:
         plain: dict[str, tuple[IndicatorScore | None, ...]],
     ) -> list[IndicatorScore]:
         wanted = _normal_name(name)
-        holders = [code for code, _ in objective.assignments] or [objective.unit]
+        holders = [code for code, _seat in objective.assignments] or [objective.unit]
         found: list[IndicatorScore] = []
         seen: set[str] = set()
         for unit_code in self._descendants(holders):
@@ -361,10 +380,10 @@ class _Scorer:
                 continue
             keys = tuple(o.key for o in self.by_unit.get(unit.code, ()))
             performance, explanation = plain_mean(
-                f"Performance {_label(unit)}",
+                _("Performance {unit}").format(unit=_label(unit)),
                 [(key, objectives[key].performance, objectives[key].explanation) for key in keys],
                 explain=self.explain,
-                rule="media degli obiettivi",
+                rule=_("media degli obiettivi"),
             )
             own[unit.code] = UnitScore(
                 unit.code, unit.kind, unit.name, unit.short, performance, keys, explanation
@@ -379,10 +398,10 @@ class _Scorer:
                 if self.units[c].kind is UnitKind.SECTOR
             ]
             performance, explanation = plain_mean(
-                f"Performance {_label(unit)}",
+                _("Performance {unit}").format(unit=_label(unit)),
                 [(s.short or s.code, s.performance, s.explanation) for s in sectors],
                 explain=self.explain,
-                rule="media dei settori",
+                rule=_("media dei settori"),
             )
             areas[unit.code] = UnitScore(
                 unit.code,
@@ -404,22 +423,32 @@ class _Scorer:
                 f"{card.title}: {row.label}",
                 [
                     (
-                        f"obiettivo {n} ({refs[n]})",
+                        _("obiettivo {n} ({ref})").format(n=n, ref=refs[n]),
                         objectives[refs[n]].performance,
                         objectives[refs[n]].explanation,
                     )
                     for n in row.objectives
                 ],
                 explain=self.explain,
-                rule="media degli obiettivi della scheda",
+                rule=_("media degli obiettivi della scheda"),
             )
             rows.append(SynthesisScore(row.label, row.objectives, performance, explanation))
         listed = tuple((o.number, o.ref, objectives[o.ref].performance) for o in card.objectives)
         return CardScore(card.key, card.role, card.title, card.units, listed, tuple(rows))
 
 
+# The word for each kind of unit in the labels the engine builds ("settore 2.1 SERVI").
+_KIND_WORDS: dict[UnitKind, str] = {
+    UnitKind.AREA: N_("area"),
+    UnitKind.SECTOR: N_("settore"),
+    UnitKind.OFFICE: N_("ufficio"),
+    UnitKind.STAFF_PDC: N_("staff_pdc"),
+}
+
+
 def _label(unit: Unit) -> str:
-    return f"{unit.kind.value} {unit.code}" + (f" {unit.short}" if unit.short else "")
+    kind = _(_KIND_WORDS.get(unit.kind, unit.kind.value))
+    return f"{kind} {unit.code}" + (f" {unit.short}" if unit.short else "")
 
 
 def _normal_name(name: str) -> str:

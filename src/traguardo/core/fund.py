@@ -22,6 +22,7 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
 from traguardo.core.explanation import Explanation
+from traguardo.core.i18n import _
 from traguardo.core.numbers import HUNDRED, ZERO, format_exact, format_it, format_percent
 
 CENT = Decimal("0.01")
@@ -70,9 +71,12 @@ def release(
     for project in projects:
         defined = [(code, p) for code, p in project.objectives if p is not None]
         inputs = tuple(
-            (code, format_percent(p) if p is not None else "n.d.") for code, p in project.objectives
+            (code, format_percent(p) if p is not None else _("n.d."))
+            for code, p in project.objectives
         )
-        subject = f"Scheda progetto n. {project.scheda} — {project.title}"
+        subject = _("Scheda progetto n. {scheda} — {title}").format(
+            scheda=project.scheda, title=project.title
+        )
         if not defined:
             out.append(
                 Released(
@@ -81,22 +85,24 @@ def release(
                     project.value,
                     None,
                     ZERO,
-                    Explanation(subject, "nessun obiettivo valutato", "0,00 €", inputs),
+                    Explanation(subject, _("nessun obiettivo valutato"), "0,00 €", inputs),
                 )
             )
             continue
-        achievement = min(sum((p for _, p in defined), ZERO) / len(defined), HUNDRED)
+        achievement = min(sum((p for _unused, p in defined), ZERO) / len(defined), HUNDRED)
         if rule is ReleaseRule.PROPORTIONAL:
             amount = (project.value * achievement / HUNDRED).quantize(CENT, ROUND_DOWN)
             formula = f"{euro(project.value)} × {format_percent(achievement)} = {euro(amount)}"
-            why = "quota liberata in proporzione al raggiungimento (troncata al centesimo)"
+            why = _("quota liberata in proporzione al raggiungimento (troncata al centesimo)")
         else:
             amount = project.value if achievement >= threshold else ZERO
-            formula = (
-                f"{format_percent(achievement)} {'≥' if amount else '<'} soglia "
-                f"{format_percent(threshold)} → {euro(amount)}"
+            formula = _("{achievement} {sign} soglia {threshold} → {amount}").format(
+                achievement=format_percent(achievement),
+                sign="≥" if amount else "<",
+                threshold=format_percent(threshold),
+                amount=euro(amount),
             )
-            why = "quota liberata per intero solo al raggiungimento della soglia"
+            why = _("quota liberata per intero solo al raggiungimento della soglia")
         out.append(
             Released(
                 project.scheda,
@@ -160,29 +166,37 @@ def _top_codes(eligible: Sequence[Beneficiary], share: Decimal) -> tuple[set[str
     ranked = sorted(eligible, key=lambda b: (-(b.score or ZERO), b.code))
     seats = int(Decimal(len(ranked)) * share / HUNDRED)
     if seats == 0:
-        return set(), f"quota {format_percent(share)} di {len(ranked)} persone: nessun posto"
+        return set(), _("quota {share} di {people} persone: nessun posto").format(
+            share=format_percent(share), people=len(ranked)
+        )
     chosen = ranked[:seats]
     if seats < len(ranked) and ranked[seats].score == chosen[-1].score:
         tied = chosen[-1].score
         chosen = [b for b in chosen if b.score != tied]
-        note = (
-            f"{seats} posti; punteggio {format_it(tied or ZERO, 2)} a pari merito oltre il "
+        note = _(
+            "{seats} posti; punteggio {score} a pari merito oltre il "
             "limite: escluso tutto il gruppo"
-        )
+        ).format(seats=seats, score=format_it(tied or ZERO, 2))
         return {b.code for b in chosen}, note
-    return {b.code for b in chosen}, f"{seats} posti su {len(ranked)} persone"
+    return {b.code for b in chosen}, _("{seats} posti su {people} persone").format(
+        seats=seats, people=len(ranked)
+    )
 
 
 def distribute(fund: Decimal, people: Sequence[Beneficiary], rules: Rules) -> Distribution:
     """Split `fund` (euro, to the cent) among `people` by points; see the module docstring."""
     if fund < 0 or fund != fund.quantize(CENT):
-        raise RulesError(f"importo del fondo non valido: {fund}")
+        raise RulesError(_("importo del fondo non valido: {fund}").format(fund=fund))
     codes = [p.code for p in people]
     if len(set(codes)) != len(codes):
-        raise RulesError("codici ripetuti tra i beneficiari")
+        raise RulesError(_("codici ripetuti tra i beneficiari"))
     missing = sorted({p.category for p in people} - set(rules.coefficients))
     if missing:
-        raise RulesError(f"nessun coefficiente per la categoria {', '.join(missing)}")
+        raise RulesError(
+            _("nessun coefficiente per la categoria {categories}").format(
+                categories=", ".join(missing)
+            )
+        )
     eligible = [p for p in people if p.score is not None and p.score >= rules.threshold]
     top, top_note = _top_codes(eligible, rules.top_share)
     points: dict[str, Decimal] = {}
@@ -224,17 +238,22 @@ def distribute(fund: Decimal, people: Sequence[Beneficiary], rules: Rules) -> Di
     total_points = sum(points.values(), ZERO)
     for p in people:
         base_inputs = (
-            ("categoria", p.category),
-            ("punteggio", format_percent(p.score) if p.score is not None else "non valutato"),
-            ("coefficiente di categoria", format_exact(rules.coefficients[p.category])),
-            ("coefficiente di presenza", format_exact(p.presence, 6)),
+            (_("categoria"), p.category),
+            (
+                _("punteggio"),
+                format_percent(p.score) if p.score is not None else _("non valutato"),
+            ),
+            (_("coefficiente di categoria"), format_exact(rules.coefficients[p.category])),
+            (_("coefficiente di presenza"), format_exact(p.presence, 6)),
         )
-        subject = f"Premio {p.code}"
+        subject = _("Premio {code}").format(code=p.code)
         if p.code not in points:
             why = (
-                "non valutato"
+                _("non valutato")
                 if p.score is None
-                else f"punteggio sotto la soglia {format_percent(rules.threshold)}"
+                else _("punteggio sotto la soglia {threshold}").format(
+                    threshold=format_percent(rules.threshold)
+                )
             )
             rows.append(
                 Allocation(
@@ -244,25 +263,28 @@ def distribute(fund: Decimal, people: Sequence[Beneficiary], rules: Rules) -> Di
                     ZERO,
                     False,
                     ZERO,
-                    Explanation(subject, "nessun premio", f"{why} → 0,00 €", base_inputs),
+                    Explanation(subject, _("nessun premio"), f"{why} → 0,00 €", base_inputs),
                 )
             )
             continue
         notes = []
         if p.code in top:
             notes.append(
-                f"premio differenziato (art. 69 CCNL): punti +{format_exact(rules.top_bonus)}%"
+                _("premio differenziato (art. 69 CCNL): punti +{bonus}%").format(
+                    bonus=format_exact(rules.top_bonus)
+                )
             )
         if p.code in capped:
-            formula = f"tetto individuale {euro(rules.cap or ZERO)}"
-            notes.append("l'eccedenza oltre il tetto è ripartita tra gli altri")
+            formula = _("tetto individuale {cap}").format(cap=euro(rules.cap or ZERO))
+            notes.append(_("l'eccedenza oltre il tetto è ripartita tra gli altri"))
         else:
-            formula = (
-                f"{format_it(points[p.code], 4)} punti × quota per punto = "
-                f"{format_it(exact[p.code], 6)} € → {euro(amounts[p.code])}"
+            formula = _("{points} punti × quota per punto = {exact} € → {amount}").format(
+                points=format_it(points[p.code], 4),
+                exact=format_it(exact[p.code], 6),
+                amount=euro(amounts[p.code]),
             )
             if p.code in bonus_cent:
-                notes.append("+0,01 € dal resto degli arrotondamenti (resto più alto)")
+                notes.append(_("+0,01 € dal resto degli arrotondamenti (resto più alto)"))
         rows.append(
             Allocation(
                 p.code,
@@ -273,8 +295,9 @@ def distribute(fund: Decimal, people: Sequence[Beneficiary], rules: Rules) -> Di
                 amounts[p.code],
                 Explanation(
                     subject,
-                    "punti = punteggio × coefficiente categoria × presenza"
-                    + (" × maggiorazione" if p.code in top else ""),
+                    _("punti = punteggio × coefficiente categoria × presenza × maggiorazione")
+                    if p.code in top
+                    else _("punti = punteggio × coefficiente categoria × presenza"),
                     formula,
                     base_inputs,
                     tuple(notes),
@@ -282,16 +305,35 @@ def distribute(fund: Decimal, people: Sequence[Beneficiary], rules: Rules) -> Di
             )
         )
     distributed = sum((r.amount for r in rows), ZERO)
-    notes = [f"fascia alta: {top_note}"]
+    notes = [_("fascia alta: {note}").format(note=top_note)]
     if undistributed:
-        notes.append(f"non distribuiti {euro(undistributed)} (tutti al tetto o nessuno premiabile)")
+        notes.append(
+            _("non distribuiti {amount} (tutti al tetto o nessuno premiabile)").format(
+                amount=euro(undistributed)
+            )
+        )
+        summary = _(
+            "{fund} su {points} punti: distribuiti {distributed}, non distribuiti {undistributed}"
+        ).format(
+            fund=euro(fund),
+            points=format_it(total_points, 4),
+            distributed=euro(distributed),
+            undistributed=euro(undistributed),
+        )
+    else:
+        summary = _("{fund} su {points} punti: distribuiti {distributed}").format(
+            fund=euro(fund), points=format_it(total_points, 4), distributed=euro(distributed)
+        )
     explanation = Explanation(
-        "Ripartizione del fondo",
-        f"soglia {format_percent(rules.threshold)}, premio differenziato al "
-        f"{format_percent(rules.top_share)} dei premiati",
-        f"{euro(fund)} su {format_it(total_points, 4)} punti: distribuiti {euro(distributed)}"
-        + (f", non distribuiti {euro(undistributed)}" if undistributed else ""),
-        (("fondo distribuibile", euro(fund)), ("beneficiari premiati", str(len(points)))),
+        _("Ripartizione del fondo"),
+        _("soglia {threshold}, premio differenziato al {share} dei premiati").format(
+            threshold=format_percent(rules.threshold), share=format_percent(rules.top_share)
+        ),
+        summary,
+        (
+            (_("fondo distribuibile"), euro(fund)),
+            (_("beneficiari premiati"), str(len(points))),
+        ),
         tuple(notes),
     )
     return Distribution(fund, tuple(rows), undistributed, explanation)
@@ -313,7 +355,7 @@ def band_shares(
     """How many of `scores` fall in each band (name, minimum), highest band first, plus
     "non valutati" for undefined scores when any."""
     ordered = sorted(bands, key=lambda b: b[1], reverse=True)
-    counts = {name: 0 for name, _ in ordered}
+    counts = {name: 0 for name, _unused in ordered}
     counts_below = 0
     unrated = 0
     for score in scores:
@@ -329,14 +371,16 @@ def band_shares(
     total = len(scores)
     out = [
         BandShare(n, counts[n], Decimal(counts[n]) * HUNDRED / total if total else ZERO)
-        for n, _ in ordered
+        for n, _unused in ordered
     ]
     if counts_below:
         out.append(
             BandShare(
-                "sotto la fascia più bassa", counts_below, Decimal(counts_below) * HUNDRED / total
+                _("sotto la fascia più bassa"),
+                counts_below,
+                Decimal(counts_below) * HUNDRED / total,
             )
         )
     if unrated:
-        out.append(BandShare("non valutati", unrated, Decimal(unrated) * HUNDRED / total))
+        out.append(BandShare(_("non valutati"), unrated, Decimal(unrated) * HUNDRED / total))
     return out

@@ -17,6 +17,7 @@ from decimal import Decimal
 from html import escape
 
 from traguardo.core.explanation import Explanation
+from traguardo.core.i18n import _
 from traguardo.core.numbers import HUNDRED, format_exact, format_it, format_percent
 
 FEMALE = "F"
@@ -63,16 +64,16 @@ class GenderFigures:
     def explain(self) -> Explanation:
         share = self.women_share
         ratio = self.women_to_men
+        shown_share = format_percent(share) if share is not None else _("n.d.")
+        shown_ratio = format_exact(ratio, 4) if ratio is not None else _("n.d. (nessun uomo)")
         return Explanation(
-            subject=f"Tassi di femminilizzazione — {self.group}",
-            rule="totale = donne / personale; tasso = donne / uomini",
+            subject=_("Tassi di femminilizzazione — {group}").format(group=self.group),
+            rule=_("totale = donne / personale; tasso = donne / uomini"),
             formula=(
-                f"{self.women} / {self.total} = "
-                f"{format_percent(share) if share is not None else 'n.d.'}; "
-                f"{self.women} / {self.men} = "
-                f"{format_exact(ratio, 4) if ratio is not None else 'n.d. (nessun uomo)'}"
+                f"{self.women} / {self.total} = {shown_share}; "
+                f"{self.women} / {self.men} = {shown_ratio}"
             ),
-            inputs=(("donne", str(self.women)), ("uomini", str(self.men))),
+            inputs=((_("donne"), str(self.women)), (_("uomini"), str(self.men))),
         )
 
 
@@ -109,9 +110,15 @@ def gender_budget(
     other group alphabetically)."""
     for row in rows:
         if row.gender not in (FEMALE, MALE):
-            raise HeadcountError(f"genere «{row.gender}» non valido (atteso F o M)")
+            raise HeadcountError(
+                _("genere «{gender}» non valido (atteso F o M)").format(gender=row.gender)
+            )
         if row.count < 0:
-            raise HeadcountError(f"conteggio negativo per {row.category} {row.age_band}")
+            raise HeadcountError(
+                _("conteggio negativo per {category} {age_band}").format(
+                    category=row.category, age_band=row.age_band
+                )
+            )
 
     def grouped(attr: str, order: Sequence[str]) -> tuple[GenderFigures, ...]:
         seen = {getattr(r, attr) for r in rows}
@@ -119,7 +126,7 @@ def gender_budget(
         return tuple(_figures(n, (r for r in rows if getattr(r, attr) == n)) for n in names)
 
     return GenderBudget(
-        _figures("Totale", rows),
+        _figures(_("Totale"), rows),
         grouped("category", category_order),
         grouped("age_band", age_band_order),
     )
@@ -137,7 +144,14 @@ def bar_chart_svg(figures: Sequence[GenderFigures], title: str, chart_id: str) -
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" class="gender-chart">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">'
-        + escape("; ".join(f"{f.group}: donne {f.women}, uomini {f.men}" for f in figures))
+        + escape(
+            "; ".join(
+                _("{group}: donne {women}, uomini {men}").format(
+                    group=f.group, women=f.women, men=f.men
+                )
+                for f in figures
+            )
+        )
         + "</desc>",
     ]
     y = 10
@@ -156,18 +170,20 @@ def bar_chart_svg(figures: Sequence[GenderFigures], title: str, chart_id: str) -
             f'fill="#0b5394"/>'
         )
         share = f.women_share
+        counts = _("D {women} · U {men}").format(women=f.women, men=f.men)
+        if share is not None:
+            counts += " " + _("({share}% D)").format(share=format_it(share, 0))
         parts.append(
             f'<text x="{label_w + w_women + w_men + 6}" y="{y + 16}" font-size="12" '
-            f'fill="#1a1a1a">D {f.women} · U {f.men}'
-            + (f" ({format_it(share, 0)}% D)" if share is not None else "")
-            + "</text>"
+            f'fill="#1a1a1a">{escape(counts)}</text>'
         )
         y += bar_h + gap
+    women, men = escape(_("Donne")), escape(_("Uomini"))
     parts.append(
         f'<rect x="{label_w}" y="{y + 4}" width="12" height="12" fill="#8a1c4a"/>'
-        f'<text x="{label_w + 16}" y="{y + 14}" font-size="12" fill="#1a1a1a">Donne</text>'
+        f'<text x="{label_w + 16}" y="{y + 14}" font-size="12" fill="#1a1a1a">{women}</text>'
         f'<rect x="{label_w + 80}" y="{y + 4}" width="12" height="12" fill="#0b5394"/>'
-        f'<text x="{label_w + 96}" y="{y + 14}" font-size="12" fill="#1a1a1a">Uomini</text>'
+        f'<text x="{label_w + 96}" y="{y + 14}" font-size="12" fill="#1a1a1a">{men}</text>'
     )
     parts.append("</svg>")
     return "".join(parts)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from traguardo.core.i18n import _
+
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
@@ -49,7 +51,9 @@ def parse_number(text: str) -> Decimal:
         return _to_decimal(match["sign"], match["int"], match["frac"], cleaned)
     match = _NUMBER.fullmatch(cleaned)
     if not match:
-        raise NumberFormatError(f"«{text}» non è un numero (atteso ad es. 1.500 o 54,47)")
+        raise NumberFormatError(
+            _("«{text}» non è un numero (atteso ad es. 1.500 o 54,47)").format(text=text)
+        )
     digits = re.sub(r"[.\u00a0 ]", "", match["int"])
     return _to_decimal(match["sign"], digits, match["frac"], cleaned)
 
@@ -59,7 +63,7 @@ def _to_decimal(sign: str | None, integer: str, frac: str | None, original: str)
     try:
         return Decimal(literal)
     except InvalidOperation as exc:  # pragma: no cover - the regexes admit only digits
-        raise NumberFormatError(f"«{original}» non è un numero") from exc
+        raise NumberFormatError(_("«{text}» non è un numero").format(text=original)) from exc
 
 
 def find_number(text: str) -> tuple[Decimal, int, int] | None:
@@ -83,7 +87,7 @@ def format_it(value: Decimal, places: int = 2, *, trim: bool = False) -> str:
     """Italian display form: ``3144.879`` -> ``3.144,88``; ``trim`` drops ``,00``."""
     rounded = round_half_up(value, places)
     sign = "-" if rounded < 0 else ""
-    integer, _, frac = f"{abs(rounded):f}".partition(".")
+    integer, _unused, frac = f"{abs(rounded):f}".partition(".")
     groups: list[str] = []
     while len(integer) > 3:
         groups.insert(0, integer[-3:])

@@ -11,11 +11,12 @@ too (``70 ispezioni``, ``oltre 10``, ``> 8``, ``676.433,56 €``, ``SI``) and pa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 
+from traguardo.core.i18n import N_, _
 from traguardo.core.numbers import NumberFormatError, find_number, parse_number
 
 
@@ -93,7 +94,11 @@ def parse_target(text: str) -> Target:
     if match:
         low, high = parse_number(match["low"]), parse_number(match["high"])
         if low > high:
-            raise TargetFormatError(f"intervallo «{raw}»: il minimo {low} supera il massimo {high}")
+            raise TargetFormatError(
+                _("intervallo «{raw}»: il minimo {low} supera il massimo {high}").format(
+                    raw=raw, low=low, high=high
+                )
+            )
         return Target(raw, TargetKind.RANGE, low, high, match["unit"])
     for symbol, kind in _OPERATORS:
         if raw.startswith(symbol):
@@ -103,13 +108,17 @@ def parse_target(text: str) -> Target:
             number = _NUMBER_AND_UNIT.match(rest) or _NUMBER_AND_WORDS.match(rest)
             if not number:
                 raise TargetFormatError(
-                    f"target «{raw}»: dopo «{symbol}» è atteso un numero con unità facoltativa "
-                    "(ad es. «>= 100», «<= 5 gg», «= 100%», «> 300.000 €»)"
+                    _(
+                        "target «{raw}»: dopo «{symbol}» è atteso un numero con unità facoltativa "
+                        "(ad es. «>= 100», «<= 5 gg», «= 100%», «> 300.000 €»)"
+                    ).format(raw=raw, symbol=symbol)
                 )
             try:
                 value = parse_number(number["number"])
             except NumberFormatError as exc:
-                raise TargetFormatError(f"target «{raw}»: {exc}") from exc
+                raise TargetFormatError(
+                    _("target «{raw}»: {error}").format(raw=raw, error=exc)
+                ) from exc
             unit = _normal_unit(number["unit"]) or number.groupdict().get("words") or ""
             return Target(raw, kind, value, None, unit.strip())
     number = _NUMBER_AND_UNIT.match(raw)
@@ -122,8 +131,10 @@ def parse_target(text: str) -> Target:
             _normal_unit(number["unit"]),
         )
     raise TargetFormatError(
-        f"target «{raw}» non riconosciuto: attesi «>= n», «<= n», «= n», «> n», «< n», "
-        "«compresi tra n. a e n. b», «si», «no», «===» (nessun target) o «= Σ …»"
+        _(
+            "target «{raw}» non riconosciuto: attesi «>= n», «<= n», «= n», «> n», «< n», "
+            "«compresi tra n. a e n. b», «si», «no», «===» (nessun target) o «= Σ …»"
+        ).format(raw=raw)
     )
 
 
@@ -160,17 +171,29 @@ class Reading:
 _QUALIFIED = re.compile(r"^(?P<q>>=|>|oltre|più di|almeno)\s*(?P<rest>.+)$", re.IGNORECASE)
 
 
-@lru_cache(maxsize=65536)
 def parse_reading(text: str | None) -> Reading:
     """Parse a monitoring value as written. Never raises: the unreadable is NOT_MEASURABLE."""
+    reading, reason, fields = _parse_reading(text)
+    if not reason:
+        return reading
+    # The parse is cached across readers: its reason is put in the reader's language here.
+    return replace(reading, reason=_(reason).format(**dict(fields)))
+
+
+_Fields = tuple[tuple[str, object], ...]
+
+
+@lru_cache(maxsize=65536)
+def _parse_reading(text: str | None) -> tuple[Reading, str, _Fields]:
+    """The reading without its reason, the reason's untranslated message and its fields."""
     raw = (text or "").strip()
     if not raw:
-        return Reading("", ReadingKind.EMPTY, reason="nessun valore rilevato")
+        return Reading("", ReadingKind.EMPTY), N_("nessun valore rilevato"), ()
     lowered = raw.lower().rstrip(".")
     if lowered in _YES:
-        return Reading(raw, ReadingKind.YES)
+        return Reading(raw, ReadingKind.YES), "", ()
     if lowered in _NO:
-        return Reading(raw, ReadingKind.NO)
+        return Reading(raw, ReadingKind.NO), "", ()
     qualifier = ""
     body = raw
     match = _QUALIFIED.match(raw)
@@ -184,19 +207,21 @@ def parse_reading(text: str | None) -> Reading:
             pass
         else:
             kind = ReadingKind.FROM_TEXT if qualifier else ReadingKind.NUMBER
-            reason = f"«{raw}» è un limite inferiore: si assume {number}" if qualifier else ""
-            return Reading(raw, kind, number, _normal_unit(whole["unit"]), qualifier, reason)
+            reading = Reading(raw, kind, number, _normal_unit(whole["unit"]), qualifier)
+            if not qualifier:
+                return reading, "", ()
+            reason = N_("«{raw}» è un limite inferiore: si assume {number}")
+            return reading, reason, (("raw", raw), ("number", number))
     found = find_number(body)
     if found is None:
-        return Reading(raw, ReadingKind.NOT_MEASURABLE, reason=f"nessun numero in «{raw}»")
+        reading = Reading(raw, ReadingKind.NOT_MEASURABLE)
+        return reading, N_("nessun numero in «{raw}»"), (("raw", raw),)
     number, _start, end = found
     unit_match = re.match(r"\s*(%|€|gg)", body[end:])
     unit = unit_match.group(1) if unit_match else ""
-    return Reading(
-        raw,
-        ReadingKind.FROM_TEXT,
-        number,
-        unit,
-        qualifier,
-        f"valore letto dal testo «{raw}»: {number}" + (f" ({qualifier})" if qualifier else ""),
-    )
+    reading = Reading(raw, ReadingKind.FROM_TEXT, number, unit, qualifier)
+    if qualifier:
+        reason = N_("valore letto dal testo «{raw}»: {number} ({qualifier})")
+        return reading, reason, (("raw", raw), ("number", number), ("qualifier", qualifier))
+    reason = N_("valore letto dal testo «{raw}»: {number}")
+    return reading, reason, (("raw", raw), ("number", number))

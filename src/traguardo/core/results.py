@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from traguardo.core.explanation import SILENT, Explanation
+from traguardo.core.i18n import _
 from traguardo.core.model import Role, UnitKind
 from traguardo.core.readings import Reading, Target
 from traguardo.core.rules import Degree
@@ -125,8 +126,8 @@ class PlanScore:
         for card in self.cards:
             if card.key == wanted:
                 return Explanation(
-                    subject=f"Scheda {card.key} — {card.title}",
-                    rule="sintesi",
+                    subject=_("Scheda {key} — {title}").format(key=card.key, title=card.title),
+                    rule=_("sintesi"),
                     formula="; ".join(
                         f"{row.label}: {row.explanation.formula}" for row in card.synthesis
                     ),

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from traguardo.core.explanation import SILENT, Explanation
+from traguardo.core.i18n import N_, _
 from traguardo.core.numbers import (
     HUNDRED,
     ZERO,
@@ -83,10 +84,10 @@ class Rule:
             value,
             DegreeStatus.SCORED,
             Explanation(
-                subject=f"Grado di realizzazione — {ctx.subject}",
+                subject=_("Grado di realizzazione — {subject}").format(subject=ctx.subject),
                 rule=self.slug,
                 formula=f"{formula} = {format_percent(value)}",
-                inputs=(("target", target.text), ("valore", reading.text)),
+                inputs=((_("target"), target.text), (_("valore"), reading.text)),
                 notes=extra + notes,
             ),
         )
@@ -95,10 +96,10 @@ class Rule:
 def unmeasurable(reason: str, target: Target, reading: Reading, ctx: Context, rule: str) -> Degree:
     explanation = (
         Explanation(
-            subject=f"Grado di realizzazione — {ctx.subject}",
+            subject=_("Grado di realizzazione — {subject}").format(subject=ctx.subject),
             rule=rule,
-            formula="non misurabile",
-            inputs=(("target", target.text), ("valore", reading.text)),
+            formula=_("non misurabile"),
+            inputs=((_("target"), target.text), (_("valore"), reading.text)),
             notes=(reason,),
         )
         if ctx.explain
@@ -122,12 +123,16 @@ def build_rule(slug: str, params: Mapping[str, Any] | None = None) -> Rule:
     except KeyError:
         known = ", ".join(sorted(RULES))
         raise RuleConfigError(
-            f"regola di calcolo «{slug}» sconosciuta (disponibili: {known})"
+            _("regola di calcolo «{slug}» sconosciuta (disponibili: {known})").format(
+                slug=slug, known=known
+            )
         ) from None
     try:
         return factory(**dict(params or {}))
     except TypeError as exc:
-        raise RuleConfigError(f"parametri non validi per la regola «{slug}»: {exc}") from None
+        raise RuleConfigError(
+            _("parametri non validi per la regola «{slug}»: {error}").format(slug=slug, error=exc)
+        ) from None
 
 
 def _dec(value: Any, name: str) -> Decimal:
@@ -137,14 +142,22 @@ def _dec(value: Any, name: str) -> Decimal:
         return Decimal(value)
     if isinstance(value, str):
         return parse_number(value)
-    raise RuleConfigError(f"parametro «{name}»: atteso un numero, trovato {value!r}")
+    raise RuleConfigError(
+        _("parametro «{name}»: atteso un numero, trovato {value}").format(
+            name=name, value=repr(value)
+        )
+    )
 
 
 def _capped(
     ratio_pct: Decimal, cap: Decimal, floor: Decimal | None
 ) -> tuple[Decimal, tuple[str, ...]]:
     if floor is not None and ratio_pct < floor:
-        return ZERO, (f"sotto la soglia minima del {format_percent(floor)} il grado è 0",)
+        return ZERO, (
+            _("sotto la soglia minima del {floor} il grado è 0").format(
+                floor=format_percent(floor)
+            ),
+        )
     return min(ratio_pct, cap), ()
 
 
@@ -157,7 +170,7 @@ class HigherIsBetter(Rule):
     """actual / target, capped (default 100%), with an optional floor below which it is 0."""
 
     slug = "higher_is_better"
-    label = "Più alto è meglio (proporzionale, con tetto)"
+    label = N_("Più alto è meglio (proporzionale, con tetto)")
 
     def __init__(self, cap: Any = 100, floor: Any = None) -> None:
         self.cap = _dec(cap, "cap")
@@ -167,10 +180,14 @@ class HigherIsBetter(Rule):
         actual = _numeric(reading)
         if actual is None or target.low is None:
             return unmeasurable(
-                "serve un valore numerico e un target numerico", target, reading, ctx, self.slug
+                _("serve un valore numerico e un target numerico"),
+                target,
+                reading,
+                ctx,
+                self.slug,
             )
         if target.low == 0:
-            return self._scored(self.cap, "target 0 raggiunto", target, reading, ctx)
+            return self._scored(self.cap, _("target 0 raggiunto"), target, reading, ctx)
         ratio = actual / target.low * HUNDRED
         value, notes = _capped(ratio, self.cap, self.floor)
         cap_ratio = format_it(self.cap / HUNDRED, 2, trim=True)
@@ -183,7 +200,7 @@ class LowerIsBetter(Rule):
     """At or under the target scores the cap; above it, target / actual."""
 
     slug = "lower_is_better"
-    label = "Più basso è meglio"
+    label = N_("Più basso è meglio")
 
     def __init__(self, cap: Any = 100, floor: Any = None) -> None:
         self.cap = _dec(cap, "cap")
@@ -193,7 +210,11 @@ class LowerIsBetter(Rule):
         actual = _numeric(reading)
         if actual is None or target.low is None:
             return unmeasurable(
-                "serve un valore numerico e un target numerico", target, reading, ctx, self.slug
+                _("serve un valore numerico e un target numerico"),
+                target,
+                reading,
+                ctx,
+                self.slug,
             )
         t, a = format_exact(target.low), format_exact(actual)
         if actual <= target.low:
@@ -207,7 +228,7 @@ class Exact(Rule):
     """Only hitting the target (within a tolerance) counts: all or nothing."""
 
     slug = "exact"
-    label = "Valore esatto (tutto o niente)"
+    label = N_("Valore esatto (tutto o niente)")
 
     def __init__(self, tolerance: Any = 0, cap: Any = 100) -> None:
         self.tolerance = _dec(tolerance, "tolerance")
@@ -217,7 +238,11 @@ class Exact(Rule):
         actual = _numeric(reading)
         if actual is None or target.low is None:
             return unmeasurable(
-                "serve un valore numerico e un target numerico", target, reading, ctx, self.slug
+                _("serve un valore numerico e un target numerico"),
+                target,
+                reading,
+                ctx,
+                self.slug,
             )
         hit = abs(actual - target.low) <= self.tolerance
         a, t = format_exact(actual), format_exact(target.low)
@@ -231,11 +256,11 @@ class InRange(Rule):
     """Inside [low, high] scores the cap; below, actual / low; above, per ``above``."""
 
     slug = "range"
-    label = "Intervallo"
+    label = N_("Intervallo")
 
     def __init__(self, above: str = "full", cap: Any = 100, floor: Any = None) -> None:
         if above not in ("full", "proportional"):
-            raise RuleConfigError("parametro «above»: atteso «full» o «proportional»")
+            raise RuleConfigError(_("parametro «above»: atteso «full» o «proportional»"))
         self.above = above
         self.cap = _dec(cap, "cap")
         self.floor = None if floor is None else _dec(floor, "floor")
@@ -244,7 +269,7 @@ class InRange(Rule):
         actual = _numeric(reading)
         if actual is None or target.low is None or target.high is None:
             return unmeasurable(
-                "serve un valore numerico e un intervallo", target, reading, ctx, self.slug
+                _("serve un valore numerico e un intervallo"), target, reading, ctx, self.slug
             )
         a = format_exact(actual)
         lo, hi = format_exact(target.low), format_exact(target.high)
@@ -260,7 +285,7 @@ class InRange(Rule):
                 target,
                 reading,
                 ctx,
-                ("oltre il massimo dell'intervallo: l'SMVP lo considera raggiunto",),
+                (_("oltre il massimo dell'intervallo: l'SMVP lo considera raggiunto"),),
             )
         value, notes = _capped(target.high / actual * HUNDRED, self.cap, self.floor)
         return self._scored(value, f"{hi} / {a}", target, reading, ctx, notes)
@@ -271,7 +296,7 @@ class YesNo(Rule):
     """A yes/no target: the expected answer scores the cap, the other 0."""
 
     slug = "yes_no"
-    label = "Sì/No"
+    label = N_("Sì/No")
 
     def __init__(self, cap: Any = 100) -> None:
         self.cap = _dec(cap, "cap")
@@ -279,10 +304,14 @@ class YesNo(Rule):
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
         if target.kind not in (TargetKind.YES, TargetKind.NO):
             return unmeasurable(
-                "la regola sì/no richiede un target «si» o «no»", target, reading, ctx, self.slug
+                _("la regola sì/no richiede un target «si» o «no»"),
+                target,
+                reading,
+                ctx,
+                self.slug,
             )
         if reading.kind not in (ReadingKind.YES, ReadingKind.NO):
-            return unmeasurable("atteso un valore «SI» o «NO»", target, reading, ctx, self.slug)
+            return unmeasurable(_("atteso un valore «SI» o «NO»"), target, reading, ctx, self.slug)
         hit = (reading.kind is ReadingKind.YES) == (target.kind is TargetKind.YES)
         formula = f"{reading.text} {'=' if hit else '≠'} {target.text}"
         return self._scored(self.cap if hit else ZERO, formula, target, reading, ctx)
@@ -295,11 +324,13 @@ class Bands(Rule):
     band it is 0. With ``interpolate`` the degree moves linearly between bands."""
 
     slug = "bands"
-    label = "Fasce di punteggio"
+    label = N_("Fasce di punteggio")
 
     def __init__(self, bands: list[list[Any]], interpolate: bool = False) -> None:
         if not bands:
-            raise RuleConfigError("parametro «bands»: serve almeno una fascia [soglia, punteggio]")
+            raise RuleConfigError(
+                _("parametro «bands»: serve almeno una fascia [soglia, punteggio]")
+            )
         parsed = sorted((_dec(a, "bands"), _dec(b, "bands")) for a, b in bands)
         self.bands = tuple(parsed)
         self.interpolate = bool(interpolate)
@@ -308,7 +339,7 @@ class Bands(Rule):
         actual = _numeric(reading)
         if actual is None or not target.low:
             return unmeasurable(
-                "serve un valore numerico e un target numerico non nullo",
+                _("serve un valore numerico e un target numerico non nullo"),
                 target,
                 reading,
                 ctx,
@@ -320,7 +351,9 @@ class Bands(Rule):
         if not below:
             return self._scored(
                 ZERO,
-                f"{r}% sotto la prima fascia ({format_it(self.bands[0][0], 2)}%)",
+                _("{ratio}% sotto la prima fascia ({first}%)").format(
+                    ratio=r, first=format_it(self.bands[0][0], 2)
+                ),
                 target,
                 reading,
                 ctx,
@@ -334,7 +367,13 @@ class Bands(Rule):
             formula = f"{s1} + ({s2_} − {s1}) × ({r} − {t1}) / ({t2_} − {t1})"
             return self._scored(value, formula, target, reading, ctx)
         return self._scored(
-            score, f"fascia da {format_it(threshold, 2)}% ({r}%)", target, reading, ctx
+            score,
+            _("fascia da {threshold}% ({ratio}%)").format(
+                threshold=format_it(threshold, 2), ratio=r
+            ),
+            target,
+            reading,
+            ctx,
         )
 
 
@@ -354,7 +393,7 @@ class Smvp(Rule):
     """
 
     slug = "smvp"
-    label = "Regola predefinita dell'SMVP"
+    label = N_("Regola predefinita dell'SMVP")
 
     def __init__(
         self,

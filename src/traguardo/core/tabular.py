@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from traguardo.core.i18n import _
+
 # ----------------------------------------------------------------------------- issues
 
 
@@ -28,11 +30,11 @@ class Issue:
     message: str
 
     def where(self) -> str:
-        parts = [f"foglio «{self.sheet}»"] if self.sheet else []
+        parts = [_("foglio «{sheet}»").format(sheet=self.sheet)] if self.sheet else []
         if self.row is not None:
-            parts.append(f"riga {self.row}")
+            parts.append(_("riga {row}").format(row=self.row))
         if self.column:
-            parts.append(f"colonna «{self.column}»")
+            parts.append(_("colonna «{column}»").format(column=self.column))
         return ", ".join(parts)
 
     def __str__(self) -> str:
@@ -56,8 +58,10 @@ def parse_unit_code(text: str) -> str:
     code = text.strip()
     if not _UNIT.match(code):
         raise CodeError(
-            f"codice di unità «{text}» non valido: usa numeri e sigle separati da punti "
-            "(ad es. «2», «2.1», «2.1.3», «2.1.PDC»)"
+            _(
+                "codice di unità «{code}» non valido: usa numeri e sigle separati da punti "
+                "(ad es. «2», «2.1», «2.1.3», «2.1.PDC»)"
+            ).format(code=text)
         )
     return code
 
@@ -67,7 +71,9 @@ def parse_objective_code(text: str) -> tuple[str, int]:
     match = _OBJECTIVE.match(text.strip())
     if not match:
         raise CodeError(
-            f"codice di obiettivo «{text}» non valido: è atteso «unità/numero» (ad es. «2.1/1»)"
+            _(
+                "codice di obiettivo «{code}» non valido: è atteso «unità/numero» (ad es. «2.1/1»)"
+            ).format(code=text)
         )
     return match["unit"], int(match["number"])
 
@@ -81,8 +87,10 @@ def parse_indicator_code(text: str) -> tuple[str, int] | tuple[None, int]:
     match = _INDICATOR.match(raw)
     if not match:
         raise CodeError(
-            f"codice di indicatore «{text}» non valido: è atteso «unità/numero#riga» "
-            "(ad es. «2.1/1#2») oppure «B<numero>» per la tabella dell'ente (ad es. «B14»)"
+            _(
+                "codice di indicatore «{code}» non valido: è atteso «unità/numero#riga» "
+                "(ad es. «2.1/1#2») oppure «B<numero>» per la tabella dell'ente (ad es. «B14»)"
+            ).format(code=text)
         )
     return match["objective"], int(match["row"])
 
@@ -104,7 +112,7 @@ def weights_problem(weights: Iterable[Decimal]) -> str | None:
     if total == WEIGHT_TOTAL:
         return None
     shown = format(total.normalize(), "f").replace(".", ",")
-    return f"i pesi degli indicatori sommano a {shown} invece di 100"
+    return _("i pesi degli indicatori sommano a {total} invece di 100").format(total=shown)
 
 
 def find_loop(parents: Mapping[str, str | None]) -> list[str] | None:
@@ -149,8 +157,10 @@ def decode_csv(data: bytes) -> tuple[str, str]:
     """
     if b"\x00" in data[:4096]:
         raise CsvError(
-            "il file non è un testo CSV (contiene dati binari): salvalo da Excel come "
-            "«CSV (delimitato da separatore)» oppure carica il file .xlsx"
+            _(
+                "il file non è un testo CSV (contiene dati binari): salvalo da Excel come "
+                "«CSV (delimitato da separatore)» oppure carica il file .xlsx"
+            )
         )
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
@@ -162,8 +172,10 @@ def decode_csv(data: bytes) -> tuple[str, str]:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
         raise CsvError(
-            "il file non è in una codifica riconosciuta (UTF-8 o Windows-1252): "
-            f"byte non valido in posizione {exc.start}"
+            _(
+                "il file non è in una codifica riconosciuta (UTF-8 o Windows-1252): "
+                "byte non valido in posizione {position}"
+            ).format(position=exc.start)
         ) from None
     return text, "cp1252"
 
@@ -179,7 +191,7 @@ def read_csv(data: bytes) -> CsvText:
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise CsvError(f"il file CSV non è leggibile: {exc}") from None
+        raise CsvError(_("il file CSV non è leggibile: {error}").format(error=exc)) from None
     return CsvText(rows, encoding, delimiter)
 
 

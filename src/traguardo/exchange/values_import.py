@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DataError, IntegrityError, connection, transaction
+from django.utils import translation
 
 from traguardo.core.readings import ReadingKind, parse_reading
 from traguardo.core.tabular import CodeError, Issue, parse_indicator_code
@@ -127,7 +128,8 @@ class ValuesImport:
                     "i valori non si modificano più",
                 )
                 continue
-            reading = parse_reading(text)
+            with translation.override("it"):  # its reason is stored: data, in Italian
+                reading = parse_reading(text)
             if reading.kind is ReadingKind.EMPTY:
                 self._issue(row, "value", f"«{text}» non è un valore leggibile")
                 continue
@@ -198,7 +200,8 @@ class ValuesImport:
         creates: list[Measurement] = []
         updates: list[Measurement] = []
         for w, old in todo:
-            reading = parse_reading(w.text)
+            with translation.override("it"):  # its reason is stored: data, in Italian
+                reading = parse_reading(w.text)
             item = old or Measurement(indicator=w.indicator, period=w.period)
             item.text = w.text
             item.number = reading.number

@@ -138,7 +138,7 @@ def card_view(card: ReportCard, plan_score: PlanScore) -> CardView:
                 core,
                 rows,
                 full,
-                subject=f"Punteggio finale {card.key}",
+                subject=_("Punteggio finale {key}").format(key=card.key),
                 results=split.whole if split is not None else None,
             )
         except ValueError:
@@ -179,7 +179,8 @@ def split_by_post(
             else ((str(label), None),)
         )
         parts.append(PostRows(str(label), post.start, post.end, rows))
-    return results_by_post(scheme, parts, subject=f"Parte risultati per incarico {card.key}")
+    subject = _("Parte risultati per incarico {key}").format(key=card.key)
+    return results_by_post(scheme, parts, subject=subject)
 
 
 def card_for_post(card: ReportCard, post: Post) -> ReportCard | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from traguardo.core.engine import RuleBook, score_indicator
+from traguardo.core.i18n import _
 from traguardo.core.model import Indicator as CoreIndicator
 from traguardo.core.model import MissingPolicy, Smvp
 from traguardo.core.numbers import HUNDRED
@@ -57,7 +58,8 @@ class Grader:
             rule=indicator.scoring_rule or None,
             params=indicator.rule_params or {},
         )
-        return score_indicator(core, f"indicatore {indicator.number}", self.rules).degree
+        subject = _("indicatore {n}").format(n=indicator.number)
+        return score_indicator(core, subject, self.rules).degree
 
 
 def misses_target(degree: Degree) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
@@ -135,7 +135,8 @@ def record_value(
             field="period",
             code="closed",
         )
-    reading = parse_reading(text)
+    with translation.override("it"):  # its reason is stored: data, in Italian
+        reading = parse_reading(text)
     if reading.kind is ReadingKind.EMPTY:
         raise ValueRefused("Scrivi un valore (per esempio 54,47%, 1.250 oppure SI).")
     degree = Grader.for_cycle(cycle).degree(indicator, text.strip())

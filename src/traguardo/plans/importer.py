@@ -10,6 +10,7 @@ import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 
 from traguardo.audit.recorder import summarised
 from traguardo.core.readings import ReadingKind, parse_reading
@@ -280,7 +281,8 @@ def _direction(target: str) -> str:
 def _measure(indicator: Indicator, record: IndicatorRecord, period: Period) -> None:
     for year, text in record.targets.items():
         Target.objects.create(indicator=indicator, year=year, text=text)
-    reading = parse_reading(record.value)
+    with translation.override("it"):  # its reason is stored: data, in Italian
+        reading = parse_reading(record.value)
     if reading.kind is ReadingKind.EMPTY:
         return
     Measurement.objects.create(

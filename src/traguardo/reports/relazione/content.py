@@ -6,11 +6,14 @@ from reports.Narrative with their placeholders filled from the same figures.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
+from typing import ParamSpec, TypeVar
 
 from django.db.models import Q
+from django.utils import translation
 
 from traguardo.core.cards import RoleScheme
 from traguardo.core.numbers import ZERO, format_it
@@ -48,6 +51,9 @@ from traguardo.reports.relazione.placeholders import fill
 from traguardo.reports.relazione.sanitize import cell_html
 from traguardo.scoring.services import score_cycle
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 Progress = Callable[[int, str], None]
 KIND_LABELS = dict(Indicator.Kind.choices)
 
@@ -75,7 +81,20 @@ def _act_text(act: Act | None) -> str:
     return text.strip()
 
 
+def in_italian(method: Callable[P, R]) -> Callable[P, R]:
+    """The Relazione is an Italian document: the core's texts it prints (the formulas of
+    the report cards, explanations) are written in Italian whoever generates it."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override("it"):
+            return method(*args, **kwargs)
+
+    return wrapper
+
+
 class Builder:
+    @in_italian
     def __init__(self, cycle: Cycle, progress: Progress | None = None) -> None:
         self.cycle = cycle
         self.progress = progress or (lambda _p, _s: None)
@@ -165,6 +184,7 @@ class Builder:
         return value or item.value_text
 
     # --- parts ------------------------------------------------------------------------
+    @in_italian
     def build(self) -> Document:
         cycle = self.cycle
         approval = Act.objects.filter(cycle=cycle, kind=Act.Kind.REPORT_APPROVAL).first()
