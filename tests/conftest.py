@@ -21,6 +21,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.test.utils import override_settings
+from django.utils import translation
 
 from traguardo.accounts.demo_users import DEMO_PASSWORD, create_demo_users
 from traguardo.demo.fixture import load_cycle
@@ -129,3 +130,12 @@ def client_as(demo: Cycle) -> Callable[[str], Client]:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _italian_by_default() -> Iterator[None]:
+    """A request in English leaves English active in the test's thread (Django activates
+    the language per request and does not reset it): every test starts in Italian."""
+    translation.activate("it")
+    yield
+    translation.activate("it")

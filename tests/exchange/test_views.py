@@ -165,3 +165,57 @@ def test_the_page_speaks_english_too(demo: Cycle, client_as: Callable[[str], Cli
     text = client.get(reverse("exchange:index")).content.decode()
     assert "Import and export data" in text and "Templates to fill in" in text
     assert "template in English (xlsx)" in text
+
+
+def test_problems_and_refusals_in_english(
+    demo: Cycle, client_as: Callable[[str], Client], settings: Any
+) -> None:
+    client = client_as("ufficio")
+    client.cookies["django_language"] = "en"
+    # a closed period: the problem, and where it is, in English
+    text = client.post(
+        reverse("exchange:import"), {"file": _values_file()}, follow=True
+    ).content.decode()
+    assert "<td>Valori</td><td>2</td><td>Valore</td>" in text
+    assert "is closed" in text and "è chiuso" not in text
+    fake = SimpleUploadedFile("piano.xlsx", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    refused = client.post(reverse("exchange:import"), {"file": fake}).content.decode()
+    assert "is not a valid Excel (.xlsx) file" in refused
+    assert "non è un file Excel" not in refused
+
+
+def test_a_confirmed_import_in_the_background_runs_in_the_readers_language(
+    demo: Cycle,
+    client_as: Callable[[str], Client],
+    open_final: None,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.utils import translation
+    from django.utils.translation import get_language
+
+    from traguardo.exchange import views
+
+    client = client_as("ufficio")
+    client.cookies["django_language"] = "en"
+    client.post(reverse("exchange:import"), {"file": _values_file()})
+    started: list[tuple[Any, tuple[Any, ...]]] = []
+
+    class Recorder:  # the thread, kept instead of started
+        def __init__(self, target: Any, args: tuple[Any, ...], daemon: bool) -> None:
+            started.append((target, args))
+
+        def start(self) -> None:
+            return None
+
+    monkeypatch.setattr(views.threading, "Thread", Recorder)
+    settings.TRAGUARDO_IMPORT_IN_BACKGROUND = True
+    client.post(reverse("exchange:confirm", args=[Upload.objects.get().pk]))
+    [(target, args)] = started
+    languages: list[str] = []
+    monkeypatch.setattr(views, "_run", lambda pk, user_id: languages.append(get_language()))
+    monkeypatch.setattr(views, "close_old_connections", lambda: None)  # the test's transaction
+    translation.activate("it")  # a new thread has the default language
+    target(*args)
+    assert languages == ["en"]
+    assert get_language() == "it"

@@ -31,6 +31,7 @@ from typing import Any
 from django.apps import apps
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DataError, IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from traguardo.core.tabular import Issue
@@ -249,17 +250,21 @@ def read_archive(data: bytes) -> dict[str, Any]:
         check_expansion(archive.infolist(), len(data))
         manifest = json.loads(archive.read("manifest.json"))
         if manifest.get("format") != FORMAT:
-            raise Refused("l'archivio non è un'esportazione di Traguardo")
+            raise Refused(_("l'archivio non è un'esportazione di Traguardo"))
         if manifest.get("version") != VERSION:
             raise Refused(
-                f"esportazione in formato {manifest.get('version')}: "
-                f"questa versione di Traguardo legge il formato {VERSION}"
+                _(
+                    "esportazione in formato {found}: "
+                    "questa versione di Traguardo legge il formato {version}"
+                ).format(found=manifest.get("version"), version=VERSION)
             )
         content: dict[str, Any] = json.loads(archive.read("data.json"))
     except (KeyError, ValueError, zipfile.BadZipFile) as exc:
         if isinstance(exc, Refused):
             raise
-        raise Refused(f"l'archivio di esportazione è incompleto o danneggiato ({exc})") from None
+        raise Refused(
+            _("l'archivio di esportazione è incompleto o danneggiato ({error})").format(error=exc)
+        ) from None
     return content
 
 
@@ -275,8 +280,10 @@ def restore_archive(
                 "manifest.json",
                 None,
                 "",
-                f"il ciclo {content['year']} di «{content['entity']}» esiste già: "
-                "l'archivio si importa solo dove quel ciclo non c'è",
+                _(
+                    "il ciclo {year} di «{entity}» esiste già: "
+                    "l'archivio si importa solo dove quel ciclo non c'è"
+                ).format(year=content["year"], entity=content["entity"]),
             )
         )
         return result
@@ -289,7 +296,9 @@ def restore_archive(
     except ImportAborted:
         pass
     except (IntegrityError, DataError) as exc:  # e.g. a row that clashes with existing data
-        result.issues.append(Issue("", None, "", f"il database ha rifiutato i dati: {exc}"))
+        result.issues.append(
+            Issue("", None, "", _("il database ha rifiutato i dati: {error}").format(error=exc))
+        )
     result.saved = not dry_run and not result.issues
     return result
 
@@ -306,7 +315,7 @@ def _restore(content: dict[str, Any], result: ImportResult, progress: Progress) 
         model = known.get(label)
         if model is None:
             result.warnings.append(
-                Issue(label, None, "", "tabella sconosciuta in questa versione: ignorata")
+                Issue(label, None, "", _("tabella sconosciuta in questa versione: ignorata"))
             )
             continue
         fields = {f.attname: f for f in _fields(model)}
@@ -357,11 +366,14 @@ def _restore(content: dict[str, Any], result: ImportResult, progress: Progress) 
         if new is None:
             result.issues.append(
                 Issue(
-                    obj._meta.label_lower, None, name, f"riferimento a una riga mancante ({value})"
+                    obj._meta.label_lower,
+                    None,
+                    name,
+                    _("riferimento a una riga mancante ({value})").format(value=value),
                 )
             )
             continue
         type(obj)._default_manager.filter(pk=obj.pk).update(**{name: new})
     if result.issues:
         raise ImportAborted
-    progress(result.rows, result.rows, "fatto")
+    progress(result.rows, result.rows, _("fatto"))

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from traguardo.core.numbers import NumberFormatError, parse_number
 from traguardo.exchange.schema import normal
@@ -33,7 +34,9 @@ def parse_date(text: str) -> datetime.date:
             return datetime.date(int(match[3]), int(match[2]), int(match[1]))
         except ValueError:
             pass
-    raise CellError(f"«{text}» non è una data (attesa ad es. 21/05/2019 o 2019-05-21)")
+    raise CellError(
+        _("«{text}» non è una data (attesa ad es. 21/05/2019 o 2019-05-21)").format(text=text)
+    )
 
 
 def parse_decimal(text: str, *, low: Decimal | None = None, high: Decimal | None = None) -> Decimal:
@@ -41,18 +44,24 @@ def parse_decimal(text: str, *, low: Decimal | None = None, high: Decimal | None
     try:
         value = parse_number(raw)
     except NumberFormatError:
-        raise CellError(f"«{text}» non è un numero (atteso ad es. 50 oppure 33,33)") from None
+        raise CellError(
+            _("«{text}» non è un numero (atteso ad es. 50 oppure 33,33)").format(text=text)
+        ) from None
     if low is not None and value < low:
-        raise CellError(f"«{text}»: il valore non può essere minore di {low}")
+        raise CellError(
+            _("«{text}»: il valore non può essere minore di {low}").format(text=text, low=low)
+        )
     if high is not None and value > high:
-        raise CellError(f"«{text}»: il valore non può essere maggiore di {high}")
+        raise CellError(
+            _("«{text}»: il valore non può essere maggiore di {high}").format(text=text, high=high)
+        )
     return value
 
 
 def parse_int(text: str) -> int:
     value = parse_decimal(text, low=Decimal(0))
     if value != value.to_integral_value():
-        raise CellError(f"«{text}» non è un numero intero")
+        raise CellError(_("«{text}» non è un numero intero").format(text=text))
     return int(value)
 
 
@@ -72,5 +81,9 @@ def parse_choice(text: str, choices: type[models.TextChoices]) -> str:
     found = _choice_names(choices).get(normal(text))
     if found is None:
         allowed = ", ".join(str(v) for v in choices.values)
-        raise CellError(f"«{text}» non è un valore ammesso (valori ammessi: {allowed})")
+        raise CellError(
+            _("«{text}» non è un valore ammesso (valori ammessi: {allowed})").format(
+                text=text, allowed=allowed
+            )
+        )
     return found

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import DataError, IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from traguardo.accounts.permissions import PLAN_EDITABLE_STATES
 from traguardo.core.readings import TargetFormatError, parse_target
@@ -64,6 +66,34 @@ LENGTHS = {
     "indicators": {"source": 255},
 }
 TARGET_LENGTH = 500
+# What the import page shows while an import runs: the phase (``PlanImport.phase``, a key
+# here) and what it is at, as one text per combination. While the rows are compared or
+# saved, the sheet is named by its title in the file (``{sheet}``).
+PROGRESS: dict[str, dict[str, str]] = {
+    "controllo": {
+        "Unità": gettext_noop("controllo: Unità"),
+        "Persone": gettext_noop("controllo: Persone"),
+        "Incarichi": gettext_noop("controllo: Incarichi"),
+        "Obiettivi strategici": gettext_noop("controllo: Obiettivi strategici"),
+        "Obiettivi annuali": gettext_noop("controllo: Obiettivi annuali"),
+        "Obiettivi operativi": gettext_noop("controllo: Obiettivi operativi"),
+        "Blocchi ente": gettext_noop("controllo: Blocchi ente"),
+        "Indicatori": gettext_noop("controllo: Indicatori"),
+    },
+    "confronto": {
+        "Indicatori": gettext_noop("confronto: Indicatori"),
+        "fatto": gettext_noop("confronto: fatto"),
+    },
+    "salvataggio": {
+        "Indicatori": gettext_noop("salvataggio: Indicatori"),
+        "fatto": gettext_noop("salvataggio: fatto"),
+    },
+}
+PROGRESS_SHEET = {
+    "controllo": gettext_noop("controllo: {sheet}"),
+    "confronto": gettext_noop("confronto: {sheet}"),
+    "salvataggio": gettext_noop("salvataggio: {sheet}"),
+}
 
 
 @dataclass(slots=True)
@@ -163,7 +193,7 @@ class PlanImport:
     def _required(self, table: Table, row: Row, key: str) -> str | None:
         text = row.cells.get(key, "")
         if not text and key in table.headers:
-            self._issue(table, row, key, "valore obbligatorio mancante")
+            self._issue(table, row, key, _("valore obbligatorio mancante"))
             return None
         return text
 
@@ -174,12 +204,24 @@ class PlanImport:
     def _tick(self, label: str) -> None:
         self.done += 1
         if self.done % 500 == 0:
-            self.progress(self.done, self.book.rows, f"{self.phase}: {label}")
+            self.progress(self.done, self.book.rows, self._progress_text(label))
+
+    def _progress_text(self, label: str) -> str:
+        """The phase and `label` (a part checked, "fatto", or a sheet's title), translated."""
+        known = PROGRESS[self.phase].get(label)
+        if known is not None:
+            return _(known)
+        return _(PROGRESS_SHEET[self.phase]).format(sheet=label)
 
     def _duplicate(self, table: Table, row: Row, code: str, seen: dict[str, int]) -> bool:
         if code in seen:
             self._issue(
-                table, row, "code", f"codice «{code}» ripetuto (già alla riga {seen[code]})"
+                table,
+                row,
+                "code",
+                _("codice «{code}» ripetuto (già alla riga {row})").format(
+                    code=code, row=seen[code]
+                ),
             )
             return True
         seen[code] = row.number
@@ -193,9 +235,10 @@ class PlanImport:
                     "",
                     None,
                     "",
-                    f"il ciclo {self.cycle.year} è «{self.cycle.get_state_display()}»: "
-                    "il piano non si modifica più "
-                    "(si modifica in preparazione, approvato o in monitoraggio)",
+                    _(
+                        "il ciclo {year} è «{state}»: il piano non si modifica più "
+                        "(si modifica in preparazione, approvato o in monitoraggio)"
+                    ).format(year=self.cycle.year, state=self.cycle.get_state_display()),
                 )
             )
         wanted: dict[str, list[Wanted]] = {}
@@ -229,7 +272,9 @@ class PlanImport:
                             w.table,
                             w.row,
                             key,
-                            f"testo troppo lungo ({len(text)} caratteri, al massimo {limit})",
+                            _("testo troppo lungo ({length} caratteri, al massimo {limit})").format(
+                                length=len(text), limit=limit
+                            ),
                         )
                 if sheet == "indicators":
                     for year, target in w.fields["targets"].items():
@@ -239,8 +284,10 @@ class PlanImport:
                                     w.table.title,
                                     w.row.number,
                                     w.table.target_headers[year],
-                                    f"target troppo lungo ({len(target)} caratteri, "
-                                    f"al massimo {TARGET_LENGTH})",
+                                    _(
+                                        "target troppo lungo ({length} caratteri, "
+                                        "al massimo {limit})"
+                                    ).format(length=len(target), limit=TARGET_LENGTH),
                                 )
                             )
 
@@ -268,7 +315,7 @@ class PlanImport:
                 if key in table.headers:
                     fields[key] = self._text(table, row, key)
             if "name" in table.headers and not fields["name"]:
-                self._issue(table, row, "name", "valore obbligatorio mancante")
+                self._issue(table, row, "name", _("valore obbligatorio mancante"))
                 ok = False
             if "kind" in table.headers:
                 try:
@@ -296,19 +343,22 @@ class PlanImport:
         for w in out:
             parent = w.fields.get("parent")
             if parent and parent not in parents:
-                self._issue(w.table, w.row, "parent", f"unità superiore «{parent}» sconosciuta")
+                self._issue(
+                    w.table,
+                    w.row,
+                    "parent",
+                    _("unità superiore «{parent}» sconosciuta").format(parent=parent),
+                )
             if parent == w.code:
                 self._issue(
-                    w.table, w.row, "parent", "un'unità non può essere superiore a sé stessa"
+                    w.table, w.row, "parent", _("un'unità non può essere superiore a sé stessa")
                 )
         loop = find_loop({c: p for c, p in parents.items() if p in parents and p != c})
         if loop:
             where = next((w for w in out if w.code in loop), None)
-            message = (
-                "le unità superiori formano un ciclo ("
-                + " → ".join(loop)
-                + "): un'unità finirebbe sotto sé stessa"
-            )
+            message = _(
+                "le unità superiori formano un ciclo ({loop}): un'unità finirebbe sotto sé stessa"
+            ).format(loop=" → ".join(loop))
             if where:
                 self._issue(where.table, where.row, "parent", message)
             elif table is not None:
@@ -321,7 +371,9 @@ class PlanImport:
                             w.table,
                             w.row,
                             key,
-                            f"unità nuova «{w.code}»: serve «{w.table.header(key)}»",
+                            _("unità nuova «{code}»: serve «{column}»").format(
+                                code=w.code, column=w.table.header(key)
+                            ),
                         )
         return out
 
@@ -338,7 +390,12 @@ class PlanImport:
                 continue
             if name in seen:
                 self._issue(
-                    table, row, "name", f"persona «{name}» ripetuta (già alla riga {seen[name]})"
+                    table,
+                    row,
+                    "name",
+                    _("persona «{name}» ripetuta (già alla riga {row})").format(
+                        name=name, row=seen[name]
+                    ),
                 )
                 continue
             seen[name] = row.number
@@ -346,7 +403,12 @@ class PlanImport:
             if "gender" in table.headers:
                 gender = self._text(table, row, "gender").upper()
                 if gender not in ("", "M", "F"):
-                    self._issue(table, row, "gender", f"«{gender}»: il genere è M, F o vuoto")
+                    self._issue(
+                        table,
+                        row,
+                        "gender",
+                        _("«{gender}»: il genere è M, F o vuoto").format(gender=gender),
+                    )
                     continue
                 fields["gender"] = gender
             if "category" in table.headers:
@@ -374,11 +436,15 @@ class PlanImport:
                     table,
                     row,
                     "person",
-                    f"persona «{person}» sconosciuta: aggiungila al foglio Persone",
+                    _("persona «{person}» sconosciuta: aggiungila al foglio Persone").format(
+                        person=person
+                    ),
                 )
                 ok = False
             if unit not in units:
-                self._issue(table, row, "unit", f"codice di unità «{unit}» sconosciuto")
+                self._issue(
+                    table, row, "unit", _("codice di unità «{unit}» sconosciuto").format(unit=unit)
+                )
                 ok = False
             try:
                 role = parse_choice(role_text, Assignment.Role)
@@ -400,11 +466,16 @@ class PlanImport:
             if not ok:
                 continue
             if end is not None and end < start:
-                self._issue(table, row, "end", "la data di fine precede la data di inizio")
+                self._issue(table, row, "end", _("la data di fine precede la data di inizio"))
                 continue
             code = f"{person} | {unit} | {role} | {start.isoformat()}"
             if code in seen:
-                self._issue(table, row, "person", f"incarico ripetuto (già alla riga {seen[code]})")
+                self._issue(
+                    table,
+                    row,
+                    "person",
+                    _("incarico ripetuto (già alla riga {row})").format(row=seen[code]),
+                )
                 continue
             seen[code] = row.number
             fields = {"person": person, "unit": unit, "role": role, "start": start}
@@ -452,7 +523,12 @@ class PlanImport:
             if not code or not parent or title is None or self._duplicate(table, row, code, seen):
                 continue
             if parent not in strategic:
-                self._issue(table, row, "strategic", f"obiettivo strategico «{parent}» sconosciuto")
+                self._issue(
+                    table,
+                    row,
+                    "strategic",
+                    _("obiettivo strategico «{code}» sconosciuto").format(code=parent),
+                )
                 continue
             fields: dict[str, Any] = {"strategic": parent, "title": title}
             if "kind" in table.headers:
@@ -493,7 +569,9 @@ class PlanImport:
                 continue
             ok = True
             if unit not in units:
-                self._issue(table, row, "code", f"codice di unità «{unit}» sconosciuto")
+                self._issue(
+                    table, row, "code", _("codice di unità «{unit}» sconosciuto").format(unit=unit)
+                )
                 ok = False
             fields: dict[str, Any] = {"unit": unit, "number": number, "title": title}
             if "category" in table.headers:
@@ -515,7 +593,7 @@ class PlanImport:
                         table,
                         row,
                         "annual",
-                        f"obiettivo annuale «{', '.join(unknown)}» sconosciuto",
+                        _("obiettivo annuale «{code}» sconosciuto").format(code=", ".join(unknown)),
                     )
                     ok = False
                 fields["annual"] = frozenset(codes)
@@ -529,7 +607,12 @@ class PlanImport:
                         ok = False
                         continue
                     if other not in units:
-                        self._issue(table, row, "units", f"codice di unità «{other}» sconosciuto")
+                        self._issue(
+                            table,
+                            row,
+                            "units",
+                            _("codice di unità «{unit}» sconosciuto").format(unit=other),
+                        )
                         ok = False
                     assigned[other] = local
                 assigned[unit] = number
@@ -548,7 +631,9 @@ class PlanImport:
                         w.table,
                         w.row,
                         "units" if unit_code != w.fields["unit"] else "code",
-                        f"il numero {unit_code}/{local} è già usato dall'obiettivo {taken}",
+                        _(
+                            "il numero {unit}/{number} è già usato dall'obiettivo {objective}"
+                        ).format(unit=unit_code, number=local, objective=taken),
                     )
                 local_numbers[(unit_code, local)] = w.code
         return out
@@ -582,7 +667,12 @@ class PlanImport:
             if "annual" in table.headers:
                 code = self._text(table, row, "annual") or None
                 if code and code not in annual:
-                    self._issue(table, row, "annual", f"obiettivo annuale «{code}» sconosciuto")
+                    self._issue(
+                        table,
+                        row,
+                        "annual",
+                        _("obiettivo annuale «{code}» sconosciuto").format(code=code),
+                    )
                     continue
                 fields["annual"] = code
             out.append(Wanted(table, row, str(number), fields))
@@ -617,8 +707,10 @@ class PlanImport:
                     table,
                     row,
                     "code",
-                    f"obiettivo «{objective}» sconosciuto: aggiungilo al foglio "
-                    "degli obiettivi operativi",
+                    _(
+                        "obiettivo «{objective}» sconosciuto: aggiungilo al foglio "
+                        "degli obiettivi operativi"
+                    ).format(objective=objective),
                 )
                 ok = False
             if objective is None:
@@ -631,12 +723,17 @@ class PlanImport:
                         self._issue(table, row, "block", str(exc))
                         continue
                     if block not in blocks:
-                        self._issue(table, row, "block", f"blocco {block} sconosciuto")
+                        self._issue(
+                            table, row, "block", _("blocco {block} sconosciuto").format(block=block)
+                        )
                         ok = False
                     fields["block"] = block
                 elif existing is None or existing.entity_block is None:
                     self._issue(
-                        table, row, "block", f"indicatore {code} dell'ente: indica il blocco"
+                        table,
+                        row,
+                        "block",
+                        _("indicatore {code} dell'ente: indica il blocco").format(code=code),
                     )
                     ok = False
             try:
@@ -706,8 +803,15 @@ class PlanImport:
             problem = weights_problem(totals[owner].values())
             if problem:
                 w = first_row[owner]
-                label = f"obiettivo {owner}" if not owner.startswith("blocco") else owner
-                self._issue(w.table, w.row, "weight", f"{label}: {problem}")
+                if owner.startswith("blocco"):
+                    message = _("blocco {block}: {problem}").format(
+                        block=owner.removeprefix("blocco "), problem=problem
+                    )
+                else:
+                    message = _("obiettivo {objective}: {problem}").format(
+                        objective=owner, problem=problem
+                    )
+                self._issue(w.table, w.row, "weight", message)
 
     # ------------------------------------------------------------------ differences
     def _diff(self, w: Wanted, current: dict[str, Any] | None) -> Change:
@@ -761,7 +865,9 @@ class PlanImport:
                 if not dry_run:
                     scores_changed()  # bulk writes send no signals
         except (IntegrityError, DataError) as exc:  # a rule the checks above missed
-            self.issues.append(Issue("", None, "", f"il database ha rifiutato i dati: {exc}"))
+            self.issues.append(
+                Issue("", None, "", _("il database ha rifiutato i dati: {error}").format(error=exc))
+            )
             result.issues = self.issues
             return result
         result.changes = self.changes
@@ -779,7 +885,7 @@ class PlanImport:
         self._apply_operational(wanted["operational"], write)
         self._apply_blocks(wanted["blocks"], write)
         self._apply_indicators(wanted["indicators"], write)
-        self.progress(self.book.rows, self.book.rows, f"{self.phase}: fatto")
+        self.progress(self.book.rows, self.book.rows, self._progress_text("fatto"))
 
     def _apply_units(self, rows: list[Wanted], write: bool) -> None:
         pending_parent: list[tuple[OrgUnit, str | None]] = []
@@ -930,7 +1036,7 @@ class PlanImport:
         """New objectives in batches, with their annual objectives and unit assignments."""
         for start in range(0, len(new), BATCH):
             OperationalObjective.objects.bulk_create(
-                [item for _, item in new[start : start + BATCH]]
+                [item for _unused, item in new[start : start + BATCH]]
             )
         through = OperationalObjective.annual_objectives.through
         links: list[Any] = []
@@ -1018,8 +1124,8 @@ class PlanImport:
                 update_fields.add("entity_block")
             target_rows.append((w, item))
         for start in range(0, len(new), BATCH):
-            Indicator.objects.bulk_create([i for _, i in new[start : start + BATCH]])
-            self.progress(self.done, self.book.rows, f"{self.phase}: Indicatori")
+            Indicator.objects.bulk_create([i for _unused, i in new[start : start + BATCH]])
+            self.progress(self.done, self.book.rows, self._progress_text("Indicatori"))
         if updated:
             Indicator.objects.bulk_update(updated, sorted(update_fields), batch_size=BATCH)
         creates: list[Target] = []
@@ -1028,7 +1134,7 @@ class PlanImport:
             {
                 (t.indicator_id, t.year): t
                 for t in cycle_targets(self.cycle).filter(
-                    year__in={y for w, _ in target_rows for y in w.fields["targets"]},
+                    year__in={y for w, _unused in target_rows for y in w.fields["targets"]},
                 )
             }
             if updated

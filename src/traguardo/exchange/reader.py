@@ -15,6 +15,8 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from traguardo.core.tabular import CsvError, Issue, read_csv, restore
 from traguardo.exchange import schema
 from traguardo.exchange.safety import FileKind, Refused
@@ -85,7 +87,9 @@ def read_csv_file(name: str, data: bytes) -> Workbook:
         raise Refused(str(exc)) from None
     rows = parsed.rows
     if not rows or not any(c.strip() for c in rows[0]):
-        raise Refused(f"il file «{name}» è vuoto o non ha una riga di intestazione")
+        raise Refused(
+            _("il file «{name}» è vuoto o non ha una riga di intestazione").format(name=name)
+        )
     sheet = schema.sheet_for_headers(rows[0])
     if sheet is None:
         expected = "; ".join(
@@ -93,8 +97,10 @@ def read_csv_file(name: str, data: bytes) -> Workbook:
             for s in schema.ALL_SHEETS
         )
         raise Refused(
-            f"non riconosco le colonne di «{name}» ({', '.join(rows[0][:8])}). "
-            f"Colonne obbligatorie per ciascun tipo di file: {expected}"
+            _(
+                "non riconosco le colonne di «{name}» ({columns}). "
+                "Colonne obbligatorie per ciascun tipo di file: {expected}"
+            ).format(name=name, columns=", ".join(rows[0][:8]), expected=expected)
         )
     issues: list[Issue] = []
     warnings: list[Issue] = []
@@ -111,7 +117,9 @@ def read_xlsx(data: bytes) -> Workbook:
             pywarnings.simplefilter("ignore")  # openpyxl warns about styles it cannot read
             book = load_workbook(BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for damaged files
-        raise Refused(f"il file xlsx non si apre: {type(exc).__name__}") from None
+        raise Refused(
+            _("il file xlsx non si apre: {error}").format(error=type(exc).__name__)
+        ) from None
     issues: list[Issue] = []
     warnings: list[Issue] = []
     tables: dict[str, Table] = {}
@@ -122,7 +130,7 @@ def read_xlsx(data: bytes) -> Workbook:
             if sheet is None:
                 if ws.title.strip().lower() not in ("istruzioni", "instructions", "leggimi"):
                     warnings.append(
-                        Issue(ws.title, None, "", "foglio non riconosciuto: viene ignorato")
+                        Issue(ws.title, None, "", _("foglio non riconosciuto: viene ignorato"))
                     )
                 continue
             cells = ws.iter_rows()
@@ -145,9 +153,13 @@ def read_xlsx(data: bytes) -> Workbook:
                                     ws_title,
                                     number,
                                     header,
-                                    f"la cella {letter}{number} contiene una formula "
-                                    f"({str(cell.value)[:40]}): le formule non vengono "
-                                    "calcolate. Copia la cella e incollala come «solo valori».",
+                                    _(
+                                        "la cella {cell} contiene una formula "
+                                        "({formula}): le formule non vengono calcolate. "
+                                        "Copia la cella e incollala come «solo valori»."
+                                    ).format(
+                                        cell=f"{letter}{number}", formula=str(cell.value)[:40]
+                                    ),
                                 )
                             )
                             texts.append("")
@@ -162,7 +174,11 @@ def read_xlsx(data: bytes) -> Workbook:
         book.close()
     if not tables:
         names = ", ".join(s.it for s in schema.ALL_SHEETS)
-        raise Refused(f"il file non contiene nessun foglio riconosciuto (attesi: {names})")
+        raise Refused(
+            _("il file non contiene nessun foglio riconosciuto (attesi: {names})").format(
+                names=names
+            )
+        )
     return Workbook(tables, issues, total, warnings)
 
 
@@ -192,7 +208,7 @@ def _table(
         year = schema.TARGET_HEADER.match(schema.normal(text))
         if column is not None:
             if column.key in headers:
-                warnings.append(Issue(title, 1, text, "colonna ripetuta: vale la prima"))
+                warnings.append(Issue(title, 1, text, _("colonna ripetuta: vale la prima")))
                 continue
             positions[index] = column.key
             headers[column.key] = text
@@ -200,7 +216,7 @@ def _table(
             target_positions[index] = int(year.group(1))
             target_headers[int(year.group(1))] = text
         else:
-            warnings.append(Issue(title, 1, text, "colonna non riconosciuta: viene ignorata"))
+            warnings.append(Issue(title, 1, text, _("colonna non riconosciuta: viene ignorata")))
     for column in sheet.columns:
         if column.required and column.key not in headers:
             issues.append(
@@ -208,7 +224,9 @@ def _table(
                     title,
                     1,
                     column.it,
-                    f"manca la colonna obbligatoria «{column.it}» (in inglese «{column.en}»)",
+                    _("manca la colonna obbligatoria «{name}» (in inglese «{english}»)").format(
+                        name=column.it, english=column.en
+                    ),
                 )
             )
     out: list[Row] = []

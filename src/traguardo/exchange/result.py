@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from traguardo.core.tabular import Issue
 
 Progress = Callable[[int, int, str], None]  # (rows done, rows in total, what is being done)
@@ -23,10 +25,12 @@ class Action(StrEnum):
     UNCHANGED = "unchanged"
 
 
+# Marked for the catalogue only: the labels go into the upload's JSON (views.py translates
+# them with gettext there); the command-line report (report.py) shows them as they are.
 ACTION_LABELS = {
-    Action.CREATE: "da creare",
-    Action.UPDATE: "da aggiornare",
-    Action.UNCHANGED: "invariato",
+    Action.CREATE: gettext_noop("da creare"),
+    Action.UPDATE: gettext_noop("da aggiornare"),
+    Action.UNCHANGED: gettext_noop("invariato"),
 }
 
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from io import BytesIO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 MB = 1024 * 1024
 
@@ -53,10 +54,10 @@ def limits() -> Limits:
 def size_problem(size: int) -> str | None:
     limit = limits().upload_bytes
     if size > limit:
-        return (
-            f"il file è troppo grande ({size / MB:.1f} MB): il limite è {limit // MB} MB. "
+        return _(
+            "il file è troppo grande ({size} MB): il limite è {limit} MB. "
             "Dividi il file in più parti o togli i fogli che non servono."
-        )
+        ).format(size=f"{size / MB:.1f}", limit=limit // MB)
     return None
 
 
@@ -68,22 +69,30 @@ def classify(name: str, data: bytes) -> FileKind:
     lowered = name.lower()
     if lowered.endswith((".xlsm", ".xltm", ".xlam")):
         raise Refused(
-            "i file con macro (.xlsm) non sono accettati: salva il foglio come "
-            "«Cartella di lavoro di Excel (.xlsx)»"
+            _(
+                "i file con macro (.xlsm) non sono accettati: salva il foglio come "
+                "«Cartella di lavoro di Excel (.xlsx)»"
+            )
         )
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return _zip_kind(data)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise Refused(
-            "il file è nel vecchio formato Excel 97-2003 (.xls): salvalo come .xlsx o CSV"
+            _("il file è nel vecchio formato Excel 97-2003 (.xls): salvalo come .xlsx o CSV")
         )
     if lowered.endswith((".xlsx", ".zip")):
-        raise Refused(f"«{name}» non è un file Excel (.xlsx) valido: il contenuto non è un xlsx")
+        raise Refused(
+            _("«{name}» non è un file Excel (.xlsx) valido: il contenuto non è un xlsx").format(
+                name=name
+            )
+        )
     if lowered.endswith((".csv", ".txt")) or not lowered.rpartition(".")[1]:
         return FileKind.CSV
     raise Refused(
-        f"formato non riconosciuto per «{name}»: carica un file .xlsx, un file .csv "
-        "o un archivio di esportazione .zip"
+        _(
+            "formato non riconosciuto per «{name}»: carica un file .xlsx, un file .csv "
+            "o un archivio di esportazione .zip"
+        ).format(name=name)
     )
 
 
@@ -92,21 +101,25 @@ def _zip_kind(data: bytes) -> FileKind:
         archive = zipfile.ZipFile(BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise Refused("il file è danneggiato: non è un xlsx né un archivio zip leggibile") from None
+        raise Refused(
+            _("il file è danneggiato: non è un xlsx né un archivio zip leggibile")
+        ) from None
     check_expansion(infos, len(data))
     names = {info.filename for info in infos}
     macros = any(n.lower().endswith("vbaproject.bin") for n in names)
     if macros or "macroenabled" in _content_types(archive).lower():
         raise Refused(
-            "il file contiene macro (vbaProject.bin): non è accettato. Salva il foglio come "
-            "«Cartella di lavoro di Excel (.xlsx)» senza macro."
+            _(
+                "il file contiene macro (vbaProject.bin): non è accettato. Salva il foglio come "
+                "«Cartella di lavoro di Excel (.xlsx)» senza macro."
+            )
         )
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
         return FileKind.XLSX
     if "manifest.json" in names:
         return FileKind.ARCHIVE
     raise Refused(
-        "il file è un archivio zip ma non un foglio Excel .xlsx né un'esportazione di Traguardo"
+        _("il file è un archivio zip ma non un foglio Excel .xlsx né un'esportazione di Traguardo")
     )
 
 
@@ -116,7 +129,7 @@ def _content_types(archive: zipfile.ZipFile) -> str:
     except KeyError:
         return ""
     if info.file_size > MB:
-        raise Refused("il file xlsx non è valido: elenco dei contenuti anomalo")
+        raise Refused(_("il file xlsx non è valido: elenco dei contenuti anomalo"))
     return archive.read(info).decode("utf-8", errors="replace")
 
 
@@ -128,20 +141,28 @@ def check_expansion(infos: list[zipfile.ZipInfo], compressed_size: int) -> None:
     """
     lim = limits()
     if len(infos) > lim.members:
-        raise Refused(f"il file contiene troppe parti ({len(infos)}): non sembra un foglio Excel")
+        raise Refused(
+            _("il file contiene troppe parti ({count}): non sembra un foglio Excel").format(
+                count=len(infos)
+            )
+        )
     total = sum(info.file_size for info in infos)
     if total > lim.uncompressed_bytes:
         raise Refused(
-            f"il file decompresso occuperebbe {total / MB:.0f} MB "
-            f"(limite {lim.uncompressed_bytes // MB} MB): non viene aperto. "
-            "Potrebbe essere un file malevolo («zip bomb»)."
+            _(
+                "il file decompresso occuperebbe {size} MB "
+                "(limite {limit} MB): non viene aperto. "
+                "Potrebbe essere un file malevolo («zip bomb»)."
+            ).format(size=f"{total / MB:.0f}", limit=lim.uncompressed_bytes // MB)
         )
     for info in infos:
         if info.compress_size and info.file_size / info.compress_size > lim.ratio:
             if info.file_size < MB:  # tiny, highly repetitive XML parts are normal
                 continue
             raise Refused(
-                f"la parte «{info.filename}» del file si espande di "
-                f"{info.file_size // info.compress_size} volte: non viene aperta. "
-                "Potrebbe essere un file malevolo («zip bomb»)."
+                _(
+                    "la parte «{part}» del file si espande di "
+                    "{ratio} volte: non viene aperta. "
+                    "Potrebbe essere un file malevolo («zip bomb»)."
+                ).format(part=info.filename, ratio=info.file_size // info.compress_size)
             )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from traguardo.audit.recorder import record_bulk
 from traguardo.exchange import reader
 from traguardo.exchange.plan_import import PlanImport
@@ -35,12 +37,15 @@ def import_file(
         restored: ImportResult = restore_archive(data, dry_run=dry_run, progress=progress)
         return restored
     if cycle is None:
-        raise Refused("indica l'anno del ciclo in cui importare il file")
+        raise Refused(_("indica l'anno del ciclo in cui importare il file"))
     book = reader.read(kind, name, data)
     if "values" in book.tables:
         if len(book.tables) > 1:
             raise Refused(
-                "il file contiene sia i valori sia fogli del piano: importali in due file separati"
+                _(
+                    "il file contiene sia i valori sia fogli del piano: "
+                    "importali in due file separati"
+                )
             )
         result = ValuesImport(cycle, book, user=user, progress=progress).run(dry_run=dry_run)
     else:

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from traguardo.core.readings import ReadingKind, parse_reading
 from traguardo.core.tabular import CodeError, Issue, parse_indicator_code
@@ -73,8 +74,10 @@ class ValuesImport:
             self._issue(
                 None,
                 "",
-                f"il ciclo {self.cycle.year} è «{self.cycle.get_state_display()}», non in "
-                "monitoraggio: i valori non si possono inserire",
+                _(
+                    "il ciclo {year} è «{state}», non in monitoraggio: "
+                    "i valori non si possono inserire"
+                ).format(year=self.cycle.year, state=self.cycle.get_state_display()),
             )
         periods = {p.code: p for p in Period.objects.filter(cycle=self.cycle)}
         indicators = indicators_by_code(self.cycle)
@@ -82,12 +85,12 @@ class ValuesImport:
         out: list[WantedValue] = []
         for done, row in enumerate(table.rows, start=1):
             if done % 1000 == 0:
-                self.progress(done, len(table.rows), "controllo dei valori")
+                self.progress(done, len(table.rows), _("controllo dei valori"))
             raw = row.cells.get("code", "")
             text = row.cells.get("value", "")
             if not raw:
                 if text:
-                    self._issue(row, "code", "manca il codice dell'indicatore")
+                    self._issue(row, "code", _("manca il codice dell'indicatore"))
                 continue
             try:
                 objective, number = parse_indicator_code(raw)
@@ -98,7 +101,11 @@ class ValuesImport:
             indicator = indicators.get(code)
             if indicator is None:
                 self._issue(
-                    row, "code", f"indicatore «{code}» sconosciuto nel ciclo {self.cycle.year}"
+                    row,
+                    "code",
+                    _("indicatore «{code}» sconosciuto nel ciclo {year}").format(
+                        code=code, year=self.cycle.year
+                    ),
                 )
                 continue
             if not text:
@@ -106,17 +113,22 @@ class ValuesImport:
             pcode = period_code(row.cells.get("period", ""))
             period = periods.get(pcode)
             if period is None:
-                known = ", ".join(sorted(periods)) or "nessuno"
+                known = ", ".join(sorted(periods))
+                if known:
+                    message = _("periodo «{period}» sconosciuto (periodi del ciclo: {known})")
+                else:
+                    message = _("periodo «{period}» sconosciuto (periodi del ciclo: nessuno)")
                 self._issue(
-                    row,
-                    "period",
-                    f"periodo «{row.cells.get('period', '')}» sconosciuto "
-                    f"(periodi del ciclo: {known})",
+                    row, "period", message.format(period=row.cells.get("period", ""), known=known)
                 )
                 continue
             if (code, pcode) in seen:
                 self._issue(
-                    row, "code", f"indicatore «{code}» ripetuto (già alla riga {seen[code, pcode]})"
+                    row,
+                    "code",
+                    _("indicatore «{code}» ripetuto (già alla riga {row})").format(
+                        code=code, row=seen[code, pcode]
+                    ),
                 )
                 continue
             seen[code, pcode] = row.number
@@ -124,14 +136,15 @@ class ValuesImport:
                 self._issue(
                     row,
                     "value",
-                    f"il periodo {period.get_code_display()} è chiuso: "
-                    "i valori non si modificano più",
+                    _("il periodo {period} è chiuso: i valori non si modificano più").format(
+                        period=period.get_code_display()
+                    ),
                 )
                 continue
             with translation.override("it"):  # its reason is stored: data, in Italian
                 reading = parse_reading(text)
             if reading.kind is ReadingKind.EMPTY:
-                self._issue(row, "value", f"«{text}» non è un valore leggibile")
+                self._issue(row, "value", _("«{text}» non è un valore leggibile").format(text=text))
                 continue
             comment = row.cells.get("comment") if "comment" in table.headers else None
             out.append(WantedValue(row, code, indicator, period, text.strip(), comment))
@@ -175,7 +188,9 @@ class ValuesImport:
             result.issues = self.issues
             return result
         except (IntegrityError, DataError) as exc:  # a rule the checks above missed
-            self.issues.append(Issue("", None, "", f"il database ha rifiutato i dati: {exc}"))
+            self.issues.append(
+                Issue("", None, "", _("il database ha rifiutato i dati: {error}").format(error=exc))
+            )
             result.issues = self.issues
             return result
         result.saved = True
@@ -191,10 +206,10 @@ class ValuesImport:
                 except ValueRefused as exc:
                     self._issue(w.row, "value", exc.message)
                 if done % 500 == 0:
-                    self.progress(done, total, "salvataggio dei valori")
+                    self.progress(done, total, _("salvataggio dei valori"))
             if self.issues:
                 raise ImportAborted
-            self.progress(total, total, "salvataggio dei valori")
+            self.progress(total, total, _("salvataggio dei valori"))
             return
         # The command line has no user: the same rules (checked above), in batches.
         creates: list[Measurement] = []
@@ -214,9 +229,11 @@ class ValuesImport:
             (updates if old else creates).append(item)
         for start in range(0, len(creates), BATCH):
             Measurement.objects.bulk_create(creates[start : start + BATCH])
-            self.progress(start + len(creates[start : start + BATCH]), total, "salvataggio")
-        _update_many(updates, lambda done: self.progress(len(creates) + done, total, "salvataggio"))
-        self.progress(total, total, "salvataggio")
+            self.progress(start + len(creates[start : start + BATCH]), total, _("salvataggio"))
+        _update_many(
+            updates, lambda done: self.progress(len(creates) + done, total, _("salvataggio"))
+        )
+        self.progress(total, total, _("salvataggio"))
 
 
 _FIELDS = ("text", "number", "reading_kind", "not_measurable_reason", "comment")

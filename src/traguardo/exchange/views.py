@@ -16,7 +16,7 @@ from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop, override
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -33,7 +33,10 @@ from traguardo.monitoring.models import Period
 from traguardo.plans.models import Cycle
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORBIDDEN = "Solo la struttura tecnica permanente (ufficio performance) importa ed esporta i dati."
+# Marked for the catalogue; translated with `_` where it is raised.
+FORBIDDEN = gettext_noop(
+    "Solo la struttura tecnica permanente (ufficio performance) importa ed esporta i dati."
+)
 
 
 def _cycle(request: HttpRequest) -> Cycle | None:
@@ -115,7 +118,8 @@ def values_template(request: HttpRequest, period: str) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     cycle = _cycle(request)
     check(
-        cycle is not None and permissions.has_role(request.user, Role.PERFORMANCE_OFFICE), FORBIDDEN
+        cycle is not None and permissions.has_role(request.user, Role.PERFORMANCE_OFFICE),
+        _(FORBIDDEN),
     )
     assert cycle is not None
     return _attachment(export_cycle(cycle), f"traguardo-{cycle.year}.zip", "application/zip")
@@ -123,7 +127,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 def _preview_context(result: ImportResult) -> dict[str, Any]:
     data = result.as_dict()
-    data["labels"] = {a.value: ACTION_LABELS[a] for a in Action}
+    data["labels"] = {a.value: _(ACTION_LABELS[a]) for a in Action}
     return data
 
 
@@ -131,7 +135,7 @@ def _preview_context(result: ImportResult) -> dict[str, Any]:
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
     cycle = _cycle(request)
-    check(_is_office(request.user, cycle), FORBIDDEN)
+    check(_is_office(request.user, cycle), _(FORBIDDEN))
     # Refuse an oversized upload from its declared length, before Django reads the body.
     declared = int(request.META.get("CONTENT_LENGTH") or 0)
     problem = size_problem(declared - 64 * 1024) if declared > 64 * 1024 else None
@@ -180,8 +184,8 @@ def _index_error(request: HttpRequest, cycle: Cycle | None, message: str) -> Htt
 
 def _own_upload(request: HttpRequest, pk: int) -> Upload:
     item = get_object_or_404(Upload.objects.select_related("cycle"), pk=pk)
-    check(item.user_id == _uid(request), FORBIDDEN)
-    check(_is_office(request.user, item.cycle), FORBIDDEN)
+    check(item.user_id == _uid(request), _(FORBIDDEN))
+    check(_is_office(request.user, item.cycle), _(FORBIDDEN))
     return item
 
 
@@ -237,7 +241,9 @@ def _run(pk: int, user_id: int) -> None:
                     "sheet": "",
                     "row": None,
                     "column": "",
-                    "message": f"errore imprevisto ({type(exc).__name__}): nulla è stato salvato",
+                    "message": _("errore imprevisto ({name}): nulla è stato salvato").format(
+                        name=type(exc).__name__
+                    ),
                 }
             ],
         }
@@ -245,9 +251,12 @@ def _run(pk: int, user_id: int) -> None:
     Upload.objects.filter(pk=pk).update(status=status, result=outcome, data=b"")
 
 
-def _run_in_thread(pk: int, user_id: int) -> None:
+def _run_in_thread(pk: int, user_id: int, language: str | None) -> None:
+    """`_run` in a background thread, in `language` (the confirming request's): a new thread
+    has no active language, so its messages would otherwise be in the default one."""
     try:
-        _run(pk, user_id)
+        with override(language):
+            _run(pk, user_id)
     finally:
         close_old_connections()
 
@@ -261,7 +270,9 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     Upload.objects.filter(pk=pk).update(status=Upload.Status.RUNNING)
     cache.set(_progress_key(pk), {"done": 0, "total": item.preview.get("rows", 0), "label": ""})
     if getattr(settings, "TRAGUARDO_IMPORT_IN_BACKGROUND", False):
-        threading.Thread(target=_run_in_thread, args=(pk, _uid(request)), daemon=True).start()
+        threading.Thread(
+            target=_run_in_thread, args=(pk, _uid(request), get_language()), daemon=True
+        ).start()
     else:
         _run(pk, _uid(request))
     return redirect("exchange:upload", pk=item.pk)
