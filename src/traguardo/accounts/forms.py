@@ -22,7 +22,7 @@ def locked_message(seconds: int) -> str:
     ) % {"n": n}
 
 
-class _Attempts(AuthenticationForm):
+class SignInForm(AuthenticationForm):
     locked = ""  # the message when the username or the address is locked
 
     def clean(self) -> dict[str, Any]:
@@ -35,9 +35,5 @@ class _Attempts(AuthenticationForm):
         return super().clean()
 
 
-class SignInForm(_Attempts):
-    pass
-
-
-class AdminSignInForm(_Attempts, AdminAuthenticationForm):
+class AdminSignInForm(SignInForm, AdminAuthenticationForm):
     pass

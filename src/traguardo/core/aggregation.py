@@ -7,14 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from traguardo.core.explanation import SILENT, Explanation
-from traguardo.core.i18n import N_, _
+from traguardo.core.i18n import _
 from traguardo.core.model import MissingPolicy
 from traguardo.core.numbers import ZERO, format_exact, format_it, format_percent
 from traguardo.core.rules import Degree, DegreeStatus
-
-# The default rules of the two means, translated where an explanation shows them.
-WEIGHTED_MEAN = N_("media ponderata")
-PLAIN_MEAN = N_("media semplice")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +49,7 @@ def weighted_mean(
     missing: MissingPolicy = MissingPolicy.ZERO,
     unmeasurable: MissingPolicy = MissingPolicy.ZERO,
     explain: bool = True,
-    rule: str = WEIGHTED_MEAN,
+    rule: str = "",
 ) -> tuple[Decimal | None, Explanation]:
     """Σ(degree × weight) / Σ weight over the parts that count.
 
@@ -83,7 +79,7 @@ def weighted_mean(
     )
     return result, Explanation(
         subject=subject,
-        rule=_(rule) if rule == WEIGHTED_MEAN else rule,
+        rule=rule or _("media ponderata"),
         formula=formula,
         notes=tuple(notes),
         parts=tuple(p.degree.explanation for p in parts if p.degree.explanation.subject),
@@ -95,7 +91,7 @@ def plain_mean(
     values: Sequence[tuple[str, Decimal | None, Explanation]],
     *,
     explain: bool = True,
-    rule: str = PLAIN_MEAN,
+    rule: str = "",
 ) -> tuple[Decimal | None, Explanation]:
     """Arithmetic mean of the defined values; undefined values are listed as left out."""
     defined = [(label, value) for label, value, _unused in values if value is not None]
@@ -114,7 +110,7 @@ def plain_mean(
     )
     return result, Explanation(
         subject=subject,
-        rule=_(rule) if rule == PLAIN_MEAN else rule,
+        rule=rule or _("media semplice"),
         formula=formula,
         inputs=tuple((label, format_percent(v)) for label, v in defined),
         notes=left_out,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from traguardo.core.explanation import Explanation
-from traguardo.core.i18n import N_, _
+from traguardo.core.i18n import _
 from traguardo.core.numbers import HUNDRED, ZERO, format_exact, format_it, format_percent
 
 
@@ -233,7 +233,7 @@ def final_score(
     scheme: RoleScheme,
     rows: Sequence[tuple[str, Decimal | None]],
     ratings: dict[str, Decimal | None],
-    subject: str = N_("Punteggio finale"),
+    subject: str = "",
     results: Score | None = None,
 ) -> FinalScore:
     """results × results_weight + behaviours × behaviours_weight, in percent, and its band.
@@ -242,7 +242,7 @@ def final_score(
     score undefined. `results` replaces the results part computed from `rows` (a card
     split by post, :func:`results_by_post`).
     """
-    subject = _(subject) if subject else subject
+    subject = subject or _("Punteggio finale")
     results = results if results is not None else results_score(scheme, rows)
     behaviours = behaviours_score(scheme, ratings)
     parts = []
@@ -296,12 +296,12 @@ class Stint:
         return (self.end - self.start).days + 1
 
 
-def pro_rata_by_days(stints: Sequence[Stint], subject: str = N_("Scheda ripartita")) -> Score:
+def pro_rata_by_days(stints: Sequence[Stint], subject: str = "") -> Score:
     """Σ score × days / Σ days: a card split by the days spent in each post.
 
     Overlapping stints are refused (a day counts once); undefined with no days at all.
     """
-    subject = _(subject) if subject else subject
+    subject = subject or _("Scheda ripartita")
     ordered = sorted(stints, key=lambda s: s.start)
     for before, after in itertools.pairwise(ordered):
         if after.start <= before.end:
@@ -359,7 +359,7 @@ class SplitResults:
 def results_by_post(
     scheme: RoleScheme,
     posts: Sequence[PostRows],
-    subject: str = N_("Parte risultati per incarico"),
+    subject: str = "",
 ) -> SplitResults:
     """Each post's results part (:func:`results_score` on its own rows), then weighted by
     the days spent in the post (:func:`pro_rata_by_days`).
@@ -367,7 +367,7 @@ def results_by_post(
     Undefined when a post's part is undefined: dropping it would give the other posts
     days the person did not spend there.
     """
-    subject = _(subject) if subject else subject
+    subject = subject or _("Parte risultati per incarico")
     parts = tuple(
         (
             post,
