@@ -28,7 +28,8 @@ def test_office_filters_the_editor_and_deletes_an_objective(
 ) -> None:
     carded = set(ReportCardObjective.objects.values_list("objective_id", flat=True))
     objective = next(
-        o for o in OperationalObjective.objects.filter(cycle=live_demo).order_by("pk")
+        o
+        for o in OperationalObjective.objects.filter(cycle=live_demo).order_by("pk")
         if o.pk not in carded and Measurement.objects.filter(indicator__objective=o).exists()
     )
     login(page, live_server.url, "ufficio")
@@ -65,18 +66,27 @@ def test_a_po_deletes_the_file_they_uploaded(
 ) -> None:
     period = Period.objects.get(cycle=live_demo, code=Period.Code.FINAL)
     Period.objects.filter(pk=period.pk).update(closed=False, deadline=datetime.date(2099, 1, 31))
-    measurement = Measurement.objects.filter(
-        period=period, indicator__objective__home_unit__code="2.1").order_by("pk").first()
+    measurement = (
+        Measurement.objects.filter(period=period, indicator__objective__home_unit__code="2.1")
+        .order_by("pk")
+        .first()
+    )
     assert measurement is not None
     from django.contrib.auth import get_user_model
 
     po = get_user_model().objects.get(username="po")
     evidence = Evidence.objects.create(
-        measurement=measurement, file=ContentFile(b"%PDF-1.4\n", name="verbale.pdf"),
-        original_name="verbale.pdf", content_type="application/pdf", size=9, uploaded_by=po)
+        measurement=measurement,
+        file=ContentFile(b"%PDF-1.4\n", name="verbale.pdf"),
+        original_name="verbale.pdf",
+        content_type="application/pdf",
+        size=9,
+        uploaded_by=po,
+    )
     login(page, live_server.url, "po")
-    page.goto(f"{live_server.url}/monitoraggio/indicatore/{measurement.indicator_id}/"
-              f"?periodo={period.pk}")
+    page.goto(
+        f"{live_server.url}/monitoraggio/indicatore/{measurement.indicator_id}/?periodo={period.pk}"
+    )
     assert_accessible(page)
     page.get_by_role("button", name="Elimina il documento verbale.pdf").click()
     page.wait_for_load_state("networkidle")

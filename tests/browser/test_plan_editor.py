@@ -23,8 +23,11 @@ def test_office_revises_a_target_with_whatif(
     page: Page, live_demo: Cycle, live_server: Any
 ) -> None:
     objective = next(
-        o for o in OperationalObjective.objects.filter(cycle=live_demo, revised_by__isnull=True)
-        .order_by("pk") if o.indicators.count() >= 2
+        o
+        for o in OperationalObjective.objects.filter(
+            cycle=live_demo, revised_by__isnull=True
+        ).order_by("pk")
+        if o.indicators.count() >= 2
     )
     indicator = objective.indicators.order_by("number").first()
     assert indicator is not None

@@ -78,12 +78,15 @@ def test_it_loads_the_list_search_and_add_pages(
 
 
 def test_a_read_only_record_refuses_add_change_and_delete(office: Client, cycle: Cycle) -> None:
-    transition = CycleTransition.objects.create(cycle=cycle, source="draft", target="approved",
-                                                note="approvato")
+    transition = CycleTransition.objects.create(
+        cycle=cycle, source="draft", target="approved", note="approvato"
+    )
     period = Period.objects.create(cycle=cycle, code="30.06", date="2019-06-30")
     event = PeriodEvent.objects.create(period=period, action="opened", reason="campagna")
-    for model, row, field in ((CycleTransition, transition, "note"),
-                              (PeriodEvent, event, "reason")):
+    for model, row, field in (
+        (CycleTransition, transition, "note"),
+        (PeriodEvent, event, "reason"),
+    ):
         # The change page shows the row without a form to save it.
         page = office.get(_url(model, "change", row.pk))
         assert page.status_code == 200
@@ -96,8 +99,9 @@ def test_a_read_only_record_refuses_add_change_and_delete(office: Client, cycle:
         assert getattr(row, field) != "riscritto"
         assert model._default_manager.count() == 1
     # Nor through the list's bulk delete action.
-    response = office.post(_url(CycleTransition, "changelist"),
-                           {"action": "delete_selected", "_selected_action": [transition.pk],
-                            "post": "yes"})
+    response = office.post(
+        _url(CycleTransition, "changelist"),
+        {"action": "delete_selected", "_selected_action": [transition.pk], "post": "yes"},
+    )
     assert response.status_code in (200, 302)
     assert CycleTransition.objects.filter(pk=transition.pk).exists()

@@ -39,7 +39,7 @@ def _catalogue() -> dict[str, str]:
     def text(block: str) -> str:
         return "".join(ast.literal_eval(line) for line in block.strip().splitlines())
 
-    entries = (ENTRY.findall(CATALOGUE.read_text(encoding="utf-8")))
+    entries = ENTRY.findall(CATALOGUE.read_text(encoding="utf-8"))
     return {text(msgid): text(msgstr) for msgid, msgstr in entries if text(msgid)}
 
 
@@ -53,8 +53,11 @@ def test_the_core_has_messages_to_translate() -> None:
 
 def test_every_message_of_the_core_has_an_english_translation_with_its_fields() -> None:
     catalogue = _catalogue()
-    missing = [f"{where} {message!r}" for message, where in _messages().items()
-               if not catalogue.get(message)]
+    missing = [
+        f"{where} {message!r}"
+        for message, where in _messages().items()
+        if not catalogue.get(message)
+    ]
     assert missing == []
     wrong = [m for m, english in catalogue.items() if _fields(m) != _fields(english)]
     assert wrong == []

@@ -43,7 +43,8 @@ def test_anonymous_visitors_switch_without_a_record(db: None) -> None:
 
 def test_the_chosen_language_follows_the_user_at_login(user: User) -> None:
     Preference.objects.create(user=user, language="en")
-    response = Client().post(reverse("accounts:login"),
-                             {"username": "mrossi", "password": "x-Passw0rd-x"})
+    response = Client().post(
+        reverse("accounts:login"), {"username": "mrossi", "password": "x-Passw0rd-x"}
+    )
     assert response.status_code == 302
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"

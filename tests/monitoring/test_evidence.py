@@ -181,7 +181,10 @@ def _delete(client: Client, evidence: Evidence) -> Any:
 
 
 def test_the_uploader_deletes_a_file_row_and_storage_with_an_audit_entry(
-    client_as: ClientAs, final: Period, indicator: Find, media: Path,
+    client_as: ClientAs,
+    final: Period,
+    indicator: Find,
+    media: Path,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     from traguardo.audit.models import AuditEntry
@@ -189,16 +192,19 @@ def test_the_uploader_deletes_a_file_row_and_storage_with_an_audit_entry(
     evidence = _uploaded(client_as, final, indicator)
     stored = media / evidence.file.name
     client = client_as("po")
-    page = client.get(reverse("monitoring:indicator", args=[evidence.measurement.indicator_id]),
-                      {"periodo": final.pk}).content.decode()
+    page = client.get(
+        reverse("monitoring:indicator", args=[evidence.measurement.indicator_id]),
+        {"periodo": final.pk},
+    ).content.decode()
     assert reverse("monitoring:evidence_delete", args=[evidence.pk]) in page
     with django_capture_on_commit_callbacks(execute=True):
         response = _delete(client, evidence)
     assert response.status_code == 302
     assert not Evidence.objects.exists()
     assert not stored.exists()
-    entry = AuditEntry.objects.get(model_label="monitoring.evidence",
-                                   object_pk=str(evidence.pk), action="delete")
+    entry = AuditEntry.objects.get(
+        model_label="monitoring.evidence", object_pk=str(evidence.pk), action="delete"
+    )
     assert entry.username == "po"
     assert entry.changes["original_name"][0] == "relazione.pdf"
 
@@ -218,8 +224,10 @@ def test_others_may_not_delete_a_file(
     """Another PO, the dirigente who may enter the value, the SG and the OIV: 403."""
     evidence = _uploaded(client_as, final, indicator)
     client = client_as(username)
-    page = client.get(reverse("monitoring:indicator", args=[evidence.measurement.indicator_id]),
-                      {"periodo": final.pk}).content.decode()
+    page = client.get(
+        reverse("monitoring:indicator", args=[evidence.measurement.indicator_id]),
+        {"periodo": final.pk},
+    ).content.decode()
     assert 'data-testid="evidence-delete"' not in page
     assert _delete(client, evidence).status_code == 403
     assert Evidence.objects.filter(pk=evidence.pk).exists()

@@ -226,9 +226,7 @@ def test_the_challenge_analysis_lists_the_demo_targets(
     assert client_as("po").get(url).status_code == 403
 
 
-def test_the_workspace_speaks_english_too(
-    demo: Cycle, client_as: Callable[[str], Client]
-) -> None:
+def test_the_workspace_speaks_english_too(demo: Cycle, client_as: Callable[[str], Client]) -> None:
     client = client_as("oiv")
     client.cookies["django_language"] = "en"
     html = client.get(reverse("oiv:workspace")).content.decode()

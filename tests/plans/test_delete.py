@@ -45,8 +45,10 @@ def _objective(cycle: Cycle, *, in_card: bool = False) -> OperationalObjective:
     """An objective with two or more indicators, with values; in a report card or not."""
     carded = set(ReportCardObjective.objects.values_list("objective_id", flat=True))
     return next(
-        o for o in OperationalObjective.objects.filter(cycle=cycle).order_by("pk")
-        if o.indicators.count() >= 2 and (o.pk in carded) == in_card
+        o
+        for o in OperationalObjective.objects.filter(cycle=cycle).order_by("pk")
+        if o.indicators.count() >= 2
+        and (o.pk in carded) == in_card
         and Measurement.objects.filter(indicator__objective=o).exists()
     )
 
@@ -54,16 +56,21 @@ def _objective(cycle: Cycle, *, in_card: bool = False) -> OperationalObjective:
 def _new_indicator(cycle: Cycle) -> Indicator:
     """An indicator without values (added to an objective that has others)."""
     objective = _objective(cycle)
-    indicator = Indicator.objects.create(objective=objective, number=99, name="Nuovo",
-                                         kind="", direction="higher", weight=0)
+    indicator = Indicator.objects.create(
+        objective=objective, number=99, name="Nuovo", kind="", direction="higher", weight=0
+    )
     Target.objects.create(indicator=indicator, year=cycle.year, text=">= 1")
     return indicator
 
 
 def _url(item: Any) -> str:
-    kind = {StrategicObjective: "strategic", AnnualObjective: "annual",
-            OperationalObjective: "objective", Indicator: "indicator",
-            EntityBlock: "block"}[type(item)]
+    kind = {
+        StrategicObjective: "strategic",
+        AnnualObjective: "annual",
+        OperationalObjective: "objective",
+        Indicator: "indicator",
+        EntityBlock: "block",
+    }[type(item)]
     return reverse(f"plans:{kind}_delete", args=[item.pk])
 
 
@@ -99,7 +106,9 @@ def test_confirmation_page_names_the_item_in_the_readers_language(
 
 
 def test_the_office_deletes_an_objective_with_explicit_confirmation_of_its_values(
-    demo: Cycle, client_as: ClientAs, media: Path,
+    demo: Cycle,
+    client_as: ClientAs,
+    media: Path,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     client = client_as("ufficio")
@@ -108,9 +117,13 @@ def test_the_office_deletes_an_objective_with_explicit_confirmation_of_its_value
     indicators = list(objective.indicators.values_list("pk", flat=True))
     measurement = Measurement.objects.filter(indicator_id__in=indicators).first()
     assert measurement is not None
-    evidence = Evidence.objects.create(measurement=measurement, original_name="verbale.pdf",
-                                       file=ContentFile(b"%PDF-1.4", name="verbale.pdf"),
-                                       content_type="application/pdf", size=8)
+    evidence = Evidence.objects.create(
+        measurement=measurement,
+        original_name="verbale.pdf",
+        file=ContentFile(b"%PDF-1.4", name="verbale.pdf"),
+        content_type="application/pdf",
+        size=8,
+    )
     stored = media / evidence.file.name
     assert stored.exists()
     before = score_cycle(demo, explain=False).entity.performance
@@ -122,8 +135,9 @@ def test_the_office_deletes_an_objective_with_explicit_confirmation_of_its_value
     assert OperationalObjective.objects.filter(pk=objective.pk).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(_url(objective), {"version": objective.version,
-                                                  "values_confirmed": "on"}, follow=True)
+        response = client.post(
+            _url(objective), {"version": objective.version, "values_confirmed": "on"}, follow=True
+        )
     assert response.redirect_chain[-1][0].startswith(reverse("plans:editor"))
     assert "Risultato dell'ente ricalcolato" in text(response)
     assert not OperationalObjective.objects.filter(pk=objective.pk).exists()
@@ -132,13 +146,16 @@ def test_the_office_deletes_an_objective_with_explicit_confirmation_of_its_value
     assert not ObjectiveAssignment.objects.filter(objective_id=objective.pk).exists()
     assert not stored.exists()  # the file left the storage with its row
     # The revision records the removal; the audit trail every row and one summary.
-    change = RevisionChange.objects.get(revision=revision, kind=RevisionChange.Kind.REMOVE,
-                                        item_id=objective.pk)
+    change = RevisionChange.objects.get(
+        revision=revision, kind=RevisionChange.Kind.REMOVE, item_id=objective.pk
+    )
     assert change.item_label == f"Obiettivo operativo {objective.code}"
-    assert AuditEntry.objects.filter(model_label="plans.operationalobjective",
-                                     object_pk=str(objective.pk), action="delete").exists()
-    assert AuditEntry.objects.filter(model_label="monitoring.measurement",
-                                     object_pk=str(measurement.pk), action="delete").exists()
+    assert AuditEntry.objects.filter(
+        model_label="plans.operationalobjective", object_pk=str(objective.pk), action="delete"
+    ).exists()
+    assert AuditEntry.objects.filter(
+        model_label="monitoring.measurement", object_pk=str(measurement.pk), action="delete"
+    ).exists()
     summary = AuditEntry.objects.get(action="bulk", note__startswith="Eliminato dal piano")
     assert summary.username == "ufficio" and summary.changes["values_confirmed"] is True
     assert summary.changes["removed"]["plans.Indicator"] == len(indicators)
@@ -187,8 +204,9 @@ def test_an_objective_in_a_report_card_is_refused(demo: Cycle, client_as: Client
     objective = _objective(demo, in_card=True)
     page = text(client.get(_url(objective)))
     assert 'data-testid="delete-protected"' in page
-    response = client.post(_url(objective), {"version": objective.version,
-                                              "values_confirmed": "on"})
+    response = client.post(
+        _url(objective), {"version": objective.version, "values_confirmed": "on"}
+    )
     assert response.status_code == 200
     assert "non può essere eliminato" in text(response)
     assert OperationalObjective.objects.filter(pk=objective.pk).exists()
@@ -214,9 +232,7 @@ def test_without_an_open_revision_an_approved_plan_refuses(
 
 
 @pytest.mark.parametrize("state", ["closed", "validated", "published"])
-def test_a_read_only_cycle_refuses_deletion(
-    demo: Cycle, client_as: ClientAs, state: str
-) -> None:
+def test_a_read_only_cycle_refuses_deletion(demo: Cycle, client_as: ClientAs, state: str) -> None:
     indicator = _new_indicator(demo)
     Cycle.objects.filter(pk=demo.pk).update(state=state)
     client = client_as("ufficio")
@@ -240,8 +256,13 @@ def test_other_roles_are_refused_also_with_crafted_posts(
     client = client_as(username)
     for item in (objective, indicator, block, strategic, annual):
         assert client.get(_url(item)).status_code == 403, (username, item)
-        response = client.post(_url(item), {"version": item.version,  # type: ignore[union-attr]
-                                            "values_confirmed": "on"})
+        response = client.post(
+            _url(item),
+            {
+                "version": item.version,  # type: ignore[union-attr]
+                "values_confirmed": "on",
+            },
+        )
         assert response.status_code == 403, (username, item)
     assert OperationalObjective.objects.filter(pk=objective.pk).exists()
     assert Indicator.objects.filter(pk=indicator.pk).exists()
@@ -251,8 +272,10 @@ def test_other_roles_are_refused_also_with_crafted_posts(
 
 def test_anonymous_users_go_to_the_login_page(demo: Cycle) -> None:
     indicator = _new_indicator(demo)
-    for response in (Client().get(_url(indicator)),
-                     Client().post(_url(indicator), {"version": indicator.version})):
+    for response in (
+        Client().get(_url(indicator)),
+        Client().post(_url(indicator), {"version": indicator.version}),
+    ):
         assert response.status_code == 302 and "/accesso/entra/" in response["Location"]
     assert Indicator.objects.filter(pk=indicator.pk).exists()
 
@@ -342,9 +365,7 @@ def test_an_annual_objective_a_block_hangs_from_is_refused(
 # --- the editor's filter --------------------------------------------------------------------
 
 
-def test_the_editor_filters_objectives_by_unit_and_text(
-    demo: Cycle, client_as: ClientAs
-) -> None:
+def test_the_editor_filters_objectives_by_unit_and_text(demo: Cycle, client_as: ClientAs) -> None:
     client = client_as("ufficio")
     total = OperationalObjective.objects.filter(cycle=demo).count()
     everything = text(client.get(reverse("plans:editor")))
@@ -354,13 +375,15 @@ def test_the_editor_filters_objectives_by_unit_and_text(
 
     by_code = text(client.get(reverse("plans:editor"), {"q": objective.code}))
     assert f"1 obiettivi operativi su {total} corrispondono al filtro." in by_code
-    assert f'>{objective.code}</a>' in by_code
+    assert f">{objective.code}</a>" in by_code
 
     by_unit = client.get(reverse("plans:editor"), {"unita": unit.pk})
-    shown = {row["objective"].code
-             for node in by_unit.context["strategic"] for branch in node["annual"]
-             for row in branch["objectives"]} | {
-        row["objective"].code for row in by_unit.context["orphans"]}
+    shown = {
+        row["objective"].code
+        for node in by_unit.context["strategic"]
+        for branch in node["annual"]
+        for row in branch["objectives"]
+    } | {row["objective"].code for row in by_unit.context["orphans"]}
     assert objective.code in shown
     expected = OperationalObjective.objects.filter(cycle=demo, assignments__unit=unit).distinct()
     assert by_unit.context["shown"] == expected.count() < total
@@ -368,9 +391,12 @@ def test_the_editor_filters_objectives_by_unit_and_text(
     word = max((w for w in objective.title.split() if w.isalpha()), key=len)
     by_title = client.get(reverse("plans:editor"), {"q": word.upper()})
     assert by_title.context["shown"] >= 1
-    assert all(word.lower() in row["objective"].title.lower()
-               for node in by_title.context["strategic"] for branch in node["annual"]
-               for row in branch["objectives"])
+    assert all(
+        word.lower() in row["objective"].title.lower()
+        for node in by_title.context["strategic"]
+        for branch in node["annual"]
+        for row in branch["objectives"]
+    )
 
     # any case and any accents, on SQLite as on PostgreSQL: «ANNUALITA» finds «annualità»
     titles = OperationalObjective.objects.filter(cycle=demo).values_list("title", flat=True)

@@ -34,8 +34,9 @@ def test_an_approved_plan_changes_only_inside_a_revision(
     assert indicator is not None
     old = target_of(indicator, demo.year)
     url = reverse("plans:indicator", args=[indicator.pk])
-    response = client.post(url, indicator_post(indicator, **{f"target_{demo.year}": ">= 5",
-                                                               "confirmed": "on"}))
+    response = client.post(
+        url, indicator_post(indicator, **{f"target_{demo.year}": ">= 5", "confirmed": "on"})
+    )
     assert "apri prima una revisione" in text(response)
     assert target_of(indicator, demo.year) == old
 
@@ -46,16 +47,18 @@ def test_weights_must_sum_to_100(demo: Cycle, client_as: Callable[[str], Client]
     objective = _objective_with(demo, 2)
     first, second = objective.indicators.order_by("number")
     url = reverse("plans:objective_weights", args=[objective.pk])
-    response = client.post(url, {f"w-weight_{first.pk}": "60", f"w-weight_{second.pk}": "30"},
-                           follow=True)
+    response = client.post(
+        url, {f"w-weight_{first.pk}": "60", f"w-weight_{second.pk}": "30"}, follow=True
+    )
     page = text(response)
     assert f"Obiettivo {objective.code}: I pesi degli indicatori sommano a 90" in page
     first.refresh_from_db()
     assert first.weight == Decimal(50) or first.weight != Decimal(60)
     assert not RevisionChange.objects.filter(revision=revision, field="peso").exists()
 
-    response = client.post(url, {f"w-weight_{first.pk}": "60,5",
-                                 f"w-weight_{second.pk}": "39,5"}, follow=True)
+    response = client.post(
+        url, {f"w-weight_{first.pk}": "60,5", f"w-weight_{second.pk}": "39,5"}, follow=True
+    )
     assert "Pesi salvati" in text(response)
     first.refresh_from_db()
     second.refresh_from_db()
@@ -69,8 +72,9 @@ def test_the_editor_page_lists_weights_that_do_not_sum_to_100(
     objective = _objective_with(demo, 2)
     Indicator.objects.filter(objective=objective).update(weight=Decimal(10))
     page = client_as("ufficio").get(reverse("plans:editor")).content.decode()
-    assert (f"Obiettivo {objective.code}</a>: i pesi degli indicatori sommano a 20, non a 100"
-            in page)
+    assert (
+        f"Obiettivo {objective.code}</a>: i pesi degli indicatori sommano a 20, non a 100" in page
+    )
     # The entity table's weights B as printed (4,33 …) are shown against 100.
     assert "i pesi B dei blocchi sommano a 99,96, non a 100" in page
 
@@ -83,8 +87,10 @@ def test_unparseable_target_says_what_and_where(
     indicator = _objective_with(demo, 2).indicators.first()
     assert indicator is not None
     old = target_of(indicator, demo.year)
-    response = client.post(reverse("plans:indicator", args=[indicator.pk]),
-                           indicator_post(indicator, **{f"target_{demo.year}": ">= circa cento"}))
+    response = client.post(
+        reverse("plans:indicator", args=[indicator.pk]),
+        indicator_post(indicator, **{f"target_{demo.year}": ">= circa cento"}),
+    )
     page = text(response)
     assert response.status_code == 200
     assert f"Target {demo.year} non leggibile: target «>= circa cento»: dopo «>=»" in page
@@ -98,18 +104,30 @@ def test_moving_a_node_under_its_own_descendant_is_refused(
 ) -> None:
     client = client_as("ufficio")
     revision = open_revision(client, demo)
-    objective = OperationalObjective.objects.filter(
-        cycle=demo, annual_objectives__isnull=False).order_by("pk").first()
+    objective = (
+        OperationalObjective.objects.filter(cycle=demo, annual_objectives__isnull=False)
+        .order_by("pk")
+        .first()
+    )
     assert objective is not None
     annual = objective.annual_objectives.first()
     assert annual is not None
     strategic = annual.strategic
-    response = client.post(reverse("plans:move") + f"?anno={demo.year}", {
-        "node": f"annual:{annual.pk}", "parent": f"operational:{objective.pk}",
-        "version": annual.version}, follow=True)
+    response = client.post(
+        reverse("plans:move") + f"?anno={demo.year}",
+        {
+            "node": f"annual:{annual.pk}",
+            "parent": f"operational:{objective.pk}",
+            "version": annual.version,
+        },
+        follow=True,
+    )
     assert "si creerebbe un ciclo nell'albero" in text(response)
-    response = client.post(reverse("plans:move") + f"?anno={demo.year}", {
-        "node": f"strategic:{strategic.pk}", "parent": f"annual:{annual.pk}"}, follow=True)
+    response = client.post(
+        reverse("plans:move") + f"?anno={demo.year}",
+        {"node": f"strategic:{strategic.pk}", "parent": f"annual:{annual.pk}"},
+        follow=True,
+    )
     assert "ne è un discendente: si creerebbe un ciclo" in text(response)
     annual.refresh_from_db()
     assert annual.strategic_id == strategic.pk
@@ -125,9 +143,11 @@ def test_moving_to_a_wrong_kind_of_parent_is_refused(
     assert indicator is not None
     strategic = StrategicObjective.objects.filter(cycle=demo).first()
     assert strategic is not None
-    response = client.post(reverse("plans:move") + f"?anno={demo.year}", {
-        "node": f"indicator:{indicator.pk}", "parent": f"strategic:{strategic.pk}"},
-        follow=True)
+    response = client.post(
+        reverse("plans:move") + f"?anno={demo.year}",
+        {"node": f"indicator:{indicator.pk}", "parent": f"strategic:{strategic.pk}"},
+        follow=True,
+    )
     assert "può stare solo sotto un obiettivo operativo o un blocco" in text(response)
 
 
@@ -140,9 +160,15 @@ def test_move_an_indicator_to_another_objective_and_position(
     target = _objective_with(demo, 3)
     moving = source.indicators.order_by("number").last()
     assert moving is not None
-    response = client.post(reverse("plans:move") + f"?anno={demo.year}", {
-        "node": f"indicator:{moving.pk}", "parent": f"operational:{target.pk}",
-        "position": "1", "version": moving.version})
+    response = client.post(
+        reverse("plans:move") + f"?anno={demo.year}",
+        {
+            "node": f"indicator:{moving.pk}",
+            "parent": f"operational:{target.pk}",
+            "position": "1",
+            "version": moving.version,
+        },
+    )
     assert response.status_code == 302
     numbers = list(target.indicators.order_by("number").values_list("pk", "number"))
     assert numbers[0] == (moving.pk, 1) and [n for _, n in numbers] == [1, 2, 3, 4]
@@ -158,9 +184,14 @@ def test_reparent_an_annual_objective(demo: Cycle, client_as: Callable[[str], Cl
     assert annual is not None
     other = StrategicObjective.objects.filter(cycle=demo).exclude(pk=annual.strategic_id).first()
     assert other is not None
-    client.post(reverse("plans:move") + f"?anno={demo.year}", {
-        "node": f"annual:{annual.pk}", "parent": f"strategic:{other.pk}",
-        "version": annual.version})
+    client.post(
+        reverse("plans:move") + f"?anno={demo.year}",
+        {
+            "node": f"annual:{annual.pk}",
+            "parent": f"strategic:{other.pk}",
+            "version": annual.version,
+        },
+    )
     annual.refresh_from_db()
     assert annual.strategic_id == other.pk
     change = RevisionChange.objects.get(revision=revision, item_type="plans.annualobjective")
@@ -172,32 +203,62 @@ def test_create_items_in_a_draft_plan_without_revision(
 ) -> None:
     Cycle.objects.filter(pk=demo.pk).update(state=Cycle.State.DRAFT)
     client = client_as("ufficio")
-    response = client.post(reverse("plans:strategic_new") + f"?anno={demo.year}",
-                           {"code": "7", "kind": "obiettivo_strategico", "title": "Nuovo"})
+    response = client.post(
+        reverse("plans:strategic_new") + f"?anno={demo.year}",
+        {"code": "7", "kind": "obiettivo_strategico", "title": "Nuovo"},
+    )
     assert response.status_code == 302
     strategic = StrategicObjective.objects.get(cycle=demo, code="7")
-    response = client.post(reverse("plans:annual_new") + f"?anno={demo.year}",
-                           {"strategic": strategic.pk, "code": "7.1", "kind": "obiettivo_annuale",
-                            "title": "Annuale nuovo"})
+    response = client.post(
+        reverse("plans:annual_new") + f"?anno={demo.year}",
+        {
+            "strategic": strategic.pk,
+            "code": "7.1",
+            "kind": "obiettivo_annuale",
+            "title": "Annuale nuovo",
+        },
+    )
     annual = AnnualObjective.objects.get(strategic=strategic, code="7.1")
     unit = OperationalObjective.objects.filter(cycle=demo).first().home_unit  # type: ignore[union-attr]
-    response = client.post(reverse("plans:objective_new") + f"?anno={demo.year}", {
-        "home_unit": unit.pk, "number": 90, "title": "Obiettivo nuovo",
-        "category": "operativo_individuale", "annual_objectives": [annual.pk]})
+    response = client.post(
+        reverse("plans:objective_new") + f"?anno={demo.year}",
+        {
+            "home_unit": unit.pk,
+            "number": 90,
+            "title": "Obiettivo nuovo",
+            "category": "operativo_individuale",
+            "annual_objectives": [annual.pk],
+        },
+    )
     assert response.status_code == 302, text(response)[:2000]
     objective = OperationalObjective.objects.get(cycle=demo, home_unit=unit, number=90)
     assert list(objective.annual_objectives.all()) == [annual]
-    response = client.post(reverse("plans:indicator_new") + f"?obiettivo={objective.pk}", {
-        "number": 1, "name": "Pratiche evase", "direction": "higher", "weight": "100",
-        f"target_{demo.year}": ">= 50", f"target_{demo.year + 1}": ">= 60"})
+    response = client.post(
+        reverse("plans:indicator_new") + f"?obiettivo={objective.pk}",
+        {
+            "number": 1,
+            "name": "Pratiche evase",
+            "direction": "higher",
+            "weight": "100",
+            f"target_{demo.year}": ">= 50",
+            f"target_{demo.year + 1}": ">= 60",
+        },
+    )
     assert response.status_code == 302, text(response)[:3000]
     indicator = objective.indicators.get()
     assert target_of(indicator, demo.year) == ">= 50"
     assert target_of(indicator, demo.year + 1) == ">= 60"
     assert not RevisionChange.objects.filter(revision__cycle=demo, revision__is_open=True).exists()
     # the same unit and number again is refused with a message on the field
-    response = client.post(reverse("plans:objective_new") + f"?anno={demo.year}", {
-        "home_unit": unit.pk, "number": 90, "title": "Doppio", "category": "operativo_individuale"})
+    response = client.post(
+        reverse("plans:objective_new") + f"?anno={demo.year}",
+        {
+            "home_unit": unit.pk,
+            "number": 90,
+            "title": "Doppio",
+            "category": "operativo_individuale",
+        },
+    )
     assert f"L'unità {unit.code} ha già un obiettivo n. 90." in text(response)
 
 
@@ -205,14 +266,15 @@ def test_assignments_to_units(demo: Cycle, client_as: Callable[[str], Client]) -
     client = client_as("ufficio")
     revision = open_revision(client, demo)
     objective = _objective_with(demo, 2)
-    other = (objective.home_unit.parent or objective.home_unit)
+    other = objective.home_unit.parent or objective.home_unit
     url = reverse("plans:assignments", args=[objective.pk])
     client.post(url, {"a-unit": other.pk, "a-local_number": 77})
     row = objective.assignments.filter(unit=other, local_number=77)
     if other != objective.home_unit:
         assert row.exists()
-        assert RevisionChange.objects.filter(revision=revision, kind="add",
-                                             objective=objective).exists()
+        assert RevisionChange.objects.filter(
+            revision=revision, kind="add", objective=objective
+        ).exists()
         client.post(url, {"remove": row.get().pk})
         assert not row.exists()
         assert RevisionChange.objects.filter(revision=revision, kind="remove").exists()
@@ -225,10 +287,17 @@ def test_renumbering_an_objective_keeps_its_home_assignment(
     open_revision(client, demo)
     objective = _objective_with(demo, 2)
     url = reverse("plans:objective", args=[objective.pk])
-    response = client.post(url, {
-        "home_unit": objective.home_unit_id, "number": 61, "title": objective.title,
-        "category": objective.category, "version": objective.version,
-        "annual_objectives": list(objective.annual_objectives.values_list("pk", flat=True))})
+    response = client.post(
+        url,
+        {
+            "home_unit": objective.home_unit_id,
+            "number": 61,
+            "title": objective.title,
+            "category": objective.category,
+            "version": objective.version,
+            "annual_objectives": list(objective.annual_objectives.values_list("pk", flat=True)),
+        },
+    )
     assert response.status_code == 302, text(response)[:3000]
     home = objective.assignments.get(unit=objective.home_unit)
     assert home.local_number == 61
@@ -246,5 +315,7 @@ def test_approving_a_draft_plan_keeps_the_approved_version(
     snapshot = demo.snapshots.get(version=0)
     assert snapshot.label == "Piano approvato"
     objective = _objective_with(demo, 2)
-    assert snapshot.data[f"plans.operationalobjective:{objective.pk}"]["fields"]["titolo"] == \
-        objective.title
+    assert (
+        snapshot.data[f"plans.operationalobjective:{objective.pk}"]["fields"]["titolo"]
+        == objective.title
+    )

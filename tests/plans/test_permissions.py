@@ -25,8 +25,11 @@ OTHERS = ["po", "po2", "dirigente", "segretario", "oiv"]
 
 
 def _items(cycle: Cycle) -> tuple[OperationalObjective, Indicator, EntityBlock, AnnualObjective]:
-    objective = next(o for o in OperationalObjective.objects.filter(cycle=cycle).order_by("pk")
-                     if o.indicators.count() >= 2 and o.indicators.first().weight != 100)
+    objective = next(
+        o
+        for o in OperationalObjective.objects.filter(cycle=cycle).order_by("pk")
+        if o.indicators.count() >= 2 and o.indicators.first().weight != 100
+    )
     indicator = objective.indicators.order_by("number").first()
     block = EntityBlock.objects.filter(cycle=cycle).order_by("number").first()
     annual = AnnualObjective.objects.filter(strategic__cycle=cycle).order_by("pk").first()
@@ -37,32 +40,77 @@ def _items(cycle: Cycle) -> tuple[OperationalObjective, Indicator, EntityBlock, 
 def _write_requests(cycle: Cycle) -> list[tuple[str, dict[str, object]]]:
     objective, indicator, block, annual = _items(cycle)
     return [
-        (reverse("plans:strategic_new") + f"?anno={cycle.year}",
-         {"code": "9", "kind": "obiettivo_strategico", "title": "Intruso"}),
-        (reverse("plans:annual", args=[annual.pk]),
-         {"strategic": annual.strategic_id, "code": annual.code, "kind": annual.kind,
-          "title": "Titolo cambiato", "version": annual.version}),
-        (reverse("plans:objective", args=[objective.pk]),
-         {"home_unit": objective.home_unit_id, "number": objective.number,
-          "title": "Titolo cambiato", "category": objective.category,
-          "version": objective.version}),
-        (reverse("plans:indicator", args=[indicator.pk]),
-         indicator_post(indicator, **{f"target_{cycle.year}": ">= 999", "confirmed": "on"})),
-        (reverse("plans:objective_weights", args=[objective.pk]),
-         {f"w-weight_{i.pk}": "100" if i.pk == indicator.pk else "0"
-          for i in objective.indicators.all()}),
-        (reverse("plans:assignments", args=[objective.pk]),
-         {"a-unit": OrgUnit.objects.filter(entity=cycle.entity).exclude(
-             pk__in=objective.assignments.values("unit_id")).first().pk,  # type: ignore[union-attr]
-          "a-local_number": 99}),
-        (reverse("plans:block", args=[block.pk]),
-         {"number": block.number, "heading": "x", "weight_b": "50", "confirmed": "on",
-          "version": block.version}),
-        (reverse("plans:move") + f"?anno={cycle.year}",
-         {"node": f"indicator:{indicator.pk}", "parent": f"block:{block.pk}"}),
-        (reverse("plans:revisions"),
-         {"anno": cycle.year, "action": "open", "act_body": "SG", "act_type": "Det.",
-          "act_number": "1", "act_date": "2019-10-10", "reason": "x"}),
+        (
+            reverse("plans:strategic_new") + f"?anno={cycle.year}",
+            {"code": "9", "kind": "obiettivo_strategico", "title": "Intruso"},
+        ),
+        (
+            reverse("plans:annual", args=[annual.pk]),
+            {
+                "strategic": annual.strategic_id,
+                "code": annual.code,
+                "kind": annual.kind,
+                "title": "Titolo cambiato",
+                "version": annual.version,
+            },
+        ),
+        (
+            reverse("plans:objective", args=[objective.pk]),
+            {
+                "home_unit": objective.home_unit_id,
+                "number": objective.number,
+                "title": "Titolo cambiato",
+                "category": objective.category,
+                "version": objective.version,
+            },
+        ),
+        (
+            reverse("plans:indicator", args=[indicator.pk]),
+            indicator_post(indicator, **{f"target_{cycle.year}": ">= 999", "confirmed": "on"}),
+        ),
+        (
+            reverse("plans:objective_weights", args=[objective.pk]),
+            {
+                f"w-weight_{i.pk}": "100" if i.pk == indicator.pk else "0"
+                for i in objective.indicators.all()
+            },
+        ),
+        (
+            reverse("plans:assignments", args=[objective.pk]),
+            {
+                "a-unit": OrgUnit.objects.filter(entity=cycle.entity)
+                .exclude(pk__in=objective.assignments.values("unit_id"))
+                .first()
+                .pk,  # type: ignore[union-attr]
+                "a-local_number": 99,
+            },
+        ),
+        (
+            reverse("plans:block", args=[block.pk]),
+            {
+                "number": block.number,
+                "heading": "x",
+                "weight_b": "50",
+                "confirmed": "on",
+                "version": block.version,
+            },
+        ),
+        (
+            reverse("plans:move") + f"?anno={cycle.year}",
+            {"node": f"indicator:{indicator.pk}", "parent": f"block:{block.pk}"},
+        ),
+        (
+            reverse("plans:revisions"),
+            {
+                "anno": cycle.year,
+                "action": "open",
+                "act_body": "SG",
+                "act_type": "Det.",
+                "act_number": "1",
+                "act_date": "2019-10-10",
+                "reason": "x",
+            },
+        ),
     ]
 
 
@@ -72,9 +120,14 @@ def _fingerprint(cycle: Cycle, items: tuple[object, ...] | None = None) -> tuple
         item.refresh_from_db()  # type: ignore[attr-defined]
     return (
         StrategicObjective.objects.filter(cycle=cycle).count(),
-        annual.title, objective.title, objective.assignments.count(),
-        target_of(indicator, cycle.year), tuple(objective.indicators.values_list("weight")),
-        block.weight_b, indicator.entity_block_id, Revision.objects.filter(cycle=cycle).count(),
+        annual.title,
+        objective.title,
+        objective.assignments.count(),
+        target_of(indicator, cycle.year),
+        tuple(objective.indicators.values_list("weight")),
+        block.weight_b,
+        indicator.entity_block_id,
+        Revision.objects.filter(cycle=cycle).count(),
     )
 
 

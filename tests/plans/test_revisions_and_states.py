@@ -44,11 +44,15 @@ def test_revision_records_changes_and_comparison_shows_them(
     assert objective is not None
     old = target_of(indicator, demo.year)
     url = reverse("plans:indicator", args=[indicator.pk])
-    client.post(url, indicator_post(indicator, **{f"target_{demo.year}": ">= 12345",
-                                                  "confirmed": "on"}))
+    client.post(
+        url, indicator_post(indicator, **{f"target_{demo.year}": ">= 12345", "confirmed": "on"})
+    )
     change = RevisionChange.objects.get(revision=revision)
     assert (change.field, change.old_value, change.new_value) == (
-        f"target {demo.year}", old, ">= 12345")
+        f"target {demo.year}",
+        old,
+        ">= 12345",
+    )
     assert change.indicator_id == indicator.pk and change.objective_id == objective.pk
     assert change.by is not None and change.by.get_username() == "ufficio"
     objective.refresh_from_db()
@@ -64,8 +68,9 @@ def test_revision_records_changes_and_comparison_shows_them(
     assert mark in text(client.get(reverse("plans:objective", args=[objective.pk])))
     assert mark in text(client.get(reverse("plans:editor")))
 
-    response = client.post(reverse("plans:revisions"), {"anno": demo.year, "action": "close"},
-                           follow=True)
+    response = client.post(
+        reverse("plans:revisions"), {"anno": demo.year, "action": "close"}, follow=True
+    )
     assert "Revisione n. 2 chiusa con 1 variazioni" in text(response)
     revision.refresh_from_db()
     assert not revision.is_open and revision.variations_count == 1
@@ -75,21 +80,31 @@ def test_revision_records_changes_and_comparison_shows_them(
     page = text(compare)
     assert "1 differenza tra le due versioni" in page
     label = f"Indicatore {indicator.number} dell'obiettivo {objective.code}"
-    assert f"<th scope=\"row\">{label}</th><td>target {demo.year}</td><td>{old}</td>" \
-           f"<td>>= 12345</td>" in page
-    same = text(client.get(reverse("plans:compare"), {"anno": demo.year, "a": "2",
-                                                       "b": "corrente"}))
+    assert (
+        f'<th scope="row">{label}</th><td>target {demo.year}</td><td>{old}</td>'
+        f"<td>>= 12345</td>" in page
+    )
+    same = text(
+        client.get(reverse("plans:compare"), {"anno": demo.year, "a": "2", "b": "corrente"})
+    )
     assert "Le due versioni sono identiche." in same
 
 
-def test_only_one_revision_open_at_a_time(
-    demo: Cycle, client_as: Callable[[str], Client]
-) -> None:
+def test_only_one_revision_open_at_a_time(demo: Cycle, client_as: Callable[[str], Client]) -> None:
     client = client_as("ufficio")
     open_revision(client, demo)
-    response = client.post(reverse("plans:revisions"), {
-        "anno": demo.year, "action": "open", "act_body": "SG", "act_type": "Det.",
-        "act_number": "5", "act_date": "2019-12-01", "reason": "altra"})
+    response = client.post(
+        reverse("plans:revisions"),
+        {
+            "anno": demo.year,
+            "action": "open",
+            "act_body": "SG",
+            "act_type": "Det.",
+            "act_number": "5",
+            "act_date": "2019-12-01",
+            "reason": "altra",
+        },
+    )
     assert "C'è già una revisione aperta" in text(response)
     assert Revision.objects.filter(cycle=demo).count() == 2
 
@@ -97,9 +112,18 @@ def test_only_one_revision_open_at_a_time(
 def test_opening_a_revision_needs_act_number_date_and_reason(
     demo: Cycle, client_as: Callable[[str], Client]
 ) -> None:
-    response = client_as("ufficio").post(reverse("plans:revisions"), {
-        "anno": demo.year, "action": "open", "act_body": "SG", "act_type": "Det.",
-        "act_number": "", "act_date": "31/02/2019", "reason": ""})
+    response = client_as("ufficio").post(
+        reverse("plans:revisions"),
+        {
+            "anno": demo.year,
+            "action": "open",
+            "act_body": "SG",
+            "act_type": "Det.",
+            "act_number": "",
+            "act_date": "31/02/2019",
+            "reason": "",
+        },
+    )
     assert response.status_code == 200
     page = text(response)
     assert 'id="id_act_number_errors"' in page and 'id="id_act_date_errors"' in page
@@ -118,14 +142,17 @@ def test_state_transitions_by_the_right_role_only(
         assert client.post(url, {"target": "closed", "anno": demo.year}).status_code == 403
     demo.refresh_from_db()
     assert demo.state == "monitoring"
-    response = office.post(url, {"target": "closed", "note": "Consuntivo chiuso",
-                                 "anno": demo.year}, follow=True)
+    response = office.post(
+        url, {"target": "closed", "note": "Consuntivo chiuso", "anno": demo.year}, follow=True
+    )
     assert "Il ciclo è ora nello stato «Chiuso (consuntivo)»" in text(response)
     # closed → validated belongs to the OIV, not to the office
     assert "Nessun passaggio di stato" in text(office.get(url))
     assert office.post(url, {"target": "validated", "anno": demo.year}).status_code == 403
-    assert oiv.post(url, {"target": "validated", "note": "Validata",
-                          "anno": demo.year}).status_code == 302
+    assert (
+        oiv.post(url, {"target": "validated", "note": "Validata", "anno": demo.year}).status_code
+        == 302
+    )
     history = list(CycleTransition.objects.filter(cycle=demo).order_by("at", "id"))
     assert [(t.source, t.target, t.by.get_username(), t.note) for t in history if t.by] == [
         ("monitoring", "closed", "ufficio", "Consuntivo chiuso"),
@@ -149,14 +176,20 @@ def test_published_cycle_is_read_only(demo: Cycle, client_as: Callable[[str], Cl
     objective = indicator.objective
     assert objective is not None
     writes = [
-        (reverse("plans:indicator", args=[indicator.pk]),
-         indicator_post(indicator, **{f"target_{demo.year}": ">= 1", "confirmed": "on"})),
+        (
+            reverse("plans:indicator", args=[indicator.pk]),
+            indicator_post(indicator, **{f"target_{demo.year}": ">= 1", "confirmed": "on"}),
+        ),
         (reverse("plans:objective_weights", args=[objective.pk]), {}),
-        (reverse("plans:strategic_new") + f"?anno={demo.year}",
-         {"code": "8", "kind": "obiettivo_strategico", "title": "x"}),
+        (
+            reverse("plans:strategic_new") + f"?anno={demo.year}",
+            {"code": "8", "kind": "obiettivo_strategico", "title": "x"},
+        ),
         (reverse("plans:revisions"), {"anno": demo.year, "action": "close"}),
-        (reverse("plans:move") + f"?anno={demo.year}",
-         {"node": f"indicator:{indicator.pk}", "parent": f"operational:{objective.pk}"}),
+        (
+            reverse("plans:move") + f"?anno={demo.year}",
+            {"node": f"indicator:{indicator.pk}", "parent": f"operational:{objective.pk}"},
+        ),
     ]
     for url, data in writes:
         response = client.post(url, data)
@@ -175,8 +208,9 @@ def test_the_cycle_does_not_close_with_a_revision_open(
     client = client_as("ufficio")
     open_revision(client, demo)
     response = client.post(reverse("plans:states"), {"target": "closed", "anno": demo.year})
-    assert "La revisione n. 2 è ancora aperta: chiudila prima di chiudere il ciclo." in \
-        text(response)
+    assert "La revisione n. 2 è ancora aperta: chiudila prima di chiudere il ciclo." in text(
+        response
+    )
     demo.refresh_from_db()
     assert demo.state == "monitoring"
     client.post(reverse("plans:revisions"), {"anno": demo.year, "action": "close"})

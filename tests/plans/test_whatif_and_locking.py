@@ -73,19 +73,26 @@ def test_whatif_of_a_weight_and_of_block_weight_b(
     client = client_as("ufficio")
     open_revision(client, demo)
     indicator = _scored_indicator(demo)
-    response = client.post(reverse("plans:indicator", args=[indicator.pk]),
-                           indicator_post(indicator, weight="0"))
+    response = client.post(
+        reverse("plans:indicator", args=[indicator.pk]), indicator_post(indicator, weight="0")
+    )
     preview = response.context["preview"]
     changed = whatif.apply_indicator_change(
-        fetch_plan(demo), whatif.indicator_key(indicator), whatif.Change(weight=Decimal(0)))
+        fetch_plan(demo), whatif.indicator_key(indicator), whatif.Change(weight=Decimal(0))
+    )
     expected = score_plan(changed, explain=False)
     assert preview.entity.after == expected.entity.performance
 
     block = EntityBlock.objects.filter(cycle=demo).order_by("number").first()
     assert block is not None
     url = reverse("plans:block", args=[block.pk])
-    data = {"number": block.number, "heading": block.heading, "weight_b": "10",
-            "annual_objective": block.annual_objective_id or "", "version": block.version}
+    data = {
+        "number": block.number,
+        "heading": block.heading,
+        "weight_b": "10",
+        "annual_objective": block.annual_objective_id or "",
+        "version": block.version,
+    }
     preview = client.post(url, data).context["preview"]
     block.refresh_from_db()
     assert block.weight_b != Decimal(10)
@@ -135,16 +142,18 @@ def test_second_editor_gets_a_conflict_and_nothing_is_lost(
     assert indicator.weight == Decimal(40)
 
 
-def test_conflict_on_an_objective(
-    demo: Cycle, client_as: Callable[[str], Client]
-) -> None:
+def test_conflict_on_an_objective(demo: Cycle, client_as: Callable[[str], Client]) -> None:
     client = client_as("ufficio")
     open_revision(client, demo)
     objective = OperationalObjective.objects.filter(cycle=demo).order_by("pk").first()
     assert objective is not None
     url = reverse("plans:objective", args=[objective.pk])
-    data = {"home_unit": objective.home_unit_id, "number": objective.number,
-            "category": objective.category, "version": objective.version}
+    data = {
+        "home_unit": objective.home_unit_id,
+        "number": objective.number,
+        "category": objective.category,
+        "version": objective.version,
+    }
     assert client.post(url, {**data, "title": "Prima versione"}).status_code == 302
     response = client.post(url, {**data, "title": "Seconda versione"})
     assert "è stato modificato da un altro utente" in text(response)
@@ -152,9 +161,7 @@ def test_conflict_on_an_objective(
     assert objective.title == "Prima versione"
 
 
-def test_whatif_and_save_of_a_final_value(
-    demo: Cycle, client_as: Callable[[str], Client]
-) -> None:
+def test_whatif_and_save_of_a_final_value(demo: Cycle, client_as: Callable[[str], Client]) -> None:
     """A value goes through monitoring's record_value after the preview; no revision needed."""
     Period.objects.filter(cycle=demo).update(closed=False)
     client = client_as("ufficio")
@@ -180,9 +187,11 @@ def test_indicator_page_warns_when_its_weight_breaks_the_sum(
     client = client_as("ufficio")
     open_revision(client, demo)
     indicator = _scored_indicator(demo)
-    response = client.post(reverse("plans:indicator", args=[indicator.pk]),
-                           indicator_post(indicator, weight="1"))
+    response = client.post(
+        reverse("plans:indicator", args=[indicator.pk]), indicator_post(indicator, weight="1")
+    )
     objective = indicator.objective
     assert objective is not None
-    assert (f"Obiettivo {objective.code}: con questo peso i pesi degli indicatori sommano a"
-            in text(response))
+    assert f"Obiettivo {objective.code}: con questo peso i pesi degli indicatori sommano a" in text(
+        response
+    )

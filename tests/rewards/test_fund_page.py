@@ -142,9 +142,7 @@ def test_an_import_leaves_one_audit_entry_saying_who_replaced_what(
     fund = Fund.objects.get(cycle=people)
     kept = fund.beneficiaries.order_by("code")[0]
     content = (
-        "matricola;categoria;punteggio\n"
-        f"{kept.code};{kept.category};77\n"
-        "NUOVO1;C;90\n"
+        f"matricola;categoria;punteggio\n{kept.code};{kept.category};77\nNUOVO1;C;90\n"
     ).encode()
     client_as("ufficio").post("/premi/", {"file": SimpleUploadedFile("nuove.csv", content)})
     entry = AuditEntry.objects.filter(action="bulk").latest("id")

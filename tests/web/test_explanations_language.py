@@ -1,4 +1,4 @@
-""""Why this number" is written in the reader's language: the core's explanations are
+""" "Why this number" is written in the reader's language: the core's explanations are
 translated (core.i18n) and the scores are kept once per language. The Relazione, an
 Italian document, keeps them Italian whoever generates it."""
 

@@ -19,9 +19,12 @@ class LoginView(auth_views.LoginView):
         # A language chosen earlier follows the user to a new browser.
         if Preference.objects.filter(user=form.get_user()).exists():
             language = preferences.preferred_language(form.get_user())
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
-                                max_age=settings.LANGUAGE_COOKIE_AGE,
-                                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
         return response
 
 

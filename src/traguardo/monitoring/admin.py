@@ -51,8 +51,14 @@ class PeriodEventAdmin(ReadOnlyAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(ReadOnlyAdmin):
-    list_display = ["original_name", "measurement", "content_type", "size", "uploaded_by",
-                    "uploaded_at"]
+    list_display = [
+        "original_name",
+        "measurement",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    ]
     list_filter = ["measurement__period__cycle", "measurement__period__code", "content_type"]
     search_fields = ["original_name", "description", "measurement__indicator__name"]
     date_hierarchy = "uploaded_at"

@@ -197,8 +197,10 @@ def delete_evidence(user: Any, evidence: Evidence) -> None:
     )
     if not permissions.can_delete_evidence(user, evidence):
         raise EvidenceRefused(
-            _("Solo chi ha caricato il documento o l'ufficio performance può eliminarlo, "
-              "e solo mentre il ciclo è in monitoraggio.")
+            _(
+                "Solo chi ha caricato il documento o l'ufficio performance può eliminarlo, "
+                "e solo mentre il ciclo è in monitoraggio."
+            )
         )
     period = evidence.measurement.period
     if period.closed:

@@ -110,14 +110,19 @@ def _send(
     }
     # Each recipient reads the e-mail in the language they chose (Italian by default).
     with translation.override(preferred_language(user)):
-        subject = ngettext(
-            "Traguardo: %(n)s valore da inserire per il %(period)s",
-            "Traguardo: %(n)s valori da inserire per il %(period)s",
-            len(rows),
-        ) % {"n": len(rows), "period": period} + " " + (
-            _("(scadenza %(date)s)") % {"date": f"{period.deadline:%d/%m/%Y}"}
-            if kind is ReminderKind.BEFORE
-            else _("(scadenza superata)")
+        subject = (
+            ngettext(
+                "Traguardo: %(n)s valore da inserire per il %(period)s",
+                "Traguardo: %(n)s valori da inserire per il %(period)s",
+                len(rows),
+            )
+            % {"n": len(rows), "period": period}
+            + " "
+            + (
+                _("(scadenza %(date)s)") % {"date": f"{period.deadline:%d/%m/%Y}"}
+                if kind is ReminderKind.BEFORE
+                else _("(scadenza superata)")
+            )
         )
         body = render_to_string("monitoring/emails/reminder.txt", context)
     try:

@@ -394,8 +394,10 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
     )
     check(
         permissions.can_delete_evidence(request.user, item),
-        _("Solo chi ha caricato il documento o l'ufficio performance può eliminarlo, "
-          "e solo mentre il ciclo è in monitoraggio."),
+        _(
+            "Solo chi ha caricato il documento o l'ufficio performance può eliminarlo, "
+            "e solo mentre il ciclo è in monitoraggio."
+        ),
     )
     measurement = item.measurement
     name = item.original_name

@@ -9,8 +9,15 @@ from traguardo.oiv.models import EvidenceSample, ValidationCheck, ValidationDeci
 
 @admin.register(ValidationCheck)
 class ValidationCheckAdmin(ReadOnlyAdmin):
-    list_display = ["cycle", "objective", "entity_block", "criterion", "outcome", "updated_by",
-                    "updated_at"]
+    list_display = [
+        "cycle",
+        "objective",
+        "entity_block",
+        "criterion",
+        "outcome",
+        "updated_by",
+        "updated_at",
+    ]
     list_filter = ["cycle", "criterion", "outcome"]
     search_fields = ["note", "objective__title", "entity_block__heading"]
 

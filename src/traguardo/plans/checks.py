@@ -60,13 +60,23 @@ def plan_issues(cycle: Cycle) -> list[Issue]:
     for objective_id, total in sorted(weights.items(), key=lambda kv: codes[kv[0]]):
         message = weights_message(total)
         if message:
-            issues.append(Issue(_("Obiettivo %(code)s") % {"code": codes[objective_id]}, message,
-                                reverse("plans:objective", args=[objective_id])))
+            issues.append(
+                Issue(
+                    _("Obiettivo %(code)s") % {"code": codes[objective_id]},
+                    message,
+                    reverse("plans:objective", args=[objective_id]),
+                )
+            )
     total_b = block_weights_total(cycle)
     if total_b != HUNDRED:
-        issues.append(Issue(_("Allegato B"), _("i pesi B dei blocchi sommano a %(total)s, "
-                                               "non a 100") % {"total": format_exact(total_b)},
-                            reverse("plans:editor") + f"?anno={cycle.year}#blocchi"))
+        issues.append(
+            Issue(
+                _("Allegato B"),
+                _("i pesi B dei blocchi sommano a %(total)s, non a 100")
+                % {"total": format_exact(total_b)},
+                reverse("plans:editor") + f"?anno={cycle.year}#blocchi",
+            )
+        )
     targets = Target.objects.filter(indicator__objective__cycle=cycle) | Target.objects.filter(
         indicator__entity_block__cycle=cycle
     )
@@ -74,9 +84,17 @@ def plan_issues(cycle: Cycle) -> list[Issue]:
         message = target_message(target.text)
         if message:
             ind = target.indicator
-            where = (_("Obiettivo %(code)s, indicatore %(n)s")
-                     % {"code": ind.objective.code, "n": ind.number}
-                     if ind.objective else _("Indicatore B%(n)s") % {"n": ind.number})
-            issues.append(Issue(f"{where}, target {target.year}", message,
-                                reverse("plans:indicator", args=[ind.pk])))
+            where = (
+                _("Obiettivo %(code)s, indicatore %(n)s")
+                % {"code": ind.objective.code, "n": ind.number}
+                if ind.objective
+                else _("Indicatore B%(n)s") % {"n": ind.number}
+            )
+            issues.append(
+                Issue(
+                    f"{where}, target {target.year}",
+                    message,
+                    reverse("plans:indicator", args=[ind.pk]),
+                )
+            )
     return issues

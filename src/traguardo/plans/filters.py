@@ -38,8 +38,9 @@ def units(cycle: Cycle) -> QuerySet[OrgUnit]:
         ObjectiveAssignment.objects.filter(cycle=cycle).values_list("unit_id", flat=True)
     )
     parents = set(
-        OrgUnit.objects.filter(pk__in=with_objectives, parent__isnull=False)
-        .values_list("parent_id", flat=True)
+        OrgUnit.objects.filter(pk__in=with_objectives, parent__isnull=False).values_list(
+            "parent_id", flat=True
+        )
     )
     return OrgUnit.objects.filter(pk__in=with_objectives | parents).order_by("code")
 
@@ -71,8 +72,7 @@ def apply(
     if chosen.query:
         code = CODE.match(chosen.query)
         if code:
-            objectives = objectives.filter(home_unit__code=code["unit"],
-                                           number=int(code["number"]))
+            objectives = objectives.filter(home_unit__code=code["unit"], number=int(code["number"]))
         else:
             words = [folded(word) for word in chosen.query.split()]
             matching = [

@@ -24,8 +24,13 @@ from traguardo.plans.models import (
 class NumberField(forms.CharField):
     """A number as Italians write it: ``33,33``, ``1.500``; kept as Decimal."""
 
-    def __init__(self, *args: Any, min_value: Decimal | None = None,
-                 max_value: Decimal | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        min_value: Decimal | None = None,
+        max_value: Decimal | None = None,
+        **kwargs: Any,
+    ) -> None:
         self.min_value, self.max_value = min_value, max_value
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
         super().__init__(*args, **kwargs)
@@ -111,15 +116,19 @@ class ObjectiveForm(forms.ModelForm):
                 cycle=self.cycle, home_unit=unit, number=number
             ).exclude(pk=self.instance.pk)
             if clash.exists():
-                self.add_error("number", _("L'unità %(u)s ha già un obiettivo n. %(n)s.")
-                               % {"u": unit.code, "n": number})
+                self.add_error(
+                    "number",
+                    _("L'unità %(u)s ha già un obiettivo n. %(n)s.")
+                    % {"u": unit.code, "n": number},
+                )
         return data
 
 
 class BlockForm(forms.ModelForm):
     version = version_field()
-    weight_b = NumberField(label=_("performance complessiva (B)"), min_value=Decimal(0),
-                           max_value=Decimal(100))
+    weight_b = NumberField(
+        label=_("performance complessiva (B)"), min_value=Decimal(0), max_value=Decimal(100)
+    )
     confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -152,30 +161,42 @@ class IndicatorForm(forms.Form):
     confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
     number = forms.IntegerField(label=_("numero"), min_value=1)
     name = forms.CharField(label=_("indicatore"), widget=forms.Textarea(attrs={"rows": 2}))
-    method = forms.CharField(label=_("metodo di calcolo"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    method = forms.CharField(
+        label=_("metodo di calcolo"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     source = forms.CharField(label=_("fonte"), required=False, max_length=255)
     unit_label = forms.CharField(label=_("unità di misura"), required=False, max_length=50)
-    kind = forms.ChoiceField(label=_("tipo"), required=False,
-                             choices=[("", "—"), *Indicator.Kind.choices])
+    kind = forms.ChoiceField(
+        label=_("tipo"), required=False, choices=[("", "—"), *Indicator.Kind.choices]
+    )
     direction = forms.ChoiceField(label=_("verso"), choices=Indicator.Direction.choices)
     weight = NumberField(label=_("peso (%)"), min_value=Decimal(0), max_value=Decimal(100))
 
-    def __init__(self, *args: Any, cycle: Cycle, with_value: bool = False,
-                 block: EntityBlock | None = None, exclude_pk: int | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        cycle: Cycle,
+        with_value: bool = False,
+        block: EntityBlock | None = None,
+        exclude_pk: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.cycle, self.block, self.exclude_pk = cycle, block, exclude_pk
         self.years = list(range(cycle.plan_period_start, cycle.plan_period_end + 1))
         for year in self.years:
             self.fields[f"target_{year}"] = forms.CharField(
-                label=_("Target %(y)s") % {"y": year}, required=False, max_length=500,
+                label=_("Target %(y)s") % {"y": year},
+                required=False,
+                max_length=500,
                 help_text=_("Come scritto nel piano: «>= 100», «<= 5 gg», «si», «===».")
-                if year == cycle.year else "",
+                if year == cycle.year
+                else "",
             )
         if with_value:
             self.fields["value"] = forms.CharField(
-                label=_("Valore al 31.12 (consuntivo)"), required=False,
+                label=_("Valore al 31.12 (consuntivo)"),
+                required=False,
                 help_text=_("Come scritto: «70 ispezioni», «54,47%», «SI»."),
             )
 
@@ -187,7 +208,8 @@ class IndicatorForm(forms.Form):
                 clash = clash.exclude(pk=self.exclude_pk)
             if clash.exists():
                 raise forms.ValidationError(
-                    _("Esiste già l'indicatore B%(n)s nell'Allegato B.") % {"n": number})
+                    _("Esiste già l'indicatore B%(n)s nell'Allegato B.") % {"n": number}
+                )
         return number
 
     def clean(self) -> dict[str, Any]:
@@ -197,8 +219,10 @@ class IndicatorForm(forms.Form):
             if text:
                 message = target_message(text)
                 if message:
-                    self.add_error(f"target_{year}", _("Target %(y)s non leggibile: %(m)s")
-                                   % {"y": year, "m": message})
+                    self.add_error(
+                        f"target_{year}",
+                        _("Target %(y)s non leggibile: %(m)s") % {"y": year, "m": message},
+                    )
         return data
 
     def targets(self) -> dict[int, str]:
@@ -214,10 +238,13 @@ class WeightsForm(forms.Form):
         for ind in indicators:
             self.fields[f"weight_{ind.pk}"] = NumberField(
                 label=_("Peso dell'indicatore %(n)s") % {"n": ind.number},
-                min_value=Decimal(0), max_value=Decimal(100), initial=ind.weight,
+                min_value=Decimal(0),
+                max_value=Decimal(100),
+                initial=ind.weight,
             )
             self.fields[f"version_{ind.pk}"] = forms.IntegerField(
-                widget=forms.HiddenInput, initial=ind.version, required=False)
+                widget=forms.HiddenInput, initial=ind.version, required=False
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -245,8 +272,9 @@ class MoveForm(forms.Form):
     node = forms.CharField(widget=forms.HiddenInput)
     version = version_field()
     parent = forms.ChoiceField(label=_("Sposta sotto"))
-    position = forms.IntegerField(label=_("Posizione tra gli indicatori"), min_value=1,
-                                  required=False)
+    position = forms.IntegerField(
+        label=_("Posizione tra gli indicatori"), min_value=1, required=False
+    )
 
     def __init__(self, *args: Any, parents: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -257,8 +285,9 @@ class RevisionOpenForm(forms.Form):
     act_body = forms.CharField(label=_("Organo"), max_length=100, initial="Segretario generale")
     act_type = forms.CharField(label=_("Tipo di atto"), max_length=100, initial="Determinazione")
     act_number = forms.CharField(label=_("Numero dell'atto"), max_length=30)
-    act_date = forms.DateField(label=_("Data dell'atto"),
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    act_date = forms.DateField(
+        label=_("Data dell'atto"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     reason = forms.CharField(label=_("Motivazione"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -274,8 +303,9 @@ class CompareForm(forms.Form):
 
 class TransitionForm(forms.Form):
     target = forms.ChoiceField(label=_("Nuovo stato"))
-    note = forms.CharField(label=_("Nota"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Nota"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -42,6 +42,7 @@ _INDICATOR_KINDS = {
     "economico": Indicator.Kind.MONETARY,
 }
 
+
 def _date(value: Any) -> datetime.date | None:
     if value in (None, ""):
         return None

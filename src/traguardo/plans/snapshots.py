@@ -36,8 +36,13 @@ FIELDS: dict[type[Any], tuple[str, ...]] = {
     EntityBlock: ("number", "heading", "weight_b", "annual_objective"),
     Indicator: ("objective", "entity_block", "number", "name", "method", "direction", "weight"),
 }
-ORDER = ["plans.strategicobjective", "plans.annualobjective", "plans.operationalobjective",
-         "plans.entityblock", "plans.indicator"]
+ORDER = [
+    "plans.strategicobjective",
+    "plans.annualobjective",
+    "plans.operationalobjective",
+    "plans.entityblock",
+    "plans.indicator",
+]
 
 
 def _value(item: Any, name: str) -> str:
@@ -62,8 +67,11 @@ def _plan_data(cycle: Cycle) -> dict[str, dict[str, Any]]:
 
     def put(item: Any, fields: dict[str, str]) -> None:
         key = f"{item._meta.label_lower}:{item.pk}"
-        items[key] = {"label": label_of(item), "order": ORDER.index(item._meta.label_lower),
-                      "fields": fields}
+        items[key] = {
+            "label": label_of(item),
+            "order": ORDER.index(item._meta.label_lower),
+            "fields": fields,
+        }
 
     def fields_of(item: Any) -> dict[str, str]:
         names = FIELDS[type(item)]
@@ -76,9 +84,11 @@ def _plan_data(cycle: Cycle) -> dict[str, dict[str, Any]]:
     assignments: dict[int, list[str]] = {}
     for oa in ObjectiveAssignment.objects.filter(cycle=cycle).select_related("unit"):
         assignments.setdefault(oa.objective_id, []).append(f"{oa.unit.code}/{oa.local_number}")
-    for o in OperationalObjective.objects.filter(cycle=cycle).select_related(
-        "home_unit"
-    ).prefetch_related("annual_objectives"):
+    for o in (
+        OperationalObjective.objects.filter(cycle=cycle)
+        .select_related("home_unit")
+        .prefetch_related("annual_objectives")
+    ):
         fields = fields_of(o)
         fields["obiettivi annuali"] = ", ".join(sorted(a.code for a in o.annual_objectives.all()))
         fields["assegnazioni"] = ", ".join(sorted(assignments.get(o.pk, [])))
@@ -151,6 +161,13 @@ def compare(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]]) -> l
         fields_b, fields_a = before["fields"], after["fields"]
         for name in list(dict.fromkeys([*fields_b, *fields_a])):
             if fields_b.get(name, "") != fields_a.get(name, ""):
-                out.append(Difference(after["label"], name, fields_b.get(name, ""),
-                                      fields_a.get(name, ""), "modificato"))
+                out.append(
+                    Difference(
+                        after["label"],
+                        name,
+                        fields_b.get(name, ""),
+                        fields_a.get(name, ""),
+                        "modificato",
+                    )
+                )
     return out

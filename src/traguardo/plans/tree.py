@@ -77,8 +77,10 @@ def get_node(cycle: Cycle, node: str) -> Any:
         raise MoveRefused(_("Elemento «%(node)s» sconosciuto.") % {"node": node})
     item = model.objects.filter(pk=int(pk)).first()
     if item is None or editing.cycle_of(item).pk != cycle.pk:
-        raise MoveRefused(_("Elemento «%(node)s» non trovato nel piano %(year)s.")
-                          % {"node": node, "year": cycle.year})
+        raise MoveRefused(
+            _("Elemento «%(node)s» non trovato nel piano %(year)s.")
+            % {"node": node, "year": cycle.year}
+        )
     return item
 
 
@@ -121,29 +123,34 @@ def descendants(children: dict[str, list[str]], node: str) -> set[str]:
     return found
 
 
-def check_move(children: dict[str, list[str]], node: str, parent: str,
-               labels: dict[str, str]) -> None:
+def check_move(
+    children: dict[str, list[str]], node: str, parent: str, labels: dict[str, str]
+) -> None:
     """Refuse a move that makes a cycle or puts a node under the wrong kind of parent."""
     name, parent_name = labels.get(node, node), labels.get(parent, parent)
     if parent == node:
-        raise MoveRefused(_("«%(name)s» non può essere spostato sotto sé stesso.")
-                          % {"name": name})
+        raise MoveRefused(_("«%(name)s» non può essere spostato sotto sé stesso.") % {"name": name})
     if parent in descendants(children, node):
-        raise MoveRefused(_(
-            "«%(name)s» non può essere spostato sotto «%(parent)s», che ne è un discendente: "
-            "si creerebbe un ciclo nell'albero."
-        ) % {"name": name, "parent": parent_name})
+        raise MoveRefused(
+            _(
+                "«%(name)s» non può essere spostato sotto «%(parent)s», che ne è un discendente: "
+                "si creerebbe un ciclo nell'albero."
+            )
+            % {"name": name, "parent": parent_name}
+        )
     kind, parent_kind = node.partition(":")[0], parent.partition(":")[0]
     allowed = ALLOWED_PARENTS[kind]
     if not allowed:
-        raise MoveRefused(_(
-            "«%(name)s» è una radice dell'albero: non si sposta sotto altri elementi."
-        ) % {"name": name})
+        raise MoveRefused(
+            _("«%(name)s» è una radice dell'albero: non si sposta sotto altri elementi.")
+            % {"name": name}
+        )
     if parent_kind not in allowed:
         wanted = _(" o ").join(str(label) for k, label in KIND_LABELS.items() if k in allowed)
-        raise MoveRefused(_(
-            "«%(name)s» può stare solo sotto %(wanted)s, non sotto «%(parent)s»."
-        ) % {"name": name, "wanted": wanted, "parent": parent_name})
+        raise MoveRefused(
+            _("«%(name)s» può stare solo sotto %(wanted)s, non sotto «%(parent)s».")
+            % {"name": name, "wanted": wanted, "parent": parent_name}
+        )
 
 
 def nodes(cycle: Cycle) -> list[Node]:
@@ -151,10 +158,18 @@ def nodes(cycle: Cycle) -> list[Node]:
     out: list[Node] = []
     children = children_map(cycle)
     labels = all_labels(cycle)
-    roots = [f"strategic:{pk}" for pk in StrategicObjective.objects.filter(cycle=cycle)
-             .order_by("code").values_list("pk", flat=True)]
-    roots += [f"block:{pk}" for pk in EntityBlock.objects.filter(
-        cycle=cycle, annual_objective__isnull=True).values_list("pk", flat=True)]
+    roots = [
+        f"strategic:{pk}"
+        for pk in StrategicObjective.objects.filter(cycle=cycle)
+        .order_by("code")
+        .values_list("pk", flat=True)
+    ]
+    roots += [
+        f"block:{pk}"
+        for pk in EntityBlock.objects.filter(
+            cycle=cycle, annual_objective__isnull=True
+        ).values_list("pk", flat=True)
+    ]
     seen: set[str] = set()
 
     def walk(ids: Iterable[str], depth: int) -> None:
@@ -183,8 +198,9 @@ def all_labels(cycle: Cycle) -> dict[str, str]:
 
 
 @transaction.atomic
-def move(user: Any, cycle: Cycle, node: str, parent: str, position: int | None,
-         version: int | None) -> Any:
+def move(
+    user: Any, cycle: Cycle, node: str, parent: str, position: int | None, version: int | None
+) -> Any:
     """Put `node` under `parent` (at `position` among its siblings, for indicators)."""
     revision = editing.require_editable(user, cycle)
     item = get_node(cycle, node)
@@ -194,17 +210,23 @@ def move(user: Any, cycle: Cycle, node: str, parent: str, position: int | None,
     labels.setdefault(parent, editing.title_of(target))
     check_move(children_map(cycle), node, parent, labels)
     if isinstance(item, AnnualObjective):
-        return editing.save_fields(user, item, {"strategic": target}, version,
-                                   kind=RevisionChange.Kind.MOVE).item
+        return editing.save_fields(
+            user, item, {"strategic": target}, version, kind=RevisionChange.Kind.MOVE
+        ).item
     if isinstance(item, EntityBlock):
-        return editing.save_fields(user, item, {"annual_objective": target}, version,
-                                   kind=RevisionChange.Kind.MOVE).item
+        return editing.save_fields(
+            user, item, {"annual_objective": target}, version, kind=RevisionChange.Kind.MOVE
+        ).item
     if isinstance(item, OperationalObjective):
-        return editing.save_fields(user, item, {"annual_objectives": [target]}, version,
-                                   kind=RevisionChange.Kind.MOVE).item
+        return editing.save_fields(
+            user, item, {"annual_objectives": [target]}, version, kind=RevisionChange.Kind.MOVE
+        ).item
     assert isinstance(item, Indicator)
-    owner = {"objective": target, "entity_block": None} if isinstance(
-        target, OperationalObjective) else {"objective": None, "entity_block": target}
+    owner = (
+        {"objective": target, "entity_block": None}
+        if isinstance(target, OperationalObjective)
+        else {"objective": None, "entity_block": target}
+    )
     moved = editing.save_fields(user, item, owner, version, kind=RevisionChange.Kind.MOVE).item
     assert isinstance(moved, Indicator)
     if isinstance(target, OperationalObjective):
@@ -212,8 +234,9 @@ def move(user: Any, cycle: Cycle, node: str, parent: str, position: int | None,
     return moved
 
 
-def _reorder(user: Any, revision: Any, item: Indicator, objective: OperationalObjective,
-             position: int | None) -> None:
+def _reorder(
+    user: Any, revision: Any, item: Indicator, objective: OperationalObjective, position: int | None
+) -> None:
     """Number the objective's indicators 1..n with `item` at `position`."""
     siblings = [i for i in objective.indicators.order_by("number", "id") if i.pk != item.pk]
     at = len(siblings) if position is None else max(0, min(position - 1, len(siblings)))
@@ -225,6 +248,7 @@ def _reorder(user: Any, revision: Any, item: Indicator, objective: OperationalOb
                 number=number, version=F("version") + 1
             )
             indicator.number = number
-            editing.record_change(revision, user, indicator, "numero", str(old), str(number),
-                                  RevisionChange.Kind.MOVE)
+            editing.record_change(
+                revision, user, indicator, "numero", str(old), str(number), RevisionChange.Kind.MOVE
+            )
     scores_changed()  # the updates above send no signals; row numbers name indicators

@@ -74,8 +74,10 @@ def _office(request: HttpRequest) -> None:
 def _office_of(request: HttpRequest, cycle: Cycle) -> None:
     """403 unless the user is the performance office of the cycle's entity."""
     _office(request)
-    check(permissions.can_view_plan(request.user, cycle),
-          _("Non fai parte dell'ente di questo ciclo."))
+    check(
+        permissions.can_view_plan(request.user, cycle),
+        _("Non fai parte dell'ente di questo ciclo."),
+    )
 
 
 def _writable(request: HttpRequest, cycle: Cycle) -> None:
@@ -109,9 +111,10 @@ def _move_form(cycle: Cycle, item: Any) -> MoveForm | None:
     if isinstance(item, StrategicObjective) or item is None or item.pk is None:
         return None
     parents = [(n.id, "\u00a0\u00a0" * n.depth + n.label) for n in tree.nodes(cycle)]
-    form = MoveForm(parents=parents, initial={"node": tree.node_id(item),
-                                              "version": item.version,
-                                              "parent": _parent_node(item)})
+    form = MoveForm(
+        parents=parents,
+        initial={"node": tree.node_id(item), "version": item.version, "parent": _parent_node(item)},
+    )
     if not isinstance(item, Indicator):
         del form.fields["position"]  # only indicators are ordered by position
     return form
@@ -127,8 +130,11 @@ def _parent_node(item: Any) -> str:
         first = item.annual_objectives.order_by("code").first()
         return f"annual:{first.pk}" if first else ""
     if isinstance(item, Indicator):
-        return (f"operational:{item.objective_id}" if item.objective_id
-                else f"block:{item.entity_block_id}")
+        return (
+            f"operational:{item.objective_id}"
+            if item.objective_id
+            else f"block:{item.entity_block_id}"
+        )
     return ""
 
 
@@ -147,8 +153,10 @@ def editor(request: HttpRequest) -> HttpResponse:
             | models.Q(indicator__entity_block__cycle=cycle)
         )
     }
-    for ind in (Indicator.objects.filter(objective__cycle=cycle) | Indicator.objects.filter(
-            entity_block__cycle=cycle)).order_by("number", "id"):
+    for ind in (
+        Indicator.objects.filter(objective__cycle=cycle)
+        | Indicator.objects.filter(entity_block__cycle=cycle)
+    ).order_by("number", "id"):
         ind.target_text = targets.get(ind.pk, "")  # type: ignore[attr-defined]
         owner = ind.objective_id or -(ind.entity_block_id or 0)
         indicators.setdefault(owner, []).append(ind)
@@ -156,8 +164,12 @@ def editor(request: HttpRequest) -> HttpResponse:
     def objective_row(o: OperationalObjective) -> dict[str, Any]:
         inds = indicators.get(o.pk, [])
         total = sum((i.weight for i in inds), Decimal(0))
-        return {"objective": o, "indicators": inds, "total": total,
-                "weights_ok": total == 100 or not inds}
+        return {
+            "objective": o,
+            "indicators": inds,
+            "total": total,
+            "weights_ok": total == 100 or not inds,
+        }
 
     chosen = filters.parse(cycle, request.GET.get("unita"), request.GET.get("q"))
     all_objectives = OperationalObjective.objects.filter(cycle=cycle)
@@ -176,10 +188,15 @@ def editor(request: HttpRequest) -> HttpResponse:
         if not annual_ids:
             orphans.append(row)
     strategic = []
-    for s in StrategicObjective.objects.filter(cycle=cycle).prefetch_related(
-            "annual_objectives").order_by("code"):
-        annual = [{"annual": a, "objectives": by_annual.get(a.pk, [])}
-                  for a in s.annual_objectives.order_by("code")]
+    for s in (
+        StrategicObjective.objects.filter(cycle=cycle)
+        .prefetch_related("annual_objectives")
+        .order_by("code")
+    ):
+        annual = [
+            {"annual": a, "objectives": by_annual.get(a.pk, [])}
+            for a in s.annual_objectives.order_by("code")
+        ]
         if chosen.active:  # only the branches with a matching objective
             annual = [branch for branch in annual if branch["objectives"]]
             if not annual:
@@ -190,12 +207,24 @@ def editor(request: HttpRequest) -> HttpResponse:
         for b in EntityBlock.objects.filter(cycle=cycle).order_by("number")
     ]
     total_b = checks.block_weights_total(cycle)
-    return render(request, "plans/editor.html", _context(
-        request, cycle, strategic=strategic, orphans=orphans, blocks=blocks, total_b=total_b,
-        total_b_ok=total_b == 100, issues=checks.plan_issues(cycle),
-        filter=chosen, filter_units=filters.units(cycle), shown=len(objectives),
-        total_objectives=all_objectives.count(),
-    ))
+    return render(
+        request,
+        "plans/editor.html",
+        _context(
+            request,
+            cycle,
+            strategic=strategic,
+            orphans=orphans,
+            blocks=blocks,
+            total_b=total_b,
+            total_b_ok=total_b == 100,
+            issues=checks.plan_issues(cycle),
+            filter=chosen,
+            filter_units=filters.units(cycle),
+            shown=len(objectives),
+            total_objectives=all_objectives.count(),
+        ),
+    )
 
 
 # --- deleting an objective, an indicator or a block ----------------------------------------
@@ -233,21 +262,36 @@ def delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         version_text = request.POST.get("version") or ""
         try:
             done = deletion.delete(
-                request.user, item, int(version_text) if version_text.isdigit() else None,
+                request.user,
+                item,
+                int(version_text) if version_text.isdigit() else None,
                 values_confirmed=request.POST.get("values_confirmed") == "on",
             )
-            messages.success(request, _(
-                "Eliminato: %(item)s. Risultato dell'ente ricalcolato: %(before)s → %(after)s."
-            ) % {"item": done.title, "before": deletion.result_text(done.before),
-                 "after": deletion.result_text(done.after)})
+            messages.success(
+                request,
+                _("Eliminato: %(item)s. Risultato dell'ente ricalcolato: %(before)s → %(after)s.")
+                % {
+                    "item": done.title,
+                    "before": deletion.result_text(done.before),
+                    "after": deletion.result_text(done.after),
+                },
+            )
             return redirect(_after_delete_url(item, cycle))
         except editing.EditRefused as exc:
             error = exc.message
         item = get_object_or_404(model, pk=pk)
-    return render(request, "plans/delete.html", _context(
-        request, cycle, item=item, impact=deletion.impact(item), error=error,
-        back_url=_url_of(item),
-    ))
+    return render(
+        request,
+        "plans/delete.html",
+        _context(
+            request,
+            cycle,
+            item=item,
+            impact=deletion.impact(item),
+            error=error,
+            back_url=_url_of(item),
+        ),
+    )
 
 
 # --- strategic, annual, operational objectives and blocks ------------------------------------
@@ -269,9 +313,13 @@ def _model_edit(
     item = get_object_or_404(model, pk=pk) if pk is not None else None
     cycle = cycle_of_item(item) if item is not None else _cycle(request)
     _office_of(request, cycle)
-    instance = (model._default_manager.get(pk=pk) if pk is not None else new_item(cycle))
-    form = form_class(request.POST or None, instance=instance, cycle=cycle,
-                      initial={"version": getattr(item, "version", None)})
+    instance = model._default_manager.get(pk=pk) if pk is not None else new_item(cycle)
+    form = form_class(
+        request.POST or None,
+        instance=instance,
+        cycle=cycle,
+        initial={"version": getattr(item, "version", None)},
+    )
     conflict: Any = None
     if request.method == "POST":
         _writable(request, cycle)
@@ -282,14 +330,19 @@ def _model_edit(
                     created = editing.create_item(request.user, cycle, form.save(commit=False))
                     if "annual_objectives" in values:
                         created.annual_objectives.set(values["annual_objectives"])  # type: ignore[attr-defined]
-                    messages.success(request, _("Elemento creato: %(l)s") %
-                                     {"l": editing.title_of(created)})
+                    messages.success(
+                        request, _("Elemento creato: %(l)s") % {"l": editing.title_of(created)}
+                    )
                     return redirect(_url_of(created))
-                saved = editing.save_fields(request.user, item, values,
-                                            form.cleaned_data.get("version"))
-                messages.success(request, _("Modifiche salvate (%(n)s campi).") %
-                                 {"n": len(saved.changed)} if saved.changed
-                                 else _("Nessuna modifica da salvare."))
+                saved = editing.save_fields(
+                    request.user, item, values, form.cleaned_data.get("version")
+                )
+                messages.success(
+                    request,
+                    _("Modifiche salvate (%(n)s campi).") % {"n": len(saved.changed)}
+                    if saved.changed
+                    else _("Nessuna modifica da salvare."),
+                )
                 return redirect(_url_of(saved.item))
             except editing.EditConflict as exc:
                 conflict = model._default_manager.get(pk=item.pk) if item else None
@@ -297,10 +350,20 @@ def _model_edit(
             except editing.EditRefused as exc:
                 form.add_error(None, exc.message)
             except IntegrityError:
-                form.add_error(None, _("Il salvataggio viola un vincolo del piano (codice o "
-                                       "numero già usato)."))
-    context = _context(request, cycle, form=form, item=item, title=title, conflict=conflict,
-                       move_form=_move_form(cycle, item), delete_url=_delete_url(item))
+                form.add_error(
+                    None,
+                    _("Il salvataggio viola un vincolo del piano (codice o numero già usato)."),
+                )
+    context = _context(
+        request,
+        cycle,
+        form=form,
+        item=item,
+        title=title,
+        conflict=conflict,
+        move_form=_move_form(cycle, item),
+        delete_url=_delete_url(item),
+    )
     if extra is not None and item is not None:
         context.update(extra(request, cycle, item))
     return render(request, template, context)
@@ -331,25 +394,38 @@ def _url_of(item: Any) -> str:
 @member_required
 def strategic_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _model_edit(
-        request, model=StrategicObjective, form_class=StrategicForm, pk=pk,
-        template="plans/item_form.html", title=_("Obiettivo strategico"),
-        cycle_of_item=lambda i: i.cycle, new_item=lambda c: StrategicObjective(cycle=c),
+        request,
+        model=StrategicObjective,
+        form_class=StrategicForm,
+        pk=pk,
+        template="plans/item_form.html",
+        title=_("Obiettivo strategico"),
+        cycle_of_item=lambda i: i.cycle,
+        new_item=lambda c: StrategicObjective(cycle=c),
     )
 
 
 @member_required
 def annual_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _model_edit(
-        request, model=AnnualObjective, form_class=AnnualForm, pk=pk,
-        template="plans/item_form.html", title=_("Obiettivo annuale"),
-        cycle_of_item=lambda i: i.strategic.cycle, new_item=lambda c: AnnualObjective(),
+        request,
+        model=AnnualObjective,
+        form_class=AnnualForm,
+        pk=pk,
+        template="plans/item_form.html",
+        title=_("Obiettivo annuale"),
+        cycle_of_item=lambda i: i.strategic.cycle,
+        new_item=lambda c: AnnualObjective(),
     )
 
 
 def _objective_extra(request: HttpRequest, cycle: Cycle, item: Any) -> dict[str, Any]:
     indicators = list(item.indicators.order_by("number", "id"))
-    targets = dict(Target.objects.filter(indicator__in=indicators, year=cycle.year)
-                   .values_list("indicator_id", "text"))
+    targets = dict(
+        Target.objects.filter(indicator__in=indicators, year=cycle.year).values_list(
+            "indicator_id", "text"
+        )
+    )
     for ind in indicators:
         ind.target_text = targets.get(ind.pk, "")
     total = sum((i.weight for i in indicators), Decimal(0))
@@ -366,9 +442,14 @@ def _objective_extra(request: HttpRequest, cycle: Cycle, item: Any) -> dict[str,
 @member_required
 def objective_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return _model_edit(
-        request, model=OperationalObjective, form_class=ObjectiveForm, pk=pk,
-        template="plans/objective_form.html", title=_("Obiettivo operativo"),
-        cycle_of_item=lambda i: i.cycle, new_item=lambda c: OperationalObjective(cycle=c),
+        request,
+        model=OperationalObjective,
+        form_class=ObjectiveForm,
+        pk=pk,
+        template="plans/objective_form.html",
+        title=_("Obiettivo operativo"),
+        cycle_of_item=lambda i: i.cycle,
+        new_item=lambda c: OperationalObjective(cycle=c),
         extra=_objective_extra,
     )
 
@@ -378,15 +459,24 @@ def block_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _office(request)
     if pk is None:
         return _model_edit(
-            request, model=EntityBlock, form_class=BlockForm, pk=None,
-            template="plans/item_form.html", title=_("Blocco dell'Allegato B"),
-            cycle_of_item=lambda i: i.cycle, new_item=lambda c: EntityBlock(cycle=c),
+            request,
+            model=EntityBlock,
+            form_class=BlockForm,
+            pk=None,
+            template="plans/item_form.html",
+            title=_("Blocco dell'Allegato B"),
+            cycle_of_item=lambda i: i.cycle,
+            new_item=lambda c: EntityBlock(cycle=c),
         )
     block = get_object_or_404(EntityBlock.objects.select_related("cycle__entity"), pk=pk)
     cycle = block.cycle
     _office_of(request, cycle)
-    form = BlockForm(request.POST or None, instance=EntityBlock.objects.get(pk=pk), cycle=cycle,
-                     initial={"version": block.version})
+    form = BlockForm(
+        request.POST or None,
+        instance=EntityBlock.objects.get(pk=pk),
+        cycle=cycle,
+        initial={"version": block.version},
+    )
     preview = conflict = None
     if request.method == "POST":
         _writable(request, cycle)
@@ -395,8 +485,11 @@ def block_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             weight_changed = data["weight_b"] != block.weight_b
             if weight_changed and not data.get("confirmed"):
                 preview = whatif.preview_block_weight(cycle, block, data["weight_b"])
-                form = BlockForm({**request.POST.dict(), "confirmed": "on"},
-                                 instance=EntityBlock.objects.get(pk=pk), cycle=cycle)
+                form = BlockForm(
+                    {**request.POST.dict(), "confirmed": "on"},
+                    instance=EntityBlock.objects.get(pk=pk),
+                    cycle=cycle,
+                )
                 form.is_valid()
             else:
                 values = {n: data[n] for n in BlockForm.Meta.fields}
@@ -410,12 +503,23 @@ def block_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 except editing.EditRefused as exc:
                     form.add_error(None, exc.message)
     indicators = list(block.indicators.order_by("number"))
-    return render(request, "plans/item_form.html", _context(
-        request, cycle, form=form, item=block, title=_("Blocco dell'Allegato B"),
-        preview=preview, conflict=conflict, move_form=_move_form(cycle, block),
-        delete_url=_delete_url(block), block_indicators=indicators,
-        total_b=checks.block_weights_total(cycle),
-    ))
+    return render(
+        request,
+        "plans/item_form.html",
+        _context(
+            request,
+            cycle,
+            form=form,
+            item=block,
+            title=_("Blocco dell'Allegato B"),
+            preview=preview,
+            conflict=conflict,
+            move_form=_move_form(cycle, block),
+            delete_url=_delete_url(block),
+            block_indicators=indicators,
+            total_b=checks.block_weights_total(cycle),
+        ),
+    )
 
 
 @member_required
@@ -439,8 +543,12 @@ def objective_weights(request: HttpRequest, pk: int) -> HttpResponse:
         with transaction.atomic():
             for ind in indicators:
                 weight = form.cleaned_data[f"weight_{ind.pk}"]
-                editing.save_fields(request.user, ind, {"weight": weight},
-                                    form.cleaned_data.get(f"version_{ind.pk}"))
+                editing.save_fields(
+                    request.user,
+                    ind,
+                    {"weight": weight},
+                    form.cleaned_data.get(f"version_{ind.pk}"),
+                )
         messages.success(request, _("Pesi salvati."))
     except editing.EditRefused as exc:
         _refused(request, exc)
@@ -456,11 +564,16 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
     _writable(request, cycle)
     try:
         if request.POST.get("remove"):
-            row = get_object_or_404(ObjectiveAssignment, pk=request.POST["remove"],
-                                    objective=objective)
+            row = get_object_or_404(
+                ObjectiveAssignment, pk=request.POST["remove"], objective=objective
+            )
             if row.unit_id == objective.home_unit_id:
-                raise editing.EditRefused(_("L'assegnazione all'unità di appartenenza non si "
-                                            "elimina: cambia l'unità dell'obiettivo."))
+                raise editing.EditRefused(
+                    _(
+                        "L'assegnazione all'unità di appartenenza non si "
+                        "elimina: cambia l'unità dell'obiettivo."
+                    )
+                )
             editing.delete_item(request.user, row, None)
             messages.success(request, _("Assegnazione eliminata."))
         else:
@@ -470,17 +583,23 @@ def assignments(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.error(request, f"{name}: {' '.join(str(e) for e in errors)}")
                 return redirect(_url_of(objective))
             unit, number = form.cleaned_data["unit"], form.cleaned_data["local_number"]
-            clash = ObjectiveAssignment.objects.filter(cycle=cycle, unit=unit,
-                                                       local_number=number)
+            clash = ObjectiveAssignment.objects.filter(cycle=cycle, unit=unit, local_number=number)
             if clash.exists():
                 raise editing.EditRefused(
                     _("L'unità %(u)s ha già un obiettivo con il numero %(n)s.")
-                    % {"u": unit.code, "n": number})
+                    % {"u": unit.code, "n": number}
+                )
             if ObjectiveAssignment.objects.filter(objective=objective, unit=unit).exists():
-                raise editing.EditRefused(_("L'obiettivo è già assegnato all'unità %(u)s.")
-                                          % {"u": unit.code})
-            editing.create_item(request.user, cycle, ObjectiveAssignment(
-                cycle=cycle, objective=objective, unit=unit, local_number=number))
+                raise editing.EditRefused(
+                    _("L'obiettivo è già assegnato all'unità %(u)s.") % {"u": unit.code}
+                )
+            editing.create_item(
+                request.user,
+                cycle,
+                ObjectiveAssignment(
+                    cycle=cycle, objective=objective, unit=unit, local_number=number
+                ),
+            )
             messages.success(request, _("Assegnazione aggiunta."))
     except editing.EditRefused as exc:
         _refused(request, exc)
@@ -502,7 +621,10 @@ def move(request: HttpRequest) -> HttpResponse:
     position_text = request.POST.get("position") or ""
     try:
         moved = tree.move(
-            request.user, cycle, node, request.POST.get("parent", ""),
+            request.user,
+            cycle,
+            node,
+            request.POST.get("parent", ""),
             int(position_text) if position_text.isdigit() else None,
             int(version_text) if version_text.isdigit() else None,
         )
@@ -522,9 +644,15 @@ def _final_period(cycle: Cycle) -> Period | None:
 
 def _indicator_initial(ind: Indicator, cycle: Cycle) -> dict[str, Any]:
     initial: dict[str, Any] = {
-        "version": ind.version, "number": ind.number, "name": ind.name, "method": ind.method,
-        "source": ind.source, "unit_label": ind.unit_label, "kind": ind.kind,
-        "direction": ind.direction, "weight": ind.weight,
+        "version": ind.version,
+        "number": ind.number,
+        "name": ind.name,
+        "method": ind.method,
+        "source": ind.source,
+        "unit_label": ind.unit_label,
+        "kind": ind.kind,
+        "direction": ind.direction,
+        "weight": ind.weight,
     }
     for t in ind.targets.all():
         initial[f"target_{t.year}"] = t.text
@@ -544,8 +672,9 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
     objective_id, block_id = request.GET.get("obiettivo"), request.GET.get("blocco")
     objective = block = None
     if objective_id and objective_id.isdigit():
-        objective = get_object_or_404(OperationalObjective.objects.select_related("cycle"),
-                                      pk=int(objective_id))
+        objective = get_object_or_404(
+            OperationalObjective.objects.select_related("cycle"), pk=int(objective_id)
+        )
         cycle = objective.cycle
     elif block_id and block_id.isdigit():
         block = get_object_or_404(EntityBlock.objects.select_related("cycle"), pk=int(block_id))
@@ -554,47 +683,77 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
         raise Http404("indica ?obiettivo=<id> o ?blocco=<id>")
     _office_of(request, cycle)
     next_number = 1 + max(
-        [0, *(objective.indicators.values_list("number", flat=True) if objective else
-              Indicator.objects.filter(entity_block__cycle=cycle).values_list("number",
-                                                                              flat=True))])
-    form = IndicatorForm(request.POST or None, cycle=cycle, block=block,
-                         initial={"number": next_number, "direction": "higher", "weight": 0})
+        [
+            0,
+            *(
+                objective.indicators.values_list("number", flat=True)
+                if objective
+                else Indicator.objects.filter(entity_block__cycle=cycle).values_list(
+                    "number", flat=True
+                )
+            ),
+        ]
+    )
+    form = IndicatorForm(
+        request.POST or None,
+        cycle=cycle,
+        block=block,
+        initial={"number": next_number, "direction": "higher", "weight": 0},
+    )
     if request.method == "POST":
         _writable(request, cycle)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 with transaction.atomic():
-                    ind = Indicator(objective=objective, entity_block=block,
-                                    **{n: data[n] or "" if n in ("kind",) else data[n]
-                                       for n in PLAIN_FIELDS})
+                    ind = Indicator(
+                        objective=objective,
+                        entity_block=block,
+                        **{n: data[n] or "" if n in ("kind",) else data[n] for n in PLAIN_FIELDS},
+                    )
                     editing.create_item(request.user, cycle, ind)
                     editing.set_targets(request.user, ind, form.targets(), None)
                 messages.success(request, _("Indicatore creato."))
                 return redirect(_url_of(ind))
             except editing.EditRefused as exc:
                 form.add_error(None, exc.message)
-    return render(request, "plans/indicator_form.html", _context(
-        request, cycle, form=form, item=None, owner=objective or block,
-        title=_("Nuovo indicatore"),
-    ))
+    return render(
+        request,
+        "plans/indicator_form.html",
+        _context(
+            request,
+            cycle,
+            form=form,
+            item=None,
+            owner=objective or block,
+            title=_("Nuovo indicatore"),
+        ),
+    )
 
 
 @member_required
 def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _office(request)
     ind = get_object_or_404(
-        Indicator.objects.select_related("objective__cycle__entity", "objective__home_unit",
-                                         "entity_block__cycle__entity"), pk=pk)
+        Indicator.objects.select_related(
+            "objective__cycle__entity", "objective__home_unit", "entity_block__cycle__entity"
+        ),
+        pk=pk,
+    )
     cycle = editing.cycle_of(ind)
     _office_of(request, cycle)
     period = _final_period(cycle)
     # The value is offered only where monitoring would accept it (record_value checks again).
-    with_value = (period is not None and not period.closed
-                  and cycle.state == Cycle.State.MONITORING)
+    with_value = period is not None and not period.closed and cycle.state == Cycle.State.MONITORING
     initial = _indicator_initial(ind, cycle)
-    form = IndicatorForm(request.POST or None, cycle=cycle, with_value=with_value,
-                         block=ind.entity_block, exclude_pk=ind.pk, initial=initial)
+    form = IndicatorForm(
+        request.POST or None,
+        cycle=cycle,
+        with_value=with_value,
+        block=ind.entity_block,
+        exclude_pk=ind.pk,
+        initial=initial,
+    )
     preview = conflict = None
     if request.method == "POST":
         _writable(request, cycle)
@@ -602,23 +761,33 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             new_target = form.targets()[cycle.year]
             change = whatif.Change(
-                target=new_target if new_target != initial.get(f"target_{cycle.year}", "")
+                target=new_target
+                if new_target != initial.get(f"target_{cycle.year}", "")
                 else None,
                 weight=data["weight"] if data["weight"] != ind.weight else None,
-                value=data.get("value") if with_value and data.get("value")
-                and data.get("value") != initial.get("value", "") else None,
+                value=data.get("value")
+                if with_value
+                and data.get("value")
+                and data.get("value") != initial.get("value", "")
+                else None,
             )
             if change != whatif.Change() and not data.get("confirmed"):
                 preview = whatif.preview_indicator(cycle, ind, change)
-                form = IndicatorForm({**request.POST.dict(), "confirmed": "on"}, cycle=cycle,
-                                     with_value=with_value, block=ind.entity_block,
-                                     exclude_pk=ind.pk, initial=initial)
+                form = IndicatorForm(
+                    {**request.POST.dict(), "confirmed": "on"},
+                    cycle=cycle,
+                    with_value=with_value,
+                    block=ind.entity_block,
+                    exclude_pk=ind.pk,
+                    initial=initial,
+                )
                 form.is_valid()
             else:
                 try:
                     saved = _save_indicator(request, ind, form, initial, change, period)
-                    messages.success(request, _("Indicatore salvato (%(n)s modifiche).")
-                                     % {"n": saved})
+                    messages.success(
+                        request, _("Indicatore salvato (%(n)s modifiche).") % {"n": saved}
+                    )
                     return redirect(_url_of(ind))
                 except editing.EditConflict as exc:
                     conflict = _indicator_initial(Indicator.objects.get(pk=pk), cycle)
@@ -626,31 +795,43 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 except editing.EditRefused as exc:
                     form.add_error(None, exc.message)
     ind.refresh_from_db()
-    return render(request, "plans/indicator_form.html", _context(
-        request, cycle, form=form, item=ind, owner=ind.objective or ind.entity_block,
-        title=_("Indicatore"), preview=preview, conflict=conflict,
-        conflict_rows=_conflict_rows(form, conflict), move_form=_move_form(cycle, ind),
-        delete_url=_delete_url(ind),
-        changes=ind.revision_changes.select_related("revision").order_by("-at", "-pk")[:20],
-        weights_warning=_weights_warning(ind, form),
-    ))
+    return render(
+        request,
+        "plans/indicator_form.html",
+        _context(
+            request,
+            cycle,
+            form=form,
+            item=ind,
+            owner=ind.objective or ind.entity_block,
+            title=_("Indicatore"),
+            preview=preview,
+            conflict=conflict,
+            conflict_rows=_conflict_rows(form, conflict),
+            move_form=_move_form(cycle, ind),
+            delete_url=_delete_url(ind),
+            changes=ind.revision_changes.select_related("revision").order_by("-at", "-pk")[:20],
+            weights_warning=_weights_warning(ind, form),
+        ),
+    )
 
 
 def _weights_warning(ind: Indicator, form: IndicatorForm) -> str | None:
     """With the weight in the form, do the objective's indicators still sum to 100?"""
     if ind.objective_id is None:
         return None
-    weight = form.cleaned_data.get("weight") if form.is_bound and hasattr(
-        form, "cleaned_data") else None
+    weight = (
+        form.cleaned_data.get("weight") if form.is_bound and hasattr(form, "cleaned_data") else None
+    )
     weight = ind.weight if weight is None else weight
     others = Indicator.objects.filter(objective_id=ind.objective_id).exclude(pk=ind.pk)
     total = weight + sum((w for w in others.values_list("weight", flat=True)), Decimal(0))
     message = checks.weights_message(total)
     if message is None:
         return None
-    return _("Obiettivo %(code)s: con questo peso %(m)s; riequilibra i pesi nella pagina "
-             "dell'obiettivo.") % {"code": ind.objective.code if ind.objective else "",
-                                   "m": message}
+    return _(
+        "Obiettivo %(code)s: con questo peso %(m)s; riequilibra i pesi nella pagina dell'obiettivo."
+    ) % {"code": ind.objective.code if ind.objective else "", "m": message}
 
 
 def _conflict_rows(form: IndicatorForm, current: dict[str, Any] | None) -> list[Any]:
@@ -669,15 +850,21 @@ def _conflict_rows(form: IndicatorForm, current: dict[str, Any] | None) -> list[
 
 
 @transaction.atomic
-def _save_indicator(request: HttpRequest, ind: Indicator, form: IndicatorForm,
-                    initial: dict[str, Any], change: whatif.Change,
-                    period: Period | None) -> int:
+def _save_indicator(
+    request: HttpRequest,
+    ind: Indicator,
+    form: IndicatorForm,
+    initial: dict[str, Any],
+    change: whatif.Change,
+    period: Period | None,
+) -> int:
     """Fields and targets under one lock; the value through monitoring's record_value."""
     data = form.cleaned_data
     version = data.get("version")
     values = {n: (data[n] or "") if n == "kind" else data[n] for n in PLAIN_FIELDS}
     plan_changed = any(not editing._same(getattr(ind, n), v) for n, v in values.items()) or any(
-        (initial.get(f"target_{y}") or "") != t for y, t in form.targets().items())
+        (initial.get(f"target_{y}") or "") != t for y, t in form.targets().items()
+    )
     count = 0
     if plan_changed:
         editing.require_editable(request.user, editing.cycle_of(ind))

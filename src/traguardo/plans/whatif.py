@@ -116,33 +116,57 @@ def _compare(before: PlanScore, after: PlanScore, plan: core.Plan, indicator: st
     if indicator.startswith("B"):
         number = int(indicator[1:])
         b_ind, a_ind = before.entity_indicator(number), after.entity_indicator(number)
-        figures.append(Figure(_("Grado dell'indicatore %(key)s") % {"key": indicator},
-                              b_ind.degree.value, a_ind.degree.value))
+        figures.append(
+            Figure(
+                _("Grado dell'indicatore %(key)s") % {"key": indicator},
+                b_ind.degree.value,
+                a_ind.degree.value,
+            )
+        )
         for b_block, a_block in zip(before.entity.blocks, after.entity.blocks, strict=True):
             if any(i.number == number for i in b_block.indicators):
                 figures.append(
-                    Figure(_("Blocco %(n)s: A") % {"n": b_block.number}, b_block.achievement,
-                           a_block.achievement)
+                    Figure(
+                        _("Blocco %(n)s: A") % {"n": b_block.number},
+                        b_block.achievement,
+                        a_block.achievement,
+                    )
                 )
                 figures.append(
-                    Figure(_("Blocco %(n)s: A×B") % {"n": b_block.number}, b_block.result,
-                           a_block.result)
+                    Figure(
+                        _("Blocco %(n)s: A×B") % {"n": b_block.number},
+                        b_block.result,
+                        a_block.result,
+                    )
                 )
     else:
         objective_key = indicator.partition("#")[0]
         b_obj, a_obj = before.objectives[objective_key], after.objectives[objective_key]
         b_ind = next(i for i in b_obj.indicators if i.key == indicator)
         a_ind = next(i for i in a_obj.indicators if i.key == indicator)
-        figures.append(Figure(_("Grado dell'indicatore %(key)s") % {"key": indicator},
-                              b_ind.degree.value, a_ind.degree.value))
-        figures.append(Figure(_("Obiettivo %(code)s") % {"code": objective_key},
-                              b_obj.performance, a_obj.performance))
+        figures.append(
+            Figure(
+                _("Grado dell'indicatore %(key)s") % {"key": indicator},
+                b_ind.degree.value,
+                a_ind.degree.value,
+            )
+        )
+        figures.append(
+            Figure(
+                _("Obiettivo %(code)s") % {"code": objective_key},
+                b_obj.performance,
+                a_obj.performance,
+            )
+        )
         home = next(o.unit for o in plan.objectives if o.key == objective_key)
         for code in _unit_chain(plan, home):
             b_unit, a_unit = before.unit(code), after.unit(code)
             figures.append(
-                Figure(_("Unità %(code)s") % {"code": b_unit.short or code}, b_unit.performance,
-                       a_unit.performance)
+                Figure(
+                    _("Unità %(code)s") % {"code": b_unit.short or code},
+                    b_unit.performance,
+                    a_unit.performance,
+                )
             )
     return WhatIf(tuple(figures), before, after)
 

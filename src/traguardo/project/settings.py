@@ -227,9 +227,7 @@ LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "web:home"
 
 # E-mail (monitoring reminders): printed on the console in development.
-EMAIL_BACKEND = env_str(
-    "TRAGUARDO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_BACKEND = env_str("TRAGUARDO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("TRAGUARDO_DEFAULT_FROM_EMAIL", "traguardo@localhost")
 
 REST_FRAMEWORK = {

@@ -67,9 +67,7 @@ def fund(request: HttpRequest) -> HttpResponse:
             if upload.size > MAX_UPLOAD:
                 messages.error(request, _("File troppo grande (massimo 5 MB)."))
             elif (
-                result := import_beneficiaries(
-                    record, upload.name, upload.read(), request.user
-                )
+                result := import_beneficiaries(record, upload.name, upload.read(), request.user)
             ).errors:
                 for problem in result.errors[:50]:
                     messages.error(request, problem)

@@ -23,4 +23,3 @@ def revised(marks: Marks | None, item: Any) -> SafeString:
         'border:1px solid #7a5c00">{}</span>',
         ((_("modificato con revisione n. %(n)s") % {"n": n},) for n in numbers),
     )
-
