@@ -49,6 +49,9 @@ class Cycle(models.Model):
     plan_period_start = models.PositiveSmallIntegerField(_("primo anno del piano"))
     plan_period_end = models.PositiveSmallIntegerField(_("ultimo anno del piano"))
     state = models.CharField(_("stato"), max_length=16, choices=State.choices, default=State.DRAFT)
+    # Bumped by every write service that changes what the cycle's scores are computed from
+    # (plans.versions.bump): the scores and pages cached for a cycle are keyed by it.
+    data_version = models.PositiveBigIntegerField(_("versione dei dati"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("ciclo della performance")

@@ -31,6 +31,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
@@ -60,6 +61,10 @@ def scores_changed() -> None:
         pending[0] = True
         return
     pk = _stamp()
+    if not _in_signal.get():
+        from traguardo.plans import versions
+
+        versions.bump_all()  # interim: explicit callers (imports, restore) name no cycle
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         return
@@ -181,8 +186,27 @@ def clear() -> None:
         _entries.clear()
 
 
+_in_signal: ContextVar[bool] = ContextVar("traguardo_score_in_signal", default=False)
+
+
 def _changed(sender: Any, **kwargs: Any) -> None:
-    scores_changed()
+    # Interim, until every write service bumps the cycle's data version itself (issue 12):
+    # the version of the cycle the saved row belongs to, or of every cycle.
+    from traguardo.audit.registry import cycle_of
+    from traguardo.plans import versions
+
+    if _batch.get() is None:
+        instance = kwargs.get("instance")
+        cycle = cycle_of(instance) if isinstance(instance, Model) else None
+        if cycle is not None:
+            versions.bump([cycle.pk])
+        else:
+            versions.bump_all()
+    token = _in_signal.set(True)
+    try:
+        scores_changed()
+    finally:
+        _in_signal.reset(token)
 
 
 def connect_signals() -> None:
