@@ -1,26 +1,35 @@
-"""An uploaded file kept between its preview and the confirmation, with the outcome."""
+"""An uploaded file kept between its preview and the confirmation, with the outcome.
+
+Once confirmed, the upload is a background job (jobs.models.Job): queued, running with a
+heartbeat, done or failed; a run whose worker died is shown as interrupted and may be retried.
+"""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from traguardo.jobs.models import Job
 from traguardo.modelutils import choices_constraint
 from traguardo.plans.models import Cycle
 
 
 class UploadStatus(models.TextChoices):
     PREVIEW = "preview", _("Anteprima")
+    QUEUED = "queued", _("In coda")
     RUNNING = "running", _("In corso")
     DONE = "done", _("Importato")
     FAILED = "failed", _("Non importato")
 
 
-class Upload(models.Model):
+class Upload(Job):
     """A file uploaded for import: previewed first (dry run), saved on confirmation."""
 
     Status = UploadStatus
 
+    status = models.CharField(
+        _("stato"), max_length=16, choices=Status.choices, default=Status.PREVIEW
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -37,13 +46,13 @@ class Upload(models.Model):
         verbose_name=_("ciclo"),
     )
     name = models.CharField(_("nome del file"), max_length=255)
+    # Kept until the import is saved, so that an interrupted or failed run can be retried.
     data = models.BinaryField(_("contenuto"))
     created_at = models.DateTimeField(_("caricato il"), default=timezone.now)
-    status = models.CharField(
-        _("stato"), max_length=16, choices=Status.choices, default=Status.PREVIEW
-    )
     preview = models.JSONField(_("anteprima"), default=dict, blank=True)
     result = models.JSONField(_("esito"), default=dict, blank=True)
+    # The language of the confirming request: the background run writes its messages in it.
+    language = models.CharField(_("lingua"), max_length=8, blank=True)
 
     class Meta:
         verbose_name = _("file caricato")
@@ -53,3 +62,8 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def can_retry(self) -> bool:
+        """Interrupted or failed unexpectedly; a file with problems needs correcting instead."""
+        return super().can_retry and not (self.result or {}).get("issues")

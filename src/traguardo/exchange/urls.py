@@ -11,5 +11,6 @@ urlpatterns = [
     path("importa/", views.upload, name="import"),
     path("importa/<int:pk>/", views.upload_detail, name="upload"),
     path("importa/<int:pk>/conferma/", views.confirm, name="confirm"),
+    path("importa/<int:pk>/riprova/", views.retry, name="retry"),
     path("importa/<int:pk>/stato/", views.status, name="status"),
 ]

@@ -1,5 +1,6 @@
 """Import and export pages: templates to download, upload with a dry-run preview, confirm,
-follow the progress, see the result; the full export of a cycle.
+follow the progress, see the result (or retry an interrupted import); the full export of a
+cycle. A confirmed import is a background job (exchange.tasks).
 
 Import and export are for the performance office only (checked on every request, crafted
 POSTs included); the templates can be downloaded by every member of the entity.
@@ -7,16 +8,12 @@ POSTs included); the templates can be downloaded by every member of the entity.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import close_old_connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_noop, override
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -25,10 +22,11 @@ from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
 from traguardo.exchange.archive import export_cycle
 from traguardo.exchange.models import Upload
-from traguardo.exchange.result import ACTION_LABELS, Action, ImportResult
 from traguardo.exchange.safety import MB, Refused, limits, size_problem
 from traguardo.exchange.services import import_file
+from traguardo.exchange.tasks import confirm_upload, result_context, retry_upload
 from traguardo.exchange.workbooks import plan_workbook, values_csv, values_workbook
+from traguardo.jobs import services as jobs
 from traguardo.monitoring.models import Period
 from traguardo.plans.models import Cycle
 
@@ -125,12 +123,6 @@ def export(request: HttpRequest) -> HttpResponse:
     return _attachment(export_cycle(cycle), f"traguardo-{cycle.year}.zip", "application/zip")
 
 
-def _preview_context(result: ImportResult) -> dict[str, Any]:
-    data = result.as_dict()
-    data["labels"] = {a.value: _(ACTION_LABELS[a]) for a in Action}
-    return data
-
-
 @member_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
@@ -158,7 +150,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         cycle=cycle if result.kind != "archive" else None,
         name=name[:255],
         data=data,
-        preview=_preview_context(result),
+        preview=result_context(result),
         status=Upload.Status.PREVIEW if result.ok else Upload.Status.FAILED,
     )
     return redirect("exchange:upload", pk=item.pk)
@@ -193,7 +185,8 @@ def _own_upload(request: HttpRequest, pk: int) -> Upload:
 @require_GET
 def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = _own_upload(request, pk)
-    progress = cache.get(_progress_key(item.pk)) or {}
+    if jobs.interrupt_stale(Upload.objects.filter(pk=pk)):
+        item.refresh_from_db()
     return render(
         request,
         "exchange/upload.html",
@@ -201,80 +194,35 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "upload": item,
             "preview": item.preview,
             "result": item.result,
-            "progress": progress,
+            "progress": _progress(item),
             "status_url": reverse("exchange:status", args=[item.pk]),
         },
     )
 
 
-def _progress_key(pk: int) -> str:
-    return f"traguardo-exchange-progress-{pk}"
-
-
-def _run(pk: int, user_id: int) -> None:
-    """Save the confirmed upload: all or nothing; progress to the cache, outcome to the row."""
-    from django.contrib.auth import get_user_model
-
-    item = Upload.objects.select_related("cycle").get(pk=pk)
-    user = get_user_model().objects.get(pk=user_id)
-
-    def progress(done: int, total: int, label: str) -> None:
-        cache.set(_progress_key(pk), {"done": done, "total": total, "label": label}, 3600)
-
-    try:
-        result = import_file(
-            item.name, bytes(item.data), item.cycle, dry_run=False, user=user, progress=progress
-        )
-        outcome = _preview_context(result)
-        status = Upload.Status.DONE if result.saved else Upload.Status.FAILED
-    except Refused as exc:
-        outcome = {
-            "issue_count": 1,
-            "issues": [{"sheet": "", "row": None, "column": "", "message": exc.message}],
-        }
-        status = Upload.Status.FAILED
-    except Exception as exc:  # an unexpected failure: nothing saved, and say so
-        outcome = {
-            "issue_count": 1,
-            "issues": [
-                {
-                    "sheet": "",
-                    "row": None,
-                    "column": "",
-                    "message": _("errore imprevisto ({name}): nulla è stato salvato").format(
-                        name=type(exc).__name__
-                    ),
-                }
-            ],
-        }
-        status = Upload.Status.FAILED
-    Upload.objects.filter(pk=pk).update(status=status, result=outcome, data=b"")
-
-
-def _run_in_thread(pk: int, user_id: int, language: str | None) -> None:
-    """`_run` in a background thread, in `language` (the confirming request's): a new thread
-    has no active language, so its messages would otherwise be in the default one."""
-    try:
-        with override(language):
-            _run(pk, user_id)
-    finally:
-        close_old_connections()
+def _progress(item: Upload) -> dict[str, Any]:
+    """Rows done and in total of a queued or running import (from its last heartbeat)."""
+    live = jobs.live_progress(item)
+    total = live.get("total", item.preview.get("rows", 0))
+    return {"done": live.get("done", 0), "total": total, "label": live.get("label", item.step)}
 
 
 @member_required
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     item = _own_upload(request, pk)
-    if item.status != Upload.Status.PREVIEW:
-        return redirect("exchange:upload", pk=item.pk)
-    Upload.objects.filter(pk=pk).update(status=Upload.Status.RUNNING)
-    cache.set(_progress_key(pk), {"done": 0, "total": item.preview.get("rows", 0), "label": ""})
-    if getattr(settings, "TRAGUARDO_IMPORT_IN_BACKGROUND", False):
-        threading.Thread(
-            target=_run_in_thread, args=(pk, _uid(request), get_language()), daemon=True
-        ).start()
-    else:
-        _run(pk, _uid(request))
+    confirm_upload(item, request.user, get_language())
+    return redirect("exchange:upload", pk=item.pk)
+
+
+@member_required
+@require_POST
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save again an import that was interrupted (its worker died) or failed unexpectedly."""
+    item = _own_upload(request, pk)
+    jobs.interrupt_stale(Upload.objects.filter(pk=pk))
+    item.refresh_from_db()
+    retry_upload(item)
     return redirect("exchange:upload", pk=item.pk)
 
 
@@ -282,5 +230,6 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def status(request: HttpRequest, pk: int) -> JsonResponse:
     item = _own_upload(request, pk)
-    progress = cache.get(_progress_key(item.pk)) or {}
-    return JsonResponse({"status": item.status, **progress})
+    if jobs.interrupt_stale(Upload.objects.filter(pk=pk)):
+        item.refresh_from_db()
+    return JsonResponse({"status": item.status, **_progress(item)})

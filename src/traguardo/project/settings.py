@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "traguardo.organisation",
     "traguardo.accounts",
     "traguardo.audit",
+    "traguardo.jobs",
     "traguardo.plans",
     "traguardo.monitoring",
     "traguardo.scoring",
@@ -270,13 +271,38 @@ TRAGUARDO_SITE_URL = env_str("TRAGUARDO_SITE_URL", "http://127.0.0.1:8000")
 # --- Data exchange (traguardo.exchange): limits of uploaded files -----------------------
 # Uploads above TRAGUARDO_IMPORT_MAX_UPLOAD_MB are refused before they are read; xlsx/zip
 # files are refused if they would expand beyond TRAGUARDO_IMPORT_MAX_UNCOMPRESSED_MB or
-# by more than TRAGUARDO_IMPORT_MAX_RATIO times (zip bombs). A confirmed import runs in a
-# background thread and reports its progress through the cache: with several server
-# processes, set TRAGUARDO_CACHE_URL (a shared Redis, see the cache block below).
+# by more than TRAGUARDO_IMPORT_MAX_RATIO times (zip bombs). A confirmed import runs as a
+# background task (see "Background tasks" below).
 TRAGUARDO_IMPORT_MAX_UPLOAD_MB = env_int("TRAGUARDO_IMPORT_MAX_UPLOAD_MB", 20, 1)
 TRAGUARDO_IMPORT_MAX_UNCOMPRESSED_MB = 200
 TRAGUARDO_IMPORT_MAX_RATIO = 100
-TRAGUARDO_IMPORT_IN_BACKGROUND = True
+
+# --- Background tasks (traguardo.jobs, Celery; documented in docs/deploy.md) ---------------
+# Relazione generation, confirmed imports and reminder e-mails are Celery tasks. With
+# TRAGUARDO_BROKER_URL set (redis://host:6379/1) the web only queues them and `traguardo
+# worker` processes, on this machine or others, run them. Unset (development, tests, `make
+# demo`, a small single-machine installation) they run at once in the calling process.
+TRAGUARDO_BROKER_URL = env_str("TRAGUARDO_BROKER_URL", "")
+if TRAGUARDO_BROKER_URL and not TRAGUARDO_BROKER_URL.startswith(
+    ("redis://", "rediss://", "amqp://", "amqps://")
+):
+    raise ImproperlyConfigured(
+        f"TRAGUARDO_BROKER_URL must be a redis:// or amqp:// address, not {TRAGUARDO_BROKER_URL!r}"
+    )
+CELERY_BROKER_URL = TRAGUARDO_BROKER_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not TRAGUARDO_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+# A job's state is in its own row (jobs.models.Job), not in a Celery result backend.
+CELERY_TASK_IGNORE_RESULT = True
+# A message is acknowledged once its task has finished, so a worker that dies mid-task
+# leaves it to be delivered again; the job row's conditional claim makes that harmless.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long tasks: a worker takes one at a time
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A running job whose last heartbeat is older than this many seconds is shown as interrupted
+# (its worker died) and may be retried. Jobs beat at every step, at least every few seconds.
+TRAGUARDO_JOB_TIMEOUT = env_int("TRAGUARDO_JOB_TIMEOUT", 300, 10)
 
 # --- REST API (traguardo.api) -----------------------------------------------------------
 # One JSON error shape for every API error ({"error": {"code", "message", "fields"}}): the

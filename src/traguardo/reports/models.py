@@ -3,7 +3,7 @@
 The plan, the values and the scores come from plans/monitoring/scoring. Stored here:
 the narrative sections the performance office writes (rich text with placeholders for
 every number), the headline indicators it chooses for section 1, the staff figures of the
-gender budget, and the generated documents (a small DB-backed job queue).
+gender budget, and the generated documents (jobs run by the task engine, traguardo.jobs).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from traguardo.jobs.models import Job, JobStatus
 from traguardo.modelutils import choices_constraint
 from traguardo.plans.models import Cycle, Indicator
 
@@ -143,15 +144,12 @@ class ReportFormat(models.TextChoices):
     OPENDATA = "opendata", _("Open data (CSV e JSON, zip)")
 
 
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("In coda")
-    RUNNING = "running", _("In corso")
-    DONE = "done", _("Completato")
-    FAILED = "failed", _("Non riuscito")
+class ReportJob(Job):
+    """A request to generate one format of a cycle's Relazione, and its result file.
 
-
-class ReportJob(models.Model):
-    """A request to generate one format of a cycle's Relazione, and its result file."""
+    State, progress, heartbeat and attempts come from jobs.models.Job; the work is the task
+    reports.tasks.generate_relazione (reports.relazione.jobs.run_job).
+    """
 
     Format = ReportFormat
     Status = JobStatus
@@ -160,23 +158,6 @@ class ReportJob(models.Model):
         Cycle, on_delete=models.CASCADE, related_name="report_jobs", verbose_name=_("ciclo")
     )
     format = models.CharField(_("formato"), max_length=10, choices=Format.choices)
-    status = models.CharField(
-        _("stato"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("avanzamento (%)"), default=0)
-    step = models.CharField(_("fase"), max_length=200, blank=True)
-    message = models.TextField(_("messaggio"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("richiesto da"),
-    )
-    requested_at = models.DateTimeField(_("richiesto il"), default=timezone.now)
-    started_at = models.DateTimeField(_("iniziato il"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("terminato il"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to="relazione/", blank=True, max_length=300)
     size = models.PositiveBigIntegerField(_("dimensione (byte)"), default=0)
 

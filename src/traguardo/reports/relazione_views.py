@@ -25,10 +25,11 @@ from traguardo.reports.models import HeadlineIndicator, Narrative, ReportJob
 from traguardo.reports.relazione.content import Builder
 from traguardo.reports.relazione.generate import CONTENT_TYPES, EXTENSIONS, FORMATS
 from traguardo.reports.relazione.html import body_html
-from traguardo.reports.relazione.jobs import fail_stale, request_job
+from traguardo.reports.relazione.jobs import interrupt_stale
 from traguardo.reports.relazione.placeholders import unknown_names
 from traguardo.reports.relazione.sanitize import clean_html
 from traguardo.reports.relazione.seed import ensure_content
+from traguardo.reports.tasks import request_job, retry_job
 
 
 def _cycles(request: HttpRequest) -> list[Cycle]:
@@ -56,6 +57,8 @@ def _job_json(job: ReportJob) -> dict[str, Any]:
         "progress": job.progress,
         "step": job.step,
         "message": job.message,
+        "attempts": job.attempts,
+        "can_retry": job.can_retry,
         "download": reverse("relazione:download", args=[job.pk])
         if job.status == ReportJob.Status.DONE and job.file
         else "",
@@ -68,7 +71,7 @@ def index(request: HttpRequest, year: int | None = None) -> HttpResponse:
         year = int(request.GET["anno"])
     cycle = _cycle(request, year)
     check(permissions.can_view_plan(request.user, cycle))
-    fail_stale()
+    interrupt_stale(ReportJob.objects.filter(cycle=cycle))
     jobs = list(
         ReportJob.objects.filter(cycle=cycle)
         .select_related("requested_by")
@@ -109,10 +112,34 @@ def generate(request: HttpRequest, year: int) -> HttpResponse:
     return redirect("relazione:year", year=cycle.year)
 
 
+@require_POST
+@member_required
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run again a generation that failed or whose worker died."""
+    job = get_object_or_404(ReportJob.objects.select_related("cycle"), pk=pk)
+    check(
+        permissions.can_manage_cycle(request.user, job.cycle),
+        _("Solo l'ufficio performance può generare la Relazione (e non dopo la pubblicazione)."),
+    )
+    interrupt_stale(ReportJob.objects.filter(pk=pk))
+    if retry_job(job):
+        messages.success(
+            request,
+            _("Generazione %(format)s di nuovo in coda.") % {"format": job.get_format_display()},
+        )
+    else:
+        messages.error(
+            request, _("Questa generazione non è da riprovare: è in coda, in corso o completata.")
+        )
+    return redirect("relazione:year", year=job.cycle.year)
+
+
 @member_required
 def status(request: HttpRequest, pk: int) -> JsonResponse:
     job = get_object_or_404(ReportJob.objects.select_related("cycle"), pk=pk)
     check(permissions.can_view_plan(request.user, job.cycle))
+    if interrupt_stale(ReportJob.objects.filter(pk=pk)):
+        job.refresh_from_db()
     return JsonResponse(_job_json(job))
 
 

@@ -1,104 +1,59 @@
-"""Generation jobs: a small DB-backed queue (reports.ReportJob) and its worker.
+"""Generating one format of the Relazione as a background job (reports.ReportJob).
 
-The web page only creates a job; the work runs in a background thread started by the
-web process (development default) or in `traguardo worker` (production: set
-TRAGUARDO_REPORT_WORKER=external so the web process never generates documents itself).
-A job is claimed with one conditional UPDATE, so several workers never run the same job.
+The web page asks for a job (reports.tasks.request_job); the task engine runs `run_job` in a
+worker (or at once, in the asking process, when no broker is configured). The job is
+claimed with one conditional UPDATE, so a message delivered twice generates once, and it
+beats at every step of the generation, so a worker that dies is noticed (jobs.services).
 """
 
 from __future__ import annotations
 
-import datetime
-import os
-import threading
-import time
-import traceback
+import logging
 
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, connection
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
-from traguardo.plans.models import Cycle
+from traguardo.jobs import services as jobs
 from traguardo.reports.models import ReportJob
 from traguardo.reports.relazione.generate import GenerationError, generate
 
 KEEP_PER_FORMAT = 5  # files kept per cycle and format; older ones are deleted
-STALE_AFTER = datetime.timedelta(hours=1)  # a running job older than this was interrupted
 
-
-def worker_mode() -> str:
-    mode = getattr(settings, "TRAGUARDO_REPORT_WORKER", None) or os.environ.get(
-        "TRAGUARDO_REPORT_WORKER", "thread"
-    )
-    return str(mode)
-
-
-def request_job(cycle: Cycle, fmt: str, user: object) -> ReportJob:
-    job = ReportJob.objects.create(
-        cycle=cycle,
-        format=fmt,
-        requested_by=user if getattr(user, "pk", None) else None,  # type: ignore[misc]
-        step="In attesa di elaborazione",
-    )
-    if worker_mode() == "thread":
-        threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True).start()
-    return job
-
-
-def _run_in_thread(pk: int) -> None:
-    try:
-        run_job(pk)
-    finally:
-        connection.close()
-
-
-def _update(pk: int, **fields: object) -> None:
-    ReportJob.objects.filter(pk=pk).update(**fields)
-
-
-def claim(pk: int) -> bool:
-    return bool(
-        ReportJob.objects.filter(pk=pk, status=ReportJob.Status.QUEUED).update(
-            status=ReportJob.Status.RUNNING, started_at=timezone.now(), progress=1
-        )
-    )
+log = logging.getLogger(__name__)
 
 
 def run_job(pk: int) -> ReportJob | None:
-    """Claim and run one job; None if another worker already took it."""
-    if not claim(pk):
+    """Claim and run one job; None if it was not queued (another worker took it)."""
+    attempt = jobs.claim(ReportJob, pk)
+    if attempt is None:
         return None
     job = ReportJob.objects.select_related("cycle__entity").get(pk=pk)
+    beat = jobs.Heartbeat(ReportJob, pk, attempt)
     try:
-        result = generate(job.cycle, job.format, lambda p, s: _update(pk, progress=p, step=s))
-        job.refresh_from_db()
+        result = generate(job.cycle, job.format, beat)
         job.file.save(
             f"{job.cycle.year}/{job.pk}-{result.filename}", ContentFile(result.content), save=False
         )
-        job.size = len(result.content)
-        job.status = ReportJob.Status.DONE
-        job.progress = 100
-        job.step = "Completato"
-        job.finished_at = timezone.now()
-        job.save()
+        jobs.finish(
+            ReportJob,
+            pk,
+            attempt,
+            file=job.file.name,
+            size=len(result.content),
+            step=_("Completato"),
+        )
         _prune(job)
     except GenerationError as exc:
-        _update(
-            pk,
-            status=ReportJob.Status.FAILED,
-            message=exc.message,
-            step="Non riuscito",
-            finished_at=timezone.now(),
-        )
+        jobs.fail(ReportJob, pk, attempt, exc.message)
     except Exception as exc:
-        traceback.print_exc()
-        _update(
+        log.exception("Relazione job %s failed", pk)
+        jobs.fail(
+            ReportJob,
             pk,
-            status=ReportJob.Status.FAILED,
-            message=f"Errore imprevisto durante la generazione ({type(exc).__name__}): {exc}",
-            step="Non riuscito",
-            finished_at=timezone.now(),
+            attempt,
+            _("Errore imprevisto durante la generazione (%(name)s): %(error)s")
+            % {"name": type(exc).__name__, "error": exc},
         )
     job.refresh_from_db()
     return job
@@ -114,44 +69,6 @@ def _prune(job: ReportJob) -> None:
         old.delete()
 
 
-def fail_stale() -> int:
-    """Jobs left "running" by a process that stopped (restart, crash) are marked failed,
-    so that the page does not show them in progress for ever."""
-    return ReportJob.objects.filter(
-        status__in=(ReportJob.Status.RUNNING, ReportJob.Status.QUEUED),
-        requested_at__lt=timezone.now() - STALE_AFTER,
-        started_at__isnull=False,
-    ).update(
-        status=ReportJob.Status.FAILED,
-        step="Interrotta",
-        message="Generazione interrotta (il processo che la eseguiva si è fermato): "
-        "richiedila di nuovo.",
-        finished_at=timezone.now(),
-    )
-
-
-def next_queued() -> int | None:
-    pk = (
-        ReportJob.objects.filter(status=ReportJob.Status.QUEUED)
-        .order_by("requested_at", "id")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return int(pk) if pk is not None else None
-
-
-def work(*, once: bool = False, interval: float = 2.0) -> int:
-    """The worker loop: run queued jobs oldest first; returns how many ran."""
-    ran = 0
-    while True:
-        if not connection.in_atomic_block:  # a long-lived worker drops stale connections
-            close_old_connections()
-        fail_stale()
-        pk = next_queued()
-        if pk is not None:
-            if run_job(pk) is not None:
-                ran += 1
-            continue
-        if once:
-            return ran
-        time.sleep(interval)
+def interrupt_stale(jobs_: QuerySet[ReportJob] | None = None) -> int:
+    """Generations whose worker stopped (restart, crash) are shown failed and retryable."""
+    return jobs.interrupt_stale(ReportJob.objects.all() if jobs_ is None else jobs_)

@@ -1,4 +1,4 @@
-// Follows a running import: updates the progress bar, reloads the page when it is over.
+// Follows a queued or running import: updates the progress bar, reloads the page when it is over.
 (function () {
   var box = document.getElementById("progress-box");
   if (!box) { return; }
@@ -10,7 +10,7 @@
       .then(function (s) {
         if (s.total) { bar.max = s.total; bar.value = s.done || 0; }
         text.textContent = (s.done || 0) + " / " + (s.total || 0) + " " + (s.label || "");
-        if (s.status === "running") { setTimeout(poll, 1000); } else { window.location.reload(); }
+        if (s.status === "queued" || s.status === "running") { setTimeout(poll, 1000); } else { window.location.reload(); }
       })
       .catch(function () { setTimeout(poll, 3000); });
   }

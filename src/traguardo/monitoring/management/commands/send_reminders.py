@@ -1,14 +1,19 @@
-"""`python manage.py send_reminders`: daily reminder e-mails of missing monitoring values."""
+"""`python manage.py send_reminders`: daily reminder e-mails of missing monitoring values.
+
+Runs the reminder task (monitoring.tasks): at once and with a report of what was sent when
+no broker is configured, otherwise queued for a worker."""
 
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from traguardo.monitoring.reminders import days_before, send_reminders
+from traguardo.monitoring.reminders import days_before
+from traguardo.monitoring.tasks import send_reminders_task
 
 
 class Command(BaseCommand):
@@ -27,6 +32,11 @@ class Command(BaseCommand):
             default=None,
             help=f"Giorni prima della scadenza (predefiniti: {days_before()})",
         )
+        parser.add_argument(
+            "--here",
+            action="store_true",
+            help="invia subito da questo processo anche se è configurato un broker",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         raw = options["date"]
@@ -37,12 +47,16 @@ class Command(BaseCommand):
         days = options["days_before"]
         if days is not None and days < 0:
             raise CommandError("--days-before non può essere negativo")
-        report = send_reminders(today, days)
-        for record in report.sent:
+        if settings.TRAGUARDO_BROKER_URL and not options["here"]:
+            queued = send_reminders_task.delay(today.isoformat(), days)
+            self.stdout.write(f"promemoria accodati per un worker (task {queued.id})")
+            return
+        report = send_reminders_task.apply(args=(today.isoformat(), days)).get()
+        for record in report["sent"]:
             self.stdout.write(
-                f"inviato a {record.email}: {record.missing} valori mancanti, "
-                f"{record.period} ({record.get_kind_display().lower()})"
+                f"inviato a {record['email']}: {record['missing']} valori mancanti, "
+                f"{record['period']} ({record['kind']})"
             )
-        for username in report.no_address:
+        for username in report["no_address"]:
             self.stderr.write(f"{username}: valori mancanti ma nessun indirizzo e-mail")
-        self.stdout.write(f"{len(report.sent)} promemoria inviati")
+        self.stdout.write(f"{len(report['sent'])} promemoria inviati")
