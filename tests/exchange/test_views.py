@@ -19,11 +19,6 @@ from traguardo.plans.models import Cycle
 OTHERS = ["segretario", "dirigente", "po", "po2", "oiv"]
 
 
-@pytest.fixture(autouse=True)
-def _synchronous(settings: Any) -> None:
-    settings.TRAGUARDO_IMPORT_IN_BACKGROUND = False  # the test's transaction is not shared
-
-
 def _values_file(value: str = "77,7%") -> SimpleUploadedFile:
     data = make_xlsx({"Valori": [["Codice", "Periodo", "Valore"], ["B14", "31.12", value]]})
     return SimpleUploadedFile("valori.xlsx", data)
@@ -41,7 +36,10 @@ def open_final(demo: Cycle) -> None:
 
 
 def test_office_uploads_previews_confirms_and_sees_the_result(
-    demo: Cycle, client_as: Callable[[str], Client], open_final: None
+    demo: Cycle,
+    client_as: Callable[[str], Client],
+    open_final: None,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     client = client_as("ufficio")
     page = client.get(reverse("exchange:index"))
@@ -57,7 +55,12 @@ def test_office_uploads_previews_confirms_and_sees_the_result(
     assert upload.preview["totals"] == {"create": 0, "update": 1, "unchanged": 0}
     assert _b14(demo).text == before
 
-    done = client.post(reverse("exchange:confirm", args=[upload.pk]), follow=True)
+    # The confirmation queues the import; it runs once the request is committed (eagerly
+    # here: no broker), and the page shows the outcome.
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        confirmed = client.post(reverse("exchange:confirm", args=[upload.pk]))
+    assert queued and confirmed.status_code == 302
+    done = client.get(confirmed["Location"])
     assert done.status_code == 200
     assert (
         "Importazione completata: 0 righe create, 1 aggiornate, 0 invariate."
@@ -66,6 +69,8 @@ def test_office_uploads_previews_confirms_and_sees_the_result(
     assert _b14(demo).text == "77,7%"
     upload.refresh_from_db()
     assert upload.status == "done" and bytes(upload.data) == b""
+    assert upload.attempts == 1 and upload.requested_by is not None
+    assert upload.started_at and upload.finished_at and upload.heartbeat_at
 
     status = client.get(reverse("exchange:status", args=[upload.pk])).json()
     assert status["status"] == "done" and status["done"] == status["total"] == 1
@@ -188,34 +193,98 @@ def test_a_confirmed_import_in_the_background_runs_in_the_readers_language(
     demo: Cycle,
     client_as: Callable[[str], Client],
     open_final: None,
-    settings: Any,
-    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from django.utils import translation
     from django.utils.translation import get_language
 
-    from traguardo.exchange import views
-
     client = client_as("ufficio")
     client.cookies["django_language"] = "en"
     client.post(reverse("exchange:import"), {"file": _values_file()})
-    started: list[tuple[Any, tuple[Any, ...]]] = []
-
-    class Recorder:  # the thread, kept instead of started
-        def __init__(self, target: Any, args: tuple[Any, ...], daemon: bool) -> None:
-            started.append((target, args))
-
-        def start(self) -> None:
-            return None
-
-    monkeypatch.setattr(views.threading, "Thread", Recorder)
-    settings.TRAGUARDO_IMPORT_IN_BACKGROUND = True
-    client.post(reverse("exchange:confirm", args=[Upload.objects.get().pk]))
-    [(target, args)] = started
-    languages: list[str] = []
-    monkeypatch.setattr(views, "_run", lambda pk, user_id: languages.append(get_language()))
-    monkeypatch.setattr(views, "close_old_connections", lambda: None)  # the test's transaction
-    translation.activate("it")  # a new thread has the default language
-    target(*args)
-    assert languages == ["en"]
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        client.post(reverse("exchange:confirm", args=[Upload.objects.get().pk]))
+    upload = Upload.objects.get()
+    assert upload.status == "queued" and upload.language == "en"
+    page = client.get(reverse("exchange:upload", args=[upload.pk])).content.decode()
+    assert 'id="progress-box"' in page  # followed while queued
+    translation.activate("it")  # a worker has the default language
+    for callback in queued:
+        callback()
+    upload.refresh_from_db()
+    assert upload.status == "done"
+    assert upload.result["labels"]["update"] == "to update"  # written in English
     assert get_language() == "it"
+
+
+def _interrupted(cycle: Cycle, client: Client) -> Upload:
+    """An upload confirmed and then left running by a worker that died five minutes ago."""
+    import datetime
+
+    from django.utils import timezone
+
+    client.post(reverse("exchange:import"), {"file": _values_file()})
+    then = timezone.now() - datetime.timedelta(minutes=5)
+    Upload.objects.update(
+        status="running", attempts=1, started_at=then, heartbeat_at=then, requested_at=then
+    )
+    return Upload.objects.get()
+
+
+def test_an_import_whose_worker_died_is_shown_interrupted_and_retried_to_the_end(
+    demo: Cycle,
+    client_as: Callable[[str], Client],
+    open_final: None,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.TRAGUARDO_JOB_TIMEOUT = 60
+    client = client_as("ufficio")
+    upload = _interrupted(demo, client)
+    assert client.get(reverse("exchange:status", args=[upload.pk])).json()["status"] == "failed"
+    page = client.get(reverse("exchange:upload", args=[upload.pk])).content.decode()
+    assert "Elaborazione interrotta" in page and 'id="retry-import"' in page
+    assert _b14(demo).text != "77,7%"  # nothing was saved
+    other = client_as("po")
+    assert other.post(reverse("exchange:retry", args=[upload.pk])).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("exchange:retry", args=[upload.pk]))
+    upload.refresh_from_db()
+    assert upload.status == "done" and upload.attempts == 2 and upload.message == ""
+    assert _b14(demo).text == "77,7%"
+    # done: a second retry does nothing
+    with django_capture_on_commit_callbacks(execute=True) as again:
+        client.post(reverse("exchange:retry", args=[upload.pk]))
+    assert again == []
+
+
+def test_a_running_import_that_still_beats_is_not_interrupted(
+    demo: Cycle, client_as: Callable[[str], Client], open_final: None, settings: Any
+) -> None:
+    from django.utils import timezone
+
+    settings.TRAGUARDO_JOB_TIMEOUT = 60
+    client = client_as("ufficio")
+    upload = _interrupted(demo, client)
+    Upload.objects.update(heartbeat_at=timezone.now())
+    assert client.get(reverse("exchange:status", args=[upload.pk])).json()["status"] == "running"
+    assert client.post(reverse("exchange:retry", args=[upload.pk])).status_code == 302
+    assert Upload.objects.get().status == "running" and Upload.objects.get().attempts == 1
+
+
+def test_an_import_that_failed_on_its_data_is_not_retried(
+    demo: Cycle,
+    client_as: Callable[[str], Client],
+    open_final: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client = client_as("ufficio")
+    client.post(reverse("exchange:import"), {"file": _values_file()})
+    upload = Upload.objects.get()
+    # the period closes between the preview and the saving
+    Period.objects.filter(cycle=demo, code="31.12").update(closed=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("exchange:confirm", args=[upload.pk]))
+    upload.refresh_from_db()
+    assert upload.status == "failed" and upload.result["issues"] and not upload.can_retry
+    page = client.get(reverse("exchange:upload", args=[upload.pk])).content.decode()
+    assert 'id="retry-import"' not in page and "<td>Valori</td><td>2</td>" in page

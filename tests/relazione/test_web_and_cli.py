@@ -1,4 +1,4 @@
-"""The Relazione page (permissions, jobs, downloads, narratives), the worker, the CLI, the
+"""The Relazione page (permissions, jobs, downloads, narratives), the CLI, the
 XLSX of every table and the open data."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from traguardo.plans.models import Cycle, Indicator
 from traguardo.reports.models import Narrative, ReportJob
 from traguardo.reports.relazione.content import pct
-from traguardo.reports.relazione.jobs import run_job, work
+from traguardo.reports.relazione.jobs import run_job
 from traguardo.reports.relazione.opendata import FIELDS
 from traguardo.reports.relazione.seed import ensure_content
 from traguardo.scoring.services import score_cycle
@@ -30,8 +30,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _isolated(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Jobs run in the test's own transaction: no background thread.
-    settings.TRAGUARDO_REPORT_WORKER = "external"
 
 
 def test_anonymous_users_are_sent_to_login(demo: Cycle) -> None:
@@ -88,18 +86,6 @@ def test_bad_format_is_refused_with_a_message(
     response = client_as("ufficio").post("/relazione/2019/genera/", {"format": "exe"}, follow=True)
     assert "Scegli un formato" in response.content.decode()
     assert not ReportJob.objects.exists()
-
-
-def test_worker_runs_queued_jobs_oldest_first(demo: Cycle) -> None:
-    first = ReportJob.objects.create(cycle=demo, format="opendata")
-    second = ReportJob.objects.create(cycle=demo, format="html")
-    assert work(once=True) == 2
-    first.refresh_from_db()
-    second.refresh_from_db()
-    assert first.status == second.status == "done"
-    assert first.started_at is not None and second.started_at is not None
-    assert first.started_at <= second.started_at
-    assert b"98,61%" in second.file.read()
 
 
 def test_unknown_placeholder_is_refused_on_save_and_fails_generation(
@@ -222,27 +208,6 @@ def test_a_second_cycle_adds_the_trend_across_years(demo: Cycle) -> None:
     assert len(charts) == 1
     assert "2018: Performance di Ente" in charts[0].description
     assert "2019: Performance di Ente 98,61%" in charts[0].description
-
-
-def test_interrupted_jobs_are_marked_failed(demo: Cycle) -> None:
-    import datetime
-
-    from django.utils import timezone
-
-    from traguardo.reports.relazione.jobs import fail_stale
-
-    old = timezone.now() - datetime.timedelta(hours=2)
-    stuck = ReportJob.objects.create(
-        cycle=demo, format="pdf", status="running", requested_at=old, started_at=old
-    )
-    fresh = ReportJob.objects.create(
-        cycle=demo, format="pdf", status="running", started_at=timezone.now()
-    )
-    assert fail_stale() == 1
-    stuck.refresh_from_db()
-    fresh.refresh_from_db()
-    assert stuck.status == "failed" and "interrotta" in stuck.message
-    assert fresh.status == "running"
 
 
 def test_office_chooses_headline_indicators_whose_values_come_from_the_data(

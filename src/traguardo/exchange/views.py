@@ -204,7 +204,8 @@ def _progress(item: Upload) -> dict[str, Any]:
     """Rows done and in total of a queued or running import (from its last heartbeat)."""
     live = jobs.live_progress(item)
     total = live.get("total", item.preview.get("rows", 0))
-    return {"done": live.get("done", 0), "total": total, "label": live.get("label", item.step)}
+    done = total if item.status == Upload.Status.DONE else live.get("done", 0)
+    return {"done": done, "total": total, "label": live.get("label", item.step)}
 
 
 @member_required

@@ -59,8 +59,10 @@ def claim(model: type[Job], pk: int) -> int | None:
     return int(model._default_manager.filter(pk=pk).values_list("attempts", flat=True).get())
 
 
-def _beat_key(model: type[Job], pk: int, attempt: int) -> str:
-    return f"traguardo-job-{model._meta.label_lower}-{pk}-{attempt}"
+def _beat_key(model: type[Job], pk: int, attempt: int, started: datetime.datetime | None) -> str:
+    # The start time too: a row number may be used again (a deleted job, a test database).
+    stamp = started.timestamp() if started else 0
+    return f"traguardo-job-{model._meta.label_lower}-{pk}-{attempt}-{stamp}"
 
 
 class Heartbeat:
@@ -78,12 +80,14 @@ class Heartbeat:
         self.attempt = attempt
         self.outer_atomic = connection.in_atomic_block
         self.written = 0.0
+        started = model._default_manager.filter(pk=pk).values_list("started_at", flat=True).get()
+        self.key = _beat_key(model, pk, attempt, started)
 
     def __call__(self, percent: int, step: str, extra: dict[str, Any] | None = None) -> None:
         percent = max(0, min(100, int(percent)))
         now = timezone.now()
         live = {"at": now.timestamp(), "progress": percent, "step": step, **(extra or {})}
-        cache.set(_beat_key(self.model, self.pk, self.attempt), live, _cache_seconds())
+        cache.set(self.key, live, _cache_seconds())
         if connection.in_atomic_block != self.outer_atomic:
             return
         clock = time.monotonic()
@@ -103,7 +107,7 @@ def live_progress(job: Job) -> dict[str, Any]:
     """The latest progress of a running job: from its last beat if it is newer than the row."""
     if job.status != JobStatus.RUNNING:
         return {}
-    beat = cache.get(_beat_key(type(job), job.pk, job.attempts))
+    beat = cache.get(_beat_key(type(job), job.pk, job.attempts, job.started_at))
     return beat if isinstance(beat, dict) else {"progress": job.progress, "step": job.step}
 
 
@@ -137,7 +141,7 @@ def interrupt_stale(jobs: QuerySet[Any]) -> int:
     )
     count = 0
     for job in stale:
-        beat = cache.get(_beat_key(type(job), job.pk, job.attempts))
+        beat = cache.get(_beat_key(type(job), job.pk, job.attempts, job.started_at))
         if isinstance(beat, dict) and beat.get("at", 0) >= cutoff.timestamp():
             continue  # alive, inside its own transaction
         count += (

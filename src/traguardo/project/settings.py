@@ -289,7 +289,7 @@ if TRAGUARDO_BROKER_URL and not TRAGUARDO_BROKER_URL.startswith(
     raise ImproperlyConfigured(
         f"TRAGUARDO_BROKER_URL must be a redis:// or amqp:// address, not {TRAGUARDO_BROKER_URL!r}"
     )
-CELERY_BROKER_URL = TRAGUARDO_BROKER_URL or "memory://"
+CELERY_BROKER_URL = TRAGUARDO_BROKER_URL or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = not TRAGUARDO_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 # A job's state is in its own row (jobs.models.Job), not in a Celery result backend.
