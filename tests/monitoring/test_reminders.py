@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -149,3 +150,38 @@ def test_each_recipient_reads_the_reminder_in_their_language(
     assert "valori da inserire per il 31.12.2019" in to_po2.subject
     assert "Buongiorno" in to_po2.body and "Inseriscili da qui" in to_po2.body
     assert translation.get_language() == "it"  # the command's own language is left as it was
+
+
+def test_with_a_broker_the_command_queues_the_task_for_a_worker(
+    campaign: Period, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from traguardo.monitoring import tasks
+
+    queued: list[tuple[Any, ...]] = []
+
+    class Sent:
+        id = "t-1"
+
+    def delay(*args: Any) -> Sent:
+        queued.append(args)
+        return Sent()
+
+    settings.TRAGUARDO_BROKER_URL = "redis://127.0.0.1:6379/2"
+    monkeypatch.setattr(tasks.send_reminders_task, "delay", delay)
+    output = run(DEADLINE - datetime.timedelta(days=7))
+    assert queued == [((DEADLINE - datetime.timedelta(days=7)).isoformat(), 7)]
+    assert "accodati" in output and mail.outbox == []  # sent by the worker, not here
+    out = StringIO()
+    call_command("send_reminders", date=DEADLINE.isoformat(), days_before=7, here=True, stdout=out)
+    assert "po@cciaa.example" in recipients() and len(queued) == 1  # --here: sent at once
+
+
+def test_the_task_reports_what_it_sent_and_beat_knows_it(campaign: Period) -> None:
+    from traguardo.monitoring.tasks import send_reminders_task
+    from traguardo.project.celery import app
+
+    report = send_reminders_task.delay(DEADLINE.isoformat(), 7).get()
+    assert {r["email"] for r in report["sent"]} == recipients() != set()
+    assert all(r["missing"] > 0 and r["period"] for r in report["sent"])
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert scheduled <= set(app.tasks) and "traguardo.monitoring.send_reminders" in scheduled
