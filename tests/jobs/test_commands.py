@@ -26,15 +26,19 @@ def test_with_a_broker_it_starts_a_celery_worker_with_the_options(
     assert started == [["worker", "--loglevel=INFO", "--concurrency=2", "--queues=relazione"]]
 
 
-def test_a_broker_url_that_is_not_redis_or_amqp_stops_start_up(monkeypatch: Any) -> None:
-    import importlib
+def test_a_broker_url_that_is_not_redis_or_amqp_stops_start_up() -> None:
+    import os
+    import subprocess
+    import sys
 
-    from django.core.exceptions import ImproperlyConfigured
-
-    from traguardo.project import settings as module
-
-    monkeypatch.setenv("TRAGUARDO_BROKER_URL", "http://example.org/")
-    with pytest.raises(ImproperlyConfigured, match="TRAGUARDO_BROKER_URL"):
-        importlib.reload(module)
-    monkeypatch.delenv("TRAGUARDO_BROKER_URL")
-    importlib.reload(module)
+    env = {**os.environ, "TRAGUARDO_BROKER_URL": "http://example.org/"}
+    env["DJANGO_SETTINGS_MODULE"] = "traguardo.project.settings"
+    run = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0
+    assert "TRAGUARDO_BROKER_URL must be a redis:// or amqp:// address" in run.stderr
