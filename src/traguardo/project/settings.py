@@ -167,16 +167,16 @@ else:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(_var_dir / "traguardo.sqlite3"),
         # A file, not the in-memory default: in-memory shared-cache databases refuse a
-        # second writer immediately ("table is locked") instead of waiting, which breaks
-        # browser tests that exercise those background threads.
+        # second writer immediately ("table is locked") instead of waiting, and a worker
+        # process (tests/jobs) must open the same test database.
         "TEST": {"NAME": str(_var_dir / "test_traguardo.sqlite3")},
     }
 if _default_db["ENGINE"] == "django.db.backends.sqlite3":
-    # Background threads (Relazione generation, imports) write beside the request: wait
-    # for the lock rather than fail at once. A deferred transaction that reads and then
-    # writes while another connection commits is refused at once ("database is locked":
-    # SQLite cannot wait there without a deadlock), so transactions take the write lock
-    # when they begin; WAL lets pages keep reading while a background thread writes.
+    # Background tasks (a worker process, or the task run after a request) write beside
+    # the requests: wait for the lock rather than fail at once. A deferred transaction that
+    # reads and then writes while another connection commits is refused at once ("database
+    # is locked": SQLite cannot wait there without a deadlock), so transactions take the
+    # write lock when they begin; WAL lets pages keep reading while a task writes.
     _default_db["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
