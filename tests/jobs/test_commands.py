@@ -42,3 +42,52 @@ def test_a_broker_url_that_is_not_redis_or_amqp_stops_start_up() -> None:
     )
     assert run.returncode != 0
     assert "TRAGUARDO_BROKER_URL must be a redis:// or amqp:// address" in run.stderr
+
+
+def _cycle() -> Any:
+    from traguardo.organisation.models import Entity
+    from traguardo.plans.models import Cycle
+
+    entity = Entity.objects.create(name="Ente di prova", kind=Entity.Kind.values[0])
+    return Cycle.objects.create(
+        entity=entity, year=2030, plan_period_start=2030, plan_period_end=2032
+    )
+
+
+@pytest.mark.django_db
+def test_jobs_lists_the_jobs_with_the_interrupted_ones_and_retries_one(
+    settings: Any, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime
+    from io import StringIO
+
+    from django.utils import timezone
+
+    from traguardo.reports.models import ReportJob
+
+    settings.TRAGUARDO_JOB_TIMEOUT = 60
+    cycle = _cycle()
+    then = timezone.now() - datetime.timedelta(minutes=10)
+    dead = ReportJob.objects.create(
+        cycle=cycle, format="html", status="running", attempts=1, started_at=then, heartbeat_at=then
+    )
+    queued = ReportJob.objects.create(cycle=cycle, format="pdf")
+    out = StringIO()
+    call_command("jobs", stdout=out)
+    listing = out.getvalue()
+    assert f"reports.reportjob:{dead.pk}" in listing and "Interrotto" in listing
+    assert f"reports.reportjob:{queued.pk}" in listing and "In coda" in listing
+    with pytest.raises(CommandError, match="non si può riprovare"):
+        call_command("jobs", retry=f"reports.reportjob:{queued.pk}")
+    with pytest.raises(CommandError, match="atteso TIPO:ID"):
+        call_command("jobs", retry="boh:1")
+    sent: list[int] = []
+    from traguardo.reports import tasks
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        call_command("jobs", retry=f"reports.reportjob:{dead.pk}", stdout=StringIO())
+    dead.refresh_from_db()
+    assert dead.status == "queued" and len(callbacks) == 1
+    monkeypatch.setattr(tasks.generate_relazione, "delay", sent.append)
+    callbacks[0]()
+    assert sent == [dead.pk]  # the task of its kind, sent again

@@ -26,6 +26,7 @@ class Upload(Job):
     """A file uploaded for import: previewed first (dry run), saved on confirmation."""
 
     Status = UploadStatus
+    task_name = "traguardo.exchange.run_import"
 
     status = models.CharField(
         _("stato"), max_length=16, choices=Status.choices, default=Status.PREVIEW

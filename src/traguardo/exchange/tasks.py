@@ -54,10 +54,7 @@ def confirm_upload(item: Upload, user: Any, language: str | None) -> bool:
 def retry_upload(item: Upload) -> bool:
     """Queue again an import that was interrupted or failed unexpectedly (not one whose
     file had problems: that needs a corrected file)."""
-    if not item.can_retry or not jobs.requeue(Upload, item.pk):
-        return False
-    jobs.enqueue(run_import, item.pk)
-    return True
+    return jobs.retry(item)
 
 
 def run_upload(pk: int) -> Upload | None:

@@ -8,6 +8,8 @@ its heartbeat (jobs.services).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -45,6 +47,9 @@ class Job(models.Model):
     # Incremented by each claim: a retry is attempt 2, and a late write of an older attempt
     # (a worker thought dead) is recognised and ignored.
     attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
+
+    # The Celery task that runs a job of this kind, given the job's pk (retries send it again).
+    task_name: ClassVar[str] = ""
 
     class Meta:
         abstract = True

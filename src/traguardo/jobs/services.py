@@ -8,7 +8,8 @@ subclass of jobs.models.Job).
 - `Heartbeat` is the job's progress callback: each step writes progress, step text and the
   time to the row, so that a job that stops beating is known to be dead.
 - `interrupt_stale` shows as failed ("interrotto") a running job whose heartbeat is older
-  than TRAGUARDO_JOB_TIMEOUT; `requeue` puts a failed job back in the queue (a retry).
+  than TRAGUARDO_JOB_TIMEOUT; `retry` puts a failed job back in the queue and sends its
+  task (the model's `task_name`) again.
 - `finish` / `fail` write the outcome of one attempt, and only of the latest one.
 """
 
@@ -159,6 +160,23 @@ def interrupt_stale(jobs: QuerySet[Any]) -> int:
             )
         )
     return count
+
+
+def job_models() -> list[type[Job]]:
+    """Every kind of job of the installed apps (the concrete subclasses of Job)."""
+    from django.apps import apps
+
+    return [m for m in apps.get_models() if issubclass(m, Job)]
+
+
+def retry(job: Job) -> bool:
+    """Queue again a job that may be retried, with the task of its kind; False if not."""
+    from celery import current_app
+
+    if not job.can_retry or not requeue(type(job), job.pk):
+        return False
+    enqueue(current_app.tasks[job.task_name], job.pk)
+    return True
 
 
 def requeue(model: type[Job], pk: int, **fields: Any) -> bool:

@@ -153,6 +153,7 @@ class ReportJob(Job):
 
     Format = ReportFormat
     Status = JobStatus
+    task_name = "traguardo.reports.generate_relazione"
 
     cycle = models.ForeignKey(
         Cycle, on_delete=models.CASCADE, related_name="report_jobs", verbose_name=_("ciclo")

@@ -30,7 +30,4 @@ def request_job(cycle: Cycle, fmt: str, user: object) -> ReportJob:
 
 def retry_job(job: ReportJob) -> bool:
     """Queue again a generation that failed or was interrupted; False if it cannot be."""
-    if not jobs.requeue(ReportJob, job.pk):
-        return False
-    jobs.enqueue(generate_relazione, job.pk)
-    return True
+    return jobs.retry(job)
