@@ -8,7 +8,7 @@ from traguardo.exchange.models import Upload
 class UploadAdmin(ReadOnlyAdmin):
     """Files uploaded on /dati/ with their preview and outcome: a record of the imports."""
 
-    list_display = ["name", "cycle", "user", "status", "created_at"]
+    list_display = ["name", "cycle", "user", "status", "attempts", "created_at"]
     list_filter = ["status", "cycle"]
     search_fields = ["name", "user__username"]
     date_hierarchy = "created_at"

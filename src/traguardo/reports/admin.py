@@ -33,6 +33,14 @@ class StaffFiguresAdmin(admin.ModelAdmin):
 
 @admin.register(ReportJob)
 class ReportJobAdmin(admin.ModelAdmin):
-    list_display = ["cycle", "format", "status", "progress", "requested_by", "requested_at"]
+    list_display = [
+        "cycle",
+        "format",
+        "status",
+        "progress",
+        "attempts",
+        "requested_by",
+        "requested_at",
+    ]
     list_filter = ["cycle", "format", "status"]
-    readonly_fields = ["started_at", "finished_at", "size"]
+    readonly_fields = ["started_at", "finished_at", "heartbeat_at", "attempts", "size"]
