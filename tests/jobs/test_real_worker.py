@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from traguardo.accounts.demo_users import DEMO_PASSWORD
 from traguardo.project.celery import app
 from traguardo.reports.models import ReportJob
 
+# A Redis database of its own: it is emptied before and after the test.
 BROKER = os.environ.get("TRAGUARDO_TEST_BROKER_URL", "redis://127.0.0.1:6379/2")
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,16 +57,23 @@ def _database_url() -> str:
 
 
 @pytest.fixture
-def broker(settings: Any, tmp_path: Path) -> Iterator[dict[str, str]]:
-    """The Celery app of this process sends to Redis (a queue of this test only); the
-    environment for the worker processes."""
+def broker(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
+    """The Celery app of this process sends to Redis database 2 (this test's own, emptied
+    before and after); the environment for the worker processes."""
     redis = _redis_or_skip()
-    queue = f"traguardo-test-{uuid.uuid4().hex[:8]}"
+    redis.flushdb()  # no message left by an earlier run
+    queue = app.conf.task_default_queue
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TRAGUARDO_BROKER_URL = BROKER
     settings.TRAGUARDO_JOB_TIMEOUT = 3  # seconds without a heartbeat: interrupted
-    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")}
-    app.conf.update(task_always_eager=False, broker_url=BROKER, task_default_queue=queue)
+    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url")}
+    app.conf.update(task_always_eager=False, broker_url=BROKER)
+    # Connections Celery opened earlier in this process point at the in-memory broker of
+    # the eager mode: start from none (Celery's own after-fork reset does the same).
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
@@ -81,8 +88,7 @@ def broker(settings: Any, tmp_path: Path) -> Iterator[dict[str, str]]:
     finally:
         app.conf.update(saved)
         app.pool.force_close_all()
-        for key in redis.scan_iter(match=f"*{queue}*"):
-            redis.delete(key)
+        redis.flushdb()
 
 
 def _start(env: dict[str, str], mode: str, log: Path) -> subprocess.Popen[bytes]:
