@@ -23,6 +23,9 @@ from traguardo.plans import editing, snapshots, states
 from traguardo.plans.forms import CompareForm, RevisionOpenForm, TransitionForm
 from traguardo.plans.models import Act, Cycle, Revision
 from traguardo.plans.views import _context, _cycle, _refused, _writable
+from traguardo.scoring import lifecycle
+from traguardo.scoring import snapshots as score_snapshots
+from traguardo.scoring.forms import SnapshotForm
 
 # --- revisions ----------------------------------------------------------------------------
 
@@ -186,8 +189,32 @@ def states_view(request: HttpRequest) -> HttpResponse:
         _("Non fai parte dell'ente di questo ciclo."),
     )
     targets = [(t, str(Cycle.State(t).label)) for t in states.allowed_targets(request.user, cycle)]
-    form = TransitionForm(request.POST or None, targets=targets)
-    if request.method == "POST":
+    snapshot_form = SnapshotForm(
+        request.POST if request.POST.get("action") == "snapshot" else None,
+        prefix="snapshot",
+    )
+    form = TransitionForm(
+        request.POST if request.POST.get("action") != "snapshot" else None, targets=targets
+    )
+    if request.method == "POST" and request.POST.get("action") == "snapshot":
+        if not score_snapshots.can_take(request.user, cycle):
+            raise PermissionDenied(
+                _(
+                    "Solo l'ufficio performance dell'ente prende una nuova istantanea, "
+                    "a ciclo chiuso."
+                )
+            )
+        if snapshot_form.is_valid():
+            try:
+                score_snapshots.retake(request.user, cycle, snapshot_form.cleaned_data["reason"])
+            except score_snapshots.SnapshotRefused as exc:
+                snapshot_form.add_error("reason", exc.message)
+            else:
+                messages.success(
+                    request, _("Nuova istantanea dei punteggi registrata: ora si mostrano questi.")
+                )
+                return redirect(reverse("plans:states") + f"?anno={cycle.year}")
+    elif request.method == "POST":
         wanted = request.POST.get("target", "")
         if cycle.is_published:
             raise PermissionDenied(
@@ -207,7 +234,7 @@ def states_view(request: HttpRequest) -> HttpResponse:
             )
         if form.is_valid():
             try:
-                states.transition(request.user, cycle, wanted, form.cleaned_data["note"])
+                lifecycle.change_state(request.user, cycle, wanted, form.cleaned_data["note"])
                 if wanted == Cycle.State.APPROVED:
                     snapshots.take(cycle, 0, _("Piano approvato"))
                 messages.success(
@@ -228,5 +255,9 @@ def states_view(request: HttpRequest) -> HttpResponse:
             targets=targets,
             history=history,
             all_states=Cycle.State.choices,
+            review=score_snapshots.review(cycle),
+            snapshot_history=score_snapshots.history(cycle),
+            snapshot_form=snapshot_form,
+            can_snapshot=score_snapshots.can_take(request.user, cycle),
         ),
     )
