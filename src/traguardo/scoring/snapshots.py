@@ -40,6 +40,7 @@ from traguardo.core.serial import from_data, to_data
 from traguardo.monitoring.models import Period
 from traguardo.plans import versions
 from traguardo.plans.models import Cycle, ScoringConfig
+from traguardo.scoring.cache import scores_changed
 from traguardo.scoring.fetch import fetch_plan
 from traguardo.scoring.models import ScoreSnapshot
 
@@ -138,6 +139,7 @@ def take(cycle: Cycle, *, reason: str, user: Any = None) -> ScoreSnapshot:
     )
     # What readers show changed: page parts cached for the cycle's version are stale.
     versions.bump([cycle.pk])
+    scores_changed()  # interim, while page parts are still keyed by score stamps
     return snapshot
 
 
