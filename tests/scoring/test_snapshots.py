@@ -95,9 +95,10 @@ def test_closing_through_the_service_stores_the_complete_score(closed: Cycle) ->
     assert Decimal(snapshot.performance) == live(closed)[1].entity.performance
     # The English explanations were stored too.
     english = snapshots.contract(snapshot, "31.12", "en")
-    assert english is not None and english["entity"]["explanation"] != contract["entity"][
-        "explanation"
-    ]
+    assert (
+        english is not None
+        and english["entity"]["explanation"] != contract["entity"]["explanation"]
+    )
     entry = AuditEntry.objects.get(model_label="scoring.scoresnapshot")
     assert entry.cycle_id == closed.pk and entry.note == snapshot.reason
     assert entry.user == user("ufficio")
@@ -210,7 +211,7 @@ def test_a_changed_rule_leaves_the_published_figures_unchanged_until_a_new_snaps
     )
     assert done.status_code == 302
     history = snapshots.history(published)
-    assert [s.reason for s in history][0] == "Regola SMVP corretta in 0.2"
+    assert history[0].reason == "Regola SMVP corretta in 0.2"
     assert len(history) == 2  # the previous one is kept
     assert AuditEntry.objects.filter(
         model_label="scoring.scoresnapshot", note="Regola SMVP corretta in 0.2"
@@ -264,3 +265,15 @@ def _call(*args: str) -> str:
     out = StringIO()
     call_command(*args, stdout=out)
     return out.getvalue()
+
+
+def test_the_review_speaks_english(
+    closed: Cycle, client_as: Callable[[str], Client], rule_changed: None
+) -> None:
+    from django.conf import settings
+
+    office = client_as("ufficio")
+    office.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = office.get("/piano/stato/?anno=2019").content.decode()
+    assert "Recorded scores (snapshot)" in page and "Take a new snapshot" in page
+    assert "Entity" in page and "degree" in page and "Registrato" not in page

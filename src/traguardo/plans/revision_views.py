@@ -194,25 +194,19 @@ def states_view(request: HttpRequest) -> HttpResponse:
         prefix="snapshot",
     )
     form = TransitionForm(
-        request.POST if request.POST.get("action") != "snapshot" else None, targets=targets
+        None if request.POST.get("action") == "snapshot" else (request.POST or None),
+        targets=targets,
     )
     if request.method == "POST" and request.POST.get("action") == "snapshot":
         if not score_snapshots.can_take(request.user, cycle):
-            raise PermissionDenied(
-                _(
-                    "Solo l'ufficio performance dell'ente prende una nuova istantanea, "
-                    "a ciclo chiuso."
-                )
-            )
+            raise PermissionDenied(score_snapshots.not_allowed())
         if snapshot_form.is_valid():
             try:
                 score_snapshots.retake(request.user, cycle, snapshot_form.cleaned_data["reason"])
             except score_snapshots.SnapshotRefused as exc:
                 snapshot_form.add_error("reason", exc.message)
             else:
-                messages.success(
-                    request, _("Nuova istantanea dei punteggi registrata: ora si mostrano questi.")
-                )
+                messages.success(request, score_snapshots.taken_message())
                 return redirect(reverse("plans:states") + f"?anno={cycle.year}")
     elif request.method == "POST":
         wanted = request.POST.get("target", "")

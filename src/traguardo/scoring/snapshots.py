@@ -151,13 +151,19 @@ def can_take(user: Any, cycle: Cycle) -> bool:
     )
 
 
+def not_allowed() -> str:
+    return _("Solo l'ufficio performance dell'ente prende una nuova istantanea, a ciclo chiuso.")
+
+
+def taken_message() -> str:
+    return _("Nuova istantanea dei punteggi registrata: ora si mostrano questi.")
+
+
 def retake(user: Any, cycle: Cycle, reason: str) -> ScoreSnapshot:
     """The office's reasoned action after reviewing the differences: today's figures
     become the ones shown. The previous snapshots are kept."""
     if not can_take(user, cycle):
-        raise SnapshotRefused(
-            _("Solo l'ufficio performance dell'ente prende una nuova istantanea, a ciclo chiuso.")
-        )
+        raise SnapshotRefused(not_allowed())
     return take(cycle, reason=reason, user=user)
 
 
