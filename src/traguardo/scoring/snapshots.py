@@ -193,7 +193,13 @@ def stored(cycle: Cycle, period: str) -> tuple[Plan, PlanScore] | None:
     )
     if token is None:
         return None
-    return _rebuilt(token, period, reader_language())
+    language = reader_language()
+    found = _rebuilt(token, period, language)
+    if found is None and language != settings.LANGUAGE_CODE:
+        # A language added after the snapshot: the figures in the default language rather
+        # than new ones.
+        found = _rebuilt(token, period, settings.LANGUAGE_CODE)
+    return found
 
 
 def _rebuilt(token: str, period: str, language: str) -> tuple[Plan, PlanScore] | None:
