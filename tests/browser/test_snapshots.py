@@ -9,13 +9,12 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible, login
+from tests.scoring.test_snapshots import new_process
 from traguardo.core import rules
 from traguardo.plans.models import Cycle
-from traguardo.scoring import cache as score_cache
 from traguardo.scoring import lifecycle, snapshots
 
 
@@ -31,9 +30,7 @@ def test_the_office_reviews_the_differences_and_takes_a_new_snapshot(
         return found if found.value is None else replace(found, value=found.value / 2)
 
     monkeypatch.setattr(rules.Smvp, "degree", degree)  # the upgrade
-    cache.clear()
-    score_cache.clear()
-    snapshots.clear_local()
+    new_process()
 
     login(page, live_server.url, "ufficio")
     page.goto(live_server.url + "/piano/stato/?anno=2019")

@@ -44,7 +44,8 @@ def user(name: str) -> Any:
 
 
 def new_process() -> None:
-    """What an upgrade's restart does: nothing computed before is remembered."""
+    """What an upgrade's restart does: nothing computed before is remembered (the one
+    place that knows the caches a process keeps)."""
     cache.clear()
     score_cache.clear()
     snapshots.clear_local()
