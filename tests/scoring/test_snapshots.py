@@ -278,3 +278,10 @@ def test_the_review_speaks_english(
     page = office.get("/piano/stato/?anno=2019").content.decode()
     assert "Recorded scores (snapshot)" in page and "Take a new snapshot" in page
     assert "Entity" in page and "degree" in page and "Registrato" not in page
+
+
+def test_only_the_office_sees_the_review(closed: Cycle, client_as: Callable[[str], Client]) -> None:
+    page = client_as("po").get("/piano/stato/?anno=2019").content.decode()
+    assert 'data-testid="snapshot-review"' not in page
+    page = client_as("ufficio").get("/piano/stato/?anno=2019").content.decode()
+    assert 'data-testid="snapshot-review"' in page and 'data-testid="snapshot-same"' in page

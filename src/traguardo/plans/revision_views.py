@@ -239,6 +239,8 @@ def states_view(request: HttpRequest) -> HttpResponse:
             except states.TransitionRefused as exc:
                 form.add_error(None, exc.message)
     history = cycle.transitions.select_related("by").order_by("at", "id")
+    # The review computes the cycle live (both periods): only for the office, who acts on it.
+    can_snapshot = score_snapshots.can_take(request.user, cycle)
     return render(
         request,
         "plans/states.html",
@@ -249,9 +251,9 @@ def states_view(request: HttpRequest) -> HttpResponse:
             targets=targets,
             history=history,
             all_states=Cycle.State.choices,
-            review=score_snapshots.review(cycle),
-            snapshot_history=score_snapshots.history(cycle),
+            review=score_snapshots.review(cycle) if can_snapshot else None,
+            snapshot_history=score_snapshots.history(cycle) if can_snapshot else [],
             snapshot_form=snapshot_form,
-            can_snapshot=score_snapshots.can_take(request.user, cycle),
+            can_snapshot=can_snapshot,
         ),
     )
