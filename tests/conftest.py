@@ -27,6 +27,7 @@ from traguardo.accounts.demo_users import DEMO_PASSWORD, create_demo_users
 from traguardo.demo.fixture import load_cycle
 from traguardo.plans.importer import import_cycle
 from traguardo.plans.models import Cycle
+from traguardo.scoring.lifecycle import ensure_snapshot
 
 
 def load_demo_cycle(state: str = "monitoring") -> Cycle:
@@ -35,6 +36,8 @@ def load_demo_cycle(state: str = "monitoring") -> Cycle:
     create_demo_users(cycle.entity)
     Cycle.objects.filter(pk=cycle.pk).update(state=state)
     cycle.refresh_from_db()
+    # A closed cycle shows its stored scores, as if closed through lifecycle.change_state.
+    ensure_snapshot(cycle, "Ciclo dimostrativo")
     return cycle
 
 

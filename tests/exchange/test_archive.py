@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -18,6 +19,7 @@ from traguardo.exchange.services import import_file
 from traguardo.individual.models import ReportCard, SynthesisRow
 from traguardo.monitoring.models import Measurement
 from traguardo.plans.models import Act, Cycle, Indicator, Revision
+from traguardo.scoring.models import ScoreSnapshot
 from traguardo.scoring.services import get_cycle, score_cycle
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,6 +60,10 @@ def test_export_then_import_into_an_empty_database_gives_the_same_scores() -> No
         "measurements": Measurement.objects.count(),
     } == counts
     assert Cycle.objects.get().state == "closed"
+    # The stored score travels with the cycle: the restored cycle shows the same snapshot.
+    (snapshot,) = ScoreSnapshot.objects.listed().all()
+    assert snapshot.cycle_id == Cycle.objects.get().pk
+    assert Decimal(snapshot.performance) == score_cycle(get_cycle(2019)).entity.performance
 
     again = import_file("traguardo-2019.zip", archive, None, dry_run=False)
     assert [(i.sheet, i.message) for i in again.issues] == [
@@ -119,3 +125,12 @@ def test_export_command_writes_the_archive(tmp_path: object) -> None:
     out = Path(str(tmp_path)) / "ciclo.zip"
     call_command("export", year=2019, out=str(out))
     assert zipfile.ZipFile(out).read("manifest.json")
+
+
+def test_cells_over_excels_limit_are_cut_in_the_xlsx_only() -> None:
+    from traguardo.exchange.archive import XLSX_CELL_MAX, _xlsx_cell
+
+    big = {"scores": "x" * (XLSX_CELL_MAX * 3)}
+    cell = _xlsx_cell(big)
+    assert len(cell) == XLSX_CELL_MAX and cell.endswith("data.json]")
+    assert _xlsx_cell({"a": 1}) == '{"a": 1}' and _xlsx_cell(7) == 7

@@ -227,14 +227,25 @@ def export_cycle(cycle: Cycle, progress: Progress = no_progress) -> bytes:
     return out.getvalue()
 
 
+XLSX_CELL_MAX = 32767  # characters Excel keeps in a cell
+
+
+def _xlsx_cell(value: Any) -> Any:
+    """A cell for people: JSON as text, cut to Excel's limit (a stored score snapshot is
+    megabytes; data.json keeps every value whole)."""
+    if isinstance(value, dict | list):
+        value = json.dumps(value, cls=DjangoJSONEncoder)
+    if isinstance(value, str) and len(value) > XLSX_CELL_MAX:
+        marker = "… [troncato: il valore intero è in data.json]"
+        return value[: XLSX_CELL_MAX - len(marker)] + marker
+    return value
+
+
 def _workbook(data: list[dict[str, Any]]) -> bytes:
     book = Workbook(write_only=True)
     for index, table in enumerate(data, start=1):
         title = f"{index:02d} {table['model']}"[:31]
-        rows = (
-            [json.dumps(v, cls=DjangoJSONEncoder) if isinstance(v, dict | list) else v for v in row]
-            for row in table["rows"]
-        )
+        rows = ([_xlsx_cell(v) for v in row] for row in table["rows"])
         add_sheet(book, title, table["fields"], rows)
     out = BytesIO()
     book.save(out)

@@ -23,6 +23,7 @@ from traguardo.oiv.models import (
 )
 from traguardo.plans import states
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective
+from traguardo.scoring import lifecycle
 
 # The checklist can be filled in until the Relazione is validated.
 WRITABLE_STATES = frozenset({"draft", "approved", "monitoring", "closed"})
@@ -135,7 +136,7 @@ def decide(
     decision.save()
     if outcome == DecisionOutcome.VALIDATED:
         try:
-            states.transition(user, cycle, "validated", note=reasons)
+            lifecycle.change_state(user, cycle, "validated", note=reasons)
         except states.TransitionRefused as exc:
             raise OivRefused(exc.message) from exc
     return decision

@@ -23,6 +23,9 @@ from traguardo.plans import editing, snapshots, states
 from traguardo.plans.forms import CompareForm, RevisionOpenForm, TransitionForm
 from traguardo.plans.models import Act, Cycle, Revision
 from traguardo.plans.views import _context, _cycle, _refused, _writable
+from traguardo.scoring import lifecycle
+from traguardo.scoring import snapshots as score_snapshots
+from traguardo.scoring.forms import SnapshotForm
 
 # --- revisions ----------------------------------------------------------------------------
 
@@ -186,8 +189,26 @@ def states_view(request: HttpRequest) -> HttpResponse:
         _("Non fai parte dell'ente di questo ciclo."),
     )
     targets = [(t, str(Cycle.State(t).label)) for t in states.allowed_targets(request.user, cycle)]
-    form = TransitionForm(request.POST or None, targets=targets)
-    if request.method == "POST":
+    snapshot_form = SnapshotForm(
+        request.POST if request.POST.get("action") == "snapshot" else None,
+        prefix="snapshot",
+    )
+    form = TransitionForm(
+        None if request.POST.get("action") == "snapshot" else (request.POST or None),
+        targets=targets,
+    )
+    if request.method == "POST" and request.POST.get("action") == "snapshot":
+        if not score_snapshots.can_take(request.user, cycle):
+            raise PermissionDenied(score_snapshots.not_allowed())
+        if snapshot_form.is_valid():
+            try:
+                score_snapshots.retake(request.user, cycle, snapshot_form.cleaned_data["reason"])
+            except score_snapshots.SnapshotRefused as exc:
+                snapshot_form.add_error("reason", exc.message)
+            else:
+                messages.success(request, score_snapshots.taken_message())
+                return redirect(reverse("plans:states") + f"?anno={cycle.year}")
+    elif request.method == "POST":
         wanted = request.POST.get("target", "")
         if cycle.is_published:
             raise PermissionDenied(
@@ -207,7 +228,7 @@ def states_view(request: HttpRequest) -> HttpResponse:
             )
         if form.is_valid():
             try:
-                states.transition(request.user, cycle, wanted, form.cleaned_data["note"])
+                lifecycle.change_state(request.user, cycle, wanted, form.cleaned_data["note"])
                 if wanted == Cycle.State.APPROVED:
                     snapshots.take(cycle, 0, _("Piano approvato"))
                 messages.success(
@@ -218,6 +239,8 @@ def states_view(request: HttpRequest) -> HttpResponse:
             except states.TransitionRefused as exc:
                 form.add_error(None, exc.message)
     history = cycle.transitions.select_related("by").order_by("at", "id")
+    # The review computes the cycle live (both periods): only for the office, who acts on it.
+    can_snapshot = score_snapshots.can_take(request.user, cycle)
     return render(
         request,
         "plans/states.html",
@@ -228,5 +251,9 @@ def states_view(request: HttpRequest) -> HttpResponse:
             targets=targets,
             history=history,
             all_states=Cycle.State.choices,
+            review=score_snapshots.review(cycle) if can_snapshot else None,
+            snapshot_history=score_snapshots.history(cycle) if can_snapshot else [],
+            snapshot_form=snapshot_form,
+            can_snapshot=can_snapshot,
         ),
     )

@@ -9,6 +9,7 @@ from traguardo.core.model import Plan
 from traguardo.core.results import PlanScore
 from traguardo.monitoring.models import Period
 from traguardo.plans.models import Cycle
+from traguardo.scoring import snapshots
 from traguardo.scoring.cache import cached
 from traguardo.scoring.fetch import fetch_plan
 
@@ -27,6 +28,17 @@ def get_cycle(year: int) -> Cycle:
 
 
 def _plan_and_score(cycle: Cycle, period: str) -> tuple[Plan, PlanScore]:
+    # A closed, validated or published cycle shows its stored score, never a new one.
+    if cycle.state in snapshots.FROZEN_STATES:
+        stored = snapshots.stored(cycle, period)
+        if stored is not None:
+            return stored
+    return live(cycle, period)
+
+
+def live(cycle: Cycle, period: str = Period.Code.FINAL) -> tuple[Plan, PlanScore]:
+    """The plan and score from today's data, code and settings, whatever the state."""
+
     def compute() -> tuple[Plan, PlanScore]:
         plan = fetch_plan(cycle, period)
         # Always with explanations: the cached score serves the "why" pages too.
@@ -43,7 +55,8 @@ def plan_of(cycle: Cycle, period: str = Period.Code.FINAL) -> Plan:
 def score_cycle(
     cycle: Cycle, *, explain: bool = True, period: str = Period.Code.FINAL
 ) -> PlanScore:
-    """The cycle scored at a period (the 31.12 by default), with explanations.
+    """The cycle scored at a period (the 31.12 by default), with explanations; for a
+    closed, validated or published cycle, its stored snapshot (scoring.snapshots).
 
     `explain` is kept for callers that do not need explanations; the cached score carries
     them anyway, computed once per state of the data."""

@@ -7,6 +7,7 @@ from traguardo.demo.fixture import FixtureError, load_cycle
 from traguardo.individual.demo import load_people_demo
 from traguardo.plans.importer import import_cycle
 from traguardo.reports.relazione.seed import ensure_content
+from traguardo.scoring.lifecycle import ensure_snapshot
 
 
 class Command(BaseCommand):
@@ -27,6 +28,8 @@ class Command(BaseCommand):
         # and the Relazione's narratives, headline indicators and staff figures.
         load_people_demo(cycle)
         ensure_content(cycle)
+        # The demo cycle is loaded closed: its scores are stored as a closing would.
+        ensure_snapshot(cycle, "Ciclo dimostrativo caricato chiuso")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Caricato il ciclo {cycle.year} di {cycle.entity}: {len(demo.objectives)} obiettivi operativi, "

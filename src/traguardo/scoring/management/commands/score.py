@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from traguardo.core.contract import to_contract_dict
 from traguardo.core.numbers import format_it, format_percent
 from traguardo.core.results import PlanScore
-from traguardo.scoring.services import CycleNotFound, get_cycle, score_cycle
+from traguardo.scoring.services import CycleNotFound, get_cycle, live, score_cycle
 
 
 class Command(BaseCommand):
@@ -16,13 +16,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--format", choices=("table", "json"), default="table")
+        parser.add_argument(
+            "--live",
+            action="store_true",
+            help="calcola dai dati, dal codice e dalle impostazioni di oggi anche per un ciclo "
+            "chiuso (che altrimenti mostra la sua istantanea), per confronto",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             cycle = get_cycle(options["year"])
         except CycleNotFound as exc:
             raise CommandError(str(exc)) from None
-        score = score_cycle(cycle)
+        score = live(cycle)[1] if options["live"] else score_cycle(cycle)
         if options["format"] == "json":
             self.stdout.write(json.dumps(to_contract_dict(score), ensure_ascii=False, indent=2))
         else:
