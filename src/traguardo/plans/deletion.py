@@ -194,7 +194,8 @@ def delete(
     pk, model_label = current.pk, current._meta.label_lower
     editing.delete_item(user, current, None)
     counts = {label: n for label, n in found.counts.items() if n}
-    # Every deleted row is in the audit trail (signals); this entry says it was one act.
+    # Every deleted row is in the audit trail (recorder.delete); this entry says it was
+    # one act.
     record_bulk(
         f"Eliminato dal piano: {found.label}",  # data: Italian, as label_of's labels
         {
