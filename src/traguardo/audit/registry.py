@@ -29,6 +29,9 @@ AUDITED_LABELS = (
     "plans.target",
     "plans.scoringconfig",
     "individual.reportcard",
+    # The Relazione's texts and headline indicators, as written by the office.
+    "reports.narrative",
+    "reports.headlineindicator",
 )
 # Every model of these apps: values (monitoring) and decisions (oiv, individual evaluations).
 AUDITED_APPS = ("monitoring", "oiv", "individual")

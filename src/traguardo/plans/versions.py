@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import F
+from django.db.models import F, Max
 
 from traguardo.plans.models import Cycle
 
 
-def bump(cycle_ids: Iterable[int]) -> None:
+def bump(cycle_ids: Iterable[int], *, by: int = 1) -> None:
     """A new data version for these cycles (inside the caller's transaction)."""
     ids = sorted(set(cycle_ids))  # a fixed order: two writers never lock rows crosswise
     if ids:
-        Cycle.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)
+        Cycle.objects.filter(pk__in=ids).update(data_version=F("data_version") + by)
 
 
 def bump_entity(entity_id: int) -> None:
@@ -28,9 +28,14 @@ def bump_entity(entity_id: int) -> None:
     bump(Cycle.objects.filter(entity_id=entity_id).values_list("pk", flat=True))
 
 
-def bump_all() -> None:
+def bump_all(*, by: int = 1) -> None:
     """Every cycle: for writers that do not know what they touched (a restored backup)."""
-    bump(Cycle.objects.values_list("pk", flat=True))
+    bump(Cycle.objects.values_list("pk", flat=True), by=by)
+
+
+def highest() -> int:
+    """The highest data version of any cycle (0 without cycles)."""
+    return int(Cycle.objects.aggregate(v=Max("data_version"))["v"] or 0)
 
 
 def version_of(cycle_id: int) -> int:
