@@ -39,7 +39,6 @@ EXPECTED_READ_ONLY = {
     "oiv.ValidationDecision",
     "plans.CycleTransition",
     "plans.PlanSnapshot",
-    "scoring.ScoreStamp",
 }
 
 

@@ -300,7 +300,7 @@ def take_step(
         from_state=state.value,
         to_state=target.value,
         on=day,
-        user=user if user.is_authenticated else None,  # type: ignore[misc]
+        user=user if user.is_authenticated else None,
         actor=",".join(acting),
         note=note,
         final_score=final_value,

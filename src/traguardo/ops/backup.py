@@ -175,7 +175,7 @@ def restore_backup(source: Path) -> dict[str, Any]:
         # and resets PostgreSQL sequences afterwards.
         with paused():
             call_command("loaddata", str(data), verbosity=0)
-        versions.bump_all(by=floor + 1)
+        versions.bump_all(by=floor + 1 + versions.STEP)
         media_root = Path(settings.MEDIA_ROOT)
         for name, rest in media:
             if rest is None or name.endswith("/"):
