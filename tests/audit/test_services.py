@@ -215,7 +215,7 @@ def test_headline_indicators_are_recorded_under_their_indicator(demo: Cycle, off
     assert (create.parent_label, create.parent_pk) == ("plans.indicator", str(indicator.pk))
 
 
-def test_a_values_import_writes_one_summary_and_bumps_once(
+def test_a_values_import_writes_one_summary_and_bumps_the_version(
     demo: Cycle, office: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     Period.objects.filter(cycle=demo, code="31.12").update(closed=False)
@@ -236,10 +236,23 @@ def test_a_values_import_writes_one_summary_and_bumps_once(
 
     monkeypatch.setattr(versions, "bump", counting)
     since = last_pk()
-    import_file("valori.xlsx", make_xlsx({"Valori": rows}), demo, dry_run=False, user=office)
-    (entry,) = new_entries(since)
-    assert entry.action == "bulk" and entry.changes["counts"]["Valori"]["update"] == 2
+    data = make_xlsx({"Valori": rows})
+    # The command line's import (no user: rows saved in bulk): one summary, one bump.
+    import_file("valori.xlsx", data, demo, dry_run=False)
+    entries = new_entries(since)
+    assert [(e.action, e.model_label) for e in entries] == [("bulk", "bulk")]
+    assert entries[0].changes["counts"]["Valori"]["update"] == 2
+    assert entries[0].username == "ufficio"
     assert bumps == [[demo.pk]]
+    # A signed-in user's import goes through record_value row by row (its permission
+    # checks): each value keeps its own entry, under its indicator, plus the summary.
+    for row in rows:
+        if row[0] in ("B14", "B15"):
+            row[7] = "13%"
+    since = last_pk()
+    import_file("valori.xlsx", make_xlsx({"Valori": rows}), demo, dry_run=False, user=office)
+    labels = sorted(e.model_label for e in new_entries(since))
+    assert labels == ["bulk", "monitoring.measurement", "monitoring.measurement"]
 
 
 @pytest.fixture
@@ -293,7 +306,7 @@ def test_an_admin_inline_edit_is_recorded(demo: Cycle, superuser_client: Client)
         data[f"{prefix}-INITIAL_FORMS"] = fs.initial_form_count()
         for i, sub in enumerate(fs.forms):
             for name in sub.fields:
-                value = sub.initial.get(name)
+                value = sub.instance.pk if name == "id" else sub.initial.get(name)
                 if value is not None:
                     data[f"{prefix}-{i}-{name}"] = getattr(value, "pk", value)
         first = fs.forms[0]
@@ -304,7 +317,9 @@ def test_an_admin_inline_edit_is_recorded(demo: Cycle, superuser_client: Client)
     response = superuser_client.post(
         reverse("admin:plans_indicator_change", args=[indicator.pk]), data
     )
-    assert response.status_code == 302, response.content.decode()[:3000]
+    errors = [response.context["adminform"].form.errors] if response.status_code == 200 else []
+    errors += [fs.formset.errors for fs in (response.context or {}).get("inline_admin_formsets", [])]
+    assert response.status_code == 302, errors
     assert version(demo) != before
     (entry,) = new_entries(since, model_label="plans.target")
     assert entry.object_pk == str(target_pk)
