@@ -317,8 +317,9 @@ def test_an_admin_inline_edit_is_recorded(demo: Cycle, superuser_client: Client)
     response = superuser_client.post(
         reverse("admin:plans_indicator_change", args=[indicator.pk]), data
     )
-    errors = [response.context["adminform"].form.errors] if response.status_code == 200 else []
-    errors += [fs.formset.errors for fs in (response.context or {}).get("inline_admin_formsets", [])]
+    context = response.context or {}
+    errors = [context["adminform"].form.errors] if response.status_code == 200 else []
+    errors += [fs.formset.errors for fs in context.get("inline_admin_formsets", [])]
     assert response.status_code == 302, errors
     assert version(demo) != before
     (entry,) = new_entries(since, model_label="plans.target")
