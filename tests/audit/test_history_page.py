@@ -10,6 +10,7 @@ from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 
+from traguardo.audit import recorder
 from traguardo.audit.recorder import acting_as
 from traguardo.individual.models import ReportCard
 from traguardo.plans.models import Cycle, Indicator
@@ -20,7 +21,7 @@ def changed_indicator(demo: Cycle) -> Indicator:
     assert indicator is not None
     with acting_as(get_user_model().objects.get(username="ufficio")):
         indicator.weight = Decimal("42")
-        indicator.save()
+        recorder.save(indicator)
     return indicator
 
 
@@ -59,7 +60,7 @@ def test_unknown_labels_and_items_are_404(demo: Cycle, client_as: Callable[[str]
 def test_a_deleted_item_keeps_its_history(demo: Cycle, client_as: Callable[[str], Client]) -> None:
     indicator = changed_indicator(demo)
     pk = indicator.pk
-    indicator.delete()
+    recorder.delete(indicator)
     response = client_as("dirigente").get(reverse("audit:history", args=["plans.indicator", pk]))
     assert response.status_code == 200
     assert "Eliminazione" in response.content.decode()

@@ -1,4 +1,7 @@
-"""The audit trail records who created, changed and deleted plan items, values, decisions."""
+"""The audit trail records who created, changed and deleted plan items, values, decisions.
+
+Writes are recorded by explicit calls (`audit.recorder`), which the services make: these
+tests use the calls directly; tests/audit/test_services.py checks the services."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from traguardo.audit import recorder
 from traguardo.audit.models import AuditEntry
 from traguardo.audit.recorder import acting_as, summarised
 from traguardo.monitoring.models import Period
@@ -25,7 +29,8 @@ def test_it_records_create_update_delete_with_user_and_old_new(demo: Cycle) -> N
     objective = OperationalObjective.objects.filter(cycle=demo).first()
     assert objective is not None
     with acting_as(user):
-        indicator = Indicator.objects.create(
+        indicator = recorder.create(
+            Indicator,
             objective=objective,
             number=99,
             name="Pratiche evase",
@@ -34,10 +39,10 @@ def test_it_records_create_update_delete_with_user_and_old_new(demo: Cycle) -> N
         )
         indicator.weight = Decimal("25.5")
         indicator.name = "Pratiche evase entro 5 giorni"
-        indicator.save()
-        indicator.save()  # nothing changed: no entry
+        recorder.save(indicator)
+        recorder.save(indicator)  # nothing changed: no entry
         pk = indicator.pk
-        indicator.delete()
+        recorder.delete(indicator)
     indicator.pk = pk
     create, update, delete = entries(indicator)
     assert [e.action for e in (create, update, delete)] == ["create", "update", "delete"]
@@ -78,9 +83,9 @@ def test_summarised_writes_one_bulk_entry_with_counts(demo: Cycle) -> None:
     indicator = Indicator.objects.filter(entity_block__cycle=demo).first()
     assert indicator is not None
     with summarised("Importazione target 2022 da foglio di calcolo"):
-        Target.objects.create(indicator=indicator, year=2022, text=">= 1")
-        Target.objects.create(indicator=indicator, year=2023, text=">= 2")
-        Target.objects.filter(indicator=indicator, year=2023).get().delete()
+        recorder.create(Target, indicator=indicator, year=2022, text=">= 1")
+        recorder.create(Target, indicator=indicator, year=2023, text=">= 2")
+        recorder.delete(Target.objects.filter(indicator=indicator, year=2023).get())
     (bulk,) = AuditEntry.objects.all()[: AuditEntry.objects.count() - before]
     assert bulk.action == "bulk"
     assert bulk.changes == {"plans.target": {"create": 2, "delete": 1}}
@@ -104,6 +109,6 @@ def test_many_to_many_changes_are_recorded(demo: Cycle) -> None:
     objective = OperationalObjective.objects.filter(cycle=demo).first()
     assert objective is not None
     before = sorted(objective.annual_objectives.values_list("pk", flat=True))
-    objective.annual_objectives.clear()
+    recorder.set_m2m(objective, "annual_objectives", [])
     entry = entries(objective)[-1]
     assert entry.changes == {"annual_objectives": [before, []]}

@@ -40,7 +40,6 @@ EXPECTED_READ_ONLY = {
     "plans.CycleTransition",
     "plans.PlanSnapshot",
     "scoring.ScoreSnapshot",
-    "scoring.ScoreStamp",
 }
 
 

@@ -51,6 +51,8 @@ def test_round_trip_gives_identical_scores_history_and_files(
 
     call_command("restore", str(archive), verbosity=0)
     assert contract() == before
+    # A new data version: scores cached by the server for the data replaced are not served.
+    assert Cycle.objects.get().data_version > cycle.data_version
     assert list(AuditEntry.objects.order_by("id").values_list("id", "changes")) == history_before
     restored = EvidenceSample.objects.get()
     assert restored.document.read() == b"%PDF-1.4 evidenza"
@@ -99,3 +101,26 @@ def test_restore_says_what_is_wrong_with_a_bad_file(transactional_db: None, tmp_
         call_command("restore", str(evil), verbosity=0)
     with pytest.raises(CommandError, match="inesistente"):
         call_command("restore", str(tmp_path / "missing.zip"), verbosity=0)
+
+
+def test_an_older_backup_with_score_stamps_still_restores(
+    transactional_db: None, tmp_path: Path, settings: Any
+) -> None:
+    # Backups written before scores were keyed by the cycle's data version hold rows of the
+    # retired scoring.ScoreStamp model: they are skipped, everything else is loaded.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    load_demo_cycle()
+    before = contract()
+    archive, older = tmp_path / "backup.zip", tmp_path / "older.zip"
+    call_command("backup", out=archive, verbosity=0)
+    with zipfile.ZipFile(archive) as zf, zipfile.ZipFile(older, "w") as out:
+        for name in zf.namelist():
+            payload = zf.read(name)
+            if name == "data.json":
+                rows = json.loads(payload)
+                stamp = {"token": "abc", "at": "2024-01-01T00:00:00Z"}
+                rows.append({"model": "scoring.scorestamp", "pk": 1, "fields": stamp})
+                payload = json.dumps(rows).encode()
+            out.writestr(name, payload)
+    call_command("restore", str(older), replace=True, verbosity=0)
+    assert contract() == before

@@ -8,6 +8,7 @@ import pytest
 
 from traguardo.core.numbers import format_it
 from traguardo.monitoring.models import Measurement, Period
+from traguardo.plans import versions
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 from traguardo.scoring.services import score_cycle
 from traguardo.web import fragments
@@ -30,6 +31,7 @@ def lower_a_value(demo: Cycle) -> str:
     before = score_cycle(demo).objectives["2.1/1"].performance
     value.text = "0"
     value.save()
+    versions.bump([demo.pk])  # raw write: bump as the services do
     after = score_cycle(demo).objectives["2.1/1"].performance
     assert after != before
     return format_it(after)

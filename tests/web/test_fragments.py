@@ -17,6 +17,7 @@ from tests.web.changes import (
 )
 from traguardo.core.numbers import format_it
 from traguardo.monitoring.models import Measurement, Period
+from traguardo.plans import versions
 from traguardo.plans.models import Cycle, Indicator
 from traguardo.scoring.services import score_cycle
 from traguardo.web import fragments
@@ -39,6 +40,7 @@ def test_pages_show_the_new_figure_after_a_saved_value(
     value = _b14_value(demo)
     value.text = "0"
     value.save()
+    versions.bump([demo.pk])  # raw write: bump as the services do
     new = score_cycle(demo).entity.performance
     assert new != old
     after = {url: office.get(url).content.decode() for url in pages}
@@ -90,6 +92,7 @@ def test_completeness_rows_are_rendered_again_only_for_the_units_a_value_concern
     rendered = rows_rendered(monkeypatch, "web/_missing_row.html")
     objective, indicator = objective_2_1_1(demo)
     final_value_of(indicator).delete()
+    versions.bump([demo.pk])  # raw write: bump as the services do
     page = office.get("/cruscotto/").content.decode()
     units = set(objective.assignments.values_list("unit__code", flat=True))
     assert units and sorted(rendered) == sorted(units)  # at 31.12 only; 30.06 is unchanged

@@ -15,6 +15,7 @@ from traguardo.core.numbers import format_percent
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.organisation.models import OrgUnit
 from traguardo.organisation.selectors import unit_heads_on
+from traguardo.plans import versions
 from traguardo.plans.models import (
     Cycle,
     CycleTransition,
@@ -173,6 +174,7 @@ def test_own_units_count_a_deleted_value_as_missing(
         _objective(demo, "2.1/1").indicators.exclude(direction="derived").order_by("number")[0]
     )
     assert Measurement.objects.filter(indicator=indicator, period=final).delete()[0]
+    versions.bump([demo.pk])  # raw write: bump as the services do
     after = _my_units(client.get("/cruscotto/").content.decode())["2.1"]
     assert after[-1].startswith(f"{missing + 1} su {expected}")
 
@@ -193,6 +195,7 @@ def test_completeness_lists_an_indicator_once_its_value_is_deleted(
     before = client.get("/cruscotto/").content.decode()
     assert 'data-period="31.12"' not in before or marker not in _period_table(before, "31.12")
     Measurement.objects.filter(indicator=indicator, period=final).delete()
+    versions.bump([demo.pk])  # raw write: bump as the services do
     after = client.get("/cruscotto/").content.decode()
     table = _period_table(after, "31.12")
     assert marker in table

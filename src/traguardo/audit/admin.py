@@ -6,7 +6,7 @@ from traguardo.audit.models import AuditEntry
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    """The audit trail is written by the signal handlers (audit.recorder), never by hand."""
+    """The audit trail is written by the write services (audit.recorder), never by hand."""
 
     list_display = ["at", "username", "action", "model_label", "object_pk", "object_repr"]
     list_filter = ["action", "model_label"]

@@ -1,5 +1,5 @@
 """Remembers the signed-in user of the current request, so that the audit trail can record
-who made a change even when the change is saved far from the view (services, signals)."""
+who made a change even when the change is saved far from the view (the services)."""
 
 from __future__ import annotations
 

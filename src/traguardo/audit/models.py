@@ -1,8 +1,8 @@
 """The audit trail: one row per create, update or delete of a plan item, value or decision.
 
-Rows are written by the signal handlers in `recorder.py`, never by views. They keep plain
-ids and labels rather than foreign keys, so the history of an item survives the item (and
-its cycle) being deleted.
+Rows are written by the write services through `recorder.py` (explicit calls, no
+signals), never by views. They keep plain ids and labels rather than foreign keys, so the
+history of an item survives the item (and its cycle) being deleted.
 """
 
 from django.conf import settings

@@ -1,16 +1,21 @@
-"""Signal handlers that write the audit trail (connected in AuditConfig.ready()).
+"""The audit trail's writing side: services call these functions explicitly.
 
-pre_save reads the row as it is in the database; post_save writes the field-by-field
-differences; post_delete writes the last values. The user is the one of the current
-request (audit.middleware), or the one set with `acting_as()` by a command.
+No signals: each write service (plans.editing, monitoring.services, oiv.services, the
+imports, the admin through `adminutils.RecordedAdmin`) says what it changed:
 
-Bulk operations: every row saved with `save()`/`create()`/`delete()` is recorded one by
-one, imports included. A caller that prefers one summary row (a large spreadsheet import)
-wraps its work in `summarised(note)`: the rows are then counted per model and action and a
-single "bulk" entry is written at the end. `QuerySet.update()` and `bulk_create()` send no
-signals and are therefore not recorded: services must not use them on audited models.
-Fixture loading (raw saves, as in `traguardo restore`) is not recorded either: the backup
-carries the audit trail itself.
+- `save(instance)` / `create(model, **fields)` / `delete(instance)` save the row and record
+  it in one go (the old values are read from the database before the save; a delete also
+  records the rows it cascades to);
+- `before(instance)` + `record_saved(instance, old)` when the service saves the row itself
+  (a form's `save()`, an `update_or_create`);
+- `record_m2m(instance, field, old, new)` for a many-to-many field;
+- `record_bulk(note, changes, cycle=)` for work saved in bulk (`bulk_create`,
+  `QuerySet.update`), and `summarised(note)` to turn the recorded rows of a block into one
+  "bulk" entry with counts per model and action.
+
+The user is the one of the current request (audit.middleware), or the one set with
+`acting_as()` by a command. A model that is not audited (`registry.is_audited`) is saved
+without an entry, so services may use the same calls for every model.
 """
 
 from __future__ import annotations
@@ -18,23 +23,30 @@ from __future__ import annotations
 import datetime
 import decimal
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import models
+from django.db import models, router, transaction
+from django.db.models import Q
+from django.db.models.deletion import Collector
 from django.db.models.fields.files import FieldFile
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
 from traguardo.audit.middleware import current_user
 from traguardo.audit.models import AuditEntry
-from traguardo.audit.registry import audited_models, cycle_of, parent_of
+from traguardo.audit.registry import (
+    audited_models,
+    cycle_lookups,
+    cycle_of,
+    is_audited,
+    parent_of,
+)
 
-_OLD = "_audit_old_values"
-_M2M_OLD = "_audit_old_m2m"
+M = TypeVar("M", bound=models.Model)
+Values = dict[str, Any]
 
 
 @dataclass
@@ -51,7 +63,7 @@ _paused: ContextVar[bool] = ContextVar("traguardo_audit_paused", default=False)
 @contextmanager
 def paused() -> Iterator[None]:
     """Record nothing inside the block: only for restoring a backup, which carries the
-    audit trail itself (loaddata's many-to-many writes are not flagged as raw)."""
+    audit trail itself."""
     token = _paused.set(True)
     try:
         yield
@@ -108,7 +120,8 @@ def _fields(instance: models.Model) -> list[models.Field[Any, Any]]:
     ]
 
 
-def _values(instance: models.Model) -> dict[str, Any]:
+def values_of(instance: models.Model) -> Values:
+    """The recorded fields of `instance` as they are in memory."""
     return {f.name: f.value_from_object(instance) for f in _fields(instance)}
 
 
@@ -130,9 +143,11 @@ def _user() -> tuple[Any, str]:
     return user, user.get_username()
 
 
+def _audited(instance: models.Model) -> bool:
+    return not _paused.get() and is_audited(instance._meta.label_lower)
+
+
 def _record(instance: models.Model, action: str, changes: dict[str, Any]) -> None:
-    if _paused.get():
-        return
     cycle = cycle_of(instance)
     summary = _summary.get()
     label = instance._meta.label_lower
@@ -165,11 +180,110 @@ def _repr(instance: models.Model) -> str:
         return f"{instance._meta.verbose_name} #{instance.pk}"
 
 
+# --- the explicit API ----------------------------------------------------------------------
+
+
+def before(instance: models.Model) -> Values | None:
+    """The row's recorded fields as stored now (None for a row not saved yet): pass them
+    to `record_saved` after the save. One query, and none for a model not audited."""
+    if instance.pk is None or instance._state.adding or not _audited(instance):
+        return None
+    old = type(instance)._base_manager.filter(pk=instance.pk).first()
+    return values_of(old) if old is not None else None
+
+
+def record_saved(instance: models.Model, old: Values | None) -> None:
+    """Record a saved row: a creation when `old` is None, else the fields that changed."""
+    if not _audited(instance):
+        return
+    new = values_of(instance)
+    if old is None:
+        changes = {k: [None, jsonable(v)] for k, v in new.items() if not _empty(v)}
+        _record(instance, AuditEntry.Action.CREATE, changes)
+        return
+    changes = {
+        f.name: [jsonable(old[f.name]), jsonable(new[f.name])]
+        for f in _fields(instance)
+        if f.name in old and not _same(f, old[f.name], new[f.name])
+    }
+    if changes:
+        _record(instance, AuditEntry.Action.UPDATE, changes)
+
+
+def record_deleted(instance: models.Model) -> None:
+    """Record a deleted row with its last values (call before the delete: the pk)."""
+    if not _audited(instance):
+        return
+    changes = {k: [jsonable(v), None] for k, v in values_of(instance).items() if not _empty(v)}
+    _record(instance, AuditEntry.Action.DELETE, changes)
+
+
+def record_m2m(instance: models.Model, name: str, old: Iterable[Any], new: Iterable[Any]) -> None:
+    """A many-to-many field changed (an objective's annual objectives, a card's units)."""
+    if not _audited(instance):
+        return
+    old_ids = sorted({getattr(o, "pk", o) for o in old})
+    new_ids = sorted({getattr(o, "pk", o) for o in new})
+    if old_ids != new_ids:
+        _record(instance, AuditEntry.Action.UPDATE, {name: [old_ids, new_ids]})
+
+
+def m2m_ids(instance: models.Model, name: str) -> list[Any]:
+    """The ids a many-to-many field holds now (to pass as `old` to `record_m2m`)."""
+    return list(getattr(instance, name).values_list("pk", flat=True))
+
+
+def save(instance: M, **kwargs: Any) -> M:
+    """`instance.save(**kwargs)` and its audit entry."""
+    old = before(instance)
+    instance.save(**kwargs)
+    record_saved(instance, old)
+    return instance
+
+
+def create(model: type[M], **fields: Any) -> M:
+    """`model.objects.create(**fields)` and its audit entry."""
+    instance = model(**fields)
+    instance.save(force_insert=True)
+    record_saved(instance, None)
+    return instance
+
+
+def set_m2m(instance: models.Model, name: str, values: Iterable[Any]) -> None:
+    """`instance.<name>.set(values)` and its audit entry."""
+    values = list(values)
+    old = m2m_ids(instance, name)
+    getattr(instance, name).set(values)
+    record_m2m(instance, name, old, values)
+
+
+def deleted_rows(instance: models.Model) -> list[models.Model]:
+    """`instance` and every row its deletion cascades to, as Django will delete them."""
+    collector = Collector(using=router.db_for_write(type(instance)))
+    collector.collect([instance])
+    rows: list[models.Model] = []
+    for objs in collector.data.values():
+        rows.extend(objs)
+    for qs in collector.fast_deletes:
+        rows.extend(qs)
+    return rows
+
+
+def delete(instance: models.Model) -> None:
+    """`instance.delete()` and one entry for it and for each audited row it cascades to
+    (an indicator's targets and values). ProtectedError leaves nothing recorded."""
+    with transaction.atomic():
+        rows = deleted_rows(instance)
+        for row in rows:
+            record_deleted(row)
+        instance.delete()
+
+
 def record_bulk(
     note: str, changes: dict[str, Any], *, cycle: Any = None, user: Any = None
 ) -> AuditEntry:
-    """One "bulk" entry for work saved without model signals (bulk_create, bulk_update,
-    raw UPDATE: spreadsheet imports), so that the trail still says who changed what."""
+    """One "bulk" entry for work saved in bulk (bulk_create, bulk_update, raw UPDATE:
+    spreadsheet imports, the demo loader), so that the trail still says who changed what."""
     if user is not None and getattr(user, "is_authenticated", False):
         username = user.get_username()
     else:
@@ -188,12 +302,33 @@ def record_bulk(
     )
 
 
+def record_loaded(note: str, cycle: Any) -> AuditEntry:
+    """One "bulk" entry counting every audited row of `cycle` as created: for a loader
+    that writes a whole cycle at once (the demo) rather than a history of each row."""
+    counts: dict[str, dict[str, int]] = {}
+    for model in audited_models():
+        label = model._meta.label_lower
+        if label == "plans.cycle":
+            counts[label] = {"create": 1}
+            continue
+        lookups = cycle_lookups(model)
+        if not lookups:
+            continue
+        where = Q()
+        for lookup in lookups:
+            where |= Q(**{lookup: cycle})
+        n = model._base_manager.filter(where).count()
+        if n:
+            counts[label] = {"create": n}
+    return record_bulk(note, dict(sorted(counts.items())), cycle=cycle)
+
+
 def _write_summary(summary: _Summary) -> None:
-    user, username = _user()
     by_model: dict[str, dict[str, int]] = {}
     for (label, action), count in sorted(summary.counts.items()):
         by_model.setdefault(label, {})[action] = count
     cycle_id, entity_id = next(iter(summary.cycles)) if len(summary.cycles) == 1 else (None, None)
+    user, username = _user()
     AuditEntry.objects.create(
         user=user,
         username=username,
@@ -206,89 +341,3 @@ def _write_summary(summary: _Summary) -> None:
         changes=by_model,
         note=summary.note,
     )
-
-
-def on_pre_save(sender: type[models.Model], instance: models.Model, raw: bool, **_: Any) -> None:
-    if raw or instance._state.adding or instance.pk is None:
-        return
-    old = sender._base_manager.filter(pk=instance.pk).first()
-    setattr(instance, _OLD, _values(old) if old is not None else None)
-
-
-def on_post_save(
-    sender: type[models.Model], instance: models.Model, created: bool, raw: bool, **_: Any
-) -> None:
-    if raw:
-        return
-    new = _values(instance)
-    old = None if created else getattr(instance, _OLD, None)
-    if old is None:
-        changes = {k: [None, jsonable(v)] for k, v in new.items() if not _empty(v)}
-        _record(instance, AuditEntry.Action.CREATE, changes)
-        return
-    delattr(instance, _OLD)
-    changes = {
-        f.name: [jsonable(old[f.name]), jsonable(new[f.name])]
-        for f in _fields(instance)
-        if not _same(f, old[f.name], new[f.name])
-    }
-    if changes:
-        _record(instance, AuditEntry.Action.UPDATE, changes)
-
-
-def on_post_delete(sender: type[models.Model], instance: models.Model, **_: Any) -> None:
-    changes = {k: [jsonable(v), None] for k, v in _values(instance).items() if not _empty(v)}
-    _record(instance, AuditEntry.Action.DELETE, changes)
-
-
-def on_m2m_changed(
-    sender: Any,
-    instance: models.Model,
-    action: str,
-    reverse: bool,
-    pk_set: set[Any] | None = None,
-    **_: Any,
-) -> None:
-    """Changes of a many-to-many field (an objective's annual objectives, a card's units).
-
-    One query, before the change; the list after it follows from `pk_set`.
-    """
-    if reverse or type(instance) not in _AUDITED or not action.startswith(("pre_", "post_")):
-        return
-    fname = next(
-        (f.name for f in instance._meta.many_to_many if f.remote_field.through is sender), None
-    )
-    if fname is None:
-        return
-    if action.startswith("pre_"):
-        setattr(instance, _M2M_OLD, set(getattr(instance, fname).values_list("pk", flat=True)))
-        return
-    old: set[Any] | None = getattr(instance, _M2M_OLD, None)
-    if old is None:
-        return
-    delattr(instance, _M2M_OLD)
-    if action == "post_add":
-        new = old | (pk_set or set())
-    elif action == "post_remove":
-        new = old - (pk_set or set())
-    else:  # post_clear
-        new = set()
-    if new != old:
-        _record(instance, AuditEntry.Action.UPDATE, {fname: [sorted(old), sorted(new)]})
-
-
-_AUDITED: set[type[models.Model]] = set()
-
-
-def connect() -> None:
-    """Connect the handlers to every audited model (called once, from AppConfig.ready)."""
-    for model in audited_models():
-        _AUDITED.add(model)
-        uid = f"traguardo-audit-{model._meta.label_lower}"
-        pre_save.connect(on_pre_save, sender=model, dispatch_uid=uid + "-pre")
-        post_save.connect(on_post_save, sender=model, dispatch_uid=uid + "-post")
-        post_delete.connect(on_post_delete, sender=model, dispatch_uid=uid + "-delete")
-        for m2m in model._meta.many_to_many:
-            m2m_changed.connect(
-                on_m2m_changed, sender=m2m.remote_field.through, dispatch_uid=f"{uid}-{m2m.name}"
-            )

@@ -7,6 +7,7 @@ audited model by model, including models they add later.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.apps import apps
@@ -28,6 +29,9 @@ AUDITED_LABELS = (
     "plans.target",
     "plans.scoringconfig",
     "individual.reportcard",
+    # The Relazione's texts and headline indicators, as written by the office.
+    "reports.narrative",
+    "reports.headlineindicator",
 )
 # Every model of these apps: values (monitoring) and decisions (oiv, individual evaluations).
 AUDITED_APPS = ("monitoring", "oiv", "individual")
@@ -59,8 +63,14 @@ def audited_models() -> list[type[models.Model]]:
     return list(found.values())
 
 
+@functools.cache
+def audited_labels() -> frozenset[str]:
+    # The registry is complete once the apps are loaded: computed once per process.
+    return frozenset(model._meta.label_lower for model in audited_models())
+
+
 def is_audited(label: str) -> bool:
-    return any(model._meta.label_lower == label for model in audited_models())
+    return label in audited_labels()
 
 
 def cycle_of(obj: Any, depth: int = 0) -> Any:
@@ -78,6 +88,22 @@ def cycle_of(obj: Any, depth: int = 0) -> Any:
     except ObjectDoesNotExist:
         return None
     return None
+
+
+def cycle_lookups(model: type[models.Model], depth: int = 0) -> list[str]:
+    """The lookups from `model` to its cycle (`cycle`, `objective__cycle`, ...): a row
+    belongs to the cycle through any of them (an indicator: its objective or its block)."""
+    if depth > 5:
+        return []
+    names = {f.name: f for f in model._meta.get_fields() if f.many_to_one}
+    if "cycle" in names:
+        return ["cycle"]
+    found: list[str] = []
+    for name in CYCLE_PATH:
+        related = names[name].related_model if name in names else None
+        if isinstance(related, type):
+            found += [f"{name}__{sub}" for sub in cycle_lookups(related, depth + 1)]
+    return found
 
 
 def parent_of(obj: Any) -> tuple[str, str]:

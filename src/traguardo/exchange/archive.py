@@ -45,8 +45,8 @@ from traguardo.exchange.result import (
 )
 from traguardo.exchange.safety import Refused, check_expansion
 from traguardo.exchange.workbooks import add_sheet
+from traguardo.plans import versions
 from traguardo.plans.models import Cycle
-from traguardo.scoring.cache import batched, scores_changed
 
 FORMAT = "traguardo-export"
 VERSION = 1
@@ -299,9 +299,9 @@ def restore_archive(
         )
         return result
     try:
-        with transaction.atomic(), batched():
+        with transaction.atomic():
             _restore(content, result, progress)
-            scores_changed()  # bulk writes and updates send no signals
+            versions.bump_all()  # a new cycle, and the units and people it brought
             if dry_run:
                 raise ImportAborted
     except ImportAborted:

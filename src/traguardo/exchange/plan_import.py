@@ -43,6 +43,7 @@ from traguardo.exchange.result import (
     no_progress,
 )
 from traguardo.organisation.models import Assignment, OrgUnit, Person
+from traguardo.plans import versions
 from traguardo.plans.models import (
     AnnualObjective,
     Cycle,
@@ -53,7 +54,6 @@ from traguardo.plans.models import (
     StrategicObjective,
     Target,
 )
-from traguardo.scoring.cache import batched, scores_changed
 
 BATCH = 2000
 HUNDRED = Decimal(100)
@@ -860,10 +860,11 @@ class PlanImport:
         if self.issues:
             return result
         try:
-            with transaction.atomic(), batched():
+            with transaction.atomic():
                 self._apply(wanted, write=not dry_run)
                 if not dry_run:
-                    scores_changed()  # bulk writes send no signals
+                    # Units and people belong to the entity: every cycle of it may move.
+                    versions.bump_entity(self.cycle.entity_id)
         except (IntegrityError, DataError) as exc:  # a rule the checks above missed
             self.issues.append(
                 Issue("", None, "", _("il database ha rifiutato i dati: {error}").format(error=exc))

@@ -35,6 +35,12 @@ def import_file(
         from traguardo.exchange.archive import restore_archive
 
         restored: ImportResult = restore_archive(data, dry_run=dry_run, progress=progress)
+        if restored.saved:
+            record_bulk(
+                f"Importazione dell'archivio {name}",
+                {"file": name, "kind": restored.kind, "counts": restored.counts()},
+                user=user,
+            )
         return restored
     if cycle is None:
         raise Refused(_("indica l'anno del ciclo in cui importare il file"))
@@ -51,8 +57,8 @@ def import_file(
     else:
         result = PlanImport(cycle, book, progress=progress).run(dry_run=dry_run)
     if result.saved:
-        # Rows are saved in bulk (no model signals): the audit trail gets one entry with
-        # the counts per sheet, the file and who imported it.
+        # Rows are saved in bulk: the audit trail gets one entry with the counts per sheet,
+        # the file and who imported it (the importers bump the data versions themselves).
         record_bulk(
             f"Importazione del file {name}",
             {"file": name, "kind": result.kind, "counts": result.counts()},

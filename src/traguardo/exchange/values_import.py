@@ -30,8 +30,8 @@ from traguardo.exchange.result import (
 )
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.services import READING_KINDS, ValueRefused, record_value
+from traguardo.plans import versions
 from traguardo.plans.models import Cycle, Indicator
-from traguardo.scoring.cache import batched, scores_changed
 
 BATCH = 2000
 
@@ -181,9 +181,9 @@ class ValuesImport:
         if dry_run:
             return result
         try:
-            with transaction.atomic(), batched():
+            with transaction.atomic():
                 self._save(todo)
-                scores_changed()  # bulk writes and raw updates send no signals
+                versions.bump([self.cycle.pk])
         except ImportAborted:
             result.issues = self.issues
             return result

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from traguardo.adminutils import ReadOnlyAdmin
+from traguardo.adminutils import ReadOnlyAdmin, RecordedAdmin
 from traguardo.individual.models import (
     BehaviourRating,
     CardEvent,
@@ -26,7 +26,7 @@ class SynthesisRowInline(admin.TabularInline):
 
 
 @admin.register(ReportCard)
-class ReportCardAdmin(admin.ModelAdmin):
+class ReportCardAdmin(RecordedAdmin):
     list_display = ("key", "role", "title", "cycle")
     list_filter = ("role", "cycle")
     search_fields = ("key", "title")
@@ -39,14 +39,14 @@ class CompetenceInline(admin.TabularInline):
 
 
 @admin.register(CardScheme)
-class CardSchemeAdmin(admin.ModelAdmin):
+class CardSchemeAdmin(RecordedAdmin):
     list_display = ("role", "cycle", "results_weight", "behaviours_weight")
     list_filter = ("cycle",)
     inlines = (CompetenceInline,)
 
 
 @admin.register(EvaluationConfig)
-class EvaluationConfigAdmin(admin.ModelAdmin):
+class EvaluationConfigAdmin(RecordedAdmin):
     list_display = ("cycle", "appeal_days", "decision_days", "split_by_days", "is_example")
 
 
@@ -78,7 +78,7 @@ class BehaviourRatingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ReportCardObjective)
-class ReportCardObjectiveAdmin(admin.ModelAdmin):
+class ReportCardObjectiveAdmin(RecordedAdmin):
     list_display = ("card", "number", "objective", "kind_label")
     list_filter = ("card__cycle",)
     search_fields = ("card__key", "objective__title", "kind_label")
@@ -86,14 +86,14 @@ class ReportCardObjectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(SynthesisRow)
-class SynthesisRowAdmin(admin.ModelAdmin):
+class SynthesisRowAdmin(RecordedAdmin):
     list_display = ("card", "position", "label", "objective_numbers")
     list_filter = ("card__cycle",)
     search_fields = ("card__key", "label")
 
 
 @admin.register(Competence)
-class CompetenceAdmin(admin.ModelAdmin):
+class CompetenceAdmin(RecordedAdmin):
     list_display = ("code", "name", "scheme", "weight", "position")
     list_filter = ("scheme__cycle", "scheme__role")
     search_fields = ("code", "name")

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
+from traguardo.audit.recorder import record_bulk
 from traguardo.demo.fixture import DATA
 from traguardo.individual.models import (
     CardEvent,
@@ -23,6 +24,7 @@ from traguardo.individual.models import (
     EvaluationConfig,
     ReportCard,
 )
+from traguardo.plans import versions
 from traguardo.plans.models import Cycle
 from traguardo.yamlfiles import read_yaml
 
@@ -100,6 +102,17 @@ def load_people_demo(cycle: Cycle, folder: Path | None = None) -> None:
     from traguardo.rewards.demo import load_fund
     from traguardo.staff.demo import load_staff
 
-    load_card_config(cycle, folder)
-    load_fund(cycle, folder)
-    load_staff(cycle, folder)
+    with transaction.atomic():
+        load_card_config(cycle, folder)
+        load_fund(cycle, folder)
+        load_staff(cycle, folder)
+        # A loader, not an edit: one summary entry, and the cards' figures move.
+        record_bulk(
+            f"Caricamento di schede, fondo e personale dimostrativi del ciclo {cycle.year}",
+            {
+                "individual.evaluationconfig": {"create": 1},
+                "individual.cardscheme": {"create": CardScheme.objects.filter(cycle=cycle).count()},
+            },
+            cycle=cycle,
+        )
+        versions.bump([cycle.pk])

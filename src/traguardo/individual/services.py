@@ -19,6 +19,7 @@ from traguardo.accounts.permissions import (
     has_role,
     person_ids,
 )
+from traguardo.audit import recorder
 from traguardo.core import card_process as process
 from traguardo.core.cards import (
     Band,
@@ -40,6 +41,7 @@ from traguardo.individual.models import (
     ReportCard,
 )
 from traguardo.organisation.models import Assignment
+from traguardo.plans import versions
 
 if TYPE_CHECKING:
     from traguardo.accounts.permissions import User
@@ -252,7 +254,9 @@ def take_step(
     user may see the card and plays the role the step needs."""
     if not can_view_card(user, card):
         raise StepForbidden("Non puoi vedere questa scheda.")
-    proc, _ = CardProcess.objects.select_for_update().get_or_create(card=card)
+    proc, created = CardProcess.objects.select_for_update().get_or_create(card=card)
+    if created:
+        recorder.record_saved(proc, None)
     state = process.State(proc.state)
     last = card.events.order_by("-on", "-id").first()
     day = on or timezone.localdate()
@@ -274,26 +278,36 @@ def take_step(
             raise StepForbidden("La valutazione finale richiede le valutazioni delle competenze.")
         scheme = CardScheme.objects.get(cycle_id=card.cycle_id, role=card.role)
         for competence in scheme.competences.all():
-            BehaviourRating.objects.update_or_create(
-                card=card, competence=competence, defaults={"rating": ratings[competence.code]}
-            )
+            rating = BehaviourRating.objects.filter(card=card, competence=competence).first()
+            if rating is None:
+                recorder.create(
+                    BehaviourRating,
+                    card=card,
+                    competence=competence,
+                    rating=ratings[competence.code],
+                )
+            else:
+                rating.rating = ratings[competence.code]
+                recorder.save(rating)
         if plan_score is not None:
             view = card_view(card, plan_score)
             final_value = view.final.value if view.final else None
     acting = sorted(a.value for a in actors if a in _who(state, step))
-    event = CardEvent.objects.create(
+    event = recorder.create(
+        CardEvent,
         card=card,
         step=step.value,
         from_state=state.value,
         to_state=target.value,
         on=day,
-        user=user if user.is_authenticated else None,  # type: ignore[misc]
+        user=user if user.is_authenticated else None,
         actor=",".join(acting),
         note=note,
         final_score=final_value,
     )
     proc.state = target.value
-    proc.save(update_fields=["state"])
+    recorder.save(proc, update_fields=["state"])
+    versions.bump([card.cycle_id])  # ratings and states are part of the cycle's figures
     return event
 
 

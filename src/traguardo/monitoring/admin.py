@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from traguardo.adminutils import ReadOnlyAdmin
+from traguardo.adminutils import ReadOnlyAdmin, RecordedAdmin
 from traguardo.monitoring.models import (
     Comment,
     Evidence,
@@ -13,14 +13,14 @@ from traguardo.monitoring.models import (
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(RecordedAdmin):
     list_display = ["code", "cycle", "date", "deadline", "closed"]
     list_filter = ["cycle", "code", "closed"]
     search_fields = ["code", "cycle__entity__name"]
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(RecordedAdmin):
     list_display = [
         "indicator",
         "period",

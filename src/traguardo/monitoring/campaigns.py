@@ -10,7 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
+from traguardo.audit import recorder
 from traguardo.monitoring.models import Period, PeriodEvent
+from traguardo.plans import versions
 from traguardo.plans.models import Cycle
 
 PERIOD_DATES = {Period.Code.INTERIM: (6, 30), Period.Code.FINAL: (12, 31)}
@@ -61,12 +63,17 @@ def open_period(user: Any, cycle: Cycle, code: str, deadline: datetime.date | No
             % {"period": f"{code}.{cycle.year}"}
         )
     month, day = PERIOD_DATES[Period.Code(code)]
-    period = Period.objects.create(
-        cycle=cycle, code=code, date=datetime.date(cycle.year, month, day), deadline=deadline
+    period = recorder.create(
+        Period,
+        cycle=cycle,
+        code=code,
+        date=datetime.date(cycle.year, month, day),
+        deadline=deadline,
     )
-    PeriodEvent.objects.create(
-        period=period, action=PeriodEvent.Action.OPENED, deadline=deadline, by=user
+    recorder.create(
+        PeriodEvent, period=period, action=PeriodEvent.Action.OPENED, deadline=deadline, by=user
     )
+    versions.bump([period.cycle_id])
     return period
 
 
@@ -77,8 +84,9 @@ def close_period(user: Any, period: Period) -> Period:
     if period.closed:
         raise CampaignRefused(_("Il periodo %(period)s è già chiuso.") % {"period": period})
     period.closed = True
-    period.save(update_fields=["closed"])
-    PeriodEvent.objects.create(period=period, action=PeriodEvent.Action.CLOSED, by=user)
+    recorder.save(period, update_fields=["closed"])
+    recorder.create(PeriodEvent, period=period, action=PeriodEvent.Action.CLOSED, by=user)
+    versions.bump([period.cycle_id])
     return period
 
 
@@ -94,14 +102,16 @@ def reopen_period(user: Any, period: Period, reason: str, deadline: datetime.dat
         raise CampaignRefused(_("Il periodo %(period)s è già aperto.") % {"period": period})
     period.closed = False
     period.deadline = deadline
-    period.save(update_fields=["closed", "deadline"])
-    PeriodEvent.objects.create(
+    recorder.save(period, update_fields=["closed", "deadline"])
+    recorder.create(
+        PeriodEvent,
         period=period,
         action=PeriodEvent.Action.REOPENED,
         reason=reason.strip(),
         deadline=deadline,
         by=user,
     )
+    versions.bump([period.cycle_id])
     return period
 
 
@@ -115,8 +125,9 @@ def change_deadline(user: Any, period: Period, deadline: datetime.date | None) -
             % {"period": period}
         )
     period.deadline = deadline
-    period.save(update_fields=["deadline"])
-    PeriodEvent.objects.create(
-        period=period, action=PeriodEvent.Action.DEADLINE, deadline=deadline, by=user
+    recorder.save(period, update_fields=["deadline"])
+    recorder.create(
+        PeriodEvent, period=period, action=PeriodEvent.Action.DEADLINE, deadline=deadline, by=user
     )
+    versions.bump([period.cycle_id])
     return period

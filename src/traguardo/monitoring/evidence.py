@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
+from traguardo.audit import recorder
 from traguardo.core.numbers import format_it
 from traguardo.monitoring.models import Evidence, Measurement
 
@@ -161,7 +162,8 @@ def attach_evidence(
             _("Il periodo %(period)s è chiuso: non si allegano più documenti.") % {"period": period}
         )
     _extension, content_type = check_upload(upload)
-    return Evidence.objects.create(
+    return recorder.create(
+        Evidence,
         measurement=measurement,
         file=upload,
         original_name=(upload.name or "")[:255],
@@ -189,7 +191,8 @@ def remove_files_on_commit(evidence: Iterable[Evidence]) -> None:
 def delete_evidence(user: Any, evidence: Evidence) -> None:
     """Remove an evidence file (row and stored file): its uploader or the performance office,
     while the period is open and the cycle is monitored. The audit trail records the
-    deletion with the row's last values (monitoring models are audited)."""
+    deletion with the row's last values (monitoring models are audited). Evidence does not
+    move a score: no data version bump."""
     evidence = (
         Evidence.objects.select_for_update(of=("self",))
         .select_related("measurement__period__cycle", "measurement__indicator__objective")
@@ -209,4 +212,4 @@ def delete_evidence(user: Any, evidence: Evidence) -> None:
             % {"period": period}
         )
     remove_files_on_commit([evidence])
-    evidence.delete()
+    recorder.delete(evidence)

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from traguardo.accounts.models import Membership, Role
 from traguardo.accounts.preferences import preferred_language
+from traguardo.audit import recorder
 from traguardo.monitoring.models import Period, ReminderKind, ReminderSent
 from traguardo.monitoring.selectors import todo
 from traguardo.plans.models import Cycle
@@ -127,8 +128,13 @@ def _send(
         body = render_to_string("monitoring/emails/reminder.txt", context)
     try:
         with transaction.atomic():
-            record = ReminderSent.objects.create(
-                period=period, user=user, kind=kind, email=user.email, missing=len(rows)
+            record = recorder.create(
+                ReminderSent,
+                period=period,
+                user=user,
+                kind=kind,
+                email=user.email,
+                missing=len(rows),
             )
             send_mail(subject, body, None, [user.email])
     except IntegrityError:

@@ -15,10 +15,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
+from traguardo.audit import recorder
 from traguardo.core.readings import ReadingKind, parse_reading
 from traguardo.core.rules import Degree
 from traguardo.monitoring.degrees import Grader, misses_target
-from traguardo.monitoring.models import Measurement, Period
+from traguardo.monitoring.models import Comment, Measurement, Period
+from traguardo.plans import versions
 from traguardo.plans.models import Indicator
 
 READING_KINDS = {
@@ -179,17 +181,27 @@ def record_value(
     if current is None:
         try:
             with transaction.atomic():
-                measurement = Measurement.objects.create(
-                    indicator=indicator, period=period, version=1, **fields
+                measurement = recorder.create(
+                    Measurement, indicator=indicator, period=period, version=1, **fields
                 )
         except IntegrityError:
             # Another request created it between our read and our insert: never overwrite
             # a value nobody has seen, whatever the caller asked.
             raced = Measurement.objects.filter(indicator=indicator, period=period).first()
             raise ValueConflict(conflict_message(raced), current=raced) from None
+        versions.bump([cycle.pk])
         return Recorded(measurement, created=True, degree=degree)
+    old = recorder.values_of(current)
     for name, value in fields.items():
         setattr(current, name, value)
     current.version += 1
     current.save()
+    recorder.record_saved(current, old)
+    versions.bump([cycle.pk])
     return Recorded(current, created=False, degree=degree)
+
+
+@transaction.atomic
+def add_comment(user: Any, indicator: Indicator, period: Period, text: str) -> Comment:
+    """A comment on the indicator's value at `period` (recorded in its history)."""
+    return recorder.create(Comment, indicator=indicator, period=period, text=text, author=user)

@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
+from traguardo.audit import recorder
 from traguardo.monitoring.models import Period, UnitValidation
 from traguardo.monitoring.selectors import unit_measurements
 from traguardo.organisation.models import OrgUnit
+from traguardo.plans import versions
 
 
 class ValidationRefused(Exception):
@@ -43,4 +45,10 @@ def validate_unit(user: Any, unit: OrgUnit, period: Period) -> UnitValidation:
         )
     now = timezone.now()
     count = values.filter(validated_at__isnull=True).update(validated_by=user, validated_at=now)
-    return UnitValidation.objects.create(period=period, unit=unit, by=user, at=now, count=count)
+    # One entry for the act (the values' confirmation is its count), and a new data
+    # version: the pages show which values are validated.
+    validation = recorder.create(
+        UnitValidation, period=period, unit=unit, by=user, at=now, count=count
+    )
+    versions.bump([cycle.pk])
+    return validation

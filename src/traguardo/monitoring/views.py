@@ -42,7 +42,6 @@ from traguardo.monitoring.forms import (
     ValueForm,
 )
 from traguardo.monitoring.models import (
-    Comment,
     Evidence,
     Measurement,
     Period,
@@ -54,6 +53,7 @@ from traguardo.monitoring.services import (
     ValueConflict,
     ValueForbidden,
     ValueRefused,
+    add_comment,
     cycle_of,
     record_value,
 )
@@ -209,12 +209,7 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "comment":
             comment_form = CommentForm(request.POST)
             if comment_form.is_valid():
-                Comment.objects.create(
-                    indicator=item,
-                    period=period,
-                    text=comment_form.cleaned_data["text"],
-                    author=request.user,  # type: ignore[misc]
-                )
+                add_comment(request.user, item, period, comment_form.cleaned_data["text"])
                 messages.success(request, _("Commento aggiunto."))
                 return _back(item, period)
             status = 400

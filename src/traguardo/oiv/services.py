@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.accounts.models import Role
+from traguardo.audit import recorder
 from traguardo.oiv.models import (
     DecisionOutcome,
     EvidenceSample,
@@ -78,11 +79,13 @@ def save_check(
         )
     elif check.outcome == outcome and check.note == note:
         return check  # unchanged: no new history entry
+    old = recorder.values_of(check) if check.pk is not None else None
     check.outcome = outcome
     check.note = note
     check.updated_by = user
     check.updated_at = timezone.now()
     check.save()
+    recorder.record_saved(check, old)  # the OIV's work feeds no score: no version bump
     return check
 
 
@@ -109,8 +112,7 @@ def add_evidence(
     )
     if document is not None:
         sample.document = document
-    sample.save()
-    return sample
+    return recorder.save(sample)
 
 
 @transaction.atomic
@@ -128,12 +130,14 @@ def decide(
     decision = ValidationDecision.objects.filter(cycle=cycle).first() or ValidationDecision(
         cycle=cycle
     )
+    old = recorder.values_of(decision) if decision.pk is not None else None
     decision.outcome = outcome
     decision.date = date
     decision.reasons = reasons
     decision.decided_by = user
     decision.recorded_at = timezone.now()
     decision.save()
+    recorder.record_saved(decision, old)
     if outcome == DecisionOutcome.VALIDATED:
         try:
             lifecycle.change_state(user, cycle, "validated", note=reasons)

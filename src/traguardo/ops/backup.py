@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import secrets
 import tempfile
 import zipfile
 from collections import Counter
@@ -27,10 +28,12 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
 from traguardo.audit.recorder import paused
-from traguardo.scoring.cache import batched, scores_changed
+from traguardo.plans import versions
 
 FORMAT = "traguardo.backup/1"
 EXCLUDED = ("contenttypes", "auth.permission", "sessions", "admin.logentry")
+# Models of earlier versions that no longer exist: their rows in an older backup are skipped.
+RETIRED = frozenset({"scoring.scorestamp"})
 
 
 class BackupError(Exception):
@@ -131,6 +134,17 @@ def _safe_media_name(name: str) -> PurePosixPath | None:
     return rest
 
 
+def _without_retired(payload: bytes) -> bytes:
+    try:
+        rows = json.loads(payload)
+    except ValueError:
+        return payload  # loaddata says what is wrong with it
+    if not isinstance(rows, list):
+        return payload
+    kept = [r for r in rows if not (isinstance(r, dict) and r.get("model") in RETIRED)]
+    return payload if len(kept) == len(rows) else json.dumps(kept).encode()
+
+
 def restore_backup(source: Path) -> dict[str, Any]:
     """Load the archive into the (empty, migrated) database and put back the media files."""
     if not source.is_file():
@@ -154,12 +168,17 @@ def restore_backup(source: Path) -> dict[str, Any]:
         except KeyError:
             raise BackupError(f"{source}: manca data.json") from None
         data = Path(tmp) / "data.json"
-        data.write_bytes(payload)
+        data.write_bytes(_without_retired(payload))
+        # Restored cycles carry the data versions of the backup: they are moved past every
+        # version this database has used, so no cached score of the replaced data matches.
+        floor = versions.highest()
         # loaddata runs in one transaction, with constraint checks deferred to the end,
         # and resets PostgreSQL sequences afterwards.
-        with paused(), batched():
+        with paused():
             call_command("loaddata", str(data), verbosity=0)
-            scores_changed()  # cached scores named by a stamp of the replaced data
+        # Past the highest version left here, by a random step: a flushed database has
+        # none, and the server processes may still cache scores of the data it had.
+        versions.bump_all(by=floor + 1 + secrets.randbelow(2**40))
         media_root = Path(settings.MEDIA_ROOT)
         for name, rest in media:
             if rest is None or name.endswith("/"):

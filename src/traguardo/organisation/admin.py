@@ -1,17 +1,18 @@
 from django.contrib import admin
 
+from traguardo.adminutils import RecordedAdmin
 from traguardo.organisation.models import Assignment, Entity, OrgUnit, Person
 
 
 @admin.register(Entity)
-class EntityAdmin(admin.ModelAdmin):
+class EntityAdmin(RecordedAdmin):
     list_display = ["name", "short_name", "kind", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(RecordedAdmin):
     list_display = ["code", "short", "name", "kind", "parent", "valid_from", "valid_to"]
     list_filter = ["entity", "kind"]
     search_fields = ["code", "short", "name"]
@@ -25,7 +26,7 @@ class AssignmentInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(RecordedAdmin):
     list_display = ["display_name", "entity", "gender", "category", "birth_year"]
     list_filter = ["entity", "gender", "category"]
     search_fields = ["display_name"]
@@ -33,7 +34,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(RecordedAdmin):
     list_display = ["person", "role", "unit", "start", "end"]
     list_filter = ["role", "unit__entity"]
     search_fields = ["person__display_name", "unit__code", "unit__name"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from traguardo.adminutils import ReadOnlyAdmin
+from traguardo.adminutils import ReadOnlyAdmin, RecordedAdmin
 from traguardo.plans.models import (
     Act,
     AnnualObjective,
@@ -20,14 +20,14 @@ from traguardo.plans.models import (
 
 
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
+class CycleAdmin(RecordedAdmin):
     list_display = ["year", "entity", "plan_period_start", "plan_period_end", "state"]
     list_filter = ["entity", "state"]
     search_fields = ["entity__name", "entity__short_name", "year"]
 
 
 @admin.register(Act)
-class ActAdmin(admin.ModelAdmin):
+class ActAdmin(RecordedAdmin):
     list_display = ["cycle", "kind", "body", "act_type", "number", "date", "subject"]
     list_filter = ["cycle", "kind", "body"]
     search_fields = ["number", "subject", "body", "act_type"]
@@ -40,7 +40,7 @@ class RevisionChangeInline(admin.StackedInline):
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(RecordedAdmin):
     list_display = ["number", "cycle", "act", "variations_count"]
     list_filter = ["cycle"]
     search_fields = ["reason"]
@@ -48,7 +48,7 @@ class RevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RevisionChange)
-class RevisionChangeAdmin(admin.ModelAdmin):
+class RevisionChangeAdmin(RecordedAdmin):
     list_display = ["revision", "kind", "objective", "replaced_by"]
     list_filter = ["revision__cycle", "kind"]
     search_fields = ["text", "objective__title"]
@@ -56,14 +56,14 @@ class RevisionChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(StrategicObjective)
-class StrategicObjectiveAdmin(admin.ModelAdmin):
+class StrategicObjectiveAdmin(RecordedAdmin):
     list_display = ["code", "kind", "title", "cycle"]
     list_filter = ["cycle", "kind"]
     search_fields = ["code", "title"]
 
 
 @admin.register(AnnualObjective)
-class AnnualObjectiveAdmin(admin.ModelAdmin):
+class AnnualObjectiveAdmin(RecordedAdmin):
     list_display = ["code", "kind", "title", "strategic", "new_in_revision"]
     list_filter = ["strategic__cycle", "kind"]
     search_fields = ["code", "title"]
@@ -83,7 +83,7 @@ class IndicatorInline(admin.StackedInline):
 
 
 @admin.register(OperationalObjective)
-class OperationalObjectiveAdmin(admin.ModelAdmin):
+class OperationalObjectiveAdmin(RecordedAdmin):
     list_display = ["code", "title", "category", "cycle", "art67_scheda", "revised_by"]
     list_filter = ["cycle", "category", "home_unit__kind", "revised_by"]
     search_fields = ["title", "description", "home_unit__code", "home_unit__name"]
@@ -93,7 +93,7 @@ class OperationalObjectiveAdmin(admin.ModelAdmin):
 
 
 @admin.register(ObjectiveAssignment)
-class ObjectiveAssignmentAdmin(admin.ModelAdmin):
+class ObjectiveAssignmentAdmin(RecordedAdmin):
     list_display = ["unit", "local_number", "objective", "cycle"]
     list_filter = ["cycle"]
     search_fields = ["unit__code", "objective__title"]
@@ -101,7 +101,7 @@ class ObjectiveAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(EntityBlock)
-class EntityBlockAdmin(admin.ModelAdmin):
+class EntityBlockAdmin(RecordedAdmin):
     list_display = ["number", "heading", "weight_b", "annual_objective", "cycle"]
     list_filter = ["cycle"]
     search_fields = ["heading"]
@@ -113,7 +113,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(RecordedAdmin):
     list_display = ["number", "name", "objective", "entity_block", "kind", "direction", "weight"]
     list_filter = ["kind", "direction", "art67", "objective__cycle"]
     search_fields = ["name", "method", "source", "objective__title", "entity_block__heading"]
@@ -122,7 +122,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(RecordedAdmin):
     list_display = ["indicator", "year", "text"]
     list_filter = ["year"]
     search_fields = ["text", "indicator__name"]
@@ -130,7 +130,7 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScoringConfig)
-class ScoringConfigAdmin(admin.ModelAdmin):
+class ScoringConfigAdmin(RecordedAdmin):
     list_display = ["cycle", "default_rule"]
     search_fields = ["default_rule"]
 

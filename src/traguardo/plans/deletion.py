@@ -6,10 +6,10 @@ assignments, the monitoring values recorded on it, their evidence files, comment
 OIV's checks and samples. `delete` then removes it under the same rules as every other
 write of the editor (`editing.require_editable`: performance office only, never on a
 published, validated or closed cycle, inside an open revision once the plan is approved),
-records the removal in the revision and, row by row through the signals, in the audit
-trail, plus one summary entry with the counts; the evidence files leave the storage once
-the transaction commits. Scores are computed from the database on every read, so the entity
-result is recomputed by the next read; `delete` returns it before and after.
+records the removal in the revision and, row by row (`audit.recorder.delete`, cascade
+included), in the audit trail, plus one summary entry with the counts; the evidence files
+leave the storage once the transaction commits. The cycle's data version is bumped, so the
+entity result is recomputed by the next read; `delete` returns it before and after.
 
 Recorded monitoring values: the choice. An item that has values is *not* refused outright,
 but its deletion needs an explicit confirmation ("elimino anche i valori registrati").
@@ -194,7 +194,8 @@ def delete(
     pk, model_label = current.pk, current._meta.label_lower
     editing.delete_item(user, current, None)
     counts = {label: n for label, n in found.counts.items() if n}
-    # Every deleted row is in the audit trail (signals); this entry says it was one act.
+    # Every deleted row is in the audit trail (recorder.delete); this entry says it was
+    # one act.
     record_bulk(
         f"Eliminato dal piano: {found.label}",  # data: Italian, as label_of's labels
         {

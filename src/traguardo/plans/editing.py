@@ -1,6 +1,8 @@
 """Changing the plan: who may, under which revision, and without losing anyone's work.
 
-Every write of the plan editor goes through `save_fields`, `create_item` or `delete_item`:
+Every write of the plan editor goes through `save_fields`, `set_targets`, `create_item` or
+`delete_item` (web, API and command line alike); each records the audit trail
+(`audit.recorder`) and bumps the cycle's data version (`plans.versions`) explicitly:
 
 - only the performance office, and only while the cycle's plan is editable
   (`permissions.can_manage_plan`); a published cycle is read-only;
@@ -24,7 +26,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
+from traguardo.audit import recorder
 from traguardo.core.numbers import format_exact
+from traguardo.plans import versions
 from traguardo.plans.models import (
     AnnualObjective,
     Cycle,
@@ -183,7 +187,8 @@ def record_change(
     if revision is None:
         return None
     objective, indicator = _links(item)
-    change = RevisionChange.objects.create(
+    change = recorder.create(
+        RevisionChange,
         revision=revision,
         kind=kind,
         text=f"{label_of(item)}: {field} «{old}» → «{new}»",
@@ -240,6 +245,7 @@ def save_fields(
     model = type(item)
     current = lock(model, item.pk, version)
     old_home = getattr(current, "home_unit_id", None)
+    old_values = recorder.values_of(current)
     changed: list[tuple[str, str, str]] = []
     for name, new in values.items():
         field: Any = model._meta.get_field(name)
@@ -252,7 +258,7 @@ def save_fields(
             if old_set != new_set:
                 old_text = ", ".join(sorted(display(o) for o in old_set))
                 new_text = ", ".join(sorted(display(o) for o in new_set))
-                getattr(current, name).set(new_set)
+                recorder.set_m2m(current, name, new_set)
                 changed.append((verbose, old_text, new_text))
             continue
         old = getattr(current, name)
@@ -263,12 +269,14 @@ def save_fields(
     if changed:
         current.full_clean(exclude=["version"])
         current.save()
+        recorder.record_saved(current, old_values)
         model._default_manager.filter(pk=current.pk).update(version=F("version") + 1)
         current.refresh_from_db()
         if isinstance(current, OperationalObjective):
             sync_home_assignment(current, old_home)
         for label, old_text, new_text in changed:
             record_change(revision, user, current, label, old_text, new_text, kind)
+        versions.bump([cycle.pk])
     return Saved(current, changed)
 
 
@@ -292,7 +300,8 @@ def set_targets(
     The targets are part of the indicator for locking: the indicator's version moves on
     whenever one of its targets changes, so two people editing the same target collide.
     """
-    revision = require_editable(user, cycle_of(indicator))
+    cycle = cycle_of(indicator)
+    revision = require_editable(user, cycle)
     current = lock(Indicator, indicator.pk, version)
     existing = {t.year: t for t in Target.objects.select_for_update().filter(indicator=current)}
     changed: list[tuple[str, str, str]] = []
@@ -304,44 +313,53 @@ def set_targets(
             continue
         label = f"target {year}"
         if row is None:
-            row = Target.objects.create(indicator=current, year=year, text=text)
+            row = recorder.create(Target, indicator=current, year=year, text=text)
             record_change(revision, user, row, label, "", text, RevisionChange.Kind.ADD)
         elif not text:
             record_change(revision, user, row, label, old, "", RevisionChange.Kind.REMOVE)
-            row.delete()
+            recorder.delete(row)
         else:
             row.text = text
             row.version = row.version + 1
-            row.save(update_fields=["text", "version"])
+            recorder.save(row, update_fields=["text", "version"])
             record_change(revision, user, row, label, old, text)
         changed.append((label, old, text))
     if changed:
         Indicator.objects.filter(pk=current.pk).update(version=F("version") + 1)
         current.refresh_from_db()
+        versions.bump([cycle.pk])
     return Saved(current, changed)
 
 
 @transaction.atomic
-def create_item(user: Any, cycle: Cycle, item: models.Model) -> models.Model:
-    """Save a new row of the plan and record its insertion in the open revision."""
+def create_item(
+    user: Any, cycle: Cycle, item: models.Model, many: Mapping[str, Any] | None = None
+) -> models.Model:
+    """Save a new row of the plan (and its many-to-many fields, `many`: name → rows) and
+    record its insertion in the open revision."""
     revision = require_editable(user, cycle)
     item.full_clean(exclude=["version"])
-    item.save()
+    recorder.save(item)
+    for name, rows in (many or {}).items():
+        recorder.set_m2m(item, name, rows)
     record_change(revision, user, item, "elemento", "", display(item), RevisionChange.Kind.ADD)
     if isinstance(item, OperationalObjective):
         sync_home_assignment(item, None)
+    versions.bump([cycle.pk])
     return item
 
 
 def sync_home_assignment(objective: OperationalObjective, old_home: int | None) -> None:
     """Keep the home unit's assignment row (local number = objective number) in step."""
     if old_home is not None and old_home != objective.home_unit_id:
-        ObjectiveAssignment.objects.filter(objective=objective, unit_id=old_home).delete()
+        for old in ObjectiveAssignment.objects.filter(objective=objective, unit_id=old_home):
+            recorder.delete(old)
     row = ObjectiveAssignment.objects.filter(
         objective=objective, unit_id=objective.home_unit_id
     ).first()
     if row is None:
-        ObjectiveAssignment.objects.create(
+        recorder.create(
+            ObjectiveAssignment,
             cycle=objective.cycle,
             objective=objective,
             unit_id=objective.home_unit_id,
@@ -349,7 +367,7 @@ def sync_home_assignment(objective: OperationalObjective, old_home: int | None) 
         )
     elif row.local_number != objective.number:
         row.local_number = objective.number
-        row.save(update_fields=["local_number"])
+        recorder.save(row, update_fields=["local_number"])
 
 
 @transaction.atomic
@@ -360,9 +378,10 @@ def delete_item(user: Any, item: models.Model, version: int | None) -> None:
     label = label_of(current)
     record_change(revision, user, current, "elemento", label, "", RevisionChange.Kind.REMOVE)
     try:
-        current.delete()
+        recorder.delete(current)
     except models.ProtectedError as exc:
         raise EditRefused(
             _("%(item)s non può essere eliminato: altri elementi del piano vi fanno riferimento.")
             % {"item": title_of(current)}
         ) from exc
+    versions.bump([cycle.pk])

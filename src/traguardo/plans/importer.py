@@ -12,13 +12,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import translation
 
-from traguardo.audit.recorder import summarised
+from traguardo.audit.recorder import record_loaded
 from traguardo.core.readings import ReadingKind, parse_reading
 from traguardo.demo.fixture import DemoCycle, IndicatorRecord
 from traguardo.individual.models import ReportCard, ReportCardObjective, SynthesisRow
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.services import READING_KINDS
 from traguardo.organisation.models import Assignment, Entity, OrgUnit, Person
+from traguardo.plans import versions
 from traguardo.plans.models import (
     Act,
     AnnualObjective,
@@ -33,7 +34,6 @@ from traguardo.plans.models import (
     StrategicObjective,
     Target,
 )
-from traguardo.scoring.cache import batched
 
 _INDICATOR_KINDS = {
     "numerico": Indicator.Kind.NUMERIC,
@@ -51,14 +51,18 @@ def _date(value: Any) -> datetime.date | None:
     return datetime.date.fromisoformat(str(value))
 
 
+@transaction.atomic
 def import_cycle(demo: DemoCycle) -> Cycle:
     """Replace the stored cycle with the fixture's; the audit trail gets one summary entry
-    (thousands of rows are created, a row-by-row history of them would say nothing)."""
-    with summarised(f"Caricamento del ciclo {demo.year} dai dati dimostrativi"), batched():
-        return _import_cycle(demo)
+    (thousands of rows are created, a row-by-row history of them would say nothing) and
+    the new cycle starts with its own data version (the entity's other cycles are bumped:
+    its units and people were replaced)."""
+    cycle = _import_cycle(demo)
+    record_loaded(f"Caricamento del ciclo {demo.year} dai dati dimostrativi", cycle)
+    versions.bump_entity(cycle.entity_id)
+    return cycle
 
 
-@transaction.atomic
 def _import_cycle(demo: DemoCycle) -> Cycle:
     info = demo.cycle.get("entity", {})
     website = str(info.get("website", ""))

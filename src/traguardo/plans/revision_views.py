@@ -10,18 +10,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.plans import editing, snapshots, states
+from traguardo.plans import revisions as plan_revisions
 from traguardo.plans.forms import CompareForm, RevisionOpenForm, TransitionForm
-from traguardo.plans.models import Act, Cycle, Revision
+from traguardo.plans.models import Cycle, Revision
 from traguardo.plans.views import _context, _cycle, _refused, _writable
 from traguardo.scoring import lifecycle
 from traguardo.scoring import snapshots as score_snapshots
@@ -77,69 +76,28 @@ def revisions(request: HttpRequest) -> HttpResponse:
     )
 
 
-@transaction.atomic
 def _open_revision(request: HttpRequest, cycle: Cycle, data: dict[str, Any]) -> Revision:
-    Cycle.objects.select_for_update().get(pk=cycle.pk)  # one opening at a time
-    if editing.open_revision(cycle) is not None:
-        raise editing.EditRefused(
-            _("C'è già una revisione aperta: chiudila prima di aprirne un'altra.")
-        )
-    if cycle.state == Cycle.State.DRAFT:
-        raise editing.EditRefused(
-            _(
-                "Il piano non è ancora approvato: in preparazione si "
-                "modifica direttamente, senza revisione."
-            )
-        )
-    last = Revision.objects.filter(cycle=cycle).order_by("-number").first()
-    number = (last.number if last else 0) + 1
-    snapshots.take(
+    return plan_revisions.open_revision(
+        request.user,
         cycle,
-        number - 1,
-        _("Piano approvato")
-        if number == 1
-        else _("Piano dopo la revisione n. %(n)s") % {"n": number - 1},
-    )
-    act = Act.objects.create(
-        cycle=cycle,
-        kind=Act.Kind.REVISION,
-        body=data["act_body"],
-        act_type=data["act_type"],
-        number=data["act_number"],
-        date=data["act_date"],
-        subject=_("Revisione n. %(n)s del Piano della performance") % {"n": number},
-    )
-    return Revision.objects.create(
-        cycle=cycle,
-        number=number,
-        act=act,
         reason=data["reason"],
-        is_open=True,
-        opened_by=request.user if request.user.is_authenticated else None,
-        opened_at=timezone.now(),
+        act_body=data["act_body"],
+        act_type=data["act_type"],
+        act_number=data["act_number"],
+        act_date=data["act_date"],
     )
 
 
 def _close_revision(request: HttpRequest, cycle: Cycle) -> HttpResponse:
-    with transaction.atomic():
-        revision = Revision.objects.select_for_update().filter(cycle=cycle, is_open=True).first()
-        if revision is None:
-            messages.error(request, _("Nessuna revisione aperta da chiudere."))
-        else:
-            revision.is_open = False
-            revision.closed_at = timezone.now()
-            revision.variations_count = revision.changes.count()
-            revision.save()
-            snapshots.take(
-                cycle,
-                revision.number,
-                _("Piano dopo la revisione n. %(n)s") % {"n": revision.number},
-            )
-            messages.success(
-                request,
-                _("Revisione n. %(n)s chiusa con %(c)s variazioni.")
-                % {"n": revision.number, "c": revision.variations_count},
-            )
+    try:
+        revision = plan_revisions.close_revision(request.user, cycle)
+        messages.success(
+            request,
+            _("Revisione n. %(n)s chiusa con %(c)s variazioni.")
+            % {"n": revision.number, "c": revision.variations_count},
+        )
+    except editing.EditRefused as exc:
+        messages.error(request, exc.message)
     return redirect(reverse("plans:revisions") + f"?anno={cycle.year}")
 
 
@@ -219,18 +177,9 @@ def states_view(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied(
                 _("Il tuo ruolo non consente passaggi di stato del ciclo nello stato attuale.")
             )
-        open_rev = editing.open_revision(cycle)
-        if form.is_valid() and open_rev is not None and wanted not in editing.REVISION_STATES:
-            form.add_error(
-                None,
-                _("La revisione n. %(n)s è ancora aperta: chiudila prima di chiudere il ciclo.")
-                % {"n": open_rev.number},
-            )
         if form.is_valid():
             try:
                 lifecycle.change_state(request.user, cycle, wanted, form.cleaned_data["note"])
-                if wanted == Cycle.State.APPROVED:
-                    snapshots.take(cycle, 0, _("Piano approvato"))
                 messages.success(
                     request,
                     _("Il ciclo è ora nello stato «%(s)s».") % {"s": cycle.get_state_display()},

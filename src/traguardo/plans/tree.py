@@ -17,7 +17,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from traguardo.plans import editing
+from traguardo.audit import recorder
+from traguardo.plans import editing, versions
 from traguardo.plans.models import (
     AnnualObjective,
     Cycle,
@@ -27,7 +28,6 @@ from traguardo.plans.models import (
     RevisionChange,
     StrategicObjective,
 )
-from traguardo.scoring.cache import scores_changed
 
 MODELS: dict[str, type[Any]] = {
     "strategic": StrategicObjective,
@@ -248,7 +248,8 @@ def _reorder(
                 number=number, version=F("version") + 1
             )
             indicator.number = number
+            recorder.record_saved(indicator, {"number": old})
             editing.record_change(
                 revision, user, indicator, "numero", str(old), str(number), RevisionChange.Kind.MOVE
             )
-    scores_changed()  # the updates above send no signals; row numbers name indicators
+    versions.bump([objective.cycle_id])  # row numbers name indicators in the scores

@@ -327,9 +327,10 @@ def _model_edit(
             values = {n: form.cleaned_data[n] for n in form.Meta.fields}
             try:
                 if item is None:
-                    created = editing.create_item(request.user, cycle, form.save(commit=False))
-                    if "annual_objectives" in values:
-                        created.annual_objectives.set(values["annual_objectives"])  # type: ignore[attr-defined]
+                    many = {n: values[n] for n in ("annual_objectives",) if n in values}
+                    created = editing.create_item(
+                        request.user, cycle, form.save(commit=False), many
+                    )
                     messages.success(
                         request, _("Elemento creato: %(l)s") % {"l": editing.title_of(created)}
                     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.plans.models import Cycle, Indicator
 from traguardo.reports.models import HeadlineIndicator, Narrative, ReportJob
+from traguardo.reports.relazione import texts
 from traguardo.reports.relazione.content import Builder
 from traguardo.reports.relazione.generate import CONTENT_TYPES, EXTENSIONS, FORMATS
 from traguardo.reports.relazione.html import body_html
@@ -198,11 +199,7 @@ def narratives(request: HttpRequest, year: int) -> HttpResponse:
                 "i nomi usando l'elenco dei segnaposto disponibili."
             ) % {"names": ", ".join("{{ " + n + " }}" for n in unknown)}
         else:
-            Narrative.objects.update_or_create(
-                cycle=cycle,
-                section=section,
-                defaults={"html": html, "updated_by": request.user},
-            )
+            texts.save_narrative(request.user, cycle, section, html)
             messages.success(request, _("Testo salvato."))
             return redirect(f"{reverse('relazione:narratives', args=[cycle.year])}#s-{section}")
     sections = [
@@ -252,7 +249,7 @@ def _headline(request: HttpRequest, cycle: Cycle) -> HttpResponse:
         return int(value) if value.isdigit() else 0
 
     if request.POST.get("action") == "headline_delete":
-        HeadlineIndicator.objects.filter(cycle=cycle, pk=posted_id("id")).delete()
+        texts.remove_headline(request.user, cycle, posted_id("id"))
         messages.success(request, _("Indicatore di sintesi rimosso."))
         return redirect(target)
     indicator = (
@@ -263,10 +260,6 @@ def _headline(request: HttpRequest, cycle: Cycle) -> HttpResponse:
     if indicator is None:
         messages.error(request, _("Scegli un indicatore del piano di questo ciclo."))
         return redirect(target)
-    last = HeadlineIndicator.objects.filter(cycle=cycle).aggregate(m=Max("position"))["m"] or 0
-    label = " ".join(request.POST.get("label", "").split()) or indicator.name
-    HeadlineIndicator.objects.create(
-        cycle=cycle, position=last + 1, label=label, indicator=indicator
-    )
+    texts.add_headline(request.user, cycle, indicator, request.POST.get("label", ""))
     messages.success(request, _("Indicatore di sintesi aggiunto."))
     return redirect(target)

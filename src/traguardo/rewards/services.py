@@ -270,7 +270,7 @@ def import_beneficiaries(
         fund.beneficiaries.all().delete()
         BeneficiaryRow.objects.bulk_create(records)
         after = {r.code: (r.category, r.score) for r in records}
-        # Bulk writes send no signals: one entry says who replaced the list, and what moved.
+        # Bulk writes: one entry says who replaced the list, and what moved.
         record_bulk(
             f"Beneficiari del fondo {year} sostituiti dal file «{name}»",
             {

@@ -3,15 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from traguardo.adminutils import ReadOnlyAdmin
-from traguardo.scoring.models import ScoreSnapshot, ScoreStamp
-
-
-@admin.register(ScoreStamp)
-class ScoreStampAdmin(ReadOnlyAdmin):
-    """Written by the application only (scoring.cache): shown for diagnosis, never edited."""
-
-    list_display = ["id", "token", "at"]
-    search_fields = ["token"]
+from traguardo.scoring.models import ScoreSnapshot
 
 
 @admin.register(ScoreSnapshot)

@@ -10,8 +10,6 @@ class ScoringConfig(AppConfig):
         from django.utils.translation import gettext
 
         from traguardo.core import i18n
-        from traguardo.scoring.cache import connect_signals
 
-        connect_signals()
         # The core's explanations and messages in the reader's language (core/locale).
         i18n.install(gettext)

@@ -40,7 +40,6 @@ from traguardo.core.serial import from_data, to_data
 from traguardo.monitoring.models import Period
 from traguardo.plans import versions
 from traguardo.plans.models import Cycle, ScoringConfig
-from traguardo.scoring.cache import scores_changed
 from traguardo.scoring.fetch import fetch_plan
 from traguardo.scoring.models import ScoreSnapshot
 
@@ -139,7 +138,6 @@ def take(cycle: Cycle, *, reason: str, user: Any = None) -> ScoreSnapshot:
     )
     # What readers show changed: page parts cached for the cycle's version are stale.
     versions.bump([cycle.pk])
-    scores_changed()  # interim, while page parts are still keyed by score stamps
     return snapshot
 
 

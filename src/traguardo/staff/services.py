@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from traguardo.audit.recorder import record_bulk
 from traguardo.core.gender import GenderBudget, Headcount, gender_budget
 from traguardo.plans.models import Cycle
 from traguardo.staff.models import StaffRecord, StaffRole
@@ -121,7 +122,26 @@ def import_registry(cycle: Cycle, name: str, content: bytes) -> ImportResult:
     if result.errors:
         return result
     with transaction.atomic():
-        StaffRecord.objects.filter(cycle=cycle).delete()
+        removed, _by_model = StaffRecord.objects.filter(cycle=cycle).delete()
         StaffRecord.objects.bulk_create(records)
+        record_bulk(
+            f"Importazione dell'anagrafica del personale dal file {name}",
+            {"staff.staffrecord": {"delete": removed, "create": len(records)}},
+            cycle=cycle,
+        )
     result.created = len(records)
     return result
+
+
+class DuplicateCode(Exception):
+    """The cycle's registry already has a person with this code."""
+
+
+@transaction.atomic
+def add_record(cycle: Cycle, record: StaffRecord) -> StaffRecord:
+    """Add one person to the cycle's registry (DuplicateCode if the code is taken)."""
+    if StaffRecord.objects.filter(cycle=cycle, code=record.code).exists():
+        raise DuplicateCode(record.code)
+    record.cycle = cycle
+    record.save()
+    return record

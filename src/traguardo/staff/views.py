@@ -18,7 +18,12 @@ from traguardo.accounts.permissions import can_view_plan, has_role
 from traguardo.core.gender import bar_chart_svg
 from traguardo.individual.views import selected_cycle
 from traguardo.staff.models import StaffRecord
-from traguardo.staff.services import gender_figures, import_registry
+from traguardo.staff.services import (
+    DuplicateCode,
+    add_record,
+    gender_figures,
+    import_registry,
+)
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -76,16 +81,12 @@ def gender(request: HttpRequest) -> HttpResponse:
         else:
             record_form = RecordForm(request.POST)
             if record_form.is_valid():
-                if StaffRecord.objects.filter(
-                    cycle=cycle, code=record_form.cleaned_data["code"]
-                ).exists():
-                    record_form.add_error("code", _("Codice già presente nell'anagrafica."))
-                else:
-                    record = record_form.save(commit=False)
-                    record.cycle = cycle
-                    record.save()
+                try:
+                    add_record(cycle, record_form.save(commit=False))
                     messages.success(request, _("Persona aggiunta."))
                     return redirect(f"{request.path}?anno={cycle.year}")
+                except DuplicateCode:
+                    record_form.add_error("code", _("Codice già presente nell'anagrafica."))
     budget = gender_figures(cycle)
     charts = []
     if budget is not None:
