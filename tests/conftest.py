@@ -2,7 +2,8 @@
 
 `demo` loads the cycle once for all the tests that use it and gives every test its own
 transaction on top of it, rolled back at the end. The load itself happens inside an outer
-transaction that is never committed: the tests that use the demo are run one after the
+transaction that is never committed (Django's `TestCase` class-level transaction, opened and
+rolled back through its public `setUpClass`/`tearDownClass`): the tests that use the demo are run one after the
 other (see `pytest_collection_modifyitems`), and after the last of them the outer
 transaction is rolled back, so that every other test starts from an empty database, as
 before. Tests that need real commits (browser tests with `live_server`) load the demo
@@ -18,8 +19,7 @@ from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import Client
+from django.test import Client, TestCase
 from django.test.utils import override_settings
 from django.utils import translation
 
@@ -44,11 +44,23 @@ def _fast_password_hasher() -> Iterator[None]:
         yield
 
 
+class _DemoTransaction(TestCase):
+    """Django's own class-level test transaction, through its public API: `setUpClass()`
+    opens it and runs `setUpTestData()` (which loads the demo) inside it, `tearDownClass()`
+    rolls it back. pytest-django drives every test's own transaction the same way."""
+
+    databases = {"default"}
+    demo_pk: int
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.demo_pk = load_demo_cycle().pk
+
+
 class _SharedDemo:
     """The demo loaded once inside an outer, never committed transaction."""
 
     def __init__(self) -> None:
-        self.atomic: Any = None
         self.pk: int | None = None
         self.blocker: Any = None
 
@@ -56,25 +68,16 @@ class _SharedDemo:
         if self.pk is None:
             self.blocker = blocker
             with blocker.unblock():
-                self.atomic = transaction.atomic()
-                self.atomic.__enter__()
-                # As for Django's TestCase atomics: a durable atomic block inside the
-                # tests' own transactions is allowed.
-                self.atomic._from_testcase = True
-                try:
-                    self.pk = load_demo_cycle().pk
-                except BaseException:
-                    self.discard()
-                    raise
+                _DemoTransaction.setUpClass()  # rolls back by itself if the load fails
+            self.pk = _DemoTransaction.demo_pk
         return self.pk
 
     def discard(self) -> None:
-        if self.atomic is None:
+        if self.pk is None:
             return
         with self.blocker.unblock():
-            transaction.set_rollback(True)
-            self.atomic.__exit__(None, None, None)
-        self.atomic = None
+            _DemoTransaction.tearDownClass()
+            _DemoTransaction.doClassCleanups()
         self.pk = None
 
 
