@@ -2,12 +2,16 @@
 
 `demo` loads the cycle once for all the tests that use it and gives every test its own
 transaction on top of it, rolled back at the end. The load itself happens inside an outer
-transaction that is never committed (Django's `TestCase` class-level transaction, opened and
-rolled back through its public `setUpClass`/`tearDownClass`): the tests that use the demo are run one after the
-other (see `pytest_collection_modifyitems`), and after the last of them the outer
-transaction is rolled back, so that every other test starts from an empty database, as
-before. Tests that need real commits (browser tests with `live_server`) load the demo
-themselves with `load_demo_cycle()`.
+transaction that is never committed (Django's `TestCase` class-level transaction, opened
+and rolled back through its public `setUpClass`/`tearDownClass`): the tests that use the
+demo are run one after the other (see `pytest_collection_modifyitems`), and after the last
+of them the outer transaction is rolled back, so that every other test starts from an
+empty database, as before.
+
+The demo is for acceptance tests (fidelity, Relazione, browser, the demo itself); unit
+tests build the few rows they need with tests/factories.py, or take `world`, a miniature
+of the demo (tests/world.py). Tests that need real commits (browser tests with
+`live_server`) load the demo themselves with `load_demo_cycle()`.
 
 Passwords are hashed with MD5 in tests (Django's advice for test suites): the demo users
 and every login would otherwise cost a full PBKDF2 round each (over a second here).
@@ -19,10 +23,12 @@ from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client, TestCase
 from django.test.utils import override_settings
 from django.utils import translation
 
+from tests.world import World, build_world
 from traguardo.accounts.demo_users import DEMO_PASSWORD, create_demo_users
 from traguardo.demo.fixture import load_cycle
 from traguardo.plans.importer import import_cycle
@@ -49,7 +55,7 @@ class _DemoTransaction(TestCase):
     opens it and runs `setUpTestData()` (which loads the demo) inside it, `tearDownClass()`
     rolls it back. pytest-django drives every test's own transaction the same way."""
 
-    databases = {"default"}
+    databases = frozenset({"default"})
     demo_pk: int
 
     @classmethod
@@ -130,6 +136,26 @@ def client_as(demo: Cycle) -> Callable[[str], Client]:
     def make(username: str) -> Client:
         client = Client()
         assert client.login(username=username, password=DEMO_PASSWORD), username
+        return client
+
+    return make
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    """A small plan built with factories (tests/world.py): the demo's shape, its usernames
+    and codes, in about fifty rows. For unit tests; the demo is for acceptance tests."""
+    return build_world()
+
+
+@pytest.fixture
+def sign_in(db: None) -> Callable[[str], Client]:
+    """`sign_in("po")`: a test client signed in (through the sign-in form's backend) as the
+    user of that name, from `world` or from factories."""
+
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
         return client
 
     return make
