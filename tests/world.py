@@ -5,9 +5,11 @@ The same unit codes, objective codes and usernames as the demo where tests name 
 against the demo keeps its intent, but with about fifty rows instead of thousands:
 
     area 0 (SG)   area 1 > sector 1.1      area 2 > sectors 2.1, 2.2      area 3 > sector 3.1
-    1.1/1 #1      2.1/1 #1 #2 (50/50)      2.1/2 #1 "= 150" (150), #2 "> 100" (141) (50/50)
-    2.2/4 #1      3.1/1 #1                 Allegato B block 1 #1
+    1.1/1 #1 #2 #3 (40/30/30)   2.1/1 #1 #2 (50/50)   2.1/2 #1 "= 150" (150), #2 "> 100" (141)
+    2.2/4 #1      3.1/1 #1      Allegato B block 1 #1
+    strategic 1 > annual 1.1 (the objectives of areas 1 and 2, the block), strategic 2 > 2.1
     periods 30.06 and 31.12, both closed; a value at 31.12 for every indicator
+    revision n. 1, closed; the report card of `po` (sector 2.1) with objective 2.1/1
 
 Users (password DEMO_PASSWORD): ufficio, segretario, dirigente, po, po2, oiv.
 """
@@ -20,20 +22,27 @@ from decimal import Decimal
 from traguardo.accounts.demo_users import DEMO_PASSWORD
 from traguardo.accounts.models import Role
 from traguardo.monitoring.models import Measurement, Period
-from traguardo.organisation.models import Entity, OrgUnit
+from traguardo.organisation.models import Entity, OrgUnit, Person
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 
 from . import factories as f
 
 # (objective code, indicator number) -> (target, value at 31.12, weight)
 INDICATORS: dict[tuple[str, int], tuple[str, str, str]] = {
-    ("1.1/1", 1): (">= 10", "12", "100"),
+    ("1.1/1", 1): (">= 10", "12", "40"),
+    ("1.1/1", 2): (">= 10", "12", "30"),
+    ("1.1/1", 3): (">= 10", "12", "30"),
     ("2.1/1", 1): (">= 100", "120", "50"),
     ("2.1/1", 2): ("SI", "SI", "50"),
     ("2.1/2", 1): ("= 150", "150", "50"),
     ("2.1/2", 2): ("> 100", "141", "50"),
     ("2.2/4", 1): ("<= 30", "25", "100"),
     ("3.1/1", 1): (">= 5", "7", "100"),
+}
+# Titles that the editor's search reads (accents typed or not, as the demo's plan writes them).
+TITLES = {
+    "2.2/4": "Sportello digitale, seconda annualità",
+    "3.1/1": "Registro delle imprese (ANNUALITA' 2)",
 }
 USERS: dict[str, tuple[Role, str]] = {
     "ufficio": (Role.PERFORMANCE_OFFICE, ""),
@@ -86,6 +95,10 @@ def build_world(state: str = Cycle.State.MONITORING) -> World:
         )
     strategic = f.StrategicObjectiveFactory(cycle=cycle, code="1")
     annual = f.AnnualObjectiveFactory(strategic=strategic, code="1.1")
+    other_annual = f.AnnualObjectiveFactory(
+        strategic=f.StrategicObjectiveFactory(cycle=cycle, code="2"), code="2.1"
+    )
+    f.RevisionFactory(cycle=cycle, number=1)
     final = f.PeriodFactory(cycle=cycle, closed=True)
     f.PeriodFactory(cycle=cycle, interim=True, closed=True)
     for (code, number), (target, value, weight) in INDICATORS.items():
@@ -93,7 +106,11 @@ def build_world(state: str = Cycle.State.MONITORING) -> World:
         if objective is None:
             unit, _, local = code.partition("/")
             objective = f.OperationalObjectiveFactory(
-                cycle=cycle, home_unit=world.units[unit], number=int(local), annual=annual
+                cycle=cycle,
+                home_unit=world.units[unit],
+                number=int(local),
+                annual=other_annual if unit == "3.1" else annual,
+                title=TITLES.get(code, f"Obiettivo {code}"),
             )
             world.objectives[code] = objective
         indicator = f.IndicatorFactory(
@@ -117,6 +134,13 @@ def build_world(state: str = Cycle.State.MONITORING) -> World:
             role__entity=entity,
             role__unit=world.units.get(unit),
         )
+    f.ReportCardFactory(
+        cycle=cycle,
+        key="E-2.1",
+        person=Person.objects.get(memberships__user__username="po"),
+        units=[world.units["2.1"]],
+        objectives=[world.objectives["2.1/1"]],
+    )
     return world
 
 
