@@ -19,6 +19,7 @@ and every login would otherwise cost a full PBKDF2 round each (over a second her
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
@@ -50,77 +51,108 @@ def _fast_password_hasher() -> Iterator[None]:
         yield
 
 
-class _DemoTransaction(TestCase):
+class _SharedRows(TestCase):
     """Django's own class-level test transaction, through its public API: `setUpClass()`
-    opens it and runs `setUpTestData()` (which loads the demo) inside it, `tearDownClass()`
-    rolls it back. pytest-django drives every test's own transaction the same way."""
+    opens it and runs `setUpTestData()` (which writes the shared rows) inside it,
+    `tearDownClass()` rolls it back. pytest-django drives every test's own transaction the
+    same way. `rows` is what the tests get (a pk, or the small world)."""
 
     databases = frozenset({"default"})
-    demo_pk: int
+    rows: Any
 
+
+class _DemoRows(_SharedRows):
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.demo_pk = load_demo_cycle().pk
+        cls.rows = load_demo_cycle().pk
 
 
-class _SharedDemo:
-    """The demo loaded once inside an outer, never committed transaction."""
+class _WorldRows(_SharedRows):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.rows = build_world()
 
-    def __init__(self) -> None:
-        self.pk: int | None = None
+
+class _Shared:
+    """Rows written once inside an outer, never committed transaction, for all the tests
+    that request `fixture` (run one after the other, see pytest_collection_modifyitems)."""
+
+    def __init__(self, fixture: str, case: type[_SharedRows]) -> None:
+        self.fixture = fixture
+        self.case = case
+        self.loaded = False
         self.blocker: Any = None
 
-    def ensure(self, blocker: Any) -> int:
-        if self.pk is None:
+    def ensure(self, blocker: Any) -> Any:
+        if not self.loaded:
             self.blocker = blocker
             with blocker.unblock():
-                _DemoTransaction.setUpClass()  # rolls back by itself if the load fails
-            self.pk = _DemoTransaction.demo_pk
-        return self.pk
+                self.case.setUpClass()  # rolls back by itself if the load fails
+            self.loaded = True
+        return self.case.rows
 
     def discard(self) -> None:
-        if self.pk is None:
+        if not self.loaded:
             return
         with self.blocker.unblock():
-            _DemoTransaction.tearDownClass()
-            _DemoTransaction.doClassCleanups()
-        self.pk = None
+            self.case.tearDownClass()
+            self.case.doClassCleanups()
+        self.loaded = False
 
 
-_shared_demo = _SharedDemo()
+_SHARED = [_Shared("_demo_module", _DemoRows), _Shared("_world_module", _WorldRows)]
 
 
-def _uses_demo(item: pytest.Item) -> bool:
-    return "_demo_module" in getattr(item, "fixturenames", ())
+def _shared_of(item: pytest.Item) -> _Shared | None:
+    names = getattr(item, "fixturenames", ())
+    return next((shared for shared in _SHARED if shared.fixture in names), None)
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the tests that use the demo one after the other, where pytest-django put the
-    first of them (among the tests in a transaction that is rolled back): the demo is
-    loaded once for all of them. The relative order of every other test is unchanged."""
-    demo_items = [item for item in items if _uses_demo(item)]
-    if not demo_items:
-        return
-    first = items.index(demo_items[0])
-    others = [item for item in items if not _uses_demo(item)]
-    items[:] = others[:first] + demo_items + others[first:]
+    first of them (among the tests in a transaction that is rolled back), and likewise the
+    tests that use the small world: each is written once for all of its tests. The
+    relative order of every other test is unchanged."""
+    groups: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        shared = _shared_of(item)
+        if shared is not None:
+            groups.setdefault(shared.fixture, []).append(item)
+    ordered: list[pytest.Item] = []
+    for item in items:
+        shared = _shared_of(item)
+        if shared is None:
+            ordered.append(item)
+        elif groups[shared.fixture][0] is item:
+            ordered.extend(groups[shared.fixture])
+    items[:] = ordered
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
     result = yield
-    # After the test's own fixtures are gone: leaving the tests that use the demo, roll it
+    # After the test's own fixtures are gone: leaving the tests that share rows, roll them
     # back so that the next test finds an empty database.
-    if _shared_demo.pk is not None and (nextitem is None or not _uses_demo(nextitem)):
-        _shared_demo.discard()
+    following = _shared_of(nextitem) if nextitem is not None else None
+    for shared in _SHARED:
+        if shared.loaded and shared is not following:
+            shared.discard()
     return result
 
 
 @pytest.fixture(scope="module")
 def _demo_module(django_db_setup: Any, django_db_blocker: Any) -> int:
     """The pk of the shared demo cycle (loaded on first use)."""
-    return _shared_demo.ensure(django_db_blocker)
+    pk: int = _SHARED[0].ensure(django_db_blocker)
+    return pk
+
+
+@pytest.fixture(scope="module")
+def _world_module(django_db_setup: Any, django_db_blocker: Any) -> World:
+    """The shared small world (built on first use)."""
+    world: World = _SHARED[1].ensure(django_db_blocker)
+    return world
 
 
 @pytest.fixture
@@ -142,10 +174,12 @@ def client_as(demo: Cycle) -> Callable[[str], Client]:
 
 
 @pytest.fixture
-def world(db: None) -> World:
+def world(_world_module: World, db: None) -> World:
     """A small plan built with factories (tests/world.py): the demo's shape, its usernames
-    and codes, in about fifty rows. For unit tests; the demo is for acceptance tests."""
-    return build_world()
+    and codes, in about fifty rows. For unit tests; the demo is for acceptance tests.
+    Written once, like the demo; each test gets its own copy of the Python objects (as
+    Django's setUpTestData does) and its own transaction, rolled back."""
+    return copy.deepcopy(_world_module)
 
 
 @pytest.fixture
