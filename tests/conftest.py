@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -31,6 +32,7 @@ from django.utils import translation
 
 from tests.world import World, build_world
 from traguardo.accounts.demo_users import DEMO_PASSWORD, create_demo_users
+from traguardo.core.results import PlanScore
 from traguardo.demo.fixture import load_cycle
 from traguardo.plans.importer import import_cycle
 from traguardo.plans.models import Cycle
@@ -146,6 +148,35 @@ def _demo_module(django_db_setup: Any, django_db_blocker: Any) -> int:
     """The pk of the shared demo cycle (loaded on first use)."""
     pk: int = _SHARED[0].ensure(django_db_blocker)
     return pk
+
+
+@dataclass(frozen=True)
+class DemoRelazione:
+    """The 2019 demo's Relazione as the office downloads it, and the score it was made from."""
+
+    cycle_pk: int
+    pdf: bytes
+    docx: bytes
+    score: PlanScore
+
+
+@pytest.fixture(scope="session")
+def demo_relazione(django_db_setup: Any, django_db_blocker: Any) -> DemoRelazione:
+    """The heavy documents (the PDF takes most of a minute here), generated once per test
+    session for every test that reads them back. Request it from a test that also uses the
+    demo (`_demo_module`), so that it runs among the demo's tests."""
+    from traguardo.reports.relazione.generate import generate
+    from traguardo.scoring.services import score_cycle
+
+    pk = _SHARED[0].ensure(django_db_blocker)
+    with django_db_blocker.unblock():
+        cycle = Cycle.objects.select_related("entity").get(pk=pk)
+        return DemoRelazione(
+            cycle_pk=pk,
+            pdf=generate(cycle, "pdf").content,
+            docx=generate(cycle, "docx").content,
+            score=score_cycle(cycle, explain=False),
+        )
 
 
 @pytest.fixture(scope="module")
