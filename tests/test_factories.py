@@ -4,6 +4,8 @@ is a plan the scoring engine can score."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import models
@@ -40,7 +42,9 @@ FACTORIES = [
 
 
 @pytest.mark.parametrize("factory_class", FACTORIES, ids=lambda c: c.__name__)
-def test_each_factory_builds_a_valid_row(factory_class: type, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_each_factory_builds_a_valid_row(
+    factory_class: type, settings: Any, tmp_path: Path
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     row = factory_class()
     assert isinstance(row, models.Model) and row.pk is not None
