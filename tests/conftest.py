@@ -110,6 +110,32 @@ def _shared_of(item: pytest.Item) -> _Shared | None:
     return next((shared for shared in _SHARED if shared.fixture in names), None)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--demo-count",
+        action="store_true",
+        help="after collection, print how many tests per folder use the 2019 demo",
+    )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """`pytest --collect-only -q --demo-count`: the demo is for acceptance tests only;
+    this shows where it is still used."""
+    if not session.config.getoption("--demo-count"):
+        return
+    total: dict[str, int] = {}
+    demo: dict[str, int] = {}
+    for item in session.items:
+        folder = item.nodeid.split("/")[1] if item.nodeid.count("/") > 1 else "tests"
+        total[folder] = total.get(folder, 0) + 1
+        names = getattr(item, "fixturenames", ())
+        if "_demo_module" in names or "live_demo" in names:
+            demo[folder] = demo.get(folder, 0) + 1
+    for folder in sorted(total):
+        print(f"demo used by {demo.get(folder, 0):4} of {total[folder]:4} tests in {folder}")
+    print(f"demo used by {sum(demo.values()):4} of {sum(total.values()):4} tests in all")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the tests that use the demo one after the other, where pytest-django put the
