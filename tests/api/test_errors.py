@@ -25,9 +25,8 @@ def test_400_bad_filter_names_the_field(world: World, api_as: Api) -> None:
 
 
 def test_400_malformed_json(world: World, api_as: Api) -> None:
-    response = api_as("po").post(
-        "/api/v1/indicators/1/measurements/", "{not json", content_type="application/json"
-    )
+    url = f"/api/v1/indicators/{world.indicator('2.1/2', 1).pk}/measurements/"
+    response = api_as("po").post(url, "{not json", content_type="application/json")
     assert_error(response, 400, "parse_error")
 
 
@@ -64,7 +63,9 @@ def test_406_not_acceptable(world: World, api_as: Api) -> None:
 
 def test_415_unsupported_media_type(world: World, api_as: Api) -> None:
     response = api_as("po").post(
-        "/api/v1/indicators/1/measurements/", "period=31.12", content_type="text/plain"
+        f"/api/v1/indicators/{world.indicator('2.1/2', 1).pk}/measurements/",
+        "period=31.12",
+        content_type="text/plain",
     )
     assert_error(response, 415, "unsupported_media_type")
 
