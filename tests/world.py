@@ -9,7 +9,7 @@ against the demo keeps its intent, but with about fifty rows instead of thousand
     2.2/4 #1      3.1/1 #1      Allegato B block 1 #1
     strategic 1 > annual 1.1 (the objectives of areas 1 and 2, the block), strategic 2 > 2.1
     periods 30.06 and 31.12, both closed; a value at 31.12 for every indicator
-    revision n. 1, closed; the report card of `po` (sector 2.1) with objective 2.1/1
+    revision n. 1, closed; report cards PO-2.1 (of `po`, objective 2.1/1), PO-3.1, DIR-2, SG
 
 Users (password DEMO_PASSWORD): ufficio, segretario, dirigente, po, po2, oiv.
 """
@@ -44,6 +44,13 @@ TITLES = {
     "2.2/4": "Sportello digitale, seconda annualità",
     "3.1/1": "Registro delle imprese (ANNUALITA' 2)",
 }
+# Report cards (key, role, whose, unit, objectives), named as the demo's.
+CARDS = (
+    ("PO-2.1", "po", "po", "2.1", ("2.1/1",)),
+    ("PO-3.1", "po", "po2", "3.1", ("3.1/1",)),
+    ("DIR-2", "dirigente", "dirigente", "2", ("2.2/4",)),
+    ("SG", "segretario_generale", "segretario", "0", ("2.2/4",)),
+)
 USERS: dict[str, tuple[Role, str]] = {
     "ufficio": (Role.PERFORMANCE_OFFICE, ""),
     "segretario": (Role.SEGRETARIO, "0"),
@@ -134,13 +141,15 @@ def build_world(state: str = Cycle.State.MONITORING) -> World:
             role__entity=entity,
             role__unit=world.units.get(unit),
         )
-    f.ReportCardFactory(
-        cycle=cycle,
-        key="E-2.1",
-        person=Person.objects.get(memberships__user__username="po"),
-        units=[world.units["2.1"]],
-        objectives=[world.objectives["2.1/1"]],
-    )
+    for key, role, username, unit, objectives in CARDS:
+        f.ReportCardFactory(
+            cycle=cycle,
+            key=key,
+            role=role,
+            person=Person.objects.get(memberships__user__username=username),
+            units=[world.units[unit]],
+            objectives=[world.objectives[code] for code in objectives],
+        )
     return world
 
 
