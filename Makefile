@@ -8,24 +8,38 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Touched after a successful install; reinstalls only when pyproject.toml changes.
+# Touched after a successful install; reinstalls when the lock or pyproject.toml changes.
 STAMP := $(VENV)/.installed
+# Every dependency (the dev extra included) pinned by `make lock`; installs read only this.
+LOCK := requirements.lock
+PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: help install browser test demo clean
+.PHONY: help install lock browser test demo clean
 
 help:
 	@echo "make demo   - load the 2019 demo cycle, score it, serve http://127.0.0.1:8000/"
-	@echo "make test   - ruff, mypy, migrations check and pytest (on \$$DATABASE_URL or SQLite)"
+	@echo "make test   - ruff (lint, format), deptry, mypy, migrations check and pytest (on \$$DATABASE_URL or SQLite)"
+	@echo "make lock   - pin every dependency of pyproject.toml in $(LOCK) (after changing them)"
 	@echo "make clean  - remove .venv, var/ and caches"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+# The pinned versions first, then the project itself without resolving anything again;
+# `pip check` fails if pyproject.toml declares something the lock does not have yet.
+$(STAMP): $(LOCK) pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet -r $(LOCK)
+	$(PIP) install --quiet --no-deps -e .
+	$(PIP) check || { echo "$(LOCK) is behind pyproject.toml: run 'make lock'"; exit 1; }
 	touch $@
 
 install: $(STAMP)
+
+# Re-resolve pyproject.toml (and its dev extra) to the newest versions allowed, pinned.
+lock: | $(BIN)/python
+	$(PIP) install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
 
 # Browser tests drive Debian's Chromium; installed from the distribution, never downloaded.
 CHROMIUM := /usr/bin/chromium
@@ -39,6 +53,8 @@ browser: $(CHROMIUM)
 test: $(STAMP) $(CHROMIUM)
 	@echo "== database: $${DATABASE_URL:-SQLite var/traguardo.sqlite3 (DATABASE_URL unset)}"
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/deptry .
 	$(BIN)/mypy src
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest

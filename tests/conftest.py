@@ -2,11 +2,16 @@
 
 `demo` loads the cycle once for all the tests that use it and gives every test its own
 transaction on top of it, rolled back at the end. The load itself happens inside an outer
-transaction that is never committed: the tests that use the demo are run one after the
-other (see `pytest_collection_modifyitems`), and after the last of them the outer
-transaction is rolled back, so that every other test starts from an empty database, as
-before. Tests that need real commits (browser tests with `live_server`) load the demo
-themselves with `load_demo_cycle()`.
+transaction that is never committed (Django's `TestCase` class-level transaction, opened
+and rolled back through its public `setUpClass`/`tearDownClass`): the tests that use the
+demo are run one after the other (see `pytest_collection_modifyitems`), and after the last
+of them the outer transaction is rolled back, so that every other test starts from an
+empty database, as before.
+
+The demo is for acceptance tests (fidelity, Relazione, browser, the demo itself); unit
+tests build the few rows they need with tests/factories.py, or take `world`, a miniature
+of the demo (tests/world.py). Tests that need real commits (browser tests with
+`live_server`) load the demo themselves with `load_demo_cycle()`.
 
 Passwords are hashed with MD5 in tests (Django's advice for test suites): the demo users
 and every login would otherwise cost a full PBKDF2 round each (over a second here).
@@ -14,16 +19,20 @@ and every login would otherwise cost a full PBKDF2 round each (over a second her
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import Client
+from django.contrib.auth import get_user_model
+from django.test import Client, TestCase
 from django.test.utils import override_settings
 from django.utils import translation
 
+from tests.world import World, build_world
 from traguardo.accounts.demo_users import DEMO_PASSWORD, create_demo_users
+from traguardo.core.results import PlanScore
 from traguardo.demo.fixture import load_cycle
 from traguardo.plans.importer import import_cycle
 from traguardo.plans.models import Cycle
@@ -47,74 +56,163 @@ def _fast_password_hasher() -> Iterator[None]:
         yield
 
 
-class _SharedDemo:
-    """The demo loaded once inside an outer, never committed transaction."""
+class _SharedRows(TestCase):
+    """Django's own class-level test transaction, through its public API: `setUpClass()`
+    opens it and runs `setUpTestData()` (which writes the shared rows) inside it,
+    `tearDownClass()` rolls it back. pytest-django drives every test's own transaction the
+    same way. `rows` is what the tests get (a pk, or the small world)."""
 
-    def __init__(self) -> None:
-        self.atomic: Any = None
-        self.pk: int | None = None
+    databases = frozenset({"default"})
+    rows: Any
+
+
+class _DemoRows(_SharedRows):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.rows = load_demo_cycle().pk
+
+
+class _WorldRows(_SharedRows):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.rows = build_world()
+
+
+class _Shared:
+    """Rows written once inside an outer, never committed transaction, for all the tests
+    that request `fixture` (run one after the other, see pytest_collection_modifyitems)."""
+
+    def __init__(self, fixture: str, case: type[_SharedRows]) -> None:
+        self.fixture = fixture
+        self.case = case
+        self.loaded = False
         self.blocker: Any = None
 
-    def ensure(self, blocker: Any) -> int:
-        if self.pk is None:
+    def ensure(self, blocker: Any) -> Any:
+        if not self.loaded:
             self.blocker = blocker
             with blocker.unblock():
-                self.atomic = transaction.atomic()
-                self.atomic.__enter__()
-                # As for Django's TestCase atomics: a durable atomic block inside the
-                # tests' own transactions is allowed.
-                self.atomic._from_testcase = True
-                try:
-                    self.pk = load_demo_cycle().pk
-                except BaseException:
-                    self.discard()
-                    raise
-        return self.pk
+                self.case.setUpClass()  # rolls back by itself if the load fails
+            self.loaded = True
+        return self.case.rows
 
     def discard(self) -> None:
-        if self.atomic is None:
+        if not self.loaded:
             return
         with self.blocker.unblock():
-            transaction.set_rollback(True)
-            self.atomic.__exit__(None, None, None)
-        self.atomic = None
-        self.pk = None
+            self.case.tearDownClass()
+            self.case.doClassCleanups()
+        self.loaded = False
 
 
-_shared_demo = _SharedDemo()
+_SHARED = [_Shared("_demo_module", _DemoRows), _Shared("_world_module", _WorldRows)]
 
 
-def _uses_demo(item: pytest.Item) -> bool:
-    return "_demo_module" in getattr(item, "fixturenames", ())
+def _shared_of(item: pytest.Item) -> _Shared | None:
+    names = getattr(item, "fixturenames", ())
+    return next((shared for shared in _SHARED if shared.fixture in names), None)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--demo-count",
+        action="store_true",
+        help="after collection, print how many tests per folder use the 2019 demo",
+    )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """`pytest --collect-only -q --demo-count`: the demo is for acceptance tests only;
+    this shows where it is still used."""
+    if not session.config.getoption("--demo-count"):
+        return
+    total: dict[str, int] = {}
+    demo: dict[str, int] = {}
+    for item in session.items:
+        folder = item.nodeid.split("/")[1] if item.nodeid.count("/") > 1 else "tests"
+        total[folder] = total.get(folder, 0) + 1
+        names = getattr(item, "fixturenames", ())
+        if "_demo_module" in names or "live_demo" in names:
+            demo[folder] = demo.get(folder, 0) + 1
+    for folder in sorted(total):
+        print(f"demo used by {demo.get(folder, 0):4} of {total[folder]:4} tests in {folder}")
+    print(f"demo used by {sum(demo.values()):4} of {sum(total.values()):4} tests in all")
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the tests that use the demo one after the other, where pytest-django put the
-    first of them (among the tests in a transaction that is rolled back): the demo is
-    loaded once for all of them. The relative order of every other test is unchanged."""
-    demo_items = [item for item in items if _uses_demo(item)]
-    if not demo_items:
-        return
-    first = items.index(demo_items[0])
-    others = [item for item in items if not _uses_demo(item)]
-    items[:] = others[:first] + demo_items + others[first:]
+    first of them (among the tests in a transaction that is rolled back), and likewise the
+    tests that use the small world: each is written once for all of its tests. The
+    relative order of every other test is unchanged."""
+    groups: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        shared = _shared_of(item)
+        if shared is not None:
+            groups.setdefault(shared.fixture, []).append(item)
+    ordered: list[pytest.Item] = []
+    for item in items:
+        shared = _shared_of(item)
+        if shared is None:
+            ordered.append(item)
+        elif groups[shared.fixture][0] is item:
+            ordered.extend(groups[shared.fixture])
+    items[:] = ordered
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
     result = yield
-    # After the test's own fixtures are gone: leaving the tests that use the demo, roll it
+    # After the test's own fixtures are gone: leaving the tests that share rows, roll them
     # back so that the next test finds an empty database.
-    if _shared_demo.pk is not None and (nextitem is None or not _uses_demo(nextitem)):
-        _shared_demo.discard()
+    following = _shared_of(nextitem) if nextitem is not None else None
+    for shared in _SHARED:
+        if shared.loaded and shared is not following:
+            shared.discard()
     return result
 
 
 @pytest.fixture(scope="module")
 def _demo_module(django_db_setup: Any, django_db_blocker: Any) -> int:
     """The pk of the shared demo cycle (loaded on first use)."""
-    return _shared_demo.ensure(django_db_blocker)
+    pk: int = _SHARED[0].ensure(django_db_blocker)
+    return pk
+
+
+@dataclass(frozen=True)
+class DemoRelazione:
+    """The 2019 demo's Relazione as the office downloads it, and the score it was made from."""
+
+    cycle_pk: int
+    pdf: bytes
+    docx: bytes
+    score: PlanScore
+
+
+@pytest.fixture(scope="session")
+def demo_relazione(django_db_setup: Any, django_db_blocker: Any) -> DemoRelazione:
+    """The heavy documents (the PDF takes most of a minute here), generated once per test
+    session for every test that reads them back. Request it from a test that also uses the
+    demo (`_demo_module`), so that it runs among the demo's tests."""
+    from traguardo.reports.relazione.generate import generate
+    from traguardo.scoring.services import score_cycle
+
+    pk = _SHARED[0].ensure(django_db_blocker)
+    with django_db_blocker.unblock():
+        cycle = Cycle.objects.select_related("entity").get(pk=pk)
+        return DemoRelazione(
+            cycle_pk=pk,
+            pdf=generate(cycle, "pdf").content,
+            docx=generate(cycle, "docx").content,
+            score=score_cycle(cycle, explain=False),
+        )
+
+
+@pytest.fixture(scope="module")
+def _world_module(django_db_setup: Any, django_db_blocker: Any) -> World:
+    """The shared small world (built on first use)."""
+    world: World = _SHARED[1].ensure(django_db_blocker)
+    return world
 
 
 @pytest.fixture
@@ -130,6 +228,28 @@ def client_as(demo: Cycle) -> Callable[[str], Client]:
     def make(username: str) -> Client:
         client = Client()
         assert client.login(username=username, password=DEMO_PASSWORD), username
+        return client
+
+    return make
+
+
+@pytest.fixture
+def world(_world_module: World, db: None) -> World:
+    """A small plan built with factories (tests/world.py): the demo's shape, its usernames
+    and codes, in about fifty rows. For unit tests; the demo is for acceptance tests.
+    Written once, like the demo; each test gets its own copy of the Python objects (as
+    Django's setUpTestData does) and its own transaction, rolled back."""
+    return copy.deepcopy(_world_module)
+
+
+@pytest.fixture
+def sign_in(db: None) -> Callable[[str], Client]:
+    """`sign_in("po")`: a test client signed in (through the sign-in form's backend) as the
+    user of that name, from `world` or from factories."""
+
+    def make(username: str) -> Client:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
         return client
 
     return make

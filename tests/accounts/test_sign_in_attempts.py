@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from tests.world import World
 from traguardo.accounts.models import SignInFailure
-from traguardo.plans.models import Cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def _fail(client: Client, username: str, times: int, **extra: Any) -> None:
 
 
 def test_five_failures_lock_the_username_even_with_the_right_password(
-    demo: Cycle, settings: Any
+    world: World, settings: Any
 ) -> None:
     settings.TRAGUARDO_LOGIN_MAX_FAILURES = 5
     settings.TRAGUARDO_LOGIN_LOCK_MINUTES = 15
@@ -45,7 +45,7 @@ def test_five_failures_lock_the_username_even_with_the_right_password(
 
 
 def test_the_lock_ends_when_the_failures_are_older_than_the_lock_time(
-    demo: Cycle, settings: Any
+    world: World, settings: Any
 ) -> None:
     settings.TRAGUARDO_LOGIN_MAX_FAILURES = 3
     settings.TRAGUARDO_LOGIN_LOCK_MINUTES = 10
@@ -62,14 +62,14 @@ def test_the_lock_ends_when_the_failures_are_older_than_the_lock_time(
     assert _sign_in(Client(), "po", PASSWORD) == "signed in"
 
 
-def test_unknown_usernames_are_locked_like_real_ones(demo: Cycle, settings: Any) -> None:
+def test_unknown_usernames_are_locked_like_real_ones(world: World, settings: Any) -> None:
     settings.TRAGUARDO_LOGIN_MAX_FAILURES = 2
     _fail(Client(), "nessuno", 2)
     assert "Troppi tentativi" in _sign_in(Client(), "nessuno", "x")
     assert "Troppi tentativi" in _sign_in(Client(), "NESSUNO", "x")  # any case
 
 
-def test_one_address_trying_many_usernames_is_locked(demo: Cycle, settings: Any) -> None:
+def test_one_address_trying_many_usernames_is_locked(world: World, settings: Any) -> None:
     settings.TRAGUARDO_LOGIN_MAX_FAILURES = 1  # an address gets ten times as many
     attacker = {"REMOTE_ADDR": "203.0.113.9"}
     for n in range(10):
@@ -78,7 +78,7 @@ def test_one_address_trying_many_usernames_is_locked(demo: Cycle, settings: Any)
     assert _sign_in(Client(), "po", PASSWORD, REMOTE_ADDR="198.51.100.7") == "signed in"
 
 
-def test_behind_the_proxy_the_address_it_added_counts(demo: Cycle, settings: Any) -> None:
+def test_behind_the_proxy_the_address_it_added_counts(world: World, settings: Any) -> None:
     settings.TRAGUARDO_BEHIND_PROXY = True
     settings.TRAGUARDO_LOGIN_MAX_FAILURES = 1
     for n in range(10):
@@ -90,7 +90,7 @@ def test_behind_the_proxy_the_address_it_added_counts(demo: Cycle, settings: Any
     assert _sign_in(Client(), "po", PASSWORD, **colleague) == "signed in"
 
 
-def test_the_admin_sign_in_obeys_the_same_lock(demo: Cycle, settings: Any) -> None:
+def test_the_admin_sign_in_obeys_the_same_lock(world: World, settings: Any) -> None:
     settings.TRAGUARDO_LOGIN_MAX_FAILURES = 2
     for _ in range(2):
         Client().post("/admin/login/", {"username": "ufficio", "password": "sbagliata"})
@@ -99,7 +99,7 @@ def test_the_admin_sign_in_obeys_the_same_lock(demo: Cycle, settings: Any) -> No
     assert "Troppi tentativi di accesso non riusciti" in page.content.decode()
 
 
-def test_the_api_token_answers_429_with_retry_after(demo: Cycle, settings: Any) -> None:
+def test_the_api_token_answers_429_with_retry_after(world: World, settings: Any) -> None:
     settings.TRAGUARDO_LOGIN_MAX_FAILURES = 2
     api = APIClient()
     for _ in range(2):
@@ -113,7 +113,7 @@ def test_the_api_token_answers_429_with_retry_after(demo: Cycle, settings: Any) 
     assert "Troppi tentativi" in _sign_in(Client(), "po", PASSWORD)
 
 
-def test_the_english_page_says_it_in_english(demo: Cycle, settings: Any) -> None:
+def test_the_english_page_says_it_in_english(world: World, settings: Any) -> None:
     settings.TRAGUARDO_LOGIN_MAX_FAILURES = 1
     client = Client()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})

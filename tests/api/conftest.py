@@ -1,4 +1,7 @@
-"""Helpers of the API tests: clients with a demo user's token, indicators by code."""
+"""Helpers of the API tests: clients with a user's token, indicators by code.
+
+The API's contract on the demo's figures is tested on the demo (`demo`); the rest on the
+small world (`world`): these helpers serve both."""
 
 from __future__ import annotations
 
@@ -15,8 +18,9 @@ from traguardo.plans.models import Cycle, Indicator
 
 
 @pytest.fixture
-def api_as(demo: Cycle) -> Callable[[str], APIClient]:
-    """`api_as("po")`: a client sending the demo user's token; `api_as("")`: anonymous."""
+def api_as(db: None) -> Callable[[str], APIClient]:
+    """`api_as("po")`: a client sending the token of the user of that name (from `world` or
+    `demo`, whichever the test uses); `api_as("")`: anonymous."""
 
     def make(username: str) -> APIClient:
         client = APIClient()
@@ -30,9 +34,14 @@ def api_as(demo: Cycle) -> Callable[[str], APIClient]:
 
 
 @pytest.fixture
-def indicator_by_key(demo: Cycle) -> Callable[[str], Indicator]:
-    """The indicator with a contract key: "2.1/1#1" (objective row) or "B14"."""
-    keys = {key: pk for pk, key in indicator_keys(demo).items()}
+def indicator_by_key(request: pytest.FixtureRequest) -> Callable[[str], Indicator]:
+    """The indicator with a contract key: "2.1/1#1" (objective row) or "B14", in the demo's
+    cycle if the test uses the demo, else in the world's."""
+    if "_demo_module" in request.fixturenames:
+        cycle: Cycle = request.getfixturevalue("demo")
+    else:
+        cycle = request.getfixturevalue("world").cycle
+    keys = {key: pk for pk, key in indicator_keys(cycle).items()}
 
     def find(key: str) -> Indicator:
         return Indicator.objects.get(pk=keys[key])

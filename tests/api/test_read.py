@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.db.models import Q
 from rest_framework.test import APIClient
 
+from tests.world import World
 from traguardo.monitoring.models import Measurement
 from traguardo.plans.models import (
     Cycle,
@@ -35,11 +36,11 @@ pytestmark = pytest.mark.django_db
 Api = Callable[[str], APIClient]
 
 
-def test_cycles_lists_the_demo_cycle_for_a_member(demo: Cycle, api_as: Api) -> None:
+def test_cycles_lists_the_demo_cycle_for_a_member(world: World, api_as: Api) -> None:
     body = api_as("po").get("/api/v1/cycles/").json()
     assert body["count"] == 1
     (cycle,) = body["results"]
-    assert (cycle["id"], cycle["year"], cycle["state"]) == (demo.pk, 2019, "monitoring")
+    assert (cycle["id"], cycle["year"], cycle["state"]) == (world.cycle.pk, 2019, "monitoring")
     assert cycle["entity"]["name"] == "Camera di Commercio di Treviso-Belluno"
 
 
@@ -76,13 +77,13 @@ def test_explanation_of_the_entity_and_of_an_objective_indicator(demo: Cycle, ap
     assert row["explanation"] == objective["indicators"][0]["explanation"]
 
 
-def test_explanation_of_an_unknown_code_is_404(demo: Cycle, api_as: Api) -> None:
+def test_explanation_of_an_unknown_code_is_404(world: World, api_as: Api) -> None:
     client = api_as("po")
     for code in ("NOPE", "BLOCCO-x", "B999", "9.9/9#9"):
-        response = client.get(f"/api/v1/cycles/{demo.pk}/score/explain/", {"code": code})
+        response = client.get(f"/api/v1/cycles/{world.cycle.pk}/score/explain/", {"code": code})
         error = assert_error(response, 404, "not_found")
         assert code in error["message"]
-    missing = client.get(f"/api/v1/cycles/{demo.pk}/score/explain/")
+    missing = client.get(f"/api/v1/cycles/{world.cycle.pk}/score/explain/")
     assert "code" in assert_error(missing, 400, "invalid")["fields"]
 
 
@@ -112,10 +113,10 @@ def test_tree_goes_from_strategic_objectives_to_targets(demo: Cycle, api_as: Api
     )
 
 
-def test_tree_keeps_objectives_linked_to_no_annual_objective(demo: Cycle, api_as: Api) -> None:
-    orphan = OperationalObjective.objects.get(cycle=demo, home_unit__code="2.1", number=2)
+def test_tree_keeps_objectives_linked_to_no_annual_objective(world: World, api_as: Api) -> None:
+    orphan = OperationalObjective.objects.get(cycle=world.cycle, home_unit__code="2.1", number=2)
     orphan.annual_objectives.clear()
-    body = api_as("po").get(f"/api/v1/cycles/{demo.pk}/tree/").json()
+    body = api_as("po").get(f"/api/v1/cycles/{world.cycle.pk}/tree/").json()
     assert [o["code"] for o in body["unlinked_objectives"]] == ["2.1/2"]
     linked = {o["code"] for s in body["strategic"] for a in s["annual"] for o in a["objectives"]}
     assert "2.1/2" not in linked
@@ -167,22 +168,22 @@ def test_pagination_with_a_maximum_page_size(demo: Cycle, api_as: Api) -> None:
     assert_error(beyond, 404, "not_found")
 
 
-def test_filter_by_unit_includes_assigned_objectives(demo: Cycle, api_as: Api) -> None:
+def test_filter_by_unit_includes_assigned_objectives(world: World, api_as: Api) -> None:
     body = (
         api_as("po")
-        .get(f"/api/v1/cycles/{demo.pk}/indicators/", {"unit": "2.1", "page_size": 200})
+        .get(f"/api/v1/cycles/{world.cycle.pk}/indicators/", {"unit": "2.1", "page_size": 200})
         .json()
     )
     in_sector = Q(unit__code="2.1") | Q(unit__parent__code="2.1")  # its offices and staff
     objectives = set(
-        ObjectiveAssignment.objects.filter(in_sector, cycle=demo).values_list(
+        ObjectiveAssignment.objects.filter(in_sector, cycle=world.cycle).values_list(
             "objective_id", flat=True
         )
     )
     expected = Indicator.objects.filter(objective_id__in=objectives)
     assert body["count"] == expected.count() > 0
     assert {i["id"] for i in body["results"]} == set(expected.values_list("id", flat=True))
-    area = api_as("po").get(f"/api/v1/cycles/{demo.pk}/indicators/", {"unit": "2"}).json()
+    area = api_as("po").get(f"/api/v1/cycles/{world.cycle.pk}/indicators/", {"unit": "2"}).json()
     assert area["count"] > body["count"]  # the area brings its sectors
 
 
@@ -201,19 +202,23 @@ def test_filter_off_target_splits_the_indicators(demo: Cycle, api_as: Api) -> No
     assert "B14" in {i["key"] for i in off["results"]}
 
 
-def test_filter_by_objective(demo: Cycle, api_as: Api) -> None:
-    body = api_as("po").get(f"/api/v1/cycles/{demo.pk}/indicators/", {"objective": "2.1/1"}).json()
+def test_filter_by_objective(world: World, api_as: Api) -> None:
+    body = (
+        api_as("po")
+        .get(f"/api/v1/cycles/{world.cycle.pk}/indicators/", {"objective": "2.1/1"})
+        .json()
+    )
     assert body["count"] > 0
     assert {i["objective"] for i in body["results"]} == {"2.1/1"}
 
 
-def test_measurements_filtered_by_period_and_unit(demo: Cycle, api_as: Api) -> None:
+def test_measurements_filtered_by_period_and_unit(world: World, api_as: Api) -> None:
     client = api_as("po")
-    url = f"/api/v1/cycles/{demo.pk}/measurements/"
+    url = f"/api/v1/cycles/{world.cycle.pk}/measurements/"
     final = client.get(url, {"period": "31.12", "page_size": 200}).json()
     assert (
         final["count"]
-        == Measurement.objects.filter(period__cycle=demo, period__code="31.12").count()
+        == Measurement.objects.filter(period__cycle=world.cycle, period__code="31.12").count()
     )
     assert {m["period"] for m in final["results"]} == {"31.12"}
     sector = client.get(url, {"unit": "2.1", "page_size": 200}).json()
@@ -221,7 +226,9 @@ def test_measurements_filtered_by_period_and_unit(demo: Cycle, api_as: Api) -> N
         objective__assignments__unit__parent__code="2.1"
     )
     allowed = set(
-        Indicator.objects.filter(in_sector, objective__cycle=demo).values_list("id", flat=True)
+        Indicator.objects.filter(in_sector, objective__cycle=world.cycle).values_list(
+            "id", flat=True
+        )
     )
     assert sector["count"] > 0
     assert {m["indicator"] for m in sector["results"]} <= allowed
@@ -229,8 +236,8 @@ def test_measurements_filtered_by_period_and_unit(demo: Cycle, api_as: Api) -> N
     assert "period" in assert_error(bad, 400, "invalid")["fields"]
 
 
-def test_periods(demo: Cycle, api_as: Api) -> None:
-    body = api_as("po").get(f"/api/v1/cycles/{demo.pk}/periods/").json()
+def test_periods(world: World, api_as: Api) -> None:
+    body = api_as("po").get(f"/api/v1/cycles/{world.cycle.pk}/periods/").json()
     assert [(p["code"], p["closed"]) for p in body] == [("30.06", True), ("31.12", True)]
 
 
@@ -251,23 +258,23 @@ def test_anonymous_reads_only_published_cycles(demo: Cycle) -> None:
     assert values["count"] > 0
 
 
-def test_staff_names_are_hidden_from_anonymous_readers(demo: Cycle, api_as: Api) -> None:
+def test_staff_names_are_hidden_from_anonymous_readers(world: World, api_as: Api) -> None:
     po = get_user_model().objects.get(username="po")
-    Measurement.objects.filter(period__cycle=demo).update(entered_by=po)
-    Cycle.objects.filter(pk=demo.pk).update(state="published")
-    url = f"/api/v1/cycles/{demo.pk}/measurements/"
+    Measurement.objects.filter(period__cycle=world.cycle).update(entered_by=po)
+    Cycle.objects.filter(pk=world.cycle.pk).update(state="published")
+    url = f"/api/v1/cycles/{world.cycle.pk}/measurements/"
     assert {m["entered_by"] for m in api_as("oiv").get(url).json()["results"]} == {"po"}
     assert {m["entered_by"] for m in APIClient().get(url).json()["results"]} == {None}
 
 
-def test_a_user_without_role_is_refused(demo: Cycle) -> None:
+def test_a_user_without_role_is_refused(world: World) -> None:
     stranger = get_user_model().objects.create_user("estraneo", password="x-very-long-1")
     client = APIClient()
     client.force_authenticate(stranger)
     assert client.get("/api/v1/cycles/").json()["count"] == 0
-    assert_error(client.get(f"/api/v1/cycles/{demo.pk}/tree/"), 403, "permission_denied")
+    assert_error(client.get(f"/api/v1/cycles/{world.cycle.pk}/tree/"), 403, "permission_denied")
 
 
-def test_session_authentication_reads(demo: Cycle, client_as) -> None:  # type: ignore[no-untyped-def]
-    response = client_as("dirigente").get(f"/api/v1/cycles/{demo.pk}/")
+def test_session_authentication_reads(world: World, sign_in) -> None:  # type: ignore[no-untyped-def]
+    response = sign_in("dirigente").get(f"/api/v1/cycles/{world.cycle.pk}/")
     assert response.status_code == 200 and response.json()["year"] == 2019

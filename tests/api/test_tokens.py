@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
-from traguardo.plans.models import Cycle
+from tests.world import World
 
 from .conftest import assert_error
 
@@ -25,15 +25,15 @@ def get_token(username: str, password: str = "traguardo-demo") -> str:
     return token
 
 
-def test_token_from_the_endpoint_reads_the_plan(demo: Cycle) -> None:
+def test_token_from_the_endpoint_reads_the_plan(world: World) -> None:
     token = get_token("po")
     assert get_token("po") == token  # the same until revoked
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    assert client.get(f"/api/v1/cycles/{demo.pk}/tree/").status_code == 200
+    assert client.get(f"/api/v1/cycles/{world.cycle.pk}/tree/").status_code == 200
 
 
-def test_wrong_password_gets_no_token(demo: Cycle) -> None:
+def test_wrong_password_gets_no_token(world: World) -> None:
     response = APIClient().post(
         "/api/v1/token/", {"username": "po", "password": "sbagliata"}, format="json"
     )
@@ -43,7 +43,7 @@ def test_wrong_password_gets_no_token(demo: Cycle) -> None:
     assert set(assert_error(missing, 400, "invalid")["fields"]) == {"password"}
 
 
-def test_revoked_token_no_longer_works(demo: Cycle) -> None:
+def test_revoked_token_no_longer_works(world: World) -> None:
     token = get_token("oiv")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -52,11 +52,11 @@ def test_revoked_token_no_longer_works(demo: Cycle) -> None:
     assert get_token("oiv") != token
 
 
-def test_revoking_needs_authentication(demo: Cycle) -> None:
+def test_revoking_needs_authentication(world: World) -> None:
     assert_error(APIClient().delete("/api/v1/token/"), 401, "not_authenticated")
 
 
-def test_command_prints_the_same_token(demo: Cycle) -> None:
+def test_command_prints_the_same_token(world: World) -> None:
     out = StringIO()
     call_command("api_token", "segretario", stdout=out)
     assert out.getvalue().strip() == get_token("segretario")

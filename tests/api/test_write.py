@@ -15,6 +15,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
+from tests.world import World
 from traguardo.accounts import permissions
 from traguardo.api import writes
 from traguardo.monitoring import services
@@ -29,10 +30,10 @@ Api = Callable[[str], APIClient]
 
 
 @pytest.fixture
-def open_final(demo: Cycle) -> Period:
+def open_final(world: World) -> Period:
     """The demo's periods are closed (the year is over): reopen 31.12 for entry."""
-    Period.objects.filter(cycle=demo, code="31.12").update(closed=False)
-    return Period.objects.get(cycle=demo, code="31.12")
+    Period.objects.filter(cycle=world.cycle, code="31.12").update(closed=False)
+    return Period.objects.get(cycle=world.cycle, code="31.12")
 
 
 @pytest.fixture
@@ -97,13 +98,13 @@ def test_oiv_never_writes(api_as: Api, open_final: Period, sector_21: Indicator)
     assert_error(post(api_as("oiv"), sector_21), 403, "forbidden")
 
 
-def test_anonymous_writes_are_401(demo: Cycle, open_final: Period, sector_21: Indicator) -> None:
+def test_anonymous_writes_are_401(world: World, open_final: Period, sector_21: Indicator) -> None:
     response = post(APIClient(), sector_21)
     assert_error(response, 401, "not_authenticated")
     assert response["WWW-Authenticate"] == "Token"
 
 
-def test_closed_period_is_a_conflict(api_as: Api, demo: Cycle, sector_21: Indicator) -> None:
+def test_closed_period_is_a_conflict(api_as: Api, world: World, sector_21: Indicator) -> None:
     before = Measurement.objects.get(indicator=sector_21, period__code="31.12").text
     error = assert_error(post(api_as("po"), sector_21), 409, "closed")
     assert "è chiuso" in error["message"]
@@ -112,9 +113,9 @@ def test_closed_period_is_a_conflict(api_as: Api, demo: Cycle, sector_21: Indica
 
 
 def test_cycle_not_in_monitoring_is_403(
-    api_as: Api, demo: Cycle, open_final: Period, sector_21: Indicator
+    api_as: Api, world: World, open_final: Period, sector_21: Indicator
 ) -> None:
-    Cycle.objects.filter(pk=demo.pk).update(state="closed")
+    Cycle.objects.filter(pk=world.cycle.pk).update(state="closed")
     error = assert_error(post(api_as("po"), sector_21), 403, "forbidden")
     assert "monitoraggio" in error["message"]
 
@@ -179,7 +180,7 @@ def test_comment_alone_keeps_the_value(
 
 
 def test_session_writes_need_the_csrf_token(
-    demo: Cycle, open_final: Period, sector_21: Indicator
+    world: World, open_final: Period, sector_21: Indicator
 ) -> None:
     client = APIClient(enforce_csrf_checks=True)
     client.login(username="po", password="traguardo-demo")

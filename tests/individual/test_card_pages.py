@@ -1,4 +1,5 @@
-"""Report card pages: privacy, the seed's syntheses, the process with its audit trail."""
+"""Report card pages: privacy (on the small world), the seed's syntheses, the process with
+its audit trail (on the demo's cards and schemes)."""
 
 from collections.abc import Callable
 from decimal import Decimal
@@ -6,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from tests.world import World
 from traguardo.individual.models import BehaviourRating, CardEvent, CardProcess, ReportCard
 from traguardo.plans.models import Cycle
 
@@ -16,13 +18,14 @@ def card(cycle: Cycle, key: str) -> ReportCard:
     return ReportCard.objects.get(cycle=cycle, key=key)
 
 
-def test_po_cannot_open_another_po_card_by_crafted_url(people: Cycle, client_as: ClientAs) -> None:
-    po = client_as("po")
-    assert po.get(f"/schede/{card(people, 'PO-2.1').pk}/").status_code == 200
-    assert po.get(f"/schede/{card(people, 'PO-3.1').pk}/").status_code == 403
+def test_po_cannot_open_another_po_card_by_crafted_url(world: World, sign_in: ClientAs) -> None:
+    po = sign_in("po")
+    assert po.get(f"/schede/{card(world.cycle, 'PO-2.1').pk}/").status_code == 200
+    assert po.get(f"/schede/{card(world.cycle, 'PO-3.1').pk}/").status_code == 403
     # a crafted POST on someone else's card is refused too, and nothing is recorded
     before = CardEvent.objects.count()
-    response = po.post(f"/schede/{card(people, 'PO-3.1').pk}/", {"step": "acknowledge_objectives"})
+    other = card(world.cycle, "PO-3.1")
+    response = po.post(f"/schede/{other.pk}/", {"step": "acknowledge_objectives"})
     assert response.status_code == 403
     assert CardEvent.objects.count() == before
 
@@ -38,16 +41,16 @@ def test_dirigente_sees_the_po_cards_of_area_2_only(people: Cycle, client_as: Cl
     assert dirigente.get(f"/schede/{card(people, 'SG').pk}/").status_code == 403
 
 
-def test_only_oiv_and_office_and_the_sg_see_the_sg_card(people: Cycle, client_as: ClientAs) -> None:
-    pk = card(people, "SG").pk
-    assert client_as("oiv").get(f"/schede/{pk}/").status_code == 200
-    assert client_as("ufficio").get(f"/schede/{pk}/").status_code == 200
-    assert client_as("segretario").get(f"/schede/{pk}/").status_code == 200
-    assert client_as("po").get(f"/schede/{pk}/").status_code == 403
+def test_only_oiv_and_office_and_the_sg_see_the_sg_card(world: World, sign_in: ClientAs) -> None:
+    pk = card(world.cycle, "SG").pk
+    assert sign_in("oiv").get(f"/schede/{pk}/").status_code == 200
+    assert sign_in("ufficio").get(f"/schede/{pk}/").status_code == 200
+    assert sign_in("segretario").get(f"/schede/{pk}/").status_code == 200
+    assert sign_in("po").get(f"/schede/{pk}/").status_code == 403
 
 
-def test_anonymous_is_sent_to_login(people: Cycle) -> None:
-    response = Client().get(f"/schede/{card(people, 'PO-2.1').pk}/")
+def test_anonymous_is_sent_to_login(world: World) -> None:
+    response = Client().get(f"/schede/{card(world.cycle, 'PO-2.1').pk}/")
     assert response.status_code == 302 and "/accesso/" in response["Location"]
 
 

@@ -1,4 +1,4 @@
-"""Monitoring fixtures: the demo's 31.12 campaign reopened, indicators by their code."""
+"""Monitoring fixtures: the small world's 31.12 campaign reopened, indicators by code."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.world import World
 from traguardo.monitoring.models import Period
 from traguardo.plans.models import Cycle, Indicator
 
@@ -23,9 +24,9 @@ def find_indicator(cycle: Cycle, objective: str, number: int) -> Indicator:
 
 
 @pytest.fixture
-def final(demo: Cycle) -> Period:
-    """The demo's 31.12 period, open for entry with a deadline far ahead."""
-    period = Period.objects.get(cycle=demo, code=Period.Code.FINAL)
+def final(world: World) -> Period:
+    """The world's 31.12 period, open for entry with a deadline far ahead."""
+    period = world.final
     period.closed = False
     period.deadline = datetime.date(2099, 1, 31)
     period.save()
@@ -33,5 +34,5 @@ def final(demo: Cycle) -> Period:
 
 
 @pytest.fixture
-def indicator(demo: Cycle) -> Callable[[str, int], Indicator]:
-    return lambda objective, number: find_indicator(demo, objective, number)
+def indicator(world: World) -> Callable[[str, int], Indicator]:
+    return lambda objective, number: find_indicator(world.cycle, objective, number)

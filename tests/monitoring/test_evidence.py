@@ -82,10 +82,10 @@ def upload(client: Client, indicator: Indicator, period: Period, name: str, data
     ],
 )
 def test_it_accepts_the_allowed_types(
-    client_as: ClientAs, final: Period, indicator: Find, media: Path, name: str, data: bytes
+    sign_in: ClientAs, final: Period, indicator: Find, media: Path, name: str, data: bytes
 ) -> None:
     target = indicator("2.1/2", 1)
-    response = upload(client_as("po"), target, final, name, data)
+    response = upload(sign_in("po"), target, final, name, data)
     assert response.status_code == 302
     evidence = Evidence.objects.get(measurement__indicator=target)
     assert evidence.original_name == name and evidence.size == len(data)
@@ -105,20 +105,20 @@ def test_it_accepts_the_allowed_types(
     ],
 )
 def test_it_refuses_wrong_types_with_a_clear_message(
-    client_as: ClientAs, final: Period, indicator: Find, name: str, data: bytes, message: str
+    sign_in: ClientAs, final: Period, indicator: Find, name: str, data: bytes, message: str
 ) -> None:
-    response = upload(client_as("po"), indicator("2.1/2", 1), final, name, data)
+    response = upload(sign_in("po"), indicator("2.1/2", 1), final, name, data)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Evidence.objects.exists()
 
 
 def test_it_refuses_files_over_the_size_limit(
-    client_as: ClientAs, final: Period, indicator: Find, settings: Any
+    sign_in: ClientAs, final: Period, indicator: Find, settings: Any
 ) -> None:
     settings.TRAGUARDO_EVIDENCE_MAX_BYTES = 1024 * 1024
     big = PDF + b"0" * (1024 * 1024)
-    response = upload(client_as("po"), indicator("2.1/2", 1), final, "grande.pdf", big)
+    response = upload(sign_in("po"), indicator("2.1/2", 1), final, "grande.pdf", big)
     assert response.status_code == 400
     html = response.content.decode()
     assert "troppo grande" in html and "il limite è 1 MB" in html
@@ -131,20 +131,20 @@ def test_the_default_limit_is_ten_megabytes() -> None:
     assert max_bytes() == 10 * 1024 * 1024
 
 
-def test_only_writers_upload(client_as: ClientAs, final: Period, indicator: Find) -> None:
+def test_only_writers_upload(sign_in: ClientAs, final: Period, indicator: Find) -> None:
     for username, objective in (("po2", "2.1/2"), ("oiv", "2.1/2"), ("po", "3.1/1")):
-        response = upload(client_as(username), indicator(objective, 1), final, "a.pdf", PDF)
+        response = upload(sign_in(username), indicator(objective, 1), final, "a.pdf", PDF)
         assert response.status_code == 403, username
     assert not Evidence.objects.exists()
 
 
 def test_download_is_for_members_only(
-    client_as: ClientAs, client: Client, final: Period, indicator: Find
+    sign_in: ClientAs, client: Client, final: Period, indicator: Find
 ) -> None:
-    upload(client_as("po"), indicator("2.1/2", 1), final, "relazione.pdf", PDF)
+    upload(sign_in("po"), indicator("2.1/2", 1), final, "relazione.pdf", PDF)
     evidence = Evidence.objects.get()
     url = reverse("monitoring:evidence", args=[evidence.pk])
-    response = client_as("oiv").get(url)
+    response = sign_in("oiv").get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
     assert 'filename="relazione.pdf"' in response["Content-Disposition"]
@@ -157,10 +157,10 @@ def test_download_is_for_members_only(
 
 
 def test_a_closed_period_refuses_new_files(
-    client_as: ClientAs, final: Period, indicator: Find
+    sign_in: ClientAs, final: Period, indicator: Find
 ) -> None:
     Period.objects.filter(pk=final.pk).update(closed=True)
-    response = upload(client_as("po"), indicator("2.1/2", 1), final, "a.pdf", PDF)
+    response = upload(sign_in("po"), indicator("2.1/2", 1), final, "a.pdf", PDF)
     assert response.status_code == 400
     assert "è chiuso" in response.content.decode()
     assert not Evidence.objects.exists()
@@ -170,8 +170,8 @@ def test_a_closed_period_refuses_new_files(
 # --- deleting an evidence file ---------------------------------------------------------------
 
 
-def _uploaded(client_as: ClientAs, final: Period, indicator: Find) -> Evidence:
-    response = upload(client_as("po"), indicator("2.1/2", 1), final, "relazione.pdf", PDF)
+def _uploaded(sign_in: ClientAs, final: Period, indicator: Find) -> Evidence:
+    response = upload(sign_in("po"), indicator("2.1/2", 1), final, "relazione.pdf", PDF)
     assert response.status_code == 302
     return Evidence.objects.get()
 
@@ -181,7 +181,7 @@ def _delete(client: Client, evidence: Evidence) -> Any:
 
 
 def test_the_uploader_deletes_a_file_row_and_storage_with_an_audit_entry(
-    client_as: ClientAs,
+    sign_in: ClientAs,
     final: Period,
     indicator: Find,
     media: Path,
@@ -189,9 +189,9 @@ def test_the_uploader_deletes_a_file_row_and_storage_with_an_audit_entry(
 ) -> None:
     from traguardo.audit.models import AuditEntry
 
-    evidence = _uploaded(client_as, final, indicator)
+    evidence = _uploaded(sign_in, final, indicator)
     stored = media / evidence.file.name
-    client = client_as("po")
+    client = sign_in("po")
     page = client.get(
         reverse("monitoring:indicator", args=[evidence.measurement.indicator_id]),
         {"periodo": final.pk},
@@ -210,20 +210,20 @@ def test_the_uploader_deletes_a_file_row_and_storage_with_an_audit_entry(
 
 
 def test_the_performance_office_deletes_any_file(
-    client_as: ClientAs, final: Period, indicator: Find
+    sign_in: ClientAs, final: Period, indicator: Find
 ) -> None:
-    evidence = _uploaded(client_as, final, indicator)
-    assert _delete(client_as("ufficio"), evidence).status_code == 302
+    evidence = _uploaded(sign_in, final, indicator)
+    assert _delete(sign_in("ufficio"), evidence).status_code == 302
     assert not Evidence.objects.exists()
 
 
 @pytest.mark.parametrize("username", ["po2", "dirigente", "segretario", "oiv"])
 def test_others_may_not_delete_a_file(
-    client_as: ClientAs, final: Period, indicator: Find, media: Path, username: str
+    sign_in: ClientAs, final: Period, indicator: Find, media: Path, username: str
 ) -> None:
     """Another PO, the dirigente who may enter the value, the SG and the OIV: 403."""
-    evidence = _uploaded(client_as, final, indicator)
-    client = client_as(username)
+    evidence = _uploaded(sign_in, final, indicator)
+    client = sign_in(username)
     page = client.get(
         reverse("monitoring:indicator", args=[evidence.measurement.indicator_id]),
         {"periodo": final.pk},
@@ -235,20 +235,20 @@ def test_others_may_not_delete_a_file(
 
 
 def test_anonymous_users_go_to_the_login_page(
-    client: Client, client_as: ClientAs, final: Period, indicator: Find
+    client: Client, sign_in: ClientAs, final: Period, indicator: Find
 ) -> None:
-    evidence = _uploaded(client_as, final, indicator)
+    evidence = _uploaded(sign_in, final, indicator)
     response = _delete(client, evidence)
     assert response.status_code == 302 and "/accesso/entra/" in response["Location"]
     assert Evidence.objects.exists()
 
 
 def test_a_closed_period_keeps_its_files(
-    client_as: ClientAs, final: Period, indicator: Find, media: Path
+    sign_in: ClientAs, final: Period, indicator: Find, media: Path
 ) -> None:
-    evidence = _uploaded(client_as, final, indicator)
+    evidence = _uploaded(sign_in, final, indicator)
     Period.objects.filter(pk=final.pk).update(closed=True)
-    client = client_as("po")
+    client = sign_in("po")
     response = _delete(client, evidence)
     assert response.status_code == 302
     follow = html.unescape(client.get(response["Location"]).content.decode())
@@ -259,12 +259,12 @@ def test_a_closed_period_keeps_its_files(
 
 @pytest.mark.parametrize("state", ["closed", "validated", "published"])
 def test_a_read_only_cycle_keeps_its_files(
-    client_as: ClientAs, final: Period, indicator: Find, state: str
+    sign_in: ClientAs, final: Period, indicator: Find, state: str
 ) -> None:
     from traguardo.plans.models import Cycle
 
-    evidence = _uploaded(client_as, final, indicator)
+    evidence = _uploaded(sign_in, final, indicator)
     Cycle.objects.filter(pk=final.cycle_id).update(state=state)
     for username in ("po", "ufficio"):
-        assert _delete(client_as(username), evidence).status_code == 403, username
+        assert _delete(sign_in(username), evidence).status_code == 403, username
     assert Evidence.objects.filter(pk=evidence.pk).exists()

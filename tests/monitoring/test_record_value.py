@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.world import World
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.services import (
     ValueConflict,
@@ -16,7 +17,7 @@ from traguardo.monitoring.services import (
     ValueRefused,
     record_value,
 )
-from traguardo.plans.models import Cycle, Indicator
+from traguardo.plans.models import Indicator
 
 Find = Callable[[str, int], Indicator]
 
@@ -66,8 +67,8 @@ def test_it_requires_a_justification_for_an_unmeasurable_value(
         record_value(user("po"), indicator("2.1/2", 1), final, "in corso", justification="")
 
 
-def test_it_refuses_a_closed_period(demo: Cycle, indicator: Find) -> None:
-    interim = Period.objects.get(cycle=demo, code=Period.Code.INTERIM)
+def test_it_refuses_a_closed_period(world: World, indicator: Find) -> None:
+    interim = Period.objects.get(cycle=world.cycle, code=Period.Code.INTERIM)
     assert interim.closed
     with pytest.raises(ValueRefused) as refused:
         record_value(user("po"), indicator("2.1/2", 1), interim, "150")
@@ -100,8 +101,8 @@ def test_it_refuses_a_stale_version_and_keeps_the_other_value(
     assert stored(target, final).version == loaded + 1
 
 
-def test_it_treats_a_value_created_meanwhile_as_a_conflict(demo: Cycle, indicator: Find) -> None:
-    period = Period.objects.get(cycle=demo, code=Period.Code.INTERIM)
+def test_it_treats_a_value_created_meanwhile_as_a_conflict(world: World, indicator: Find) -> None:
+    period = Period.objects.get(cycle=world.cycle, code=Period.Code.INTERIM)
     Period.objects.filter(pk=period.pk).update(closed=False)
     target = indicator("2.1/2", 2)
     record_value(user("po"), target, period, "70", expected_version=0)

@@ -8,8 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.world import World
 from traguardo.monitoring.models import Measurement, Period
-from traguardo.plans.models import Cycle, Indicator
+from traguardo.plans.models import Indicator
 
 Find = Callable[[str, int], Indicator]
 ClientAs = Callable[[str], Client]
@@ -54,7 +55,7 @@ def value(indicator: Indicator, period: Period) -> str:
     ],
 )
 def test_it_enforces_who_may_write_a_value(
-    client_as: ClientAs,
+    sign_in: ClientAs,
     final: Period,
     indicator: Find,
     username: str,
@@ -63,7 +64,7 @@ def test_it_enforces_who_may_write_a_value(
 ) -> None:
     target = indicator(objective, 1)
     before = value(target, final)
-    response = post_value(client_as(username), target, final, "99999")
+    response = post_value(sign_in(username), target, final, "99999")
     if allowed:
         assert response.status_code == 302
         assert value(target, final) == "99999"
@@ -82,21 +83,21 @@ def test_it_sends_anonymous_writers_to_the_login_page(
 
 
 def test_the_oiv_reads_the_indicator_page_without_a_form(
-    client_as: ClientAs, final: Period, indicator: Find
+    sign_in: ClientAs, final: Period, indicator: Find
 ) -> None:
-    response = client_as("oiv").get(page(indicator("2.1/2", 1)))
+    response = sign_in("oiv").get(page(indicator("2.1/2", 1)))
     assert response.status_code == 200
     assert b'data-testid="value-form"' not in response.content
     assert b'data-testid="read-only"' in response.content
 
 
 def test_a_closed_period_is_shown_read_only_and_refuses_posts(
-    client_as: ClientAs, demo: Cycle, indicator: Find
+    sign_in: ClientAs, world: World, indicator: Find
 ) -> None:
-    final = Period.objects.get(cycle=demo, code=Period.Code.FINAL)
+    final = Period.objects.get(cycle=world.cycle, code=Period.Code.FINAL)
     assert final.closed
     target = indicator("2.1/2", 1)
-    client = client_as("po")
+    client = sign_in("po")
     response = client.get(page(target) + f"?periodo={final.pk}")
     assert b'data-testid="value-form"' not in response.content
     assert "Il periodo è chiuso" in response.content.decode()
@@ -107,10 +108,10 @@ def test_a_closed_period_is_shown_read_only_and_refuses_posts(
 
 
 def test_the_form_explains_and_requires_the_justification(
-    client_as: ClientAs, final: Period, indicator: Find
+    sign_in: ClientAs, final: Period, indicator: Find
 ) -> None:
     target = indicator("2.1/2", 1)
-    client = client_as("po")
+    client = sign_in("po")
     assert (
         "la motivazione dello scostamento è obbligatoria"
         in client.get(page(target)).content.decode()
@@ -122,10 +123,10 @@ def test_the_form_explains_and_requires_the_justification(
 
 
 def test_saving_shows_the_scores_before_and_after(
-    client_as: ClientAs, final: Period, indicator: Find
+    sign_in: ClientAs, final: Period, indicator: Find
 ) -> None:
     target = indicator("2.1/2", 1)
-    client = client_as("po")
+    client = sign_in("po")
     response = post_value(client, target, final, "120", justification="Organico ridotto")
     assert response.status_code == 302
     html = client.get(response["Location"]).content.decode()
@@ -139,10 +140,10 @@ def test_saving_shows_the_scores_before_and_after(
 
 
 def test_two_users_cannot_overwrite_each_other(
-    client_as: ClientAs, final: Period, indicator: Find
+    sign_in: ClientAs, final: Period, indicator: Find
 ) -> None:
     target = indicator("2.1/2", 2)
-    po, dirigente = client_as("po"), client_as("dirigente")
+    po, dirigente = sign_in("po"), sign_in("dirigente")
     loaded = Measurement.objects.get(indicator=target, period=final).version
     form = {"action": "value", "period": str(final.pk), "justification": "", "comment": ""}
     first = dirigente.post(page(target), {**form, "text": "170", "version": str(loaded)})
@@ -155,23 +156,21 @@ def test_two_users_cannot_overwrite_each_other(
 
 
 def test_it_refuses_a_period_of_another_cycle_or_unknown(
-    client_as: ClientAs, final: Period, indicator: Find
+    sign_in: ClientAs, final: Period, indicator: Find
 ) -> None:
-    response = client_as("po").post(
+    response = sign_in("po").post(
         page(indicator("2.1/2", 1)),
         {"action": "value", "period": "999999", "text": "1", "version": "0"},
     )
     assert response.status_code == 404
 
 
-def test_the_todo_list_shows_each_owner_their_indicators(
-    client_as: ClientAs, final: Period
-) -> None:
-    po = client_as("po").get(reverse("monitoring:todo")).content.decode()
+def test_the_todo_list_shows_each_owner_their_indicators(sign_in: ClientAs, final: Period) -> None:
+    po = sign_in("po").get(reverse("monitoring:todo")).content.decode()
     assert "2.1/2" in po and "3.1/1" not in po
-    po2 = client_as("po2").get(reverse("monitoring:todo")).content.decode()
+    po2 = sign_in("po2").get(reverse("monitoring:todo")).content.decode()
     assert "3.1/1" in po2 and "2.1/2" not in po2
-    office = client_as("ufficio").get(reverse("monitoring:todo")).content.decode()
+    office = sign_in("ufficio").get(reverse("monitoring:todo")).content.decode()
     assert "3.1/1" in office and "2.1/2" in office and "Allegato B" in office
 
 
@@ -182,10 +181,8 @@ def test_anonymous_users_see_no_monitoring_page(client: Client, final: Period) -
 
 
 @pytest.mark.parametrize("username", ["po", "po2", "dirigente", "segretario", "oiv"])
-def test_only_the_office_manages_campaigns(
-    client_as: ClientAs, final: Period, username: str
-) -> None:
-    client = client_as(username)
+def test_only_the_office_manages_campaigns(sign_in: ClientAs, final: Period, username: str) -> None:
+    client = sign_in(username)
     assert client.get(reverse("monitoring:periods")).status_code == 403
     response = client.post(
         reverse("monitoring:periods"), {"action": "close", "period": str(final.pk)}
@@ -196,41 +193,41 @@ def test_only_the_office_manages_campaigns(
 
 
 def test_the_interim_period_shows_its_own_scores(
-    client_as: ClientAs, demo: Cycle, indicator: Find
+    sign_in: ClientAs, world: World, indicator: Find
 ) -> None:
-    interim = Period.objects.get(cycle=demo, code=Period.Code.INTERIM)
+    interim = Period.objects.get(cycle=world.cycle, code=Period.Code.INTERIM)
     Period.objects.filter(pk=interim.pk).update(closed=False)
     target = indicator("2.1/2", 1)  # "= 150"; at 30.06 nothing is entered yet
-    client = client_as("po")
+    client = sign_in("po")
     response = post_value(client, target, interim, "75", justification="A metà anno")
     assert response.status_code == 302
     html = client.get(response["Location"]).content.decode()
     row = html.split('data-code="2.1/2#1"', 1)[1].split("</tr>", 1)[0]
     assert "50,00%" in row  # 75 / 150, at 30.06
     assert value(target, interim) == "75"
-    assert value(target, Period.objects.get(cycle=demo, code=Period.Code.FINAL)) == "150"
+    assert value(target, Period.objects.get(cycle=world.cycle, code=Period.Code.FINAL)) == "150"
 
 
 def test_members_comment_and_outsiders_do_not_see(
-    client_as: ClientAs, final: Period, indicator: Find
+    sign_in: ClientAs, final: Period, indicator: Find
 ) -> None:
     from django.contrib.auth import get_user_model
 
     target = indicator("2.1/2", 1)
-    oiv = client_as("oiv")
+    oiv = sign_in("oiv")
     response = oiv.post(
         page(target), {"action": "comment", "period": str(final.pk), "text": "Fonte del dato?"}
     )
     assert response.status_code == 302
-    assert "Fonte del dato?" in client_as("po").get(page(target)).content.decode()
+    assert "Fonte del dato?" in sign_in("po").get(page(target)).content.decode()
     stranger = get_user_model().objects.create_user("estraneo", password="x-Passw0rd-x")
     outsider = Client()
     outsider.force_login(stranger)
     assert outsider.get(page(target)).status_code == 403
 
 
-def test_the_pages_speak_english(client_as: ClientAs, final: Period, indicator: Find) -> None:
-    client = client_as("po")
+def test_the_pages_speak_english(sign_in: ClientAs, final: Period, indicator: Find) -> None:
+    client = sign_in("po")
     client.cookies["django_language"] = "en"
     assert "Monitoring: values to enter" in client.get(reverse("monitoring:todo")).content.decode()
     html = client.get(page(indicator("2.1/2", 1))).content.decode()

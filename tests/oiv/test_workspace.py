@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.web.changes import rows_rendered
+from tests.world import World
 from traguardo.audit.models import AuditEntry
 from traguardo.oiv.models import EvidenceSample, ValidationCheck, ValidationDecision
 from traguardo.plans.models import Cycle, CycleTransition, Indicator, OperationalObjective
@@ -29,12 +30,12 @@ def check_post(note: str = "Scostamento motivato nella scheda") -> dict[str, str
     return data
 
 
-def subject_url(demo: Cycle, objective: OperationalObjective) -> str:
-    return reverse("oiv:subject", args=[demo.year, "obiettivo", objective.pk])
+def subject_url(cycle: Cycle, objective: OperationalObjective) -> str:
+    return reverse("oiv:subject", args=[cycle.year, "obiettivo", objective.pk])
 
 
-def an_objective(demo: Cycle) -> OperationalObjective:
-    objective = OperationalObjective.objects.filter(cycle=demo).order_by("pk").first()
+def an_objective(cycle: Cycle) -> OperationalObjective:
+    objective = OperationalObjective.objects.filter(cycle=cycle).order_by("pk").first()
     assert objective is not None
     return objective
 
@@ -44,24 +45,24 @@ def an_objective(demo: Cycle) -> OperationalObjective:
     [("oiv", 200), ("ufficio", 200), ("po", 403), ("dirigente", 403), ("segretario", 403)],
 )
 def test_who_reads_the_workspace(
-    demo: Cycle, client_as: Callable[[str], Client], username: str, status: int
+    world: World, sign_in: Callable[[str], Client], username: str, status: int
 ) -> None:
-    response = client_as(username).get(reverse("oiv:workspace"))
+    response = sign_in(username).get(reverse("oiv:workspace"))
     assert response.status_code == status
     if status == 200:
         assert "Coerenza con il Piano" in response.content.decode()
 
 
-def test_anonymous_is_sent_to_login(demo: Cycle) -> None:
+def test_anonymous_is_sent_to_login(world: World) -> None:
     response = Client().get(reverse("oiv:workspace"))
     assert response.status_code == 302 and "/accesso/" in response["Location"]
 
 
 def test_the_oiv_saves_the_checklist_of_an_objective(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
-    objective = an_objective(demo)
-    response = client_as("oiv").post(subject_url(demo, objective), check_post())
+    objective = an_objective(world.cycle)
+    response = sign_in("oiv").post(subject_url(world.cycle, objective), check_post())
     assert response.status_code == 302
     checks = {c.criterion: c for c in ValidationCheck.objects.filter(objective=objective)}
     assert set(checks) == set(CRITERIA)
@@ -78,35 +79,35 @@ def test_the_oiv_saves_the_checklist_of_an_objective(
         "plans.operationalobjective",
         str(objective.pk),
     )
-    page = client_as("ufficio").get(reverse("oiv:workspace")).content.decode()
+    page = sign_in("ufficio").get(reverse("oiv:workspace")).content.decode()
     assert "Conforme con osservazioni" in page
 
 
-def test_the_office_reads_but_cannot_write(demo: Cycle, client_as: Callable[[str], Client]) -> None:
-    objective = an_objective(demo)
-    client = client_as("ufficio")
-    page = client.get(subject_url(demo, objective))
+def test_the_office_reads_but_cannot_write(world: World, sign_in: Callable[[str], Client]) -> None:
+    objective = an_objective(world.cycle)
+    client = sign_in("ufficio")
+    page = client.get(subject_url(world.cycle, objective))
     assert page.status_code == 200 and 'id="check-submit"' not in page.content.decode()
-    assert client.post(subject_url(demo, objective), check_post()).status_code == 403
+    assert client.post(subject_url(world.cycle, objective), check_post()).status_code == 403
     assert not ValidationCheck.objects.exists()
 
 
 @pytest.mark.parametrize("username", ["po", "dirigente", "ufficio"])
 def test_crafted_posts_of_other_roles_are_refused(
-    demo: Cycle, client_as: Callable[[str], Client], username: str
+    world: World, sign_in: Callable[[str], Client], username: str
 ) -> None:
-    Cycle.objects.filter(pk=demo.pk).update(state="closed")
-    client = client_as(username)
-    indicator = Indicator.objects.filter(entity_block__cycle=demo).first()
+    Cycle.objects.filter(pk=world.cycle.pk).update(state="closed")
+    client = sign_in(username)
+    indicator = Indicator.objects.filter(entity_block__cycle=world.cycle).first()
     assert indicator is not None
     responses = [
-        client.post(subject_url(demo, an_objective(demo)), check_post()),
+        client.post(subject_url(world.cycle, an_objective(world.cycle)), check_post()),
         client.post(
-            reverse("oiv:decision", args=[demo.year]),
+            reverse("oiv:decision", args=[world.cycle.year]),
             {"outcome": "validated", "date": "2020-06-25", "reasons": ""},
         ),
         client.post(
-            reverse("oiv:evidence", args=[demo.year]),
+            reverse("oiv:evidence", args=[world.cycle.year]),
             {"indicator": indicator.pk, "source": "verbale", "outcome": "confirmed"},
         ),
     ]
@@ -114,87 +115,87 @@ def test_crafted_posts_of_other_roles_are_refused(
     assert not ValidationCheck.objects.exists()
     assert not ValidationDecision.objects.exists()
     assert not EvidenceSample.objects.exists()
-    demo.refresh_from_db()
-    assert demo.state == "closed"
+    world.cycle.refresh_from_db()
+    assert world.cycle.state == "closed"
 
 
 def test_an_objective_of_another_cycle_is_404(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
-    url = reverse("oiv:subject", args=[demo.year, "obiettivo", 10**9])
-    assert client_as("oiv").post(url, check_post()).status_code == 404
-    bad_scope = reverse("oiv:subject", args=[demo.year, "altro", 1])
-    assert client_as("oiv").get(bad_scope).status_code == 404
+    url = reverse("oiv:subject", args=[world.cycle.year, "obiettivo", 10**9])
+    assert sign_in("oiv").post(url, check_post()).status_code == 404
+    bad_scope = reverse("oiv:subject", args=[world.cycle.year, "altro", 1])
+    assert sign_in("oiv").get(bad_scope).status_code == 404
 
 
 def test_a_bad_outcome_is_refused_with_a_message(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
     data = check_post() | {"clarity-outcome": "perfetto"}
-    response = client_as("oiv").post(subject_url(demo, an_objective(demo)), data)
+    response = sign_in("oiv").post(subject_url(world.cycle, an_objective(world.cycle)), data)
     assert response.status_code == 400
     assert "perfetto" in response.content.decode()
     assert not ValidationCheck.objects.exists()
 
 
 def test_the_decision_validates_a_closed_cycle(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
-    Cycle.objects.filter(pk=demo.pk).update(state="closed")
-    response = client_as("oiv").post(
-        reverse("oiv:decision", args=[demo.year]),
+    Cycle.objects.filter(pk=world.cycle.pk).update(state="closed")
+    response = sign_in("oiv").post(
+        reverse("oiv:decision", args=[world.cycle.year]),
         {"outcome": "validated", "date": "2020-06-25", "reasons": "Relazione coerente."},
     )
     assert response.status_code == 302
-    demo.refresh_from_db()
-    assert demo.state == "validated"
-    decision = ValidationDecision.objects.get(cycle=demo)
+    world.cycle.refresh_from_db()
+    assert world.cycle.state == "validated"
+    decision = ValidationDecision.objects.get(cycle=world.cycle)
     assert decision.date.isoformat() == "2020-06-25"
-    transition = CycleTransition.objects.get(cycle=demo, target="validated")
+    transition = CycleTransition.objects.get(cycle=world.cycle, target="validated")
     assert transition.by is not None and transition.by.username == "oiv"
     # once validated, the checklist is read-only even for the OIV
-    again = client_as("oiv").post(subject_url(demo, an_objective(demo)), check_post())
+    again = sign_in("oiv").post(subject_url(world.cycle, an_objective(world.cycle)), check_post())
     assert again.status_code == 400
     assert not ValidationCheck.objects.exists()
 
 
-def test_the_decision_needs_a_closed_cycle(demo: Cycle, client_as: Callable[[str], Client]) -> None:
-    client = client_as("oiv")
+def test_the_decision_needs_a_closed_cycle(world: World, sign_in: Callable[[str], Client]) -> None:
+    client = sign_in("oiv")
     response = client.post(
-        reverse("oiv:decision", args=[demo.year]),
+        reverse("oiv:decision", args=[world.cycle.year]),
         {"outcome": "validated", "date": "2020-06-25"},
         follow=True,
     )
     assert "ciclo chiuso" in response.content.decode()
-    demo.refresh_from_db()
-    assert demo.state == "monitoring"
+    world.cycle.refresh_from_db()
+    assert world.cycle.state == "monitoring"
     assert not ValidationDecision.objects.exists()
 
 
 def test_a_negative_decision_needs_reasons_and_keeps_the_state(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
-    Cycle.objects.filter(pk=demo.pk).update(state="closed")
-    client = client_as("oiv")
-    url = reverse("oiv:decision", args=[demo.year])
+    Cycle.objects.filter(pk=world.cycle.pk).update(state="closed")
+    client = sign_in("oiv")
+    url = reverse("oiv:decision", args=[world.cycle.year])
     refused = client.post(url, {"outcome": "not_validated", "date": "2020-06-25"}, follow=True)
     assert "Motiva la mancata validazione" in refused.content.decode()
     assert not ValidationDecision.objects.exists()
     client.post(url, {"outcome": "not_validated", "date": "2020-06-25", "reasons": "Dati B14."})
-    demo.refresh_from_db()
-    assert demo.state == "closed"
-    assert ValidationDecision.objects.get(cycle=demo).outcome == "not_validated"
+    world.cycle.refresh_from_db()
+    assert world.cycle.state == "closed"
+    assert ValidationDecision.objects.get(cycle=world.cycle).outcome == "not_validated"
 
 
 def test_the_oiv_records_sampled_evidence_with_a_document(
-    demo: Cycle, client_as: Callable[[str], Client], tmp_path: object, settings: object
+    world: World, sign_in: Callable[[str], Client], tmp_path: object, settings: object
 ) -> None:
     settings.MEDIA_ROOT = str(tmp_path)  # type: ignore[attr-defined]
-    indicator = Indicator.objects.filter(entity_block__cycle=demo).first()
+    indicator = Indicator.objects.filter(entity_block__cycle=world.cycle).first()
     assert indicator is not None
     document = SimpleUploadedFile("verbale.pdf", b"%PDF-1.4 verbale", "application/pdf")
-    response = client_as("oiv").post(
-        reverse("oiv:evidence", args=[demo.year]),
+    response = sign_in("oiv").post(
+        reverse("oiv:evidence", args=[world.cycle.year]),
         {
             "indicator": indicator.pk,
             "source": "Verbale n. 12 del 03.12.2019",
@@ -205,7 +206,7 @@ def test_the_oiv_records_sampled_evidence_with_a_document(
     )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("oiv:workspace"))
-    sample = EvidenceSample.objects.get(cycle=demo)
+    sample = EvidenceSample.objects.get(cycle=world.cycle)
     assert sample.source == "Verbale n. 12 del 03.12.2019"
     assert default_storage.exists(sample.document.name)
 
@@ -226,8 +227,8 @@ def test_the_challenge_analysis_lists_the_demo_targets(
     assert client_as("po").get(url).status_code == 403
 
 
-def test_the_workspace_speaks_english_too(demo: Cycle, client_as: Callable[[str], Client]) -> None:
-    client = client_as("oiv")
+def test_the_workspace_speaks_english_too(world: World, sign_in: Callable[[str], Client]) -> None:
+    client = sign_in("oiv")
     client.cookies["django_language"] = "en"
     html = client.get(reverse("oiv:workspace")).content.decode()
     assert "Validation of the 2019 Performance Report" in html
@@ -235,21 +236,22 @@ def test_the_workspace_speaks_english_too(demo: Cycle, client_as: Callable[[str]
 
 
 def test_evidence_returns_to_the_check_page_but_never_elsewhere(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
-    block = demo.entity_blocks.order_by("number").first()
+    block = world.cycle.entity_blocks.order_by("number").first()
     assert block is not None
     indicator = block.indicators.first()
     assert indicator is not None
-    page = reverse("oiv:subject", args=[demo.year, "blocco", block.pk])
-    client = client_as("oiv")
+    page = reverse("oiv:subject", args=[world.cycle.year, "blocco", block.pk])
+    client = sign_in("oiv")
     html = client.get(page).content.decode()
     assert 'name="return_to"' in html and indicator.name[:20] in html
     data = {"indicator": indicator.pk, "source": "estratto", "outcome": "discrepancy"}
-    back = client.post(reverse("oiv:evidence", args=[demo.year]), data | {"return_to": page})
+    back = client.post(reverse("oiv:evidence", args=[world.cycle.year]), data | {"return_to": page})
     assert back["Location"] == page
     evil = client.post(
-        reverse("oiv:evidence", args=[demo.year]), data | {"return_to": "https://evil.example/"}
+        reverse("oiv:evidence", args=[world.cycle.year]),
+        data | {"return_to": "https://evil.example/"},
     )
     assert evil["Location"].startswith(reverse("oiv:workspace"))
     assert EvidenceSample.objects.filter(outcome="discrepancy").count() == 2
@@ -291,22 +293,22 @@ def _matrix_line(page: str, objective: OperationalObjective) -> str:
 
 
 def test_a_saved_check_renders_its_own_matrix_line_again_and_no_other(
-    demo: Cycle, client_as: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+    world: World, sign_in: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cache.clear()  # lines kept by an earlier test would hide the first rendering
-    objective, reader = an_objective(demo), client_as("ufficio")
+    objective, reader = an_objective(world.cycle), sign_in("ufficio")
     reader.get(reverse("oiv:workspace"))
     rendered = rows_rendered(monkeypatch, "oiv/_matrix_row.html")
-    assert client_as("oiv").post(subject_url(demo, objective), check_post("Nota nuova"))
+    assert sign_in("oiv").post(subject_url(world.cycle, objective), check_post("Nota nuova"))
     line = _matrix_line(reader.get(reverse("oiv:workspace")).content.decode(), objective)
     assert "Conforme con osservazioni" in line and "Nota nuova" in line
     assert rendered == [objective.code]
     # the OIV sees the same line with its own link text: rendered for them, not reused
     rendered.clear()
-    oiv_page = client_as("oiv").get(reverse("oiv:workspace")).content.decode()
+    oiv_page = sign_in("oiv").get(reverse("oiv:workspace")).content.decode()
     oiv_line = _matrix_line(oiv_page, objective)
     assert ">Verifica<" in oiv_line and ">Dettaglio<" in line
-    english = client_as("oiv")
+    english = sign_in("oiv")
     english.post("/i18n/setlang/", {"language": "en", "next": "/"})
     english_line = _matrix_line(english.get(reverse("oiv:workspace")).content.decode(), objective)
     assert "Nota nuova" in english_line and "Conforme con osservazioni" not in english_line

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.plans.helpers import open_revision, text
+from tests.world import World
 from traguardo.audit.models import AuditEntry
 from traguardo.individual.models import ReportCardObjective
 from traguardo.monitoring.models import Evidence, Measurement
@@ -75,11 +76,11 @@ def _url(item: Any) -> str:
 
 
 def test_confirmation_page_says_what_goes_with_the_objective(
-    demo: Cycle, client_as: ClientAs
+    world: World, sign_in: ClientAs
 ) -> None:
-    objective = _objective(demo)
+    objective = _objective(world.cycle)
     values = Measurement.objects.filter(indicator__objective=objective).count()
-    page = client_as("ufficio").get(_url(objective))
+    page = sign_in("ufficio").get(_url(objective))
     assert page.status_code == 200
     body = text(page)
     assert f"Eliminare Obiettivo operativo {objective.code}?" in body
@@ -91,29 +92,29 @@ def test_confirmation_page_says_what_goes_with_the_objective(
 
 
 def test_confirmation_page_names_the_item_in_the_readers_language(
-    demo: Cycle, client_as: ClientAs
+    world: World, sign_in: ClientAs
 ) -> None:
-    objective = _objective(demo)
-    office = client_as("ufficio")
+    objective = _objective(world.cycle)
+    office = sign_in("ufficio")
     office.cookies.load({"django_language": "en"})
     body = text(office.get(_url(objective)))
     assert f"Delete Operational objective {objective.code}?" in body
     assert "Obiettivo operativo" not in body.split("<main", 1)[1].split("</h1>", 1)[0]
-    open_revision(client_as("ufficio"), demo)
-    body = text(client_as("ufficio").get(_url(objective)))
+    open_revision(sign_in("ufficio"), world.cycle)
+    body = text(sign_in("ufficio").get(_url(objective)))
     assert 'name="values_confirmed"' in body and 'data-testid="confirm-delete"' in body
     assert "registrata nella revisione n. " in body
 
 
 def test_the_office_deletes_an_objective_with_explicit_confirmation_of_its_values(
-    demo: Cycle,
-    client_as: ClientAs,
+    world: World,
+    sign_in: ClientAs,
     media: Path,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    client = client_as("ufficio")
-    revision = open_revision(client, demo)
-    objective = _objective(demo)
+    client = sign_in("ufficio")
+    revision = open_revision(client, world.cycle)
+    objective = _objective(world.cycle)
     indicators = list(objective.indicators.values_list("pk", flat=True))
     measurement = Measurement.objects.filter(indicator_id__in=indicators).first()
     assert measurement is not None
@@ -126,7 +127,7 @@ def test_the_office_deletes_an_objective_with_explicit_confirmation_of_its_value
     )
     stored = media / evidence.file.name
     assert stored.exists()
-    before = score_cycle(demo, explain=False).entity.performance
+    before = score_cycle(world.cycle, explain=False).entity.performance
 
     # Without the explicit confirmation nothing is deleted.
     refused = client.post(_url(objective), {"version": objective.version})
@@ -160,17 +161,17 @@ def test_the_office_deletes_an_objective_with_explicit_confirmation_of_its_value
     assert summary.username == "ufficio" and summary.changes["values_confirmed"] is True
     assert summary.changes["removed"]["plans.Indicator"] == len(indicators)
     # The entity result is recomputed without the objective.
-    after = score_cycle(demo, explain=False).entity.performance
-    assert objective.code not in score_cycle(demo, explain=False).objectives
+    after = score_cycle(world.cycle, explain=False).entity.performance
+    assert objective.code not in score_cycle(world.cycle, explain=False).objectives
     assert before is not None and after is not None
 
 
 def test_an_indicator_without_values_is_deleted_with_one_click(
-    demo: Cycle, client_as: ClientAs
+    world: World, sign_in: ClientAs
 ) -> None:
-    client = client_as("ufficio")
-    open_revision(client, demo)
-    indicator = _new_indicator(demo)
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
+    indicator = _new_indicator(world.cycle)
     page = text(client.get(_url(indicator)))
     assert "Nessun valore di monitoraggio è registrato." in page
     assert 'name="values_confirmed"' not in page
@@ -182,10 +183,10 @@ def test_an_indicator_without_values_is_deleted_with_one_click(
     assert not Target.objects.filter(indicator_id=indicator.pk).exists()
 
 
-def test_a_block_goes_with_its_indicators(demo: Cycle, client_as: ClientAs) -> None:
-    client = client_as("ufficio")
-    open_revision(client, demo)
-    block = EntityBlock.objects.filter(cycle=demo).order_by("number").first()
+def test_a_block_goes_with_its_indicators(world: World, sign_in: ClientAs) -> None:
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
+    block = EntityBlock.objects.filter(cycle=world.cycle).order_by("number").first()
     assert block is not None
     indicators = list(block.indicators.values_list("pk", flat=True))
     page = text(client.get(_url(block)))
@@ -195,13 +196,13 @@ def test_a_block_goes_with_its_indicators(demo: Cycle, client_as: ClientAs) -> N
     assert response.status_code == 302
     assert not EntityBlock.objects.filter(pk=block.pk).exists()
     assert not Indicator.objects.filter(pk__in=indicators).exists()
-    score_cycle(demo, explain=False)  # the plan still scores without the block
+    score_cycle(world.cycle, explain=False)  # the plan still scores without the block
 
 
-def test_an_objective_in_a_report_card_is_refused(demo: Cycle, client_as: ClientAs) -> None:
-    client = client_as("ufficio")
-    open_revision(client, demo)
-    objective = _objective(demo, in_card=True)
+def test_an_objective_in_a_report_card_is_refused(world: World, sign_in: ClientAs) -> None:
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
+    objective = _objective(world.cycle, in_card=True)
     page = text(client.get(_url(objective)))
     assert 'data-testid="delete-protected"' in page
     response = client.post(
@@ -212,30 +213,28 @@ def test_an_objective_in_a_report_card_is_refused(demo: Cycle, client_as: Client
     assert OperationalObjective.objects.filter(pk=objective.pk).exists()
 
 
-def test_a_stale_version_is_refused(demo: Cycle, client_as: ClientAs) -> None:
-    client = client_as("ufficio")
-    open_revision(client, demo)
-    indicator = _new_indicator(demo)
+def test_a_stale_version_is_refused(world: World, sign_in: ClientAs) -> None:
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
+    indicator = _new_indicator(world.cycle)
     response = client.post(_url(indicator), {"version": indicator.version + 1})
     assert "modificato da un altro utente" in text(response)
     assert Indicator.objects.filter(pk=indicator.pk).exists()
 
 
-def test_without_an_open_revision_an_approved_plan_refuses(
-    demo: Cycle, client_as: ClientAs
-) -> None:
-    indicator = _new_indicator(demo)
-    response = client_as("ufficio").post(_url(indicator), {"version": indicator.version})
+def test_without_an_open_revision_an_approved_plan_refuses(world: World, sign_in: ClientAs) -> None:
+    indicator = _new_indicator(world.cycle)
+    response = sign_in("ufficio").post(_url(indicator), {"version": indicator.version})
     assert response.status_code == 200
     assert "apri prima una revisione" in text(response)
     assert Indicator.objects.filter(pk=indicator.pk).exists()
 
 
 @pytest.mark.parametrize("state", ["closed", "validated", "published"])
-def test_a_read_only_cycle_refuses_deletion(demo: Cycle, client_as: ClientAs, state: str) -> None:
-    indicator = _new_indicator(demo)
-    Cycle.objects.filter(pk=demo.pk).update(state=state)
-    client = client_as("ufficio")
+def test_a_read_only_cycle_refuses_deletion(world: World, sign_in: ClientAs, state: str) -> None:
+    indicator = _new_indicator(world.cycle)
+    Cycle.objects.filter(pk=world.cycle.pk).update(state=state)
+    client = sign_in("ufficio")
     page = client.get(_url(indicator))
     assert page.status_code == 200 and 'data-testid="confirm-delete"' not in text(page)
     assert 'data-testid="read-only"' in text(page)
@@ -246,14 +245,14 @@ def test_a_read_only_cycle_refuses_deletion(demo: Cycle, client_as: ClientAs, st
 
 @pytest.mark.parametrize("username", OTHERS)
 def test_other_roles_are_refused_also_with_crafted_posts(
-    demo: Cycle, client_as: ClientAs, username: str
+    world: World, sign_in: ClientAs, username: str
 ) -> None:
-    open_revision(client_as("ufficio"), demo)
-    objective = _objective(demo)
-    indicator = _new_indicator(demo)
-    block = EntityBlock.objects.filter(cycle=demo).first()
-    strategic, annual = _new_strategic(demo)
-    client = client_as(username)
+    open_revision(sign_in("ufficio"), world.cycle)
+    objective = _objective(world.cycle)
+    indicator = _new_indicator(world.cycle)
+    block = EntityBlock.objects.filter(cycle=world.cycle).first()
+    strategic, annual = _new_strategic(world.cycle)
+    client = sign_in(username)
     for item in (objective, indicator, block, strategic, annual):
         assert client.get(_url(item)).status_code == 403, (username, item)
         response = client.post(
@@ -270,8 +269,8 @@ def test_other_roles_are_refused_also_with_crafted_posts(
     assert AnnualObjective.objects.filter(pk=annual.pk, strategic=strategic).exists()
 
 
-def test_anonymous_users_go_to_the_login_page(demo: Cycle) -> None:
-    indicator = _new_indicator(demo)
+def test_anonymous_users_go_to_the_login_page(world: World) -> None:
+    indicator = _new_indicator(world.cycle)
     for response in (
         Client().get(_url(indicator)),
         Client().post(_url(indicator), {"version": indicator.version}),
@@ -281,13 +280,13 @@ def test_anonymous_users_go_to_the_login_page(demo: Cycle) -> None:
 
 
 def test_edit_pages_link_to_the_deletion_only_when_editable(
-    demo: Cycle, client_as: ClientAs
+    world: World, sign_in: ClientAs
 ) -> None:
-    client = client_as("ufficio")
-    objective = _objective(demo)
+    client = sign_in("ufficio")
+    objective = _objective(world.cycle)
     url = reverse("plans:objective", args=[objective.pk])
     assert 'data-testid="delete-link"' not in text(client.get(url))  # no revision open
-    open_revision(client, demo)
+    open_revision(client, world.cycle)
     page = text(client.get(url))
     assert f'href="{_url(objective)}"' in page
     indicator = objective.indicators.first()
@@ -306,11 +305,11 @@ def _new_strategic(cycle: Cycle) -> tuple[StrategicObjective, AnnualObjective]:
 
 
 def test_a_strategic_objective_goes_with_its_annual_objectives(
-    demo: Cycle, client_as: ClientAs
+    world: World, sign_in: ClientAs
 ) -> None:
-    client = client_as("ufficio")
-    revision = open_revision(client, demo)
-    strategic, annual = _new_strategic(demo)
+    client = sign_in("ufficio")
+    revision = open_revision(client, world.cycle)
+    strategic, annual = _new_strategic(world.cycle)
     edit_page = text(client.get(reverse("plans:strategic", args=[strategic.pk])))
     assert f'href="{_url(strategic)}"' in edit_page
     page = text(client.get(_url(strategic)))
@@ -318,7 +317,7 @@ def test_a_strategic_objective_goes_with_its_annual_objectives(
     assert "Obiettivi annuali: <strong>1</strong>" in page
     response = client.post(_url(strategic), {"version": strategic.version})
     assert response.status_code == 302
-    assert response["Location"] == reverse("plans:editor") + f"?anno={demo.year}"
+    assert response["Location"] == reverse("plans:editor") + f"?anno={world.cycle.year}"
     assert not StrategicObjective.objects.filter(pk=strategic.pk).exists()
     assert not AnnualObjective.objects.filter(pk=annual.pk).exists()
     change = RevisionChange.objects.get(revision=revision, kind=RevisionChange.Kind.REMOVE)
@@ -329,12 +328,12 @@ def test_a_strategic_objective_goes_with_its_annual_objectives(
 
 
 def test_an_annual_objective_with_operational_objectives_is_refused(
-    demo: Cycle, client_as: ClientAs
+    world: World, sign_in: ClientAs
 ) -> None:
-    client = client_as("ufficio")
-    open_revision(client, demo)
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
     objective = OperationalObjective.objects.filter(
-        cycle=demo, annual_objectives__isnull=False
+        cycle=world.cycle, annual_objectives__isnull=False
     ).order_by("pk")[0]
     annual = objective.annual_objectives.all()[0]
     for item in (annual, annual.strategic):
@@ -348,13 +347,11 @@ def test_an_annual_objective_with_operational_objectives_is_refused(
     assert objective.annual_objectives.filter(pk=annual.pk).exists()
 
 
-def test_an_annual_objective_a_block_hangs_from_is_refused(
-    demo: Cycle, client_as: ClientAs
-) -> None:
-    client = client_as("ufficio")
-    open_revision(client, demo)
-    strategic, annual = _new_strategic(demo)
-    block = EntityBlock.objects.filter(cycle=demo).order_by("number")[0]
+def test_an_annual_objective_a_block_hangs_from_is_refused(world: World, sign_in: ClientAs) -> None:
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
+    strategic, annual = _new_strategic(world.cycle)
+    block = EntityBlock.objects.filter(cycle=world.cycle).order_by("number")[0]
     EntityBlock.objects.filter(pk=block.pk).update(annual_objective=annual)
     assert 'data-testid="delete-protected"' in text(client.get(_url(annual)))
     response = client.post(_url(strategic), {"version": strategic.version})
@@ -365,12 +362,12 @@ def test_an_annual_objective_a_block_hangs_from_is_refused(
 # --- the editor's filter --------------------------------------------------------------------
 
 
-def test_the_editor_filters_objectives_by_unit_and_text(demo: Cycle, client_as: ClientAs) -> None:
-    client = client_as("ufficio")
-    total = OperationalObjective.objects.filter(cycle=demo).count()
+def test_the_editor_filters_objectives_by_unit_and_text(world: World, sign_in: ClientAs) -> None:
+    client = sign_in("ufficio")
+    total = OperationalObjective.objects.filter(cycle=world.cycle).count()
     everything = text(client.get(reverse("plans:editor")))
     assert f"{total} obiettivi operativi." in everything
-    objective = _objective(demo)
+    objective = _objective(world.cycle)
     unit = objective.home_unit
 
     by_code = text(client.get(reverse("plans:editor"), {"q": objective.code}))
@@ -385,7 +382,9 @@ def test_the_editor_filters_objectives_by_unit_and_text(demo: Cycle, client_as: 
         for row in branch["objectives"]
     } | {row["objective"].code for row in by_unit.context["orphans"]}
     assert objective.code in shown
-    expected = OperationalObjective.objects.filter(cycle=demo, assignments__unit=unit).distinct()
+    expected = OperationalObjective.objects.filter(
+        cycle=world.cycle, assignments__unit=unit
+    ).distinct()
     assert by_unit.context["shown"] == expected.count() < total
 
     word = max((w for w in objective.title.split() if w.isalpha()), key=len)
@@ -399,7 +398,7 @@ def test_the_editor_filters_objectives_by_unit_and_text(demo: Cycle, client_as: 
     )
 
     # any case and any accents, on SQLite as on PostgreSQL: «ANNUALITA» finds «annualità»
-    titles = OperationalObjective.objects.filter(cycle=demo).values_list("title", flat=True)
+    titles = OperationalObjective.objects.filter(cycle=world.cycle).values_list("title", flat=True)
     # the plan writes it «annualità», «ANNUALITÀ» and, typed without accents, «ANNUALITA'»
     accented = sum(1 for t in titles if "annualità" in t.lower() or "annualita'" in t.lower())
     assert accented > 0
@@ -411,13 +410,13 @@ def test_the_editor_filters_objectives_by_unit_and_text(demo: Cycle, client_as: 
     assert f"0 obiettivi operativi su {total}" in nothing
 
 
-def test_the_confirmation_and_the_filter_speak_english(demo: Cycle, client_as: ClientAs) -> None:
+def test_the_confirmation_and_the_filter_speak_english(world: World, sign_in: ClientAs) -> None:
     from django.conf import settings
 
-    client = client_as("ufficio")
-    open_revision(client, demo)
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    objective = _objective(demo)
+    objective = _objective(world.cycle)
     page = text(client.get(_url(objective)))
     assert "What is deleted with the item" in page
     assert "monitoring values are recorded: they will be deleted." in page

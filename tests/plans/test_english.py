@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from tests.plans.helpers import open_revision, text
-from traguardo.plans.models import Cycle, OperationalObjective
+from tests.world import World
+from traguardo.plans.models import EntityBlock, OperationalObjective
 
 
-def test_editor_and_messages_in_english(demo: Cycle, client_as: Callable[[str], Client]) -> None:
-    client = client_as("ufficio")
-    open_revision(client, demo)
+def test_editor_and_messages_in_english(world: World, sign_in: Callable[[str], Client]) -> None:
+    # As in the demo, whose Allegato B weights add up to 99,96.
+    EntityBlock.objects.filter(cycle=world.cycle).update(weight_b=Decimal("99.96"))
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = text(client.get(reverse("plans:editor")))
     assert "Performance plan editor" in page
     assert "the blocks' weights B add up to 99,96, not 100" in page
     objective = (
-        OperationalObjective.objects.filter(cycle=demo, annual_objectives__isnull=False)
+        OperationalObjective.objects.filter(cycle=world.cycle, annual_objectives__isnull=False)
         .order_by("pk")
         .first()
     )
@@ -32,7 +36,7 @@ def test_editor_and_messages_in_english(demo: Cycle, client_as: Callable[[str], 
     )
     assert annual is not None
     response = client.post(
-        reverse("plans:move") + f"?anno={demo.year}",
+        reverse("plans:move") + f"?anno={world.cycle.year}",
         {"node": f"annual:{annual.pk}", "parent": f"operational:{objective.pk}"},
         follow=True,
     )
@@ -40,13 +44,13 @@ def test_editor_and_messages_in_english(demo: Cycle, client_as: Callable[[str], 
 
 
 def test_versions_taken_in_english_compare_with_the_italian_plan(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
-    client = client_as("ufficio")
+    client = sign_in("ufficio")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    open_revision(client, demo)  # takes the version before revision 2, in English
+    open_revision(client, world.cycle)  # takes the version before revision 2, in English
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "it"
     page = text(
-        client.get(reverse("plans:compare"), {"anno": demo.year, "a": "1", "b": "corrente"})
+        client.get(reverse("plans:compare"), {"anno": world.cycle.year, "a": "1", "b": "corrente"})
     )
     assert "Le due versioni sono identiche." in page

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.plans.helpers import indicator_post, open_revision, target_of
+from tests.world import World
 from traguardo.organisation.models import OrgUnit
 from traguardo.plans.models import (
     AnnualObjective,
@@ -132,41 +133,41 @@ def _fingerprint(cycle: Cycle, items: tuple[object, ...] | None = None) -> tuple
 
 
 def test_editor_page_only_for_the_performance_office(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
-    assert client_as("ufficio").get(reverse("plans:editor")).status_code == 200
+    assert sign_in("ufficio").get(reverse("plans:editor")).status_code == 200
     for username in OTHERS:
-        assert client_as(username).get(reverse("plans:editor")).status_code == 403, username
+        assert sign_in(username).get(reverse("plans:editor")).status_code == 403, username
     anonymous = Client().get(reverse("plans:editor"))
     assert anonymous.status_code == 302 and "/accesso/entra/" in anonymous["Location"]
 
 
 @pytest.mark.parametrize("username", OTHERS)
 def test_crafted_posts_by_other_roles_are_refused(
-    demo: Cycle, client_as: Callable[[str], Client], username: str
+    world: World, sign_in: Callable[[str], Client], username: str
 ) -> None:
-    open_revision(client_as("ufficio"), demo)  # so that only the role can stop them
-    before = _fingerprint(demo)
-    client = client_as(username)
-    for url, data in _write_requests(demo):
+    open_revision(sign_in("ufficio"), world.cycle)  # so that only the role can stop them
+    before = _fingerprint(world.cycle)
+    client = sign_in(username)
+    for url, data in _write_requests(world.cycle):
         response = client.post(url, data)
         assert response.status_code == 403, (username, url, response.status_code)
-    assert _fingerprint(demo) == before
+    assert _fingerprint(world.cycle) == before
 
 
-def test_crafted_posts_by_anonymous_go_to_login(demo: Cycle) -> None:
-    before = _fingerprint(demo)
-    for url, data in _write_requests(demo):
+def test_crafted_posts_by_anonymous_go_to_login(world: World) -> None:
+    before = _fingerprint(world.cycle)
+    for url, data in _write_requests(world.cycle):
         response = Client().post(url, data)
         assert response.status_code == 302 and "/accesso/entra/" in response["Location"], url
-    assert _fingerprint(demo) == before
+    assert _fingerprint(world.cycle) == before
 
 
 def test_revisions_and_states_pages_are_readable_by_members(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
     for username in ["po", "oiv", "dirigente"]:
-        client = client_as(username)
+        client = sign_in(username)
         revisions = client.get(reverse("plans:revisions"))
         assert revisions.status_code == 200
         assert "Apri una nuova revisione" not in revisions.content.decode()
@@ -174,15 +175,15 @@ def test_revisions_and_states_pages_are_readable_by_members(
 
 
 def test_the_same_requests_by_the_office_go_through(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
     """Control for the tests above: the requests are valid, only the role stops them."""
-    client = client_as("ufficio")
-    open_revision(client, demo)
-    items = _items(demo)
-    before = _fingerprint(demo, items)
-    statuses = [client.post(url, data).status_code for url, data in _write_requests(demo)]
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
+    items = _items(world.cycle)
+    before = _fingerprint(world.cycle, items)
+    statuses = [client.post(url, data).status_code for url, data in _write_requests(world.cycle)]
     assert 403 not in statuses
-    after = _fingerprint(demo, items)
+    after = _fingerprint(world.cycle, items)
     # every part of the fingerprint but the revision count (one is open already) changed
     assert [b != a for b, a in zip(before, after, strict=True)] == [True] * 8 + [False]

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.plans.helpers import indicator_post, open_revision, target_of, text
+from tests.world import World
 from traguardo.plans.models import (
     Act,
     Cycle,
@@ -30,26 +31,27 @@ def _indicator(cycle: Cycle) -> Indicator:
 
 
 def test_revision_records_changes_and_comparison_shows_them(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
-    client = client_as("ufficio")
-    revision = open_revision(client, demo, number="201")
-    assert revision.number == 2  # the demo cycle already had revision n. 1
+    client = sign_in("ufficio")
+    revision = open_revision(client, world.cycle, number="201")
+    assert revision.number == 2  # the world.cycle cycle already had revision n. 1
     assert revision.act is not None and revision.act.number == "201"
     assert revision.act.kind == Act.Kind.REVISION and str(revision.act.date) == "2019-11-15"
-    assert PlanSnapshot.objects.filter(cycle=demo, version=1).exists()  # the plan before it
+    assert PlanSnapshot.objects.filter(cycle=world.cycle, version=1).exists()  # the plan before it
 
-    indicator = _indicator(demo)
+    indicator = _indicator(world.cycle)
     objective = indicator.objective
     assert objective is not None
-    old = target_of(indicator, demo.year)
+    old = target_of(indicator, world.cycle.year)
     url = reverse("plans:indicator", args=[indicator.pk])
     client.post(
-        url, indicator_post(indicator, **{f"target_{demo.year}": ">= 12345", "confirmed": "on"})
+        url,
+        indicator_post(indicator, **{f"target_{world.cycle.year}": ">= 12345", "confirmed": "on"}),
     )
     change = RevisionChange.objects.get(revision=revision)
     assert (change.field, change.old_value, change.new_value) == (
-        f"target {demo.year}",
+        f"target {world.cycle.year}",
         old,
         ">= 12345",
     )
@@ -59,7 +61,7 @@ def test_revision_records_changes_and_comparison_shows_them(
     assert objective.revised_by_id == revision.pk
 
     # the revisions page lists the change; any member can read it
-    page = text(client_as("po").get(reverse("plans:revisions")))
+    page = text(sign_in("po").get(reverse("plans:revisions")))
     assert "Revisione n. 2" in page and ">= 12345" in page and old in page
 
     # marked as revised wherever the editor shows it
@@ -69,34 +71,34 @@ def test_revision_records_changes_and_comparison_shows_them(
     assert mark in text(client.get(reverse("plans:editor")))
 
     response = client.post(
-        reverse("plans:revisions"), {"anno": demo.year, "action": "close"}, follow=True
+        reverse("plans:revisions"), {"anno": world.cycle.year, "action": "close"}, follow=True
     )
     assert "Revisione n. 2 chiusa con 1 variazioni" in text(response)
     revision.refresh_from_db()
     assert not revision.is_open and revision.variations_count == 1
-    assert PlanSnapshot.objects.filter(cycle=demo, version=2).exists()
+    assert PlanSnapshot.objects.filter(cycle=world.cycle, version=2).exists()
 
-    compare = client.get(reverse("plans:compare"), {"anno": demo.year, "a": "1", "b": "2"})
+    compare = client.get(reverse("plans:compare"), {"anno": world.cycle.year, "a": "1", "b": "2"})
     page = text(compare)
     assert "1 differenza tra le due versioni" in page
     label = f"Indicatore {indicator.number} dell'obiettivo {objective.code}"
     assert (
-        f'<th scope="row">{label}</th><td>target {demo.year}</td><td>{old}</td>'
+        f'<th scope="row">{label}</th><td>target {world.cycle.year}</td><td>{old}</td>'
         f"<td>>= 12345</td>" in page
     )
     same = text(
-        client.get(reverse("plans:compare"), {"anno": demo.year, "a": "2", "b": "corrente"})
+        client.get(reverse("plans:compare"), {"anno": world.cycle.year, "a": "2", "b": "corrente"})
     )
     assert "Le due versioni sono identiche." in same
 
 
-def test_only_one_revision_open_at_a_time(demo: Cycle, client_as: Callable[[str], Client]) -> None:
-    client = client_as("ufficio")
-    open_revision(client, demo)
+def test_only_one_revision_open_at_a_time(world: World, sign_in: Callable[[str], Client]) -> None:
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
     response = client.post(
         reverse("plans:revisions"),
         {
-            "anno": demo.year,
+            "anno": world.cycle.year,
             "action": "open",
             "act_body": "SG",
             "act_type": "Det.",
@@ -106,16 +108,16 @@ def test_only_one_revision_open_at_a_time(demo: Cycle, client_as: Callable[[str]
         },
     )
     assert "C'è già una revisione aperta" in text(response)
-    assert Revision.objects.filter(cycle=demo).count() == 2
+    assert Revision.objects.filter(cycle=world.cycle).count() == 2
 
 
 def test_opening_a_revision_needs_act_number_date_and_reason(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
-    response = client_as("ufficio").post(
+    response = sign_in("ufficio").post(
         reverse("plans:revisions"),
         {
-            "anno": demo.year,
+            "anno": world.cycle.year,
             "action": "open",
             "act_body": "SG",
             "act_type": "Det.",
@@ -128,32 +130,36 @@ def test_opening_a_revision_needs_act_number_date_and_reason(
     page = text(response)
     assert 'id="id_act_number_errors"' in page and 'id="id_act_date_errors"' in page
     assert 'id="id_reason_errors"' in page
-    assert not Revision.objects.filter(cycle=demo, is_open=True).exists()
+    assert not Revision.objects.filter(cycle=world.cycle, is_open=True).exists()
 
 
 def test_state_transitions_by_the_right_role_only(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
     url = reverse("plans:states")
-    office, oiv, po = client_as("ufficio"), client_as("oiv"), client_as("po")
+    office, oiv, po = sign_in("ufficio"), sign_in("oiv"), sign_in("po")
     # monitoring → closed belongs to the office: the OIV and a PO are refused
     for client in (oiv, po):
         assert "Nessun passaggio di stato" in text(client.get(url))
-        assert client.post(url, {"target": "closed", "anno": demo.year}).status_code == 403
-    demo.refresh_from_db()
-    assert demo.state == "monitoring"
+        assert client.post(url, {"target": "closed", "anno": world.cycle.year}).status_code == 403
+    world.cycle.refresh_from_db()
+    assert world.cycle.state == "monitoring"
     response = office.post(
-        url, {"target": "closed", "note": "Consuntivo chiuso", "anno": demo.year}, follow=True
+        url,
+        {"target": "closed", "note": "Consuntivo chiuso", "anno": world.cycle.year},
+        follow=True,
     )
     assert "Il ciclo è ora nello stato «Chiuso (consuntivo)»" in text(response)
     # closed → validated belongs to the OIV, not to the office
     assert "Nessun passaggio di stato" in text(office.get(url))
-    assert office.post(url, {"target": "validated", "anno": demo.year}).status_code == 403
+    assert office.post(url, {"target": "validated", "anno": world.cycle.year}).status_code == 403
     assert (
-        oiv.post(url, {"target": "validated", "note": "Validata", "anno": demo.year}).status_code
+        oiv.post(
+            url, {"target": "validated", "note": "Validata", "anno": world.cycle.year}
+        ).status_code
         == 302
     )
-    history = list(CycleTransition.objects.filter(cycle=demo).order_by("at", "id"))
+    history = list(CycleTransition.objects.filter(cycle=world.cycle).order_by("at", "id"))
     assert [(t.source, t.target, t.by.get_username(), t.note) for t in history if t.by] == [
         ("monitoring", "closed", "ufficio", "Consuntivo chiuso"),
         ("closed", "validated", "oiv", "Validata"),
@@ -162,12 +168,12 @@ def test_state_transitions_by_the_right_role_only(
     assert "Consuntivo chiuso" in page and "Validata" in page and "oiv" in page
 
 
-def test_published_cycle_is_read_only(demo: Cycle, client_as: Callable[[str], Client]) -> None:
-    client = client_as("ufficio")
-    open_revision(client, demo)
-    Cycle.objects.filter(pk=demo.pk).update(state=Cycle.State.PUBLISHED)
-    indicator = _indicator(demo)
-    old = target_of(indicator, demo.year)
+def test_published_cycle_is_read_only(world: World, sign_in: Callable[[str], Client]) -> None:
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
+    Cycle.objects.filter(pk=world.cycle.pk).update(state=Cycle.State.PUBLISHED)
+    indicator = _indicator(world.cycle)
+    old = target_of(indicator, world.cycle.year)
     editor = client.get(reverse("plans:editor"))
     assert "pubblicato: il piano è in sola lettura" in text(editor)
     assert "Nuovo obiettivo strategico" not in text(editor)
@@ -178,16 +184,16 @@ def test_published_cycle_is_read_only(demo: Cycle, client_as: Callable[[str], Cl
     writes = [
         (
             reverse("plans:indicator", args=[indicator.pk]),
-            indicator_post(indicator, **{f"target_{demo.year}": ">= 1", "confirmed": "on"}),
+            indicator_post(indicator, **{f"target_{world.cycle.year}": ">= 1", "confirmed": "on"}),
         ),
         (reverse("plans:objective_weights", args=[objective.pk]), {}),
         (
-            reverse("plans:strategic_new") + f"?anno={demo.year}",
+            reverse("plans:strategic_new") + f"?anno={world.cycle.year}",
             {"code": "8", "kind": "obiettivo_strategico", "title": "x"},
         ),
-        (reverse("plans:revisions"), {"anno": demo.year, "action": "close"}),
+        (reverse("plans:revisions"), {"anno": world.cycle.year, "action": "close"}),
         (
-            reverse("plans:move") + f"?anno={demo.year}",
+            reverse("plans:move") + f"?anno={world.cycle.year}",
             {"node": f"indicator:{indicator.pk}", "parent": f"operational:{objective.pk}"},
         ),
     ]
@@ -195,25 +201,27 @@ def test_published_cycle_is_read_only(demo: Cycle, client_as: Callable[[str], Cl
         response = client.post(url, data)
         assert response.status_code == 403, url
         assert "pubblicato: il piano è in sola lettura" in text(response)
-    response = client.post(reverse("plans:states"), {"target": "validated", "anno": demo.year})
+    response = client.post(
+        reverse("plans:states"), {"target": "validated", "anno": world.cycle.year}
+    )
     assert response.status_code == 403
     assert "è pubblicato: il suo stato non cambia più" in text(response)
-    assert target_of(indicator, demo.year) == old
-    assert Revision.objects.filter(cycle=demo, is_open=True).exists()
+    assert target_of(indicator, world.cycle.year) == old
+    assert Revision.objects.filter(cycle=world.cycle, is_open=True).exists()
 
 
 def test_the_cycle_does_not_close_with_a_revision_open(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
-    client = client_as("ufficio")
-    open_revision(client, demo)
-    response = client.post(reverse("plans:states"), {"target": "closed", "anno": demo.year})
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
+    response = client.post(reverse("plans:states"), {"target": "closed", "anno": world.cycle.year})
     assert "La revisione n. 2 è ancora aperta: chiudila prima di chiudere il ciclo." in text(
         response
     )
-    demo.refresh_from_db()
-    assert demo.state == "monitoring"
-    client.post(reverse("plans:revisions"), {"anno": demo.year, "action": "close"})
-    client.post(reverse("plans:states"), {"target": "closed", "anno": demo.year})
-    demo.refresh_from_db()
-    assert demo.state == "closed"
+    world.cycle.refresh_from_db()
+    assert world.cycle.state == "monitoring"
+    client.post(reverse("plans:revisions"), {"anno": world.cycle.year, "action": "close"})
+    client.post(reverse("plans:states"), {"target": "closed", "anno": world.cycle.year})
+    world.cycle.refresh_from_db()
+    assert world.cycle.state == "closed"

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.plans.helpers import indicator_post, open_revision, target_of, text
+from tests.world import World
 from traguardo.core.engine import score_plan
 from traguardo.monitoring.models import Period
 from traguardo.plans import whatif
@@ -33,32 +34,34 @@ def _scored_indicator(cycle: Cycle) -> Indicator:
 
 
 def test_whatif_of_a_target_equals_the_real_save(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
-    client = client_as("ufficio")
-    open_revision(client, demo)
-    indicator = _scored_indicator(demo)
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
+    indicator = _scored_indicator(world.cycle)
     objective = indicator.objective
     assert objective is not None
-    before = score_cycle(demo, explain=False)
-    old_target = target_of(indicator, demo.year)
+    before = score_cycle(world.cycle, explain=False)
+    old_target = target_of(indicator, world.cycle.year)
     harder = ">= 1.000.000"
     url = reverse("plans:indicator", args=[indicator.pk])
 
-    response = client.post(url, indicator_post(indicator, **{f"target_{demo.year}": harder}))
+    response = client.post(url, indicator_post(indicator, **{f"target_{world.cycle.year}": harder}))
     preview = response.context["preview"]
     assert "Anteprima dell'effetto (non ancora salvata)" in text(response)
-    assert target_of(indicator, demo.year) == old_target  # nothing saved yet
+    assert target_of(indicator, world.cycle.year) == old_target  # nothing saved yet
     assert preview.entity.before == before.entity.performance
     objective_figure = next(f for f in preview.figures if f.label == f"Obiettivo {objective.code}")
     assert objective_figure.before == before.objectives[objective.code].performance
     assert objective_figure.after is not None and objective_figure.before is not None
     assert objective_figure.after < objective_figure.before  # a harder target lowers it
 
-    confirmed = indicator_post(indicator, **{f"target_{demo.year}": harder, "confirmed": "on"})
+    confirmed = indicator_post(
+        indicator, **{f"target_{world.cycle.year}": harder, "confirmed": "on"}
+    )
     assert client.post(url, confirmed).status_code == 302
-    assert target_of(indicator, demo.year) == harder
-    after = score_cycle(demo, explain=False)
+    assert target_of(indicator, world.cycle.year) == harder
+    after = score_cycle(world.cycle, explain=False)
     assert objective_figure.after == after.objectives[objective.code].performance
     assert preview.entity.after == after.entity.performance
     for figure in preview.figures:
@@ -68,22 +71,22 @@ def test_whatif_of_a_target_equals_the_real_save(
 
 
 def test_whatif_of_a_weight_and_of_block_weight_b(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
-    client = client_as("ufficio")
-    open_revision(client, demo)
-    indicator = _scored_indicator(demo)
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
+    indicator = _scored_indicator(world.cycle)
     response = client.post(
         reverse("plans:indicator", args=[indicator.pk]), indicator_post(indicator, weight="0")
     )
     preview = response.context["preview"]
     changed = whatif.apply_indicator_change(
-        fetch_plan(demo), whatif.indicator_key(indicator), whatif.Change(weight=Decimal(0))
+        fetch_plan(world.cycle), whatif.indicator_key(indicator), whatif.Change(weight=Decimal(0))
     )
     expected = score_plan(changed, explain=False)
     assert preview.entity.after == expected.entity.performance
 
-    block = EntityBlock.objects.filter(cycle=demo).order_by("number").first()
+    block = EntityBlock.objects.filter(cycle=world.cycle).order_by("number").first()
     assert block is not None
     url = reverse("plans:block", args=[block.pk])
     data = {
@@ -97,16 +100,16 @@ def test_whatif_of_a_weight_and_of_block_weight_b(
     block.refresh_from_db()
     assert block.weight_b != Decimal(10)
     assert client.post(url, {**data, "confirmed": "on"}).status_code == 302
-    assert preview.entity.after == score_cycle(demo, explain=False).entity.performance
+    assert preview.entity.after == score_cycle(world.cycle, explain=False).entity.performance
     assert preview.entity.after != preview.entity.before
 
 
-def test_whatif_of_an_entity_indicator_value(demo: Cycle) -> None:
+def test_whatif_of_an_entity_indicator_value(world: World) -> None:
     """Allegato B: a value change moves the block's A and the entity result as the engine says."""
-    Period.objects.filter(cycle=demo).update(closed=False)
-    indicator = Indicator.objects.filter(entity_block__cycle=demo).order_by("number").first()
+    Period.objects.filter(cycle=world.cycle).update(closed=False)
+    indicator = Indicator.objects.filter(entity_block__cycle=world.cycle).order_by("number").first()
     assert indicator is not None
-    result = whatif.preview_indicator(demo, indicator, whatif.Change(value="0"))
+    result = whatif.preview_indicator(world.cycle, indicator, whatif.Change(value="0"))
     labels = [f.label for f in result.figures]
     assert labels[1] == f"Grado dell'indicatore B{indicator.number}"
     assert result.figures[1].after == 0
@@ -115,20 +118,20 @@ def test_whatif_of_an_entity_indicator_value(demo: Cycle) -> None:
 
 
 def test_second_editor_gets_a_conflict_and_nothing_is_lost(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
-    first, second = client_as("ufficio"), client_as("ufficio")
-    open_revision(first, demo)
-    indicator = _scored_indicator(demo)
+    first, second = sign_in("ufficio"), sign_in("ufficio")
+    open_revision(first, world.cycle)
+    indicator = _scored_indicator(world.cycle)
     url = reverse("plans:indicator", args=[indicator.pk])
     # both open the page: the form carries the version they saw
     seen = indicator_post(indicator)
     shown = second.get(url)
     assert f'name="version" value="{indicator.version}"' in text(shown)
 
-    mine = {**seen, f"target_{demo.year}": ">= 7", "weight": "40", "confirmed": "on"}
+    mine = {**seen, f"target_{world.cycle.year}": ">= 7", "weight": "40", "confirmed": "on"}
     assert first.post(url, mine).status_code == 302
-    theirs = {**seen, f"target_{demo.year}": ">= 9", "confirmed": "on"}
+    theirs = {**seen, f"target_{world.cycle.year}": ">= 9", "confirmed": "on"}
     response = second.post(url, theirs)
     page = text(response)
     assert response.status_code == 200
@@ -137,15 +140,15 @@ def test_second_editor_gets_a_conflict_and_nothing_is_lost(
     assert 'value=">= 9"' in page  # the second user's input is still in the form
     assert "<td>&gt;= 7</td>" in response.content.decode()  # and the saved value is shown
     # the first user's save is intact
-    assert target_of(indicator, demo.year) == ">= 7"
+    assert target_of(indicator, world.cycle.year) == ">= 7"
     indicator.refresh_from_db()
     assert indicator.weight == Decimal(40)
 
 
-def test_conflict_on_an_objective(demo: Cycle, client_as: Callable[[str], Client]) -> None:
-    client = client_as("ufficio")
-    open_revision(client, demo)
-    objective = OperationalObjective.objects.filter(cycle=demo).order_by("pk").first()
+def test_conflict_on_an_objective(world: World, sign_in: Callable[[str], Client]) -> None:
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
+    objective = OperationalObjective.objects.filter(cycle=world.cycle).order_by("pk").first()
     assert objective is not None
     url = reverse("plans:objective", args=[objective.pk])
     data = {
@@ -161,11 +164,11 @@ def test_conflict_on_an_objective(demo: Cycle, client_as: Callable[[str], Client
     assert objective.title == "Prima versione"
 
 
-def test_whatif_and_save_of_a_final_value(demo: Cycle, client_as: Callable[[str], Client]) -> None:
+def test_whatif_and_save_of_a_final_value(world: World, sign_in: Callable[[str], Client]) -> None:
     """A value goes through monitoring's record_value after the preview; no revision needed."""
-    Period.objects.filter(cycle=demo).update(closed=False)
-    client = client_as("ufficio")
-    indicator = _scored_indicator(demo)
+    Period.objects.filter(cycle=world.cycle).update(closed=False)
+    client = sign_in("ufficio")
+    indicator = _scored_indicator(world.cycle)
     objective = indicator.objective
     assert objective is not None
     url = reverse("plans:indicator", args=[indicator.pk])
@@ -178,15 +181,18 @@ def test_whatif_and_save_of_a_final_value(demo: Cycle, client_as: Callable[[str]
     assert response.status_code == 302, text(response)[:3000]
     final = indicator.measurements.get(period__code=Period.Code.FINAL)
     assert final.text == "0"
-    assert score_cycle(demo, explain=False).objectives[objective.code].performance == figure.after
+    assert (
+        score_cycle(world.cycle, explain=False).objectives[objective.code].performance
+        == figure.after
+    )
 
 
 def test_indicator_page_warns_when_its_weight_breaks_the_sum(
-    demo: Cycle, client_as: Callable[[str], Client]
+    world: World, sign_in: Callable[[str], Client]
 ) -> None:
-    client = client_as("ufficio")
-    open_revision(client, demo)
-    indicator = _scored_indicator(demo)
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
+    indicator = _scored_indicator(world.cycle)
     response = client.post(
         reverse("plans:indicator", args=[indicator.pk]), indicator_post(indicator, weight="1")
     )

@@ -1,6 +1,7 @@
 """The generated PDF and DOCX read back: figures compared with the PlanScore and the DB.
 
-Generated once per module (the PDF takes seconds); expected figures are computed here
+Generated once per test session (`demo_relazione` in tests/conftest.py: the PDF takes most
+of a minute) and parsed once per module; expected figures are computed here
 from the database and the scoring core, never copied from the seed.
 """
 
@@ -16,13 +17,12 @@ import pytest
 from docx import Document as read_docx
 from pypdf import PdfReader
 
+from tests.conftest import DemoRelazione
 from traguardo.core.results import PlanScore
 from traguardo.individual.models import ReportCard
 from traguardo.monitoring.models import Measurement
 from traguardo.plans.models import Cycle, Indicator, ObjectiveAssignment, Target
 from traguardo.reports.relazione.content import num, pct
-from traguardo.reports.relazione.generate import generate
-from traguardo.scoring.services import score_cycle
 
 pytestmark = pytest.mark.django_db
 
@@ -41,15 +41,12 @@ def _flat(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def outputs(_demo_module: int, django_db_blocker: Any) -> Iterator[Outputs]:
-    with django_db_blocker.unblock():
-        cycle = Cycle.objects.select_related("entity").get(pk=_demo_module)
-        pdf = generate(cycle, "pdf").content
-        docx = generate(cycle, "docx").content
-        score = score_cycle(cycle, explain=False)
-    reader = PdfReader(io.BytesIO(pdf))
+def outputs(_demo_module: int, demo_relazione: DemoRelazione) -> Iterator[Outputs]:
+    assert demo_relazione.cycle_pk == _demo_module
+    reader = PdfReader(io.BytesIO(demo_relazione.pdf))
     pages = [_flat(p.extract_text()) for p in reader.pages]
-    yield Outputs(reader, pages, read_docx(io.BytesIO(docx)), score, _demo_module)
+    docx = read_docx(io.BytesIO(demo_relazione.docx))
+    yield Outputs(reader, pages, docx, demo_relazione.score, _demo_module)
 
 
 _FOOTER = re.compile(r" Pagina \d+ di \d+$")
