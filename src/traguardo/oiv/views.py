@@ -29,7 +29,6 @@ from traguardo.oiv.models import (
     ValidationDecision,
 )
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective
-from traguardo.web.fragments import rendered_each
 
 SCOPES = ("relazione", "blocco", "obiettivo")
 
@@ -69,14 +68,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
         {
             "cycle": cycle,
             "cycles": _cycles(request),
-            # ~140 lines: each rendered once per content, not once per request
-            "lines": rendered_each(
-                "oiv/_matrix_row.html",
-                rows,
-                year=cycle.year,
-                can_write=can_write,
-                pending_label=str(Outcome.PENDING.label),
-            ),
+            "rows": rows,
+            "pending_label": Outcome.PENDING.label,
             "criteria": [(c, CRITERION_HELP[c]) for c in Criterion],
             "done": done,
             "total": total,

@@ -20,24 +20,16 @@ change looks once it has committed, and writes one more stamp if its own is not 
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import translation
-
-from traguardo.core.model import Plan
-from traguardo.core.results import PlanScore
-from traguardo.scoring.once import computed_once
 
 # Every model of these apps can change what `scoring.fetch` reads (units, objectives,
 # indicators, targets, values, periods, cards, configuration). Also invalidating on the
@@ -45,19 +37,20 @@ from traguardo.scoring.once import computed_once
 # scores.
 SCORED_APPS = ("organisation", "plans", "monitoring", "individual")
 KEEP_STAMPS = 50  # rows kept in the table; only the latest is ever read
-CACHE_SIZE = 8  # (cycle, period, language) entries kept per process
 
 _batch: ContextVar[list[bool] | None] = ContextVar("traguardo_score_batch", default=None)
-_lock = threading.Lock()
-Key = tuple[int, str, str, str]  # cycle, period, stamp, language of the explanations
-_entries: OrderedDict[Key, tuple[Plan, PlanScore]] = OrderedDict()
-_computing: dict[Key, threading.Lock] = {}
 
 
 def scores_changed() -> None:
     """Record that the data behind the scores changed (inside the caller's transaction)."""
     pending = _batch.get()
     if pending is not None:
+        if not pending[0]:
+            from traguardo.plans import versions
+
+            # From the batch's first change its data differ from what the version names:
+            # scores read meanwhile are neither served from nor filed in the shared cache.
+            versions.bump_all()
         pending[0] = True
         return
     pk = _stamp()
@@ -117,73 +110,6 @@ def batched() -> Iterator[None]:
         _batch.reset(token)
         if pending[0]:
             scores_changed()
-
-
-def current_stamp() -> str:
-    from traguardo.scoring.models import ScoreStamp
-
-    token = ScoreStamp.objects.values_list("token", flat=True).order_by("-id").first()
-    if token is None:  # a new database: name its present state
-        token = ScoreStamp.objects.create(token=uuid.uuid4().hex).token
-    return token
-
-
-def cached(
-    cycle_id: int, period: str, compute: Callable[[], tuple[Plan, PlanScore]]
-) -> tuple[Plan, PlanScore]:
-    """The plan and its score for this state of the data, computed at most once."""
-    # Read the stamp before the data: if a change commits in between, the entry is filed
-    # under the old stamp (never read again) rather than newer data under an old name.
-    pending = _batch.get()
-    if pending is not None and pending[0]:
-        # Inside a batch whose stamp is not written yet, the data no longer match the
-        # latest stamp: compute without reading or filling the cache.
-        return compute()
-    # The explanations are written in the reader's language (core.i18n): one entry each.
-    key = (cycle_id, period, current_stamp(), translation.get_language() or settings.LANGUAGE_CODE)
-    with _lock:
-        hit = _entries.get(key)
-        if hit is not None:
-            _entries.move_to_end(key)
-            return hit
-        computing = _computing.setdefault(key, threading.Lock())
-    # One computation per key: the threads of a server process that ask for the same
-    # state at once wait for the first instead of each scoring the plan.
-    with computing:
-        with _lock:
-            hit = _entries.get(key)
-        if hit is not None:
-            return hit
-        try:
-            value = _shared(key, compute)
-            with _lock:
-                _entries[key] = value
-                while len(_entries) > CACHE_SIZE:
-                    _entries.popitem(last=False)
-        finally:
-            with _lock:
-                _computing.pop(key, None)
-    return value
-
-
-def _shared_key(key: Key) -> str:
-    cycle_id, period, stamp, language = key
-    return f"traguardo:score:{cycle_id}:{period}:{stamp}:{language}"
-
-
-def _shared(key: Key, compute: Callable[[], tuple[Plan, PlanScore]]) -> tuple[Plan, PlanScore]:
-    """With a shared cache (TRAGUARDO_CACHE_URL), the score is computed by one server
-    process and read back by the others: unpickling costs a fraction of fetching and
-    scoring, and the processes that miss together wait for the first instead of all
-    scoring the same state."""
-    if not settings.TRAGUARDO_CACHE_URL:
-        return compute()
-    return computed_once(_shared_key(key), compute, 3600)
-
-
-def clear() -> None:
-    with _lock:
-        _entries.clear()
 
 
 _in_signal: ContextVar[bool] = ContextVar("traguardo_score_in_signal", default=False)

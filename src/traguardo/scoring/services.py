@@ -9,8 +9,8 @@ from traguardo.core.model import Plan
 from traguardo.core.results import PlanScore
 from traguardo.monitoring.models import Period
 from traguardo.plans.models import Cycle
-from traguardo.scoring.cache import cached
 from traguardo.scoring.fetch import fetch_plan
+from traguardo.scoring.score_cache import scored
 
 
 class CycleNotFound(LookupError):
@@ -32,7 +32,7 @@ def _plan_and_score(cycle: Cycle, period: str) -> tuple[Plan, PlanScore]:
         # Always with explanations: the cached score serves the "why" pages too.
         return plan, score_plan(plan, explain=True)
 
-    return cached(cycle.pk, period, compute)
+    return scored(cycle.pk, period, compute)
 
 
 def plan_of(cycle: Cycle, period: str = Period.Code.FINAL) -> Plan:
@@ -46,6 +46,6 @@ def score_cycle(
     """The cycle scored at a period (the 31.12 by default), with explanations.
 
     `explain` is kept for callers that do not need explanations; the cached score carries
-    them anyway, computed once per state of the data."""
+    them anyway, computed once per data version (scoring.score_cache)."""
     del explain
     return _plan_and_score(cycle, period)[1]

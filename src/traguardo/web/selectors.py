@@ -130,8 +130,7 @@ class MissingIndicator:
 @dataclass(frozen=True)
 class UnitOwes:
     """A unit in a period: its head(s) that day, what it is expected to report and what it
-    has not reported yet. Frozen plain values: the row's HTML is cached under them
-    (web.fragments.rendered_each), so a saved value re-renders only the rows it changed."""
+    has not reported yet."""
 
     unit_id: int
     code: str

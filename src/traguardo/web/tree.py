@@ -109,9 +109,7 @@ class IndicatorLine:
 
 @dataclass(frozen=True)
 class TreeRow:
-    """Everything an objective's row prints, and nothing else: the row's HTML is cached
-    under these values (`web.fragments.rendered_each`), so a saved value re-renders only the
-    rows whose figures it moved."""
+    """Everything an objective's row prints, as plain values."""
 
     pk: int
     code: str
