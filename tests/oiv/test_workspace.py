@@ -304,3 +304,26 @@ def test_a_saved_check_shows_on_its_matrix_line_for_every_reader(
     english.post("/i18n/setlang/", {"language": "en", "next": "/"})
     english_line = _matrix_line(english.get(reverse("oiv:workspace")).content.decode(), objective)
     assert "Nota nuova" in english_line and "Conforme con osservazioni" not in english_line
+
+
+def test_the_matrix_is_paged_and_a_save_returns_to_the_line(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    from traguardo.oiv import selectors
+    from traguardo.oiv.views import MATRIX_LINES
+
+    rows = selectors.matrix(demo)
+    assert len(rows) > MATRIX_LINES
+    client = client_as("oiv")
+    first = client.get(reverse("oiv:workspace")).content.decode()
+    assert first.count('<tr id="riga-') == MATRIX_LINES
+    assert f"Righe 1–{MATRIX_LINES} di {len(rows)}" in first
+    last = rows[-1]
+    objective = OperationalObjective.objects.get(pk=last.pk)
+    pages = (len(rows) - 1) // MATRIX_LINES + 1
+    assert f'id="riga-obiettivo-{objective.pk}"' not in first
+    response = client.post(subject_url(demo, objective), check_post("Ultima riga"))
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"pagina={pages}#riga-obiettivo-{objective.pk}")
+    line = _matrix_line(client.get(response["Location"]).content.decode(), objective)
+    assert "Ultima riga" in line

@@ -322,3 +322,36 @@ def test_error_pages_are_the_applications_own(demo: Cycle, django_user_model: ty
         assert "non ha un ruolo" in response.content.decode()
     # a signed-in user without a role is a citizen for the public pages
     assert stranger.get("/risultati/2019/").status_code == 404
+
+
+def test_the_tree_lists_indicators_on_request(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("segretario")
+    score = score_cycle(demo).objectives["2.1/1"]
+    off = sum(1 for i in score.indicators if selectors.is_off_target(i))
+    short = client.get("/albero/").content.decode()
+    row = short.split('data-objective="2.1/1"', 1)[1].split("</div>", 1)[0]
+    assert "<li>" not in row  # the count, not the lines
+    assert f"{len(score.indicators)} indicator" in row
+    assert (f"{off} sotto il target" in row) == (off > 0)
+    full = client.get("/albero/?ind=1").content.decode()
+    row = full.split('data-objective="2.1/1"', 1)[1].split("</div>", 1)[0]
+    assert row.count("<li>") == len(score.indicators)
+    assert len(full) > len(short)
+    sector = OrgUnit.objects.get(entity=demo.entity, code="2.1")
+    narrowed = client.get(f"/albero/?unit={sector.pk}").content.decode()
+    assert narrowed.split('data-objective="2.1/1"', 1)[1].split("</div>", 1)[0].count("<li>")
+
+
+def test_completeness_lists_a_few_missing_values_per_unit_and_links_the_rest(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    interim = selectors.completeness(demo)[0]
+    crowded = next(u for u in interim.units if len(u.missing) > selectors.MISSING_LISTED)
+    table = _period_table(client_as("ufficio").get("/cruscotto/").content.decode(), "30.06")
+    row = table.split(f'<th scope="row">{crowded.code} ', 1)[1].split("</tr>", 1)[0]
+    assert row.count("data-indicator=") == selectors.MISSING_LISTED
+    assert f"{len(crowded.missing)}/{crowded.expected}" in row
+    more = len(crowded.missing) - selectors.MISSING_LISTED
+    assert f"unit={crowded.unit_id}&amp;ind=1" in row and str(more) in row

@@ -124,7 +124,12 @@ def tree_part(cycle: Cycle, filters: TreeFilters) -> SafeString:
 
     def body() -> dict[str, Any]:
         nodes, shown = build_tree(cycle, score_cycle(cycle), filters)
-        return {"cycle": cycle, "nodes": nodes, "shown": shown}
+        return {
+            "cycle": cycle,
+            "nodes": nodes,
+            "shown": shown,
+            "indicators": filters.show_indicators,
+        }
 
     vary = (
         filters.unit.pk if filters.unit else None,
@@ -132,6 +137,7 @@ def tree_part(cycle: Cycle, filters: TreeFilters) -> SafeString:
         filters.biennial,
         filters.revised,
         filters.off_target,
+        filters.show_indicators,
     )
     return part("web/_tree_body.html", cycle.pk, vary, body)
 
