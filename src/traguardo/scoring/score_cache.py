@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -43,6 +43,8 @@ PART_TIMEOUT = 3600  # page parts: cheap to render again, many per version
 PRIVATE_SIZE = 8  # entries kept per connection for a transaction's own uncommitted data
 
 Scored = tuple[Plan, PlanScore]
+T = TypeVar("T")
+_MISSING = object()
 
 
 def state(cycle_id: int) -> tuple[str, int | None]:
@@ -53,37 +55,52 @@ def state(cycle_id: int) -> tuple[str, int | None]:
     return f"{__version__}:{cycle_id}:{version}", versions.dirty(cycle_id)
 
 
-def scored(cycle_id: int, period: str, compute: Callable[[], Scored]) -> Scored:
-    """The plan and its score for the cycle's present data version, computed on a miss.
+def kept(
+    cycle_id: int,
+    what: str,
+    compute: Callable[[], T],
+    timeout: int = TIMEOUT,
+    *,
+    private: bool = True,
+) -> T:
+    """`compute()`, kept for the cycle's present data version under the name `what`.
 
-    The version is read before the data: if a change commits in between, the entry filed
-    under the old version holds newer data, which nobody reading the new version sees."""
+    Inside a transaction that bumped the cycle: kept on its connection (`private`), or
+    computed each time. The version is read before the data: if a change commits in between,
+    the entry filed under the old version holds newer data, which nobody reading the new
+    version sees."""
     data, generation = state(cycle_id)
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    name = f"traguardo:score:{data}:{period}:{language}"
+    name = f"traguardo:{what}:{data}"
     if generation is not None:
-        return _private(f"{name}:{generation}", compute)
-    found: Scored | None = cache.get(name)
-    if found is None:
+        if not private:
+            return compute()
+        return cast(T, _private(f"{name}:{generation}", compute))
+    found = cache.get(name, _MISSING)
+    if found is _MISSING:
         found = compute()
-        cache.set(name, found, TIMEOUT)
-    return found
+        cache.set(name, found, timeout)
+    return cast(T, found)
 
 
-def _private(name: str, compute: Callable[[], Scored]) -> Scored:
+def scored(cycle_id: int, period: str, compute: Callable[[], Scored]) -> Scored:
+    """The plan and its score (explanations in the reader's language) at `period`."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return kept(cycle_id, f"score:{period}:{language}", compute)
+
+
+def _private(name: str, compute: Callable[[], object]) -> object:
     """Kept on the connection for as long as its transaction is open."""
     connection = transaction.get_connection()
-    entries: OrderedDict[str, Scored] | None = getattr(connection, "traguardo_scores", None)
+    entries: OrderedDict[str, object] | None = getattr(connection, "traguardo_scores", None)
     if entries is None:
         entries = OrderedDict()
         connection.traguardo_scores = entries
-    found = entries.get(name)
-    if found is None:
-        found = entries[name] = compute()
-        while len(entries) > PRIVATE_SIZE:
-            entries.popitem(last=False)
-    else:
+    if name in entries:
         entries.move_to_end(name)
+        return entries[name]
+    found = entries[name] = compute()
+    while len(entries) > PRIVATE_SIZE:
+        entries.popitem(last=False)
     return found
 
 
@@ -91,13 +108,15 @@ def part(
     template: str, cycle_id: int, vary: Hashable, context: Callable[[], dict[str, Any]]
 ) -> SafeString:
     """`template` rendered with `context()`, or the copy kept for this data version."""
-    data, generation = state(cycle_id)
-    if generation is not None:  # uncommitted data of this transaction: nothing shared
-        return SafeString(render_to_string(template, context()))
-    what = repr((template, data, translation.get_language(), vary))
-    name = "traguardo:part:" + hashlib.sha256(what.encode()).hexdigest()
-    html: str | None = cache.get(name)
-    if html is None:
-        html = render_to_string(template, context())
-        cache.set(name, html, PART_TIMEOUT)
+    what = repr((template, translation.get_language(), vary))
+    digest = hashlib.sha256(what.encode()).hexdigest()
+    # Inside a transaction that bumped the cycle a part is rendered each time: its data may
+    # change without a bump of their own (tests' QuerySet.update), and parts are cheap.
+    html = kept(
+        cycle_id,
+        f"part:{digest}",
+        lambda: render_to_string(template, context()),
+        PART_TIMEOUT,
+        private=False,
+    )
     return SafeString(html)  # rendered by our own templates, autoescaped

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from traguardo.core.results import PlanScore, UnitScore
 from traguardo.organisation.selectors import unit_tree
 from traguardo.plans.models import Cycle
+from traguardo.scoring.score_cache import kept
 from traguardo.web import selectors
 
 # Period code → unit id → (indicators expected, indicators still without a value).
@@ -52,8 +53,9 @@ def _summary(periods: list[selectors.PeriodCompleteness]) -> tuple[Periods, Owed
 
 
 def owed_by_unit(cycle: Cycle) -> tuple[Periods, Owed]:
-    """The periods and, per unit, what it owes."""
-    return _summary(selectors.completeness(cycle))
+    """The periods and, per unit, what it owes: read once per data version for all the
+    readers' tables, not once per reader."""
+    return kept(cycle.pk, "owed", lambda: _summary(selectors.completeness(cycle)))
 
 
 def my_units(cycle: Cycle, score: PlanScore, mine_ids: Set[int]) -> list[MyUnit]:
