@@ -190,10 +190,10 @@ def test_completeness_lists_an_indicator_once_its_value_is_deleted(
     assert indicator is not None
     marker = f'data-indicator="{indicator.pk}"'
     client = client_as("po")
-    before = client.get("/cruscotto/").content.decode()
+    before = client.get("/cruscotto/completezza/").content.decode()
     assert 'data-period="31.12"' not in before or marker not in _period_table(before, "31.12")
     Measurement.objects.filter(indicator=indicator, period=final).delete()
-    after = client.get("/cruscotto/").content.decode()
+    after = client.get("/cruscotto/completezza/").content.decode()
     table = _period_table(after, "31.12")
     assert marker in table
     # listed under every unit the objective is assigned to, with the unit's head that day
@@ -349,9 +349,25 @@ def test_completeness_lists_a_few_missing_values_per_unit_and_links_the_rest(
 ) -> None:
     interim = selectors.completeness(demo)[0]
     crowded = next(u for u in interim.units if len(u.missing) > selectors.MISSING_LISTED)
-    table = _period_table(client_as("ufficio").get("/cruscotto/").content.decode(), "30.06")
+    table = _period_table(
+        client_as("ufficio").get("/cruscotto/completezza/").content.decode(), "30.06"
+    )
     row = table.split(f'<th scope="row">{crowded.code} ', 1)[1].split("</tr>", 1)[0]
     assert row.count("data-indicator=") == selectors.MISSING_LISTED
     assert f"{len(crowded.missing)}/{crowded.expected}" in row
     more = len(crowded.missing) - selectors.MISSING_LISTED
     assert f"unit={crowded.unit_id}&amp;ind=1" in row and str(more) in row
+
+
+def test_the_dashboard_counts_missing_values_and_links_who_owes_them(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("dirigente")
+    dashboard = client.get("/cruscotto/").content.decode()
+    assert "data-indicator=" not in dashboard  # the lists are one click away
+    interim = selectors.completeness(demo)[0]
+    assert f"Mancano {interim.missing} valori su {interim.expected} attesi." in dashboard
+    assert "/cruscotto/completezza/?year=2019#periodo-3006" in dashboard
+    page = client.get("/cruscotto/completezza/?year=2019").content.decode()
+    assert 'id="periodo-3006"' in page and 'data-period="30.06"' in page
+    assert Client().get("/cruscotto/completezza/").status_code == 302

@@ -13,7 +13,7 @@ from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
-from traguardo.scoring.score_cache import part
+from traguardo.scoring.score_cache import kept, part
 from traguardo.scoring.services import score_cycle
 from traguardo.web import charts, my_units, selectors
 from traguardo.web.tree import TreeFilters, build_tree
@@ -65,7 +65,7 @@ def dashboard_tables(cycle: Cycle) -> SafeString:
 def _dashboard_body(cycle: Cycle) -> dict[str, Any]:
     score = score_cycle(cycle)
     areas = selectors.areas_and_sectors(score)
-    periods = selectors.completeness(cycle)
+    periods = _completeness(cycle)
     area_chart = charts.bar_chart(
         "chart-areas",
         _("Performance delle aree e dei settori %(year)s") % {"year": cycle.year},
@@ -97,6 +97,27 @@ def _dashboard_body(cycle: Cycle) -> dict[str, Any]:
         "periods": list(zip(periods, gauges, strict=True)),
         "area_chart": area_chart,
     }
+
+
+def _completeness(cycle: Cycle) -> list[selectors.PeriodCompleteness]:
+    """Read once per data version for the dashboard's gauges and the completeness page."""
+    return kept(cycle.pk, "completeness", lambda: selectors.completeness(cycle))
+
+
+@member_required
+def completeness(request: HttpRequest) -> HttpResponse:
+    """Who still owes values, per period: the dashboard shows the counts, this the lists."""
+    cycle, cycles = selectors.chosen_cycle(request.user, request.GET.get("year"))
+    if cycle is None:
+        return render(request, "web/completeness.html", {"cycle": None, "cycles": cycles})
+    check(permissions.can_view_plan(request.user, cycle))
+    body = part(
+        "web/_completeness_body.html",
+        cycle.pk,
+        None,
+        lambda: {"cycle": cycle, "periods": _completeness(cycle)},
+    )
+    return render(request, "web/completeness.html", {"cycle": cycle, "body": body})
 
 
 @member_required
