@@ -40,7 +40,7 @@ from traguardo.plans import versions
 
 TIMEOUT = 24 * 3600  # seconds; a bump makes an entry unreachable long before
 PART_TIMEOUT = 3600  # page parts: cheap to render again, many per version
-PRIVATE_SIZE = 8  # entries kept per connection for a transaction's own uncommitted data
+PRIVATE_SIZE = 16  # entries kept per connection for its open transaction's own data
 
 Scored = tuple[Plan, PlanScore]
 T = TypeVar("T")
