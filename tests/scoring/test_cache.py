@@ -15,7 +15,6 @@ from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.services import record_value
 from traguardo.plans import editing, revisions, versions
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, Target
-from traguardo.scoring import cache
 from traguardo.scoring.fetch import fetch_plan
 from traguardo.scoring.services import score_cycle
 
@@ -117,23 +116,3 @@ def test_a_period_other_than_the_final_is_cached_apart(demo: Cycle) -> None:
         mid.entity.performance
         == score_plan(fetch_plan(demo, Period.Code.INTERIM), explain=False).entity.performance
     )
-
-
-def test_with_a_shared_cache_another_process_reads_the_score_back(
-    demo: Cycle, settings: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    settings.TRAGUARDO_CACHE_URL = "redis://shared"  # only the switch: Django's cache serves
-    cache.clear()
-    first = score_cycle(demo)
-    cache.clear()  # another process: nothing in its own memory
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the plan was fetched again")
-
-    monkeypatch.setattr("traguardo.scoring.services.fetch_plan", refuse)
-    again = score_cycle(demo)
-    assert again is not first
-    assert again.entity.performance == first.entity.performance
-    versions.bump([demo.pk])  # a new state of the data is never read from the shared cache
-    with pytest.raises(AssertionError, match="fetched again"):
-        score_cycle(demo)

@@ -31,7 +31,6 @@ from traguardo.plans.states import TransitionRefused
 from traguardo.reports.relazione.content import build_document
 from traguardo.reports.relazione.html import body_html
 from traguardo.reports.relazione.opendata import build_opendata
-from traguardo.scoring import cache as score_cache
 from traguardo.scoring import lifecycle, snapshots
 from traguardo.scoring.models import ScoreSnapshot
 from traguardo.scoring.services import live, plan_of, score_cycle
@@ -47,7 +46,6 @@ def new_process() -> None:
     """What an upgrade's restart does: nothing computed before is remembered (the one
     place that knows the caches a process keeps)."""
     cache.clear()
-    score_cache.clear()
     snapshots.clear_local()
 
 

@@ -192,11 +192,11 @@ def test_completeness_lists_an_indicator_once_its_value_is_deleted(
     assert indicator is not None
     marker = f'data-indicator="{indicator.pk}"'
     client = client_as("po")
-    before = client.get("/cruscotto/").content.decode()
+    before = client.get("/cruscotto/completezza/").content.decode()
     assert 'data-period="31.12"' not in before or marker not in _period_table(before, "31.12")
     Measurement.objects.filter(indicator=indicator, period=final).delete()
     versions.bump([demo.pk])  # raw write: bump as the services do
-    after = client.get("/cruscotto/").content.decode()
+    after = client.get("/cruscotto/completezza/").content.decode()
     table = _period_table(after, "31.12")
     assert marker in table
     # listed under every unit the objective is assigned to, with the unit's head that day
@@ -325,3 +325,52 @@ def test_error_pages_are_the_applications_own(demo: Cycle, django_user_model: ty
         assert "non ha un ruolo" in response.content.decode()
     # a signed-in user without a role is a citizen for the public pages
     assert stranger.get("/risultati/2019/").status_code == 404
+
+
+def test_the_tree_lists_indicators_on_request(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("segretario")
+    score = score_cycle(demo).objectives["2.1/1"]
+    off = sum(1 for i in score.indicators if selectors.is_off_target(i))
+    short = client.get("/albero/").content.decode()
+    row = short.split('data-objective="2.1/1"', 1)[1].split("</div>", 1)[0]
+    assert "<li>" not in row  # the count, not the lines
+    assert f"{len(score.indicators)} indicator" in row
+    assert (f"{off} sotto il target" in row) == (off > 0)
+    full = client.get("/albero/?ind=1").content.decode()
+    row = full.split('data-objective="2.1/1"', 1)[1].split("</div>", 1)[0]
+    assert row.count("<li>") == len(score.indicators)
+    assert len(full) > len(short)
+    sector = OrgUnit.objects.get(entity=demo.entity, code="2.1")
+    narrowed = client.get(f"/albero/?unit={sector.pk}").content.decode()
+    assert narrowed.split('data-objective="2.1/1"', 1)[1].split("</div>", 1)[0].count("<li>")
+
+
+def test_completeness_lists_a_few_missing_values_per_unit_and_links_the_rest(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    interim = selectors.completeness(demo)[0]
+    crowded = next(u for u in interim.units if len(u.missing) > selectors.MISSING_LISTED)
+    table = _period_table(
+        client_as("ufficio").get("/cruscotto/completezza/").content.decode(), "30.06"
+    )
+    row = table.split(f'<th scope="row">{crowded.code} ', 1)[1].split("</tr>", 1)[0]
+    assert row.count("data-indicator=") == selectors.MISSING_LISTED
+    assert f"{len(crowded.missing)}/{crowded.expected}" in row
+    more = len(crowded.missing) - selectors.MISSING_LISTED
+    assert f"unit={crowded.unit_id}&amp;ind=1" in row and str(more) in row
+
+
+def test_the_dashboard_counts_missing_values_and_links_who_owes_them(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    client = client_as("dirigente")
+    dashboard = client.get("/cruscotto/").content.decode()
+    assert "data-indicator=" not in dashboard  # the lists are one click away
+    interim = selectors.completeness(demo)[0]
+    assert f"Mancano {interim.missing} valori su {interim.expected} attesi." in dashboard
+    assert "/cruscotto/completezza/?year=2019#periodo-3006" in dashboard
+    page = client.get("/cruscotto/completezza/?year=2019").content.decode()
+    assert 'id="periodo-3006"' in page and 'data-period="30.06"' in page
+    assert Client().get("/cruscotto/completezza/").status_code == 302

@@ -28,10 +28,7 @@ class Cell:
 
 @dataclass(frozen=True)
 class Row:
-    """A line of the matrix: the Relazione as a whole, an Allegato B block or an objective.
-
-    Frozen and holding only what the page prints: lines are rendered once per content
-    (web.fragments.rendered_each), so a new note re-renders its own line only."""
+    """A line of the matrix: the Relazione as a whole, an Allegato B block or an objective."""
 
     scope: str  # "relazione", "blocco", "obiettivo"
     pk: int

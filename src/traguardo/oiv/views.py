@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,9 +30,9 @@ from traguardo.oiv.models import (
     ValidationDecision,
 )
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective
-from traguardo.web.fragments import rendered_each
 
 SCOPES = ("relazione", "blocco", "obiettivo")
+MATRIX_LINES = 40  # lines of the matrix per page: the ~140 of a plan, one click apart
 
 
 def _cycles(request: HttpRequest) -> Any:
@@ -61,6 +62,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
     cycle = _cycle(request, _year_param(request))
     rows = selectors.matrix(cycle)
     done, total = selectors.progress(rows)
+    page = Paginator(rows, MATRIX_LINES).get_page(request.GET.get("pagina"))
     can_write = services.can_write(request.user, cycle)
     decision = ValidationDecision.objects.filter(cycle=cycle).first()
     return render(
@@ -69,14 +71,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
         {
             "cycle": cycle,
             "cycles": _cycles(request),
-            # ~140 lines: each rendered once per content, not once per request
-            "lines": rendered_each(
-                "oiv/_matrix_row.html",
-                rows,
-                year=cycle.year,
-                can_write=can_write,
-                pending_label=str(Outcome.PENDING.label),
-            ),
+            "rows": page.object_list,
+            "page": page,
+            "pending_label": Outcome.PENDING.label,
             "criteria": [(c, CRITERION_HELP[c]) for c in Criterion],
             "done": done,
             "total": total,
@@ -148,7 +145,23 @@ def subject(request: HttpRequest, year: int, scope: str, pk: int) -> HttpRespons
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("Verifiche salvate: %(title)s.") % {"title": title})
-                return redirect(reverse("oiv:workspace") + f"?anno={cycle.year}#matrice")
+                # Back to the page of the matrix that holds the line just checked.
+                # Back to the page of the matrix that holds the line just checked (a
+                # replaced objective has no line: the first page).
+                line_pk = item.pk if item is not None else 0
+                line = next(
+                    (
+                        i
+                        for i, row in enumerate(selectors.matrix(cycle))
+                        if (row.scope, row.pk) == (scope, line_pk)
+                    ),
+                    0,
+                )
+                return redirect(
+                    reverse("oiv:workspace")
+                    + f"?anno={cycle.year}&pagina={line // MATRIX_LINES + 1}"
+                    + f"#riga-{scope}-{line_pk}"
+                )
     else:
         forms = [
             (

@@ -127,8 +127,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Remembers who made each change, for the audit trail.
     "traguardo.audit.middleware.current_user_middleware",
-    # Whoever has just saved something sees it at once on every page (web.fragments).
-    "traguardo.web.middleware.read_your_writes",
 ]
 
 ROOT_URLCONF = "traguardo.project.urls"
@@ -334,16 +332,16 @@ SPECTACULAR_SETTINGS.update(
 
 
 # --- Cache: scored pages and import progress ----------------------------------------------
-# Rendered parts of the score pages (web.fragments) and the progress of background imports
-# live in Django's cache. The default keeps them in each server process; with several
-# gunicorn workers a shared Redis (redis://host:6379/0) renders each part once for all.
+# Scores of open cycles, rendered parts of the score pages (scoring.score_cache, keyed by
+# each cycle's data version) and the progress of background imports live in Django's
+# cache. The default keeps them in each server process; with several gunicorn workers a
+# shared Redis (redis://host:6379/0) computes each score and part once for all.
 TRAGUARDO_CACHE_URL = env_str("TRAGUARDO_CACHE_URL", "")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        # The tree's rows are cached one by one (~110 per language and filter): Django's
-        # default of 300 entries would drop them as fast as they are rendered.
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        # A score and a few parts per cycle, data version, language and filter.
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     }
 }
 if TRAGUARDO_CACHE_URL:

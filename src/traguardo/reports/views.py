@@ -11,8 +11,8 @@ from django.utils.safestring import SafeString
 
 from traguardo.accounts.permissions import can_view_public
 from traguardo.plans.models import Cycle, OperationalObjective
+from traguardo.scoring.score_cache import part
 from traguardo.scoring.services import CycleNotFound, get_cycle, score_cycle
-from traguardo.web.fragments import fragment
 
 
 def _cycle(request: HttpRequest, year: int | None) -> Cycle:
@@ -57,7 +57,7 @@ def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
 
 def results_part(cycle: Cycle) -> SafeString:
     """The results of the cycle as citizens read them."""
-    return fragment("reports/_results_body.html", cycle.pk, None, lambda: _body(cycle))
+    return part("reports/_results_body.html", cycle.pk, None, lambda: _body(cycle))
 
 
 def _body(cycle: Cycle) -> dict[str, Any]:
@@ -122,6 +122,6 @@ def explain(request: HttpRequest, year: int, code: str) -> HttpResponse:
         {
             "cycle": cycle,
             "code": code,
-            "body": fragment("reports/_explain_body.html", cycle.pk, code, body),
+            "body": part("reports/_explain_body.html", cycle.pk, code, body),
         },
     )

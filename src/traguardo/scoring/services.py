@@ -10,8 +10,8 @@ from traguardo.core.results import PlanScore
 from traguardo.monitoring.models import Period
 from traguardo.plans.models import Cycle
 from traguardo.scoring import snapshots
-from traguardo.scoring.cache import cached
 from traguardo.scoring.fetch import fetch_plan
+from traguardo.scoring.score_cache import scored
 
 
 class CycleNotFound(LookupError):
@@ -44,7 +44,7 @@ def live(cycle: Cycle, period: str = Period.Code.FINAL) -> tuple[Plan, PlanScore
         # Always with explanations: the cached score serves the "why" pages too.
         return plan, score_plan(plan, explain=True)
 
-    return cached(cycle.pk, period, compute)
+    return scored(cycle.pk, period, compute)
 
 
 def plan_of(cycle: Cycle, period: str = Period.Code.FINAL) -> Plan:
@@ -59,6 +59,6 @@ def score_cycle(
     closed, validated or published cycle, its stored snapshot (scoring.snapshots).
 
     `explain` is kept for callers that do not need explanations; the cached score carries
-    them anyway, computed once per state of the data."""
+    them anyway, computed once per data version (scoring.score_cache)."""
     del explain
     return _plan_and_score(cycle, period)[1]

@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class WebConfig(AppConfig):
     name = "traguardo.web"
     verbose_name = _("Applicazione web")
-
-    def ready(self) -> None:
-        from traguardo.web import warm
-
-        warm.connect()

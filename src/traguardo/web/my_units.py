@@ -1,9 +1,8 @@
 """The reader's own units on the dashboard: their result, what is off target, what is missing.
 
-The rest of the dashboard is the same for every reader and is rendered once per state of the
-data; this short table is the only part that depends on who reads it. What it needs from
-the monitoring campaign (which indicator each unit still owes) is summarised once per state
-of the data too, so a reader's table costs no query beyond the unit tree.
+The rest of the dashboard is the same for every reader; this short table is the only part
+that depends on who reads it. It is kept per data version and set of units like the rest
+(scoring.score_cache.part), so it is computed once per reader's set, not once per page.
 """
 
 from __future__ import annotations
@@ -12,13 +11,10 @@ from collections import defaultdict
 from collections.abc import Set
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
 from traguardo.core.results import PlanScore, UnitScore
 from traguardo.organisation.selectors import unit_tree
 from traguardo.plans.models import Cycle
-from traguardo.scoring.cache import current_stamp
-from traguardo.scoring.once import computed_once
+from traguardo.scoring.score_cache import kept
 from traguardo.web import selectors
 
 # Period code → unit id → (indicators expected, indicators still without a value).
@@ -56,41 +52,10 @@ def _summary(periods: list[selectors.PeriodCompleteness]) -> tuple[Periods, Owed
     return [(p.period.code, p.period.closed) for p in periods], owed
 
 
-def _key(cycle_id: int, stamp: str) -> str:
-    return f"traguardo:owed:{cycle_id}:{stamp}"
-
-
-def remember_owed(cycle_id: int, stamp: str, periods: list[selectors.PeriodCompleteness]) -> None:
-    """Keep the summary of a completeness the dashboard's tables just read (`stamp` read
-    before the data), so that the readers' own tables do not read it again."""
-    cache.add(_key(cycle_id, stamp), _summary(periods), 3600)
-
-
-READERS_KEPT = 20  # sets of units whose heads are rendered again after a change
-
-
-def _readers_key(cycle_id: int) -> str:
-    return f"traguardo:dashboard-readers:{cycle_id}"
-
-
-def remember_reader(cycle_id: int, mine_ids: frozenset[int]) -> None:
-    """Note a set of units whose dashboard head was just rendered: after a change,
-    web.warm renders the heads of the sets read lately, not only the writer's."""
-    kept: list[frozenset[int]] = cache.get(_readers_key(cycle_id)) or []
-    if mine_ids in kept:
-        return
-    # Not atomic: two processes may each drop the other's set; it is noted again when read.
-    cache.set(_readers_key(cycle_id), [mine_ids, *kept][:READERS_KEPT], 24 * 3600)
-
-
-def recent_readers(cycle_id: int) -> list[frozenset[int]]:
-    return list(cache.get(_readers_key(cycle_id)) or [])
-
-
 def owed_by_unit(cycle: Cycle) -> tuple[Periods, Owed]:
-    """The periods and, per unit, what it owes: computed once per state of the data."""
-    key = _key(cycle.pk, current_stamp())
-    return computed_once(key, lambda: _summary(selectors.completeness(cycle)), 3600)
+    """The periods and, per unit, what it owes: read once per data version for all the
+    readers' tables, not once per reader."""
+    return kept(cycle.pk, "owed", lambda: _summary(selectors.completeness(cycle)))
 
 
 def my_units(cycle: Cycle, score: PlanScore, mine_ids: Set[int]) -> list[MyUnit]:

@@ -120,6 +120,11 @@ def areas_and_sectors(score: PlanScore) -> list[AreaRow]:
     ]
 
 
+# Missing values listed per unit and period on the dashboard: at the start of a period every
+# value is missing (~600 in the demo); the whole list of a unit is its tree with indicators.
+MISSING_LISTED = 5
+
+
 @dataclass(frozen=True)
 class MissingIndicator:
     pk: int
@@ -130,8 +135,7 @@ class MissingIndicator:
 @dataclass(frozen=True)
 class UnitOwes:
     """A unit in a period: its head(s) that day, what it is expected to report and what it
-    has not reported yet. Frozen plain values: the row's HTML is cached under them
-    (web.fragments.rendered_each), so a saved value re-renders only the rows it changed."""
+    has not reported yet."""
 
     unit_id: int
     code: str
@@ -143,6 +147,15 @@ class UnitOwes:
     @property
     def expected(self) -> int:
         return len(self.expected_ids)
+
+    @property
+    def listed(self) -> tuple[MissingIndicator, ...]:
+        """The first missing indicators, listed on the dashboard; the rest are counted."""
+        return self.missing[:MISSING_LISTED]
+
+    @property
+    def not_listed(self) -> int:
+        return max(0, len(self.missing) - MISSING_LISTED)
 
 
 @dataclass

@@ -29,6 +29,10 @@ class TreeFilters:
     revised: bool = False
     off_target: bool = False
     unit_choices: list[OrgUnit] = field(default_factory=list)
+    # The ~600 indicator lines of a whole plan are shown on request (or when a unit or
+    # «sotto il target» narrows the tree): the page stays short, each objective's count of
+    # indicators below target says where to look, its page lists them all.
+    indicators: bool = False
 
     @classmethod
     def from_query(cls, query: QueryDict, cycle: Cycle) -> TreeFilters:
@@ -53,11 +57,16 @@ class TreeFilters:
             flag("revised"),
             flag("off"),
             choices,
+            flag("ind"),
         )
 
     @property
     def active(self) -> bool:
         return bool(self.unit or self.art67 or self.biennial or self.revised or self.off_target)
+
+    @property
+    def show_indicators(self) -> bool:
+        return self.indicators or self.unit is not None or self.off_target
 
 
 def _objective_off(score: ObjectiveScore | None) -> bool:
@@ -109,9 +118,7 @@ class IndicatorLine:
 
 @dataclass(frozen=True)
 class TreeRow:
-    """Everything an objective's row prints, and nothing else: the row's HTML is cached
-    under these values (`web.fragments.rendered_each`), so a saved value re-renders only the
-    rows whose figures it moved."""
+    """Everything an objective's row prints, as plain values."""
 
     pk: int
     code: str
@@ -123,6 +130,10 @@ class TreeRow:
     biennial_of: int | None
     revision: int | None
     indicators: tuple[IndicatorLine, ...]
+
+    @property
+    def off_count(self) -> int:
+        return sum(1 for line in self.indicators if line.off)
 
 
 def _row(objective: OperationalObjective, score: ObjectiveScore | None) -> TreeRow:

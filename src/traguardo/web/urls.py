@@ -6,6 +6,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("cruscotto/", views.dashboard, name="dashboard"),
+    path("cruscotto/completezza/", views.completeness, name="completeness"),
     path("albero/", views.tree, name="tree"),
     path("obiettivo/<int:pk>/", views.objective, name="objective"),
 ]

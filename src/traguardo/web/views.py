@@ -13,10 +13,9 @@ from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
-from traguardo.scoring.cache import current_stamp
+from traguardo.scoring.score_cache import kept, part
 from traguardo.scoring.services import score_cycle
 from traguardo.web import charts, my_units, selectors
-from traguardo.web.fragments import fragment, rendered_each
 from traguardo.web.tree import TreeFilters, build_tree
 
 
@@ -37,8 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     check(permissions.can_view_plan(request.user, cycle))
     mine_ids = permissions.units_in_scope(request.user, cycle)
     # Only the head (entity result and the reader's own units) depends on the reader; the
-    # tables are the same for everybody, rendered once per state of the data. The tables
-    # first: rendering them leaves behind what the head needs of the monitoring campaign.
+    # tables are the same for everybody, rendered once per data version (web.parts).
     body = dashboard_tables(cycle)
     head_html = dashboard_head(cycle, frozenset(mine_ids))
     return render(
@@ -53,24 +51,21 @@ def dashboard_head(cycle: Cycle, mine_ids: frozenset[int]) -> SafeString:
 
     # Scored only when the part is not cached: a cached part needs no score at all.
     def head() -> dict[str, Any]:
-        my_units.remember_reader(cycle.pk, mine_ids)
         score = score_cycle(cycle)
         return {"cycle": cycle, "score": score, "mine": my_units.my_units(cycle, score, mine_ids)}
 
-    return fragment("web/_dashboard_head.html", cycle.pk, tuple(sorted(mine_ids)), head)
+    return part("web/_dashboard_head.html", cycle.pk, tuple(sorted(mine_ids)), head)
 
 
 def dashboard_tables(cycle: Cycle) -> SafeString:
     """The dashboard's tables, the same for every reader."""
-    return fragment("web/_dashboard_body.html", cycle.pk, None, lambda: _dashboard_body(cycle))
+    return part("web/_dashboard_body.html", cycle.pk, None, lambda: _dashboard_body(cycle))
 
 
 def _dashboard_body(cycle: Cycle) -> dict[str, Any]:
-    stamp = current_stamp()  # before the data: see scoring.cache.cached
     score = score_cycle(cycle)
     areas = selectors.areas_and_sectors(score)
-    periods = selectors.completeness(cycle)
-    my_units.remember_owed(cycle.pk, stamp, periods)
+    periods = _completeness(cycle)
     area_chart = charts.bar_chart(
         "chart-areas",
         _("Performance delle aree e dei settori %(year)s") % {"year": cycle.year},
@@ -99,12 +94,30 @@ def _dashboard_body(cycle: Cycle) -> dict[str, Any]:
         "cycle": cycle,
         "areas": areas,
         "off_target": selectors.off_target(score),
-        "periods": [
-            (p, gauge, rendered_each("web/_missing_row.html", p.incomplete_units))
-            for p, gauge in zip(periods, gauges, strict=True)
-        ],
+        "periods": list(zip(periods, gauges, strict=True)),
         "area_chart": area_chart,
     }
+
+
+def _completeness(cycle: Cycle) -> list[selectors.PeriodCompleteness]:
+    """Read once per data version for the dashboard's gauges and the completeness page."""
+    return kept(cycle.pk, "completeness", lambda: selectors.completeness(cycle))
+
+
+@member_required
+def completeness(request: HttpRequest) -> HttpResponse:
+    """Who still owes values, per period: the dashboard shows the counts, this the lists."""
+    cycle, cycles = selectors.chosen_cycle(request.user, request.GET.get("year"))
+    if cycle is None:
+        return render(request, "web/completeness.html", {"cycle": None, "cycles": cycles})
+    check(permissions.can_view_plan(request.user, cycle))
+    body = part(
+        "web/_completeness_body.html",
+        cycle.pk,
+        None,
+        lambda: {"cycle": cycle, "periods": _completeness(cycle)},
+    )
+    return render(request, "web/completeness.html", {"cycle": cycle, "body": body})
 
 
 @member_required
@@ -132,12 +145,12 @@ def tree_part(cycle: Cycle, filters: TreeFilters) -> SafeString:
 
     def body() -> dict[str, Any]:
         nodes, shown = build_tree(cycle, score_cycle(cycle), filters)
-        branches = [branch for node in nodes for branch in node["annual"]]
-        rows = [row for branch in branches for row in branch["objectives"]]
-        html = iter(rendered_each("web/_tree_row.html", rows, year=cycle.year))
-        for branch in branches:
-            branch["rows"] = [next(html) for _row in branch["objectives"]]
-        return {"cycle": cycle, "nodes": nodes, "shown": shown}
+        return {
+            "cycle": cycle,
+            "nodes": nodes,
+            "shown": shown,
+            "indicators": filters.show_indicators,
+        }
 
     vary = (
         filters.unit.pk if filters.unit else None,
@@ -145,8 +158,9 @@ def tree_part(cycle: Cycle, filters: TreeFilters) -> SafeString:
         filters.biennial,
         filters.revised,
         filters.off_target,
+        filters.show_indicators,
     )
-    return fragment("web/_tree_body.html", cycle.pk, vary, body)
+    return part("web/_tree_body.html", cycle.pk, vary, body)
 
 
 @member_required
