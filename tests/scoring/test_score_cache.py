@@ -24,15 +24,19 @@ from traguardo.scoring.services import plan_of, score_cycle
 
 def _cycle() -> Cycle:
     entity = Entity.objects.create(name="Ente di prova", kind=Entity.Kind.CAMERA_COMMERCIO)
-    return Cycle.objects.create(
+    cycle = Cycle.objects.create(
         entity=entity, year=2019, plan_period_start=2019, plan_period_end=2021
     )
+    versions.bump([cycle.pk])  # as the write services do
+    return cycle
 
 
 def _block(cycle: Cycle, number: int, heading: str) -> EntityBlock:
-    return EntityBlock.objects.create(
+    block = EntityBlock.objects.create(
         cycle=cycle, number=number, heading=heading, weight_b=Decimal("10")
     )
+    versions.bump([cycle.pk])  # as the write services do
+    return block
 
 
 def _headings(cycle: Cycle) -> list[str]:
