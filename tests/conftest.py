@@ -23,9 +23,9 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils import translation
 
-from traguardo.accounts.demo_users import DEMO_PASSWORD, create_demo_users
 from traguardo.demo.fixture import load_cycle
-from traguardo.plans.importer import import_cycle
+from traguardo.demo.importer import import_cycle
+from traguardo.demo.users import DEMO_PASSWORD, create_demo_users
 from traguardo.plans.models import Cycle
 
 

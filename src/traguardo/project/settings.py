@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "traguardo.api",
     "traguardo.web",
     "traguardo.ops",
+    "traguardo.demo",
 ]
 
 MIDDLEWARE = [

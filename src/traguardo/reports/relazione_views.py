@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
+from traguardo.demo.relazione import ensure_content
 from traguardo.plans.models import Cycle, Indicator
 from traguardo.reports.models import HeadlineIndicator, Narrative, ReportJob
 from traguardo.reports.relazione.content import Builder
@@ -28,7 +29,6 @@ from traguardo.reports.relazione.html import body_html
 from traguardo.reports.relazione.jobs import fail_stale, request_job
 from traguardo.reports.relazione.placeholders import unknown_names
 from traguardo.reports.relazione.sanitize import clean_html
-from traguardo.reports.relazione.seed import ensure_content
 
 
 def _cycles(request: HttpRequest) -> list[Cycle]:

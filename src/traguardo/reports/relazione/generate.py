@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from traguardo.demo.relazione import ensure_content
 from traguardo.plans.models import Cycle
 from traguardo.reports.relazione.content import build_document
-from traguardo.reports.relazione.seed import ensure_content
 
 FORMATS = ("pdf", "docx", "xlsx", "html", "opendata")
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "html": "html", "opendata": "zip"}
