@@ -12,8 +12,8 @@ from django.urls import reverse
 from tests.plans.helpers import indicator_post, open_revision, target_of, text
 from traguardo.core.engine import score_plan
 from traguardo.monitoring.models import Period
-from traguardo.plans import whatif
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective
+from traguardo.scoring import whatif
 from traguardo.scoring.fetch import fetch_plan
 from traguardo.scoring.services import score_cycle
 

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
+from traguardo.plan_editor.views import _context, _cycle, _refused, _writable
 from traguardo.plans import editing, snapshots, states
 from traguardo.plans.forms import CompareForm, RevisionOpenForm, TransitionForm
 from traguardo.plans.models import Act, Cycle, Revision
-from traguardo.plans.views import _context, _cycle, _refused, _writable
 
 # --- revisions ----------------------------------------------------------------------------
 
