@@ -12,9 +12,9 @@ from django import forms
 from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
 from traguardo.accounts.permissions import has_role
-from traguardo.card_pages.views import selected_cycle
 from traguardo.core.fund import RulesError
 from traguardo.core.numbers import format_percent
+from traguardo.plans.selectors import selected_cycle
 from traguardo.rewards.models import Fund
 from traguardo.rewards.services import (
     CopyRefused,
