@@ -25,6 +25,7 @@ from django.utils import translation
 
 from traguardo.demo.fixture import load_cycle
 from traguardo.demo.importer import import_cycle
+from traguardo.demo.relazione import ensure_content
 from traguardo.demo.users import DEMO_PASSWORD, create_demo_users
 from traguardo.plans.models import Cycle
 
@@ -32,6 +33,7 @@ from traguardo.plans.models import Cycle
 def load_demo_cycle(state: str = "monitoring") -> Cycle:
     """Import the 2019 demo cycle, create the demo users and put the cycle in `state`."""
     cycle = import_cycle(load_cycle(2019))
+    ensure_content(cycle)  # the Relazione's narratives, as `traguardo load-demo` stores them
     create_demo_users(cycle.entity)
     Cycle.objects.filter(pk=cycle.pk).update(state=state)
     cycle.refresh_from_db()

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
-from traguardo.demo.relazione import ensure_content
 from traguardo.plans.models import Cycle, Indicator
 from traguardo.reports.models import HeadlineIndicator, Narrative, ReportJob
 from traguardo.reports.relazione.content import Builder
@@ -136,7 +135,6 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 def preview(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(request, year)
     check(permissions.can_view_plan(request.user, cycle))
-    ensure_content(cycle)
     document = Builder(cycle).build()
     return render(
         request,
@@ -149,7 +147,6 @@ def preview(request: HttpRequest, year: int) -> HttpResponse:
 def narratives(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(request, year)
     check(permissions.can_view_plan(request.user, cycle))
-    ensure_content(cycle)
     can_edit = permissions.can_manage_cycle(request.user, cycle)
     builder = Builder(cycle)
     stored = {n.section: n for n in Narrative.objects.filter(cycle=cycle)}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from traguardo.demo.relazione import ensure_content
 from traguardo.plans.models import Cycle
 from traguardo.reports.relazione.content import build_document
 
@@ -47,7 +46,6 @@ def generate(cycle: Cycle, fmt: str, progress: Progress | None = None) -> Genera
     step = progress or (lambda _p, _s: None)
     if fmt not in FORMATS:
         raise GenerationError(f"formato «{fmt}» non disponibile: scegli tra {', '.join(FORMATS)}")
-    ensure_content(cycle)
     if fmt == "opendata":
         from traguardo.reports.relazione.opendata import render_opendata
 
