@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 
 help:
 	@echo "make demo   - load the 2019 demo cycle, score it, serve http://127.0.0.1:8000/"
-	@echo "make test   - ruff, mypy, migrations check and pytest (on \$$DATABASE_URL or SQLite)"
+	@echo "make test   - ruff, mypy, import layers, migrations check and pytest (on \$$DATABASE_URL or SQLite)"
 	@echo "make clean  - remove .venv, var/ and caches"
 
 $(BIN)/python:
@@ -40,6 +40,7 @@ test: $(STAMP) $(CHROMIUM)
 	@echo "== database: $${DATABASE_URL:-SQLite var/traguardo.sqlite3 (DATABASE_URL unset)}"
 	$(BIN)/ruff check .
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
@@ -53,4 +54,4 @@ demo: $(STAMP)
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache src/*.egg-info
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .import_linter_cache src/*.egg-info
