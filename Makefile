@@ -18,7 +18,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 
 help:
 	@echo "make demo   - load the 2019 demo cycle, score it, serve http://127.0.0.1:8000/"
-	@echo "make test   - ruff (lint, format), deptry, mypy, migrations check and pytest (on \$$DATABASE_URL or SQLite)"
+	@echo "make test   - ruff (lint, format), deptry, mypy, import layers, migrations check and pytest (on \$$DATABASE_URL or SQLite)"
 	@echo "make lock   - pin every dependency of pyproject.toml in $(LOCK) (after changing them)"
 	@echo "make clean  - remove .venv, var/ and caches"
 
@@ -56,6 +56,7 @@ test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff format --check .
 	$(BIN)/deptry .
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
@@ -69,4 +70,4 @@ demo: $(STAMP)
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache src/*.egg-info
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .import_linter_cache src/*.egg-info

@@ -132,11 +132,11 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from traguardo.accounts.demo_users import create_demo_users
     from traguardo.demo.fixture import load_cycle
+    from traguardo.demo.importer import import_cycle
+    from traguardo.demo.users import create_demo_users
     from traguardo.exchange.services import import_file
     from traguardo.monitoring.models import Period
-    from traguardo.plans.importer import import_cycle
     from traguardo.plans.models import Cycle
 
     print(

@@ -31,10 +31,11 @@ from django.test.utils import override_settings
 from django.utils import translation
 
 from tests.world import World, build_world
-from traguardo.accounts.demo_users import DEMO_PASSWORD, create_demo_users
 from traguardo.core.results import PlanScore
 from traguardo.demo.fixture import load_cycle
-from traguardo.plans.importer import import_cycle
+from traguardo.demo.importer import import_cycle
+from traguardo.demo.relazione import ensure_content
+from traguardo.demo.users import DEMO_PASSWORD, create_demo_users
 from traguardo.plans.models import Cycle
 from traguardo.scoring.lifecycle import ensure_snapshot
 
@@ -42,6 +43,7 @@ from traguardo.scoring.lifecycle import ensure_snapshot
 def load_demo_cycle(state: str = "monitoring") -> Cycle:
     """Import the 2019 demo cycle, create the demo users and put the cycle in `state`."""
     cycle = import_cycle(load_cycle(2019))
+    ensure_content(cycle)  # the Relazione's narratives, as `traguardo load-demo` stores them
     create_demo_users(cycle.entity)
     Cycle.objects.filter(pk=cycle.pk).update(state=state)
     cycle.refresh_from_db()

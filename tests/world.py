@@ -19,8 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from traguardo.accounts.demo_users import DEMO_PASSWORD
 from traguardo.accounts.models import Role
+from traguardo.demo.users import DEMO_PASSWORD
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.organisation.models import Entity, OrgUnit, Person
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective

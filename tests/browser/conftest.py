@@ -23,7 +23,7 @@ from django.db.models import Model
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import load_demo_cycle
-from traguardo.accounts.demo_users import DEMO_PASSWORD
+from traguardo.demo.users import DEMO_PASSWORD
 from traguardo.plans.models import Cycle
 
 CHROMIUM = Path(os.environ.get("TRAGUARDO_CHROMIUM", "/usr/bin/chromium"))

@@ -8,7 +8,7 @@ from typing import Any
 from playwright.sync_api import Page
 
 from tests.browser.conftest import assert_accessible, login
-from traguardo.individual.demo import load_people_demo
+from traguardo.demo.people import load_people_demo
 from traguardo.individual.models import CardEvent, CardProcess, ReportCard
 from traguardo.plans.models import Cycle
 

@@ -19,10 +19,10 @@ from django.test import Client
 
 from traguardo.core.engine import score_plan
 from traguardo.demo.fixture import DATA, FixtureError, load_cycle
+from traguardo.demo.importer import import_cycle
 from traguardo.individual.models import ReportCard
 from traguardo.organisation.models import Assignment, OrgUnit
 from traguardo.organisation.selectors import unit_heads_on
-from traguardo.plans.importer import import_cycle
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 from traguardo.scoring.services import score_cycle
 

@@ -19,7 +19,7 @@ from django.db import connection
 from django.test import Client
 
 from tests.conftest import load_demo_cycle
-from traguardo.accounts.demo_users import DEMO_PASSWORD
+from traguardo.demo.users import DEMO_PASSWORD
 from traguardo.project.celery import app
 from traguardo.reports.models import ReportJob
 

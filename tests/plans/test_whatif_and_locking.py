@@ -13,8 +13,8 @@ from tests.plans.helpers import indicator_post, open_revision, target_of, text
 from tests.world import World
 from traguardo.core.engine import score_plan
 from traguardo.monitoring.models import Period
-from traguardo.plans import whatif
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective
+from traguardo.scoring import whatif
 from traguardo.scoring.fetch import fetch_plan
 from traguardo.scoring.services import score_cycle
 

@@ -16,12 +16,12 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from openpyxl import load_workbook
 
+from traguardo.demo.relazione import ensure_content
 from traguardo.plans.models import Cycle, Indicator
 from traguardo.reports.models import Narrative, ReportJob
 from traguardo.reports.relazione.content import pct
 from traguardo.reports.relazione.jobs import run_job
 from traguardo.reports.relazione.opendata import FIELDS
-from traguardo.reports.relazione.seed import ensure_content
 from traguardo.scoring.services import score_cycle
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 import pytest
 
-from traguardo.individual.demo import load_people_demo
+from traguardo.demo.people import load_people_demo
 from traguardo.plans.models import Cycle
 
 

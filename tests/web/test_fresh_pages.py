@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from tests.conftest import load_demo_cycle
-from traguardo.accounts.demo_users import DEMO_PASSWORD
 from traguardo.core.numbers import format_percent
+from traguardo.demo.users import DEMO_PASSWORD
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.services import record_value
 from traguardo.plans import versions

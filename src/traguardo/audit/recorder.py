@@ -1,7 +1,7 @@
 """The audit trail's writing side: services call these functions explicitly.
 
 No signals: each write service (plans.editing, monitoring.services, oiv.services, the
-imports, the admin through `adminutils.RecordedAdmin`) says what it changed:
+imports, the admin through `plans.recorded_admin.RecordedAdmin`) says what it changed:
 
 - `save(instance)` / `create(model, **fields)` / `delete(instance)` save the row and record
   it in one go (the old values are read from the database before the save; a delete also

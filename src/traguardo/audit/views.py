@@ -11,7 +11,6 @@ from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.audit import selectors
 from traguardo.audit.registry import cycle_of, is_audited
-from traguardo.plans.models import Cycle
 
 MAX_ROWS = 500
 
@@ -27,16 +26,16 @@ def history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
     if obj is not None:
         cycle = cycle_of(obj)
         entity_id = cycle.entity_id if cycle is not None else None
+        cycle_id = cycle.pk if cycle is not None else None
     else:
+        # Deleted: its entries remember the entity and the cycle it belonged to.
         first = entries.exclude(entity_id=None).first()
         if first is None:
             raise Http404(_("Elemento inesistente e senza storico."))
-        cycle = Cycle.objects.filter(pk=first.cycle_id or 0).first()
-        entity_id = first.entity_id
+        entity_id, cycle_id = first.entity_id, first.cycle_id
     # Reading a history is reading the plan: every member of the item's entity.
     check(
-        entity_id is not None
-        and permissions.can_view_plan(request.user, Cycle(entity_id=entity_id)),
+        entity_id is not None and permissions.is_member_of(request.user, entity_id),
         _("Non puoi consultare lo storico di questo elemento."),
     )
     if obj is not None and label == "individual.reportcard":
@@ -51,7 +50,7 @@ def history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
             else entries.filter(model_label=label).values_list("object_repr", flat=True).first(),
             "kind": selectors.model_name(label),
             "rows": selectors.rows(entries[:MAX_ROWS]),
-            "bulk": selectors.rows(selectors.bulk_entries(cycle.pk if cycle else None)[:50]),
+            "bulk": selectors.rows(selectors.bulk_entries(cycle_id)[:50]),
             "truncated": entries.count() > MAX_ROWS,
         },
     )

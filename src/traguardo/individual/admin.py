@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from traguardo.adminutils import ReadOnlyAdmin, RecordedAdmin
+from traguardo.adminutils import ReadOnlyAdmin
 from traguardo.individual.models import (
     BehaviourRating,
     CardEvent,
@@ -12,6 +12,7 @@ from traguardo.individual.models import (
     ReportCardObjective,
     SynthesisRow,
 )
+from traguardo.plans.recorded_admin import RecordedAdmin
 
 
 class ReportCardObjectiveInline(admin.TabularInline):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from traguardo.adminutils import ReadOnlyAdmin, RecordedAdmin
+from traguardo.adminutils import ReadOnlyAdmin
 from traguardo.monitoring.models import (
     Comment,
     Evidence,
@@ -10,6 +10,7 @@ from traguardo.monitoring.models import (
     ReminderSent,
     UnitValidation,
 )
+from traguardo.plans.recorded_admin import RecordedAdmin
 
 
 @admin.register(Period)

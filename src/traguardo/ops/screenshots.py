@@ -129,7 +129,7 @@ def take(out: Path, say: Callable[[str], None], only: set[str] | None = None) ->
 
 
 def _login(context: object, base: str, username: str) -> None:
-    from traguardo.accounts.demo_users import DEMO_PASSWORD
+    from traguardo.demo.users import DEMO_PASSWORD
 
     page = context.new_page()  # type: ignore[attr-defined]
     page.goto(base + "/accesso/entra/")

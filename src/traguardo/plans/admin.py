@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from traguardo.adminutils import ReadOnlyAdmin, RecordedAdmin
+from traguardo.adminutils import ReadOnlyAdmin
+from traguardo.plans import organisation_admin  # noqa: F401  (registers the organisation's admins)
 from traguardo.plans.models import (
     Act,
     AnnualObjective,
@@ -17,6 +18,8 @@ from traguardo.plans.models import (
     StrategicObjective,
     Target,
 )
+from traguardo.plans.recorded_admin import RecordedAdmin
+from traguardo.plans.recorded_admin import RecordedAdmin
 
 
 @admin.register(Cycle)

@@ -12,9 +12,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Django's language switch, which also remembers a signed-in user's choice.
     path("i18n/setlang/", set_language, name="set_language"),
     path("accesso/", include("traguardo.accounts.urls")),
-    path("piano/", include("traguardo.plans.urls")),
-    path("monitoraggio/", include("traguardo.monitoring.urls")),
-    path("schede/", include("traguardo.individual.urls")),
+    path("piano/", include("traguardo.plan_editor.urls")),
+    path("monitoraggio/", include("traguardo.monitoring_pages.urls")),
+    path("schede/", include("traguardo.card_pages.urls")),
     path("premi/", include("traguardo.rewards.urls")),
     path("personale/", include("traguardo.staff.urls")),
     path("oiv/", include("traguardo.oiv.urls")),

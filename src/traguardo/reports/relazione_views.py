@@ -29,7 +29,6 @@ from traguardo.reports.relazione.html import body_html
 from traguardo.reports.relazione.jobs import interrupt_stale
 from traguardo.reports.relazione.placeholders import unknown_names
 from traguardo.reports.relazione.sanitize import clean_html
-from traguardo.reports.relazione.seed import ensure_content
 from traguardo.reports.tasks import request_job, retry_job
 
 
@@ -164,7 +163,6 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 def preview(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(request, year)
     check(permissions.can_view_plan(request.user, cycle))
-    ensure_content(cycle)
     document = Builder(cycle).build()
     return render(
         request,
@@ -177,7 +175,6 @@ def preview(request: HttpRequest, year: int) -> HttpResponse:
 def narratives(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(request, year)
     check(permissions.can_view_plan(request.user, cycle))
-    ensure_content(cycle)
     can_edit = permissions.can_manage_cycle(request.user, cycle)
     builder = Builder(cycle)
     stored = {n.section: n for n in Narrative.objects.filter(cycle=cycle)}

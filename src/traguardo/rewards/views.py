@@ -14,7 +14,7 @@ from traguardo.accounts.models import Role
 from traguardo.accounts.permissions import has_role
 from traguardo.core.fund import RulesError
 from traguardo.core.numbers import format_percent
-from traguardo.individual.views import selected_cycle
+from traguardo.plans.selectors import selected_cycle
 from traguardo.rewards.models import Fund
 from traguardo.rewards.services import (
     CopyRefused,

@@ -16,7 +16,7 @@ from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
 from traguardo.accounts.permissions import can_view_plan, has_role
 from traguardo.core.gender import bar_chart_svg
-from traguardo.individual.views import selected_cycle
+from traguardo.plans.selectors import selected_cycle
 from traguardo.staff.models import StaffRecord
 from traguardo.staff.services import (
     DuplicateCode,

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from traguardo.plans.models import Cycle
 from traguardo.reports.relazione.content import build_document
-from traguardo.reports.relazione.seed import ensure_content
 
 FORMATS = ("pdf", "docx", "xlsx", "html", "opendata")
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "html": "html", "opendata": "zip"}
@@ -47,7 +46,6 @@ def generate(cycle: Cycle, fmt: str, progress: Progress | None = None) -> Genera
     step = progress or (lambda _p, _s: None)
     if fmt not in FORMATS:
         raise GenerationError(f"formato «{fmt}» non disponibile: scegli tra {', '.join(FORMATS)}")
-    ensure_content(cycle)
     if fmt == "opendata":
         from traguardo.reports.relazione.opendata import render_opendata
 

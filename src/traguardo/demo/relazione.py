@@ -1,9 +1,9 @@
 """The Relazione's own content for a cycle imported from the fixture (cycle.yaml).
 
-plans.importer stores the plan; the narratives, the headline indicators of section 1 and
-the staff figures live in reports.models and are imported here, once per cycle, the first
-time a Relazione is generated (or by `traguardo report --seed`). Figures typed inside the
-printed narratives are replaced by placeholders, so the text follows the data.
+demo.importer stores the plan; the narratives, the headline indicators of section 1 and
+the staff figures live in reports.models and are imported here, once per cycle, by
+`traguardo load-demo` (the Relazione never reads the fixture itself). Figures typed inside
+the printed narratives are replaced by placeholders, so the text follows the data.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from traguardo.accounts.demo_users import DEMO_PASSWORD, create_demo_users
+from traguardo.demo.users import DEMO_PASSWORD, create_demo_users
 from traguardo.plans.models import Cycle
 
 

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
+from traguardo.plan_editor.views import _context, _cycle, _refused, _writable
 from traguardo.plans import editing, snapshots, states
 from traguardo.plans import revisions as plan_revisions
 from traguardo.plans.forms import CompareForm, RevisionOpenForm, TransitionForm
 from traguardo.plans.models import Cycle, Revision
-from traguardo.plans.views import _context, _cycle, _refused, _writable
 from traguardo.scoring import lifecycle
 from traguardo.scoring import snapshots as score_snapshots
 from traguardo.scoring.forms import SnapshotForm

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from traguardo.monitoring import views
+from traguardo.monitoring_pages import views
 
 app_name = "monitoring"
 urlpatterns = [

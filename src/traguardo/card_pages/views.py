@@ -4,7 +4,7 @@ results, behaviours, final score and process (every action checked on the server
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -29,20 +29,8 @@ from traguardo.individual.services import (
     take_step,
     visible_cards,
 )
-from traguardo.plans.models import Cycle
+from traguardo.plans.selectors import selected_cycle
 from traguardo.scoring.services import score_cycle
-
-
-def selected_cycle(request: HttpRequest) -> Cycle:
-    """The cycle of ?anno=YYYY, or the latest one."""
-    cycles = Cycle.objects.select_related("entity").order_by("-year", "-id")
-    year = request.GET.get("anno", "")
-    if year.isdigit():
-        cycles = cycles.filter(year=int(year))
-    cycle = cycles.first()
-    if cycle is None:
-        raise Http404(_("Nessun ciclo della performance nel database."))
-    return cycle
 
 
 def step_label(report: ReportCard, step: process.Step) -> str:

@@ -4,9 +4,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from traguardo.demo.fixture import FixtureError, load_cycle
-from traguardo.individual.demo import load_people_demo
-from traguardo.plans.importer import import_cycle
-from traguardo.reports.relazione.seed import ensure_content
+from traguardo.demo.importer import import_cycle
+from traguardo.demo.people import load_people_demo
+from traguardo.demo.relazione import ensure_content
 from traguardo.scoring.lifecycle import ensure_snapshot
 
 

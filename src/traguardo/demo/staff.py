@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from traguardo.individual.demo import read
+from traguardo.demo.people import read
 from traguardo.plans.models import Cycle
 from traguardo.staff.models import StaffRecord
 

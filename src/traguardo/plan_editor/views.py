@@ -23,7 +23,8 @@ from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.services import ValueRefused, record_value
-from traguardo.plans import checks, deletion, editing, filters, tree, whatif
+from traguardo.plan_editor import deletion
+from traguardo.plans import checks, editing, filters, tree
 from traguardo.plans.forms import (
     AnnualForm,
     AssignmentForm,
@@ -45,6 +46,7 @@ from traguardo.plans.models import (
     StrategicObjective,
     Target,
 )
+from traguardo.scoring import whatif
 
 OFFICE_ONLY = "Solo la struttura tecnica permanente (ufficio performance) gestisce il piano."
 

@@ -4,7 +4,7 @@ from typing import Any
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 
-from traguardo.individual.demo import load_people_demo
+from traguardo.demo.people import load_people_demo
 from traguardo.scoring.services import CycleNotFound, get_cycle
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from traguardo.individual import views
+from traguardo.card_pages import views
 
 app_name = "individual"
 urlpatterns = [

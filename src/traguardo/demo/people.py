@@ -99,8 +99,8 @@ def _plan_approval(cycle: Cycle) -> datetime.date | None:
 
 def load_people_demo(cycle: Cycle, folder: Path | None = None) -> None:
     """Cards configuration, fund and staff registry of the demo cycle."""
-    from traguardo.rewards.demo import load_fund
-    from traguardo.staff.demo import load_staff
+    from traguardo.demo.fund import load_fund
+    from traguardo.demo.staff import load_staff
 
     with transaction.atomic():
         load_card_config(cycle, folder)

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from traguardo.core.numbers import HUNDRED
-from traguardo.individual.demo import read
+from traguardo.demo.people import read
 from traguardo.individual.models import EvaluationConfig
 from traguardo.plans.models import Cycle
 from traguardo.rewards.models import Art67Project, Beneficiary, Fund

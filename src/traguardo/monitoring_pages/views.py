@@ -30,7 +30,7 @@ from django import forms
 from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
-from traguardo.monitoring import campaigns, impact
+from traguardo.monitoring import campaigns
 from traguardo.monitoring.degrees import Grader, misses_target
 from traguardo.monitoring.evidence import EvidenceRefused, attach_evidence, delete_evidence
 from traguardo.monitoring.forms import (
@@ -60,6 +60,7 @@ from traguardo.monitoring.services import (
 from traguardo.monitoring.validation import ValidationRefused, validate_unit
 from traguardo.organisation.models import OrgUnit
 from traguardo.plans.models import Cycle, Indicator
+from traguardo.scoring import impact
 
 IMPACT_KEY = "monitoring_impact"
 STATUS_FILTERS = {

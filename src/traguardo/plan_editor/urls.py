@@ -1,6 +1,6 @@
 from django.urls import path
 
-from traguardo.plans import revision_views, views
+from traguardo.plan_editor import revision_views, views
 
 app_name = "plans"
 urlpatterns = [
