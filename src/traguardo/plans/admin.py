@@ -19,7 +19,6 @@ from traguardo.plans.models import (
     Target,
 )
 from traguardo.plans.recorded_admin import RecordedAdmin
-from traguardo.plans.recorded_admin import RecordedAdmin
 
 
 @admin.register(Cycle)

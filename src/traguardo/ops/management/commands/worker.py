@@ -39,7 +39,10 @@ class Command(BaseCommand):
                 "eseguite subito dal processo che le richiede e non serve un worker. Imposta "
                 "ad esempio TRAGUARDO_BROKER_URL=redis://127.0.0.1:6379/1 (docs/deploy.md)."
             )
-        from traguardo.project.celery import app
+        # The Celery application of traguardo.project (created and made current when the
+        # settings package is imported): named through Celery, not imported from the
+        # project layer above this one.
+        from celery import current_app as app
 
         argv = ["worker", f"--loglevel={options['loglevel']}"]
         if options["concurrency"]:
