@@ -38,7 +38,7 @@ install: $(STAMP)
 # Re-resolve pyproject.toml (and its dev extra) to the newest versions allowed, pinned.
 lock: | $(BIN)/python
 	$(PIP) install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --extra dev --strip-extras --allow-unsafe \
+	$(BIN)/pip-compile --quiet --upgrade --extra dev --strip-extras --allow-unsafe \
 		--no-emit-index-url --no-emit-find-links --output-file $(LOCK) pyproject.toml
 
 # Browser tests drive Debian's Chromium; installed from the distribution, never downloaded.
