@@ -31,7 +31,8 @@ from traguardo.exchange.workbooks import values_workbook
 from traguardo.monitoring import campaigns
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.oiv import services as oiv
-from traguardo.plans import deletion, editing, revisions, states, versions
+from traguardo.plan_editor import deletion
+from traguardo.plans import editing, revisions, states, versions
 from traguardo.plans.models import Cycle, Indicator, PlanSnapshot, Target
 from traguardo.reports.relazione import texts
 from traguardo.scoring.services import score_cycle
