@@ -35,6 +35,7 @@ from traguardo.plan_editor import deletion
 from traguardo.plans import editing, revisions, states, versions
 from traguardo.plans.models import Cycle, Indicator, PlanSnapshot, Target
 from traguardo.reports.relazione import texts
+from traguardo.scoring.models import ScoreSnapshot
 from traguardo.scoring.services import score_cycle
 
 User = get_user_model()
@@ -342,6 +343,9 @@ def test_the_command_line_opens_and_closes_a_revision_and_changes_state(demo: Cy
     call_command("revision", "close", year=demo.year, user="ufficio", stdout=out)
     with pytest.raises(CommandError, match="ruolo"):
         call_command("cycle_state", "closed", year=demo.year, user="po")
+    assert not ScoreSnapshot.objects.filter(cycle=demo).exists()
     call_command("cycle_state", "closed", year=demo.year, user="ufficio", stdout=out)
     assert Cycle.objects.get(pk=demo.pk).state == "closed"
+    # the same service as the states page: closing stores the cycle's score
+    assert ScoreSnapshot.objects.filter(cycle=demo, state="closed").count() == 1
     assert new_entries(since, model_label="plans.cycle")[0].username == "ufficio"

@@ -7,6 +7,7 @@ from traguardo.audit.recorder import acting_as
 from traguardo.plans import states
 from traguardo.plans.management.commands._common import cycle_of_year, user_named
 from traguardo.plans.models import Cycle
+from traguardo.scoring import lifecycle
 
 
 class Command(BaseCommand):
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         user = user_named(options["user"])
         try:
             with acting_as(user):
-                states.transition(user, cycle, options["target"], options["note"])
+                lifecycle.change_state(user, cycle, options["target"], options["note"])
         except states.TransitionRefused as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(f"Il ciclo {cycle.year} è ora nello stato «{cycle.get_state_display()}».")
