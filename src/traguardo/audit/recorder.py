@@ -302,6 +302,35 @@ def record_bulk(
     )
 
 
+def record_created(
+    instance: models.Model,
+    summary: dict[str, Any],
+    *,
+    description: str,
+    cycle: Any,
+    note: str = "",
+    user: Any = None,
+) -> AuditEntry:
+    """One "create" entry for a row too large to list field by field (a score snapshot
+    holds megabytes of JSON): `summary` says what matters about it, `note` why."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        username = user.get_username()
+    else:
+        user, username = _user()
+    return AuditEntry.objects.create(
+        user=user,
+        username=username,
+        action=AuditEntry.Action.CREATE,
+        model_label=instance._meta.label_lower,
+        object_pk=str(instance.pk),
+        object_repr=description[:300],
+        cycle_id=getattr(cycle, "pk", None),
+        entity_id=getattr(cycle, "entity_id", None),
+        changes={key: jsonable(value) for key, value in summary.items()},
+        note=note,
+    )
+
+
 def record_loaded(note: str, cycle: Any) -> AuditEntry:
     """One "bulk" entry counting every audited row of `cycle` as created: for a loader
     that writes a whole cycle at once (the demo) rather than a history of each row."""
