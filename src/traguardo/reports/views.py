@@ -9,7 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 
-from traguardo.accounts.permissions import can_view_public
+from traguardo.accounts.permissions import can_view_card, can_view_public
+from traguardo.individual.models import ReportCard
 from traguardo.plans.models import Cycle, OperationalObjective
 from traguardo.scoring.score_cache import part
 from traguardo.scoring.services import CycleNotFound, get_cycle, score_cycle
@@ -37,6 +38,13 @@ def _cycle(request: HttpRequest, year: int | None) -> Cycle:
     if not can_view_public(request.user, cycle):
         raise Http404(f"nessun ciclo {year} pubblicato")
     return cycle
+
+
+def _card(cycle: Cycle, code: str) -> ReportCard | None:
+    wanted = code.strip()
+    if "/" in wanted or "#" in wanted:
+        return None  # an objective or an indicator
+    return ReportCard.objects.filter(cycle=cycle, key=wanted).select_related("cycle").first()
 
 
 def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
@@ -107,6 +115,11 @@ def _body(cycle: Cycle) -> dict[str, Any]:
 
 def explain(request: HttpRequest, year: int, code: str) -> HttpResponse:
     cycle = _cycle(request, year)
+    card = _card(cycle, code)
+    if card is not None and not can_view_card(request.user, card):
+        # A card's results are part of a person's evaluation: never public, and to members
+        # only as the card itself (docs/individual.md). 404 as for an unknown code.
+        raise Http404(f"codice «{code}» non trovato")
 
     def body() -> dict[str, Any]:
         try:
