@@ -265,11 +265,21 @@ def can_oiv(user: User, cycle: Cycle) -> bool:
     return any(m.role == Role.OIV and m.entity_id == cycle.entity_id for m in memberships(user))
 
 
+def has_positive_decision(cycle: Cycle) -> bool:
+    """The OIV has recorded its decision on the cycle and it validates the Relazione
+    (oiv.ValidationDecision, reached as `cycle.oiv_decision`)."""
+    decision = getattr(cycle, "oiv_decision", None)  # the reverse one-to-one, or None
+    return decision is not None and getattr(decision, "outcome", None) == "validated"
+
+
 def can_transition(user: User, cycle: Cycle, target: str) -> bool:
+    """The role of TRANSITIONS in the cycle's administration; "validated" also needs the
+    OIV's positive decision recorded first (oiv.services.decide records it and then moves
+    the cycle): the OIV never validates a cycle without its documento di validazione."""
     role = TRANSITIONS.get((cycle.state, target))
-    return role is not None and any(
-        m.role == role and m.entity_id == cycle.entity_id for m in memberships(user)
-    )
+    if role is None or not has_role_in(user, cycle.entity_id, role):
+        return False
+    return target != "validated" or has_positive_decision(cycle)
 
 
 def describe(user: User) -> dict[str, Any]:
