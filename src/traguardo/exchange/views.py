@@ -74,7 +74,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "exchange/index.html",
         {
             "cycle": cycle,
-            "cycles": Cycle.objects.order_by("-year"),
+            "cycles": Cycle.objects.filter(
+                entity_id__in=permissions.entity_ids(request.user)
+            ).order_by("-year"),
             "periods": Period.objects.filter(cycle=cycle) if cycle else [],
             "office": office,
             "uploads": uploads if office else [],
@@ -165,7 +167,9 @@ def _index_error(request: HttpRequest, cycle: Cycle | None, message: str) -> Htt
         "exchange/index.html",
         {
             "cycle": cycle,
-            "cycles": Cycle.objects.order_by("-year"),
+            "cycles": Cycle.objects.filter(
+                entity_id__in=permissions.entity_ids(request.user)
+            ).order_by("-year"),
             "periods": Period.objects.filter(cycle=cycle) if cycle else [],
             "office": True,
             "uploads": Upload.objects.filter(user_id=_uid(request))[:10],
