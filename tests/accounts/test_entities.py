@@ -78,3 +78,12 @@ def test_the_office_of_a_cannot_import_into_b(world: World, other: Cycle) -> Non
     assert not permissions.can_manage_cycle(office_a, other)
     response = f.signed_in(office_a).get(reverse("exchange:index") + f"?anno={other.year}")
     assert response.context["cycle"].pk == world.cycle.pk
+
+
+def test_the_office_of_b_has_no_objective_of_a_in_scope(world: World, other: Cycle) -> None:
+    from traguardo.monitoring.selectors import objectives_in_scope
+
+    office_b = _user(Role.PERFORMANCE_OFFICE, other)
+    assert not objectives_in_scope(office_b, world.cycle).exists()
+    office_a = get_user_model().objects.get(username="ufficio")
+    assert objectives_in_scope(office_a, world.cycle).count() == len(world.objectives)
