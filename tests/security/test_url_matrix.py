@@ -398,3 +398,17 @@ def test_a_closed_cycle_is_not_written_by_anyone(ids: Ids) -> None:
             {"action": "value", "period": ids.world.final.pk, "text": "1", "version": "1"},
         )
         assert refused(response) or response.status_code == 400, role
+
+
+def test_once_published_citizens_read_the_public_pages_only(ids: Ids) -> None:
+    Cycle.objects.filter(pk=ids.world.cycle.pk).update(state=Cycle.State.PUBLISHED)
+    public = {"web:home", "reports:latest", "reports:results", "reports:explain", "api:cycles"}
+    public |= {"api:cycle", "api:tree", "api:indicators", "api:periods", "api:measurements"}
+    public |= {"api:score", "api:explain", "api:indicator", "api:indicator-values", "api:schema"}
+    public |= {"accounts:login", "set_language"}
+    problems = []
+    for name in sorted(RULES):
+        response = _client(ANON, name.startswith("api:")).get(_url(name, ids))
+        if refused(response) == (name in public):
+            problems.append(f"{name}: {response.status_code}")
+    assert problems == []
