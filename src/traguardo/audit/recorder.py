@@ -280,10 +280,14 @@ def delete(instance: models.Model) -> None:
 
 
 def record_bulk(
-    note: str, changes: dict[str, Any], *, cycle: Any = None, user: Any = None
+    note: str, changes: dict[str, Any], *, cycle: Any = None, user: Any = None, about: str = ""
 ) -> AuditEntry:
     """One "bulk" entry for work saved in bulk (bulk_create, bulk_update, raw UPDATE:
-    spreadsheet imports, the demo loader), so that the trail still says who changed what."""
+    spreadsheet imports, the demo loader), so that the trail still says who changed what.
+
+    `about` is the label of the model the work changed ("rewards.fund", "plans.cycle"): the
+    entry is shown with that model's rule (audit.access); without it, to the office and the
+    OIV only, unless `changes` counts rows per model label."""
     if user is not None and getattr(user, "is_authenticated", False):
         username = user.get_username()
     else:
@@ -295,6 +299,7 @@ def record_bulk(
         model_label="bulk",
         object_pk="-",
         object_repr=note[:300],
+        parent_label=about,
         cycle_id=getattr(cycle, "pk", None),
         entity_id=getattr(cycle, "entity_id", None),
         changes=changes,

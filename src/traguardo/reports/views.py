@@ -9,10 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 
-from traguardo.accounts.permissions import can_view_public
+from traguardo.accounts import permissions
+from traguardo.accounts.permissions import can_view_card
+from traguardo.individual.models import ReportCard
 from traguardo.plans.models import Cycle, OperationalObjective
 from traguardo.scoring.score_cache import part
-from traguardo.scoring.services import CycleNotFound, get_cycle, score_cycle
+from traguardo.scoring.services import score_cycle
 
 
 def _cycle(request: HttpRequest, year: int | None) -> Cycle:
@@ -21,22 +23,26 @@ def _cycle(request: HttpRequest, year: int | None) -> Cycle:
     Citizens read published cycles only; a cycle they may not read answers 404, exactly
     like one that does not exist, so that the URL reveals nothing about unpublished work.
     """
-    try:
+    # Several administrations may have a cycle of a year: a member reads their own
+    # administration's, anyone else a published one (never another's by mistake).
+    cycles = Cycle.objects.select_related("entity").order_by("-year", "-id")
+    if year is not None:
+        cycles = cycles.filter(year=year)
+    candidates = list(cycles)
+    own = [c for c in candidates if permissions.is_member_of(request.user, c.entity_id)]
+    readable = own or [c for c in candidates if c.is_published]
+    if not readable:
         if year is None:
-            readable = [
-                c
-                for c in Cycle.objects.select_related("entity").order_by("-year")
-                if can_view_public(request.user, c)
-            ]
-            if not readable:
-                raise CycleNotFound("nessun ciclo pubblicato")
-            return readable[0]
-        cycle = get_cycle(year)
-    except CycleNotFound as exc:
-        raise Http404(str(exc)) from None
-    if not can_view_public(request.user, cycle):
+            raise Http404("nessun ciclo pubblicato")
         raise Http404(f"nessun ciclo {year} pubblicato")
-    return cycle
+    return readable[0]
+
+
+def _card(cycle: Cycle, code: str) -> ReportCard | None:
+    wanted = code.strip()
+    if "/" in wanted or "#" in wanted:
+        return None  # an objective or an indicator
+    return ReportCard.objects.filter(cycle=cycle, key=wanted).select_related("cycle").first()
 
 
 def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
@@ -107,6 +113,11 @@ def _body(cycle: Cycle) -> dict[str, Any]:
 
 def explain(request: HttpRequest, year: int, code: str) -> HttpResponse:
     cycle = _cycle(request, year)
+    card = _card(cycle, code)
+    if card is not None and not can_view_card(request.user, card):
+        # A card's results are part of a person's evaluation: never public, and to members
+        # only as the card itself (docs/individual.md). 404 as for an unknown code.
+        raise Http404(f"codice «{code}» non trovato")
 
     def body() -> dict[str, Any]:
         try:
