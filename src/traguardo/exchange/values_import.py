@@ -16,7 +16,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from traguardo.core.readings import ReadingKind, parse_reading
+from traguardo.core.readings import ReadingKind, parse_reading, value_problem
 from traguardo.core.tabular import CodeError, Issue, parse_indicator_code
 from traguardo.exchange.codes import indicators_by_code
 from traguardo.exchange.reader import Row, Table, Workbook
@@ -145,6 +145,10 @@ class ValuesImport:
                 reading = parse_reading(text)
             if reading.kind is ReadingKind.EMPTY:
                 self._issue(row, "value", _("«{text}» non è un valore leggibile").format(text=text))
+                continue
+            problem = value_problem(text)
+            if problem:  # a number misread or too large for the stored figure
+                self._issue(row, "value", problem)
                 continue
             comment = row.cells.get("comment") if "comment" in table.headers else None
             out.append(WantedValue(row, code, indicator, period, text.strip(), comment))

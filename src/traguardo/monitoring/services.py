@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.audit import recorder
-from traguardo.core.readings import ReadingKind, parse_reading
+from traguardo.core.readings import ReadingKind, parse_reading, value_problem
 from traguardo.core.rules import Degree
 from traguardo.monitoring.degrees import Grader, misses_target
 from traguardo.monitoring.models import Comment, Measurement, Period
@@ -94,7 +94,7 @@ def record_value(
     period: Period,
     text: str,
     *,
-    comment: str = "",
+    comment: str | None = None,
     justification: str | None = None,
     expected_version: int | None = None,
 ) -> Recorded:
@@ -107,6 +107,12 @@ def record_value(
     it), it is required if the value misses its target (degree under 100% or not
     measurable, by the core's rules); None keeps the stored one and does not check it,
     for callers that do not collect it (such values show as "to justify" in the to-do list).
+
+    `comment`: the comment on the value; None keeps the stored one (an API write or an
+    import that does not send it never wipes it).
+
+    A number that another program would read otherwise (``1,234.56``, ``2,5e3``) or too
+    large or too precise for the stored figure is refused (core.readings.value_problem).
 
     `expected_version`: the version the caller's form was loaded with (0: there was no
     value). If the stored value has another version, ValueConflict is raised and nothing
@@ -141,6 +147,9 @@ def record_value(
         reading = parse_reading(text)
     if reading.kind is ReadingKind.EMPTY:
         raise ValueRefused("Scrivi un valore (per esempio 54,47%, 1.250 oppure SI).")
+    problem = value_problem(text)
+    if problem:
+        raise ValueRefused(problem[:1].upper() + problem[1:] + ".", code="invalid_number")
     degree = Grader.for_cycle(cycle).degree(indicator, text.strip())
     if justification is not None and not justification.strip() and misses_target(degree):
         raise ValueRefused(
@@ -166,8 +175,9 @@ def record_value(
         "not_measurable_reason": reading.reason
         if reading.kind is ReadingKind.NOT_MEASURABLE
         else "",
-        "comment": comment,
     }
+    if comment is not None:
+        fields["comment"] = comment
     if justification is not None:
         fields["justification"] = justification.strip()
     if current is not None and all(getattr(current, k) == v for k, v in fields.items()):
