@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db.models import Model
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -233,8 +234,9 @@ class MeasurementSerializer(OutputSerializer[Measurement]):
     number = ReadableDecimalField(
         max_digits=VALUE_LIMITS.max_digits,
         decimal_places=VALUE_LIMITS.decimal_places,
-        read_only=True,
+        required=False,
         allow_null=True,
+        label=capfirst(Measurement._meta.get_field("number").verbose_name),
     )
     entered_by = serializers.SerializerMethodField()
 
