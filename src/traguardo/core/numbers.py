@@ -191,6 +191,8 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     Never fails on a large number (a value stored before the limits existed, a product of
     two large figures): the precision is that of the number, not the default 28 digits.
     """
+    if isinstance(value, int):  # a model default not yet read back from the database
+        value = Decimal(value)
     if not value.is_finite():
         return value
     digits = len(value.as_tuple().digits) + abs(value.adjusted()) + places + 2
