@@ -216,3 +216,15 @@ def test_the_stored_figure_is_declared_from_the_one_limit() -> None:
         VALUE_LIMITS.max_digits,
         VALUE_LIMITS.decimal_places,
     )
+
+
+def test_the_admin_form_refuses_a_misread_number_in_the_text(
+    world: World, open_final: Period
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    measurement = _stored(world.indicator("2.1/1", 1), open_final)
+    measurement.text = "2,5e3"
+    with pytest.raises(ValidationError) as refused:
+        measurement.full_clean()
+    assert "esponenziale" in str(refused.value.message_dict["text"])

@@ -12,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from traguardo.core.numbers import VALUE_LIMITS
+from traguardo.core.readings import value_problem
 from traguardo.modelutils import choices_constraint
 from traguardo.organisation.models import OrgUnit
 from traguardo.plans.models import Cycle, Indicator
@@ -161,6 +162,10 @@ class Measurement(models.Model):
         return f"{self.indicator} @ {self.period}: {self.text or self.number}"
 
     def clean(self) -> None:
+        # The admin's form: the same check of numbers as every other way in.
+        problem = value_problem(self.text) if self.text else None
+        if problem:
+            raise ValidationError({"text": problem})
         if self.indicator_id is not None and self.period_id is not None:
             owner = self.indicator.objective or self.indicator.entity_block
             if owner is not None and owner.cycle_id != self.period.cycle_id:
