@@ -18,10 +18,15 @@ from traguardo.accounts import permissions
 from traguardo.audit import recorder
 from traguardo.core.readings import ReadingKind, parse_reading, value_problem
 from traguardo.core.rules import Degree
+from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.monitoring.degrees import Grader, misses_target
 from traguardo.monitoring.models import Comment, Measurement, Period
 from traguardo.plans import versions
 from traguardo.plans.models import Indicator
+
+# A value as written (the form's and the API's limit); comments and justifications:
+# TEXT_MAX_LENGTH, as every free text.
+VALUE_MAX_LENGTH = 500
 
 READING_KINDS = {
     ReadingKind.NUMBER: Measurement.ReadingKind.NUMBER,
@@ -143,6 +148,17 @@ def record_value(
             field="period",
             code="closed",
         )
+    for name, given, limit in (
+        ("text", text, VALUE_MAX_LENGTH),
+        ("comment", comment, TEXT_MAX_LENGTH),
+        ("justification", justification, TEXT_MAX_LENGTH),
+    ):
+        if given is not None and len(given.strip()) > limit:
+            raise ValueRefused(
+                _("Testo troppo lungo: al massimo %(limit)s caratteri (ne hai scritti %(n)s).")
+                % {"limit": limit, "n": len(given.strip())},
+                field=name,
+            )
     with translation.override("it"):  # its reason is stored: data, in Italian
         reading = parse_reading(text)
     if reading.kind is ReadingKind.EMPTY:
