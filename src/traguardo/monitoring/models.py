@@ -49,7 +49,7 @@ class Period(models.Model):
         return f"{self.code}.{self.cycle.year}"
 
 
-class ReadableDecimalField(models.DecimalField):  # type: ignore[type-arg]
+class ReadableDecimalField(models.DecimalField):
     """A DecimalField whose stored values can always be read back.
 
     Every way in refuses a number beyond `max_digits` (core.numbers.VALUE_LIMITS), but a
