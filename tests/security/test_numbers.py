@@ -205,6 +205,10 @@ def test_a_stored_15_digit_value_is_read_shown_and_corrected(
     api.force_authenticate(_user("ufficio"))
     listed = api.get(f"/api/v1/cycles/{world.cycle.pk}/measurements/")
     assert listed.status_code == 200, listed.content
+    from traguardo.reports.relazione.content import build_document
+    from traguardo.reports.relazione.xlsx import render_xlsx
+
+    assert render_xlsx(build_document(world.cycle))  # the Relazione's tables, every figure
     version = _stored(indicator, open_final).version
     record_value(_user("po"), indicator, open_final, "130", expected_version=version)
     assert _stored(indicator, open_final).number == Decimal(130)
