@@ -232,3 +232,24 @@ def test_the_admin_form_refuses_a_misread_number_in_the_text(
     with pytest.raises(ValidationError) as refused:
         measurement.full_clean()
     assert "esponenziale" in str(refused.value.message_dict["text"])
+
+
+@pytest.mark.parametrize("text", ["NaN", "1e0", "4_0", "0x4", "4,123"])
+def test_a_behaviour_rating_is_read_by_the_one_parser(world: World, text: str) -> None:
+    from traguardo.individual.models import CardScheme, Competence, ReportCard
+    from traguardo.individual.services import StepForbidden, parse_ratings
+
+    card = ReportCard.objects.get(cycle=world.cycle, key="PO-2.1")
+    scheme = CardScheme.objects.create(
+        cycle=world.cycle,
+        role=card.role,
+        results_weight=Decimal(60),
+        behaviours_weight=Decimal(40),
+        scale_min=Decimal(1),
+        scale_max=Decimal(5),
+    )
+    Competence.objects.create(scheme=scheme, code="ORGA", name="Organizzazione", weight=100)
+    assert parse_ratings(card, {"ORGA": "4,5"}) == {"ORGA": Decimal("4.5")}
+    with pytest.raises(StepForbidden) as refused:
+        parse_ratings(card, {"ORGA": text})
+    assert "Organizzazione" in str(refused.value)
