@@ -253,3 +253,16 @@ def test_a_behaviour_rating_is_read_by_the_one_parser(world: World, text: str) -
     with pytest.raises(StepForbidden) as refused:
         parse_ratings(card, {"ORGA": text})
     assert "Organizzazione" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [("1,234.56", "all'inglese"), ("2,5e3", "esponenziale"), ("12345678", "troppo grande")],
+)
+def test_an_imported_plan_cell_says_why_its_number_is_refused(text: str, words: str) -> None:
+    from traguardo.core.numbers import Limits
+    from traguardo.exchange.cells import CellError, parse_decimal
+
+    with pytest.raises(CellError, match=words):
+        parse_decimal(text, low=Decimal(0), limits=Limits(7, 3))
+    assert parse_decimal("1.234,5", limits=Limits(7, 3)) == Decimal("1234.5")
