@@ -266,3 +266,22 @@ def test_an_imported_plan_cell_says_why_its_number_is_refused(text: str, words: 
     with pytest.raises(CellError, match=words):
         parse_decimal(text, low=Decimal(0), limits=Limits(7, 3))
     assert parse_decimal("1.234,5", limits=Limits(7, 3)) == Decimal("1234.5")
+
+
+def test_the_plan_editor_refuses_a_38_digit_target_and_a_15_digit_weight(world: World) -> None:
+    from traguardo.plans.forms import IndicatorForm
+
+    year = world.cycle.year
+    form = IndicatorForm(
+        {
+            "number": "9",
+            "name": "Pratiche evase",
+            "direction": "increase",
+            "weight": FIFTEEN,
+            f"target_{year}": ">= " + "9" * 38,
+        },
+        cycle=world.cycle,
+    )
+    assert not form.is_valid()
+    assert "troppo grande" in str(form.errors[f"target_{year}"])
+    assert "weight" in form.errors
