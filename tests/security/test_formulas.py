@@ -126,3 +126,32 @@ def test_a_staff_registry_with_a_formula_is_refused(world: World) -> None:
         e.startswith("personale.csv, riga 2, colonna codice:") and "formula" in e
         for e in result.errors
     ), result.errors
+
+
+def test_every_module_that_writes_a_spreadsheet_goes_through_the_one_neutralise() -> None:
+    """A new writer of XLSX or CSV must use neutralise (or add_sheet, which does)."""
+    import re
+    from pathlib import Path
+
+    import traguardo
+
+    root = Path(traguardo.__file__).parent
+    writes = re.compile(r"from openpyxl import .*\bWorkbook\b|csv\.writer\(|csv\.DictWriter\(")
+    writers = {
+        path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+        for path in root.rglob("*.py")
+        if writes.search(path.read_text(encoding="utf-8"))
+    }
+    assert {
+        "rewards/services.py",
+        "exchange/workbooks.py",
+        "exchange/archive.py",
+        "reports/relazione/xlsx.py",
+        "reports/relazione/opendata.py",
+    } <= set(writers)
+    unsafe = [
+        name
+        for name, text in writers.items()
+        if not re.search(r"\bneutralise(_row)?\(|\badd_sheet\(", text)
+    ]
+    assert unsafe == []

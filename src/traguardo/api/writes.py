@@ -3,6 +3,9 @@
 `record_value` is the one entry point (web form, API, imports). Keyword arguments other
 helpers may add to it (`justification`, an expected `version` for optimistic locking) are
 passed only when the installed function accepts them, so this module works with either.
+
+A write must say which version of the value it read (`version`, 0 if none) or that it
+overwrites knowingly (`"overwrite": true`); an omitted `comment` keeps the stored one.
 """
 
 from __future__ import annotations

@@ -121,7 +121,8 @@ def record_value(
 
     `expected_version`: the version the caller's form was loaded with (0: there was no
     value). If the stored value has another version, ValueConflict is raised and nothing
-    is written. None skips the check (imports, API writes that are last-write-wins).
+    is written. None skips the check (the command-line import, an API write with
+    "overwrite": true; a confirmed web import passes the versions its preview read).
 
     A change of value, comment or justification clears the unit's validation of it.
     """
