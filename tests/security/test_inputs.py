@@ -97,3 +97,33 @@ def test_the_service_refuses_overlong_texts_for_imports_too(
         record_value(po, indicator, open_final, "130", comment="x" * (TEXT_MAX_LENGTH + 1))
     with pytest.raises(ValueRefused, match="500"):
         record_value(po, indicator, open_final, "1" + " e" * 300)
+
+
+def test_a_relazione_section_longer_than_the_limit_is_refused_not_cut(
+    world: World, sign_in: Any
+) -> None:
+    from traguardo.reports.models import Narrative
+    from traguardo.reports.relazione_views import NARRATIVE_MAX_LENGTH
+
+    section = Narrative.Section.values[0]
+    response = sign_in("ufficio").post(
+        f"/relazione/{world.cycle.year}/testi/",
+        {"section": section, "html": "<p>" + "x" * NARRATIVE_MAX_LENGTH + "</p>"},
+    )
+    assert response.status_code == 400
+    assert "Testo troppo lungo" in response.content.decode()
+    assert not Narrative.objects.filter(cycle=world.cycle, section=section).exists()
+
+
+def test_a_card_note_longer_than_the_limit_is_refused_not_cut(world: World, sign_in: Any) -> None:
+    from traguardo.card_pages.views import CARD_NOTE_MAX_LENGTH
+    from traguardo.individual.models import CardEvent, ReportCard
+
+    card = ReportCard.objects.get(cycle=world.cycle, key="PO-2.1")
+    response = sign_in("po").post(
+        f"/schede/{card.pk}/",
+        {"step": "acknowledge_objectives", "note": "x" * (CARD_NOTE_MAX_LENGTH + 1)},
+        follow=True,
+    )
+    assert "Nota troppo lunga" in response.content.decode()
+    assert not CardEvent.objects.filter(card=card).exists()
