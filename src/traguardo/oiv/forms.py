@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django import forms
 from traguardo.core.numbers import NumberFormatError, parse_number
+from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.oiv.models import DecisionOutcome, EvidenceOutcome, Outcome
 from traguardo.plans.models import Indicator
 
@@ -21,6 +22,7 @@ class CheckForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
 
@@ -36,6 +38,7 @@ class EvidenceForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
     document = forms.FileField(
@@ -63,6 +66,7 @@ class DecisionForm(forms.Form):
     reasons = forms.CharField(
         label=_("Motivazione e osservazioni"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
     )
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
+from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.plans.models import Cycle, Indicator
 from traguardo.reports.models import HeadlineIndicator, Narrative, ReportJob
 from traguardo.reports.relazione import texts
@@ -30,6 +31,10 @@ from traguardo.reports.relazione.jobs import interrupt_stale
 from traguardo.reports.relazione.placeholders import unknown_names
 from traguardo.reports.relazione.sanitize import clean_html
 from traguardo.reports.tasks import request_job, retry_job
+
+# A section of the Relazione is a few pages of HTML; beyond this it is not a text typed
+# in the page (issue 15, point 13: every free text has a limit, as in the API).
+NARRATIVE_MAX_LENGTH = 200_000
 
 
 def _cycles(request: HttpRequest) -> list[Cycle]:
@@ -187,9 +192,16 @@ def narratives(request: HttpRequest, year: int) -> HttpResponse:
         section = request.POST.get("section", "")
         if section not in Narrative.Section.values:
             raise Http404(_("Sezione sconosciuta."))
-        html = clean_html(request.POST.get("html", ""))
+        raw = request.POST.get("html", "")
+        html = clean_html(raw) if len(raw) <= NARRATIVE_MAX_LENGTH else ""
         unknown = unknown_names(html, builder.values)
-        if unknown:
+        if len(raw) > NARRATIVE_MAX_LENGTH:
+            drafts[section] = raw[:NARRATIVE_MAX_LENGTH]
+            errors[section] = _(
+                "Testo troppo lungo: al massimo %(limit)s caratteri (ne hai scritti %(n)s). "
+                "Il testo non è stato salvato."
+            ) % {"limit": NARRATIVE_MAX_LENGTH, "n": len(raw)}
+        elif unknown:
             drafts[section] = request.POST.get("html", "")
             errors[section] = _(
                 "Segnaposto sconosciuti: %(names)s. Il testo non è stato salvato: correggi "
@@ -257,6 +269,14 @@ def _headline(request: HttpRequest, cycle: Cycle) -> HttpResponse:
     if indicator is None:
         messages.error(request, _("Scegli un indicatore del piano di questo ciclo."))
         return redirect(target)
-    texts.add_headline(request.user, cycle, indicator, request.POST.get("label", ""))
+    label = request.POST.get("label", "")
+    if len(label) > TEXT_MAX_LENGTH:
+        messages.error(
+            request,
+            _("Etichetta troppo lunga: al massimo %(limit)s caratteri.")
+            % {"limit": TEXT_MAX_LENGTH},
+        )
+        return redirect(target)
+    texts.add_headline(request.user, cycle, indicator, label)
     messages.success(request, _("Indicatore di sintesi aggiunto."))
     return redirect(target)
