@@ -80,6 +80,8 @@ TRANSITIONS: dict[tuple[str, str], Role] = {
     ("draft", "approved"): Role.PERFORMANCE_OFFICE,
     ("approved", "monitoring"): Role.PERFORMANCE_OFFICE,
     ("monitoring", "closed"): Role.PERFORMANCE_OFFICE,
+    # The way back: a correction before the OIV's validation (with a reason).
+    ("closed", "monitoring"): Role.PERFORMANCE_OFFICE,
     ("closed", "validated"): Role.OIV,
     ("validated", "published"): Role.PERFORMANCE_OFFICE,
 }

@@ -6,7 +6,11 @@ the same transaction, stores the score of a cycle entering a closed state
 on. Validation and publication take one only if the cycle has none (a cycle closed
 before snapshots existed): the OIV validates, and the office publishes, the figures that
 were closed; a later change of data, code or settings is shown to the office as a
-difference to review, never folded in silently by a state change.
+difference to review, never folded in silently by a state change. Going back from closed
+to monitoring keeps the snapshots taken: closing again takes a new one.
+
+Publishing makes version 1 of the published Relazione; `correct` (a formal correction,
+with a reason) makes version N+1 the published one and keeps N listed as superseded.
 """
 
 from __future__ import annotations
@@ -14,13 +18,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from traguardo.plans import states
-from traguardo.plans.models import Cycle, CycleTransition
+from traguardo.accounts import permissions
+from traguardo.accounts.models import Role
+from traguardo.audit import recorder
+from traguardo.plans import states, versions
+from traguardo.plans.models import Cycle, CycleTransition, Publication
 from traguardo.scoring import snapshots
 
 TransitionRefused = states.TransitionRefused
+TransitionBlocked = states.TransitionBlocked
 
 
 def snapshot_reason(target: str, note: str = "") -> str:
@@ -29,15 +38,74 @@ def snapshot_reason(target: str, note: str = "") -> str:
 
 
 @transaction.atomic
-def change_state(user: Any, cycle: Cycle, target: str, note: str = "") -> CycleTransition:
-    """Move the cycle to `target` (TransitionRefused says why not) and store its score
-    when it enters a closed state."""
-    record = states.transition(user, cycle, target, note)
+def change_state(
+    user: Any,
+    cycle: Cycle,
+    target: str,
+    note: str = "",
+    *,
+    override: bool = False,
+    reason: str = "",
+) -> CycleTransition:
+    """Move the cycle to `target` (TransitionRefused says why not, TransitionBlocked lists
+    the blockers unless `override` with a `reason`) and store its score when it enters a
+    closed state; publishing makes the first published version."""
+    record = states.transition(user, cycle, target, note, override=override, reason=reason)
     if target == Cycle.State.CLOSED or (
         target in snapshots.FROZEN_STATES and snapshots.latest(cycle) is None
     ):
         snapshots.take(cycle, reason=snapshot_reason(target, note), user=user)
+    if target == Cycle.State.PUBLISHED:
+        recorder.create(Publication, cycle=cycle, number=1, by=user)
     return record
+
+
+def can_correct(user: Any, cycle: Cycle) -> bool:
+    """A formal correction of the published Relazione: the entity's performance office."""
+    return cycle.is_published and any(
+        m.role == Role.PERFORMANCE_OFFICE and m.entity_id == cycle.entity_id
+        for m in permissions.memberships(user)
+    )
+
+
+def publications(cycle: Cycle) -> list[Publication]:
+    """Every published version, newest first."""
+    return list(cycle.publications.select_related("by").order_by("-number"))
+
+
+@transaction.atomic
+def correct(user: Any, cycle: Cycle, reason: str) -> Publication:
+    """A formal correction: version N+1 becomes the published one, with its reason and a
+    new score snapshot of today's data; version N stays listed, marked superseded."""
+    if not can_correct(user, cycle):
+        raise TransitionRefused(
+            _("Solo l'ufficio performance dell'ente rettifica una Relazione pubblicata.")
+        )
+    if not reason.strip():
+        raise TransitionRefused(_("Scrivi il motivo della rettifica formale."))
+    current = (
+        Publication.objects.select_for_update().filter(cycle=cycle).order_by("-number").first()
+    )
+    now = timezone.now()
+    if current is not None:
+        current.superseded_at = now
+        recorder.save(current, update_fields=["superseded_at"])
+    publication = recorder.create(
+        Publication,
+        cycle=cycle,
+        number=(current.number if current is not None else 0) + 1,
+        published_at=now,
+        by=user,
+        reason=reason.strip(),
+    )
+    snapshots.take(
+        cycle,
+        reason=_("Rettifica formale, versione %(n)s: %(reason)s")
+        % {"n": publication.number, "reason": reason.strip()},
+        user=user,
+    )
+    versions.bump([cycle.pk])
+    return publication
 
 
 def ensure_snapshot(cycle: Cycle, reason: str, user: Any = None) -> None:
