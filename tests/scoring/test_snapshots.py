@@ -51,14 +51,16 @@ def new_process() -> None:
 
 @pytest.fixture
 def closed(demo: Cycle) -> Cycle:
-    lifecycle.change_state(user("ufficio"), demo, "closed", "consuntivo 2019")
+    lifecycle.change_state(
+        user("ufficio"), demo, "closed", "consuntivo 2019", override=True, reason="prova"
+    )
     return demo
 
 
 @pytest.fixture
 def published(closed: Cycle) -> Cycle:
-    lifecycle.change_state(user("oiv"), closed, "validated", "validata")
-    lifecycle.change_state(user("ufficio"), closed, "published")
+    lifecycle.change_state(user("oiv"), closed, "validated", "validata", override=True, reason="p")
+    lifecycle.change_state(user("ufficio"), closed, "published", override=True, reason="prova")
     return closed
 
 
@@ -136,7 +138,7 @@ def test_a_closed_cycle_without_a_snapshot_gets_one_when_validated(demo: Cycle) 
     Cycle.objects.filter(pk=demo.pk).update(state="closed")
     demo.refresh_from_db()
     assert snapshots.review(demo) is not None and snapshots.review(demo).snapshot is None  # type: ignore[union-attr]
-    lifecycle.change_state(user("oiv"), demo, "validated", "ok")
+    lifecycle.change_state(user("oiv"), demo, "validated", "ok", override=True, reason="p")
     assert [s.state for s in snapshots.history(demo)] == ["validated"]
     lifecycle.ensure_snapshot(demo, "di nuovo")  # already there: nothing new
     assert len(snapshots.history(demo)) == 1
@@ -148,7 +150,15 @@ def test_oiv_validation_goes_through_the_state_service(closed: Cycle) -> None:
     from traguardo.oiv.models import DecisionOutcome
     from traguardo.oiv.services import decide
 
-    decide(user("oiv"), closed, DecisionOutcome.VALIDATED, datetime.date(2020, 4, 30), "ok")
+    decide(
+        user("oiv"),
+        closed,
+        DecisionOutcome.VALIDATED,
+        datetime.date(2020, 4, 30),
+        "ok",
+        override=True,
+        override_reason="prova",
+    )
     assert Cycle.objects.get(pk=closed.pk).state == "validated"
     assert len(snapshots.history(closed)) == 1
 

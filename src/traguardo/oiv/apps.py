@@ -8,6 +8,7 @@ class OivConfig(AppConfig):
 
     def ready(self) -> None:
         from traguardo.oiv import blockers
-        from traguardo.plans.blockers import register
+        from traguardo.plans.blockers import register, register_notice
 
         register("oiv", blockers.blockers)
+        register_notice("oiv", blockers.notices)

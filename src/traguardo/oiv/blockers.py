@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from traguardo.oiv import selectors
+from traguardo.oiv.models import DecisionOutcome, ValidationDecision
 from traguardo.plans.blockers import Blocker
 from traguardo.plans.models import Cycle
 
@@ -27,5 +29,31 @@ def blockers(cycle: Cycle, target: str) -> list[Blocker]:
             % {"n": open_checks, "total": total},
             open_checks,
             reverse("oiv:workspace") + f"?anno={cycle.year}",
+        )
+    ]
+
+
+def notices(cycle: Cycle) -> list[Blocker]:
+    """The OIV's "non validata" sent back to the office, with its reasons, until the OIV
+    decides again."""
+    latest = ValidationDecision.objects.filter(cycle=cycle).order_by("-round").first()
+    if latest is None or latest.outcome != DecisionOutcome.NOT_VALIDATED:
+        return []
+    if cycle.state not in (Cycle.State.MONITORING, Cycle.State.CLOSED):
+        return []
+    return [
+        Blocker(
+            _(
+                "L'OIV non ha validato la Relazione (tornata %(round)s, %(date)s): "
+                "%(reasons)s — correggi (se serve riportando il ciclo in monitoraggio), "
+                "richiudi il ciclo e chiedi all'OIV una nuova validazione."
+            )
+            % {
+                "round": latest.round,
+                "date": f"{latest.date:%d/%m/%Y}",
+                "reasons": latest.reasons,
+            },
+            1,
+            reverse("oiv:workspace") + f"?anno={cycle.year}#decisione",
         )
     ]

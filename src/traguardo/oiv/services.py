@@ -124,19 +124,6 @@ def decisions(cycle: Cycle) -> list[ValidationDecision]:
     )
 
 
-def returned(cycle: Cycle) -> ValidationDecision | None:
-    """The OIV's "non validata" the office has to act on: the latest decision, when
-    negative and the cycle not validated since."""
-    latest = ValidationDecision.objects.filter(cycle=cycle).order_by("-round").first()
-    if (
-        latest is not None
-        and latest.outcome == DecisionOutcome.NOT_VALIDATED
-        and cycle.state in ("monitoring", "closed")
-    ):
-        return latest
-    return None
-
-
 @transaction.atomic
 def decide(
     user: Any,

@@ -27,8 +27,10 @@ class Blocker:
 
 
 Provider = Callable[[Cycle, str], list[Blocker]]
+NoticeProvider = Callable[[Cycle], list[Blocker]]
 
 _providers: dict[str, Provider] = {}
+_notices: dict[str, NoticeProvider] = {}
 
 
 def register(name: str, provider: Provider) -> None:
@@ -41,6 +43,18 @@ def blockers(cycle: Cycle, target: str) -> list[Blocker]:
     found: list[Blocker] = []
     for provider in _providers.values():
         found.extend(provider(cycle, target))
+    return found
+
+
+def register_notice(name: str, provider: NoticeProvider) -> None:
+    """Something the office must read on the state page (the OIV's "non validata")."""
+    _notices[name] = provider
+
+
+def notices(cycle: Cycle) -> list[Blocker]:
+    found: list[Blocker] = []
+    for provider in _notices.values():
+        found.extend(provider(cycle))
     return found
 
 

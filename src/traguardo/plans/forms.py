@@ -304,9 +304,49 @@ class CompareForm(forms.Form):
 class TransitionForm(forms.Form):
     target = forms.ChoiceField(label=_("Nuovo stato"))
     note = forms.CharField(
-        label=_("Nota"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Nota"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Per riportare il ciclo in monitoraggio è la motivazione (obbligatoria)."),
     )
+    override = forms.BooleanField(
+        label=_("Procedi nonostante gli impedimenti elencati"), required=False
+    )
+    reason = forms.CharField(
+        label=_("Motivo della forzatura"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Obbligatorio per forzare: resta nello storico e nel registro delle modifiche."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("Confermo: questo passaggio non si può annullare"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("override") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Scrivi il motivo per forzare il passaggio."))
+        return data
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = targets  # type: ignore[attr-defined]
+
+
+class CorrectionForm(forms.Form):
+    """A formal correction of the published Relazione: a new published version."""
+
+    reason = forms.CharField(
+        label=_("Motivo della rettifica"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Si pubblica una nuova versione con i dati di oggi; la precedente resta "
+            "elencata come sostituita."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("Confermo la rettifica: la versione pubblicata oggi sarà sostituita"),
+        required=True,
+    )

@@ -50,6 +50,7 @@ def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
         {
             "cycle": cycle,
             "published": published,
+            "publications": list(cycle.publications.order_by("-number")),
             "body": results_part(cycle),
         },
     )
