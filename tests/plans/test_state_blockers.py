@@ -315,28 +315,53 @@ def test_a_published_relazione_changes_only_through_a_formal_correction(
     with pytest.raises(states.TransitionRefused, match=r"non si passa"):
         lifecycle.change_state(user("ufficio"), cycle, "validated", "x", override=True, reason="x")
     with pytest.raises(states.TransitionRefused, match="Solo l'ufficio"):
-        lifecycle.correct(user("oiv"), cycle, "errore")
+        lifecycle.open_correction(user("oiv"), cycle, "errore")
     office = sign_in("ufficio")
     url = reverse("plans:states") + f"?anno={cycle.year}"
-    no_confirm = office.post(url, {"action": "correct", "correct-reason": "Refuso"})
-    assert 'id="id_correct-confirm_errors"' in text(no_confirm)
-    no_reason = office.post(url, {"action": "correct", "correct-confirm": "on"})
+    texts_url = reverse("relazione:narratives", args=[cycle.year])
+    section = {"section": "genere", "html": "<p>Testo corretto.</p>"}
+    # published: the texts are read-only
+    assert office.post(texts_url, section).status_code == 403
+    no_reason = office.post(url, {"action": "correct-open", "correct-reason": " "})
     assert 'id="id_correct-reason_errors"' in text(no_reason)
-    assert Publication.objects.filter(cycle=cycle).count() == 1
+    assert lifecycle.correction_in_progress(cycle) is None
+    office.post(url, {"action": "correct-open", "correct-reason": "Refuso nel bilancio di genere"})
+    draft = lifecycle.correction_in_progress(cycle)
+    assert draft is not None and draft.number == 2 and draft.published_at is None
+    # during the correction the office corrects the texts; the public still sees version 1
+    assert office.post(texts_url, section).status_code == 302
+    assert Narrative.objects.get(cycle=cycle, section="genere").html == "<p>Testo corretto.</p>"
+    assert "Versione 2" not in text(Client().get(reverse("reports:results", args=[2019])))
+    assert sign_in("oiv").post(texts_url, section).status_code == 403
+    no_confirm = office.post(url, {"action": "correct-publish"})
+    assert 'id="id_publish-confirm_errors"' in text(no_confirm)
+    assert lifecycle.correction_in_progress(cycle) is not None
     snapshots_before = len(score_snapshots.history(cycle))
-    office.post(
-        url,
-        {"action": "correct", "correct-reason": "Refuso nel valore B1", "correct-confirm": "on"},
-    )
+    office.post(url, {"action": "correct-publish", "publish-confirm": "on"})
     versions = list(Publication.objects.filter(cycle=cycle).order_by("number"))
     assert [(v.number, v.superseded_at is not None) for v in versions] == [(1, True), (2, False)]
-    assert versions[1].reason == "Refuso nel valore B1"
+    assert versions[1].reason == "Refuso nel bilancio di genere"
     assert len(score_snapshots.history(cycle)) == snapshots_before + 1
     public = text(Client().get(reverse("reports:results", args=[cycle.year])))
     assert "Versione 1 del" in public and "sostituita il" in public
-    assert "Versione 2 del" in public and "Refuso nel valore B1" in public
-    forbidden = sign_in("oiv").post(url, {"action": "correct", "correct-reason": "x"})
+    assert "Versione 2 del" in public and "Refuso nel bilancio di genere" in public
+    # closed again: the texts are read-only until the next correction
+    assert office.post(texts_url, section).status_code == 403
+    forbidden = sign_in("oiv").post(url, {"action": "correct-open", "correct-reason": "x"})
     assert forbidden.status_code == 403
+
+
+def test_a_correction_can_be_abandoned(world: World) -> None:
+    cycle = validated(world)
+    lifecycle.change_state(user("ufficio"), cycle, "published")
+    lifecycle.open_correction(user("ufficio"), cycle, "Forse un refuso")
+    with pytest.raises(states.TransitionRefused, match="già in preparazione"):
+        lifecycle.open_correction(user("ufficio"), cycle, "Di nuovo")
+    lifecycle.abandon_correction(user("ufficio"), cycle)
+    assert lifecycle.correction_in_progress(cycle) is None
+    assert [p.number for p in lifecycle.publications(cycle)] == [1]
+    with pytest.raises(states.TransitionRefused, match="Nessuna rettifica"):
+        lifecycle.publish_correction(user("ufficio"), cycle)
 
 
 # --- the command line -----------------------------------------------------------------------

@@ -24,6 +24,7 @@ from traguardo.plans import revisions as plan_revisions
 from traguardo.plans.forms import (
     CompareForm,
     CorrectionForm,
+    PublishCorrectionForm,
     RevisionOpenForm,
     TransitionForm,
 )
@@ -205,6 +206,50 @@ def _apply_transition(request: HttpRequest, cycle: Cycle, form: TransitionForm) 
     return True
 
 
+def _correction(
+    request: HttpRequest,
+    cycle: Cycle,
+    action: str,
+    correction_form: CorrectionForm,
+    publish_form: PublishCorrectionForm,
+) -> bool:
+    """Open, publish or abandon a formal correction; False when a form carries an error."""
+    if not lifecycle.can_correct(request.user, cycle):
+        raise PermissionDenied(
+            _("Solo l'ufficio performance dell'ente rettifica una Relazione pubblicata.")
+        )
+    try:
+        if action == "correct-open" and correction_form.is_valid():
+            draft = lifecycle.open_correction(
+                request.user, cycle, correction_form.cleaned_data["reason"]
+            )
+            messages.success(
+                request,
+                _(
+                    "Rettifica (versione %(n)s) aperta: correggi i testi della Relazione, "
+                    "genera di nuovo i documenti, poi pubblicala."
+                )
+                % {"n": draft.number},
+            )
+            return True
+        if action == "correct-publish" and publish_form.is_valid():
+            published = lifecycle.publish_correction(request.user, cycle)
+            messages.success(
+                request,
+                _("Rettifica pubblicata: è in vigore la versione %(n)s.") % {"n": published.number},
+            )
+            return True
+        if action == "correct-abandon":
+            lifecycle.abandon_correction(request.user, cycle)
+            messages.success(
+                request, _("Rettifica annullata: resta in vigore la versione pubblicata.")
+            )
+            return True
+    except states.TransitionRefused as exc:
+        messages.error(request, exc.message)
+    return False
+
+
 @member_required
 def states_view(request: HttpRequest) -> HttpResponse:
     cycle = _cycle(request)
@@ -217,11 +262,15 @@ def states_view(request: HttpRequest) -> HttpResponse:
         request.POST if request.POST.get("action") == "snapshot" else None,
         prefix="snapshot",
     )
+    action = request.POST.get("action", "")
     correction_form = CorrectionForm(
-        request.POST if request.POST.get("action") == "correct" else None, prefix="correct"
+        request.POST if action == "correct-open" else None, prefix="correct"
+    )
+    publish_form = PublishCorrectionForm(
+        request.POST if action == "correct-publish" else None, prefix="publish"
     )
     form = TransitionForm(
-        None if request.POST.get("action") in ("snapshot", "correct") else (request.POST or None),
+        None if action == "snapshot" or action.startswith("correct") else (request.POST or None),
         targets=targets,
     )
     if request.method == "POST" and request.POST.get("action") == "snapshot":
@@ -235,25 +284,9 @@ def states_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, score_snapshots.taken_message())
                 return redirect(reverse("plans:states") + f"?anno={cycle.year}")
-    elif request.method == "POST" and request.POST.get("action") == "correct":
-        if not lifecycle.can_correct(request.user, cycle):
-            raise PermissionDenied(
-                _("Solo l'ufficio performance dell'ente rettifica una Relazione pubblicata.")
-            )
-        if correction_form.is_valid():
-            try:
-                publication = lifecycle.correct(
-                    request.user, cycle, correction_form.cleaned_data["reason"]
-                )
-            except states.TransitionRefused as exc:
-                correction_form.add_error("reason", exc.message)
-            else:
-                messages.success(
-                    request,
-                    _("Rettifica registrata: è pubblicata la versione %(n)s.")
-                    % {"n": publication.number},
-                )
-                return redirect(reverse("plans:states") + f"?anno={cycle.year}")
+    elif request.method == "POST" and action.startswith("correct"):
+        if _correction(request, cycle, action, correction_form, publish_form):
+            return redirect(reverse("plans:states") + f"?anno={cycle.year}")
     elif request.method == "POST":
         _refuse_published(cycle, targets, request.POST.get("target", ""))
         if form.is_valid() and _apply_transition(request, cycle, form):
@@ -278,7 +311,9 @@ def states_view(request: HttpRequest) -> HttpResponse:
             notices=blocking.notices(cycle),
             publications=lifecycle.publications(cycle),
             can_correct=lifecycle.can_correct(request.user, cycle),
+            correction=lifecycle.correction_in_progress(cycle) if cycle.is_published else None,
             correction_form=correction_form,
+            publish_form=publish_form,
         ),
     )
 

@@ -336,17 +336,21 @@ class TransitionForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
-    """A formal correction of the published Relazione: a new published version."""
+    """Open a formal correction of the published Relazione (version N+1, in preparation)."""
 
     reason = forms.CharField(
         label=_("Motivo della rettifica"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Si pubblica una nuova versione con i dati di oggi; la precedente resta "
-            "elencata come sostituita."
+            "Con la rettifica aperta si correggono i testi della Relazione e se ne generano "
+            "di nuovo i documenti; la versione pubblicata resta quella in vigore finché la "
+            "rettifica non è pubblicata."
         ),
     )
+
+
+class PublishCorrectionForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_("Confermo la rettifica: la versione pubblicata oggi sarà sostituita"),
+        label=_("Confermo: la versione in vigore sarà sostituita dalla rettifica"),
         required=True,
     )

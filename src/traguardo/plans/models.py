@@ -725,13 +725,15 @@ class PlanSnapshot(models.Model):
 
 class Publication(models.Model):
     """A published version of the cycle's Relazione and results: 1 at publication, N+1
-    after each formal correction (with its reason). The older ones stay listed."""
+    after each formal correction (with its reason), opened first (published_at empty) and
+    then published. The older ones stay listed, superseded."""
 
     cycle = models.ForeignKey(
         Cycle, on_delete=models.CASCADE, related_name="publications", verbose_name=_("ciclo")
     )
     number = models.PositiveSmallIntegerField(_("versione"))
-    published_at = models.DateTimeField(_("pubblicata il"), default=timezone.now)
+    # None while a formal correction is being prepared (texts changed, documents regenerated).
+    published_at = models.DateTimeField(_("pubblicata il"), null=True, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

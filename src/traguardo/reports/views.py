@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString
 
 from traguardo.accounts.permissions import can_view_public
 from traguardo.plans.models import Cycle, OperationalObjective
+from traguardo.scoring import lifecycle
 from traguardo.scoring.score_cache import part
 from traguardo.scoring.services import CycleNotFound, get_cycle, score_cycle
 
@@ -50,7 +51,7 @@ def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
         {
             "cycle": cycle,
             "published": published,
-            "publications": list(cycle.publications.order_by("-number")),
+            "publications": lifecycle.publications(cycle),
             "body": results_part(cycle),
         },
     )

@@ -9,8 +9,10 @@ were closed; a later change of data, code or settings is shown to the office as 
 difference to review, never folded in silently by a state change. Going back from closed
 to monitoring keeps the snapshots taken: closing again takes a new one.
 
-Publishing makes version 1 of the published Relazione; `correct` (a formal correction,
-with a reason) makes version N+1 the published one and keeps N listed as superseded.
+Publishing makes version 1 of the published Relazione. A formal correction makes version
+N+1 the published one and keeps N listed as superseded: `open_correction` (with its
+reason; the office may then change the Relazione's texts and generate its documents
+again), then `publish_correction` (or `abandon_correction`).
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def change_state(
     ):
         snapshots.take(cycle, reason=snapshot_reason(target, note), user=user)
     if target == Cycle.State.PUBLISHED:
-        recorder.create(Publication, cycle=cycle, number=1, by=user)
+        recorder.create(Publication, cycle=cycle, number=1, by=user, published_at=timezone.now())
     return record
 
 
@@ -69,43 +71,91 @@ def can_correct(user: Any, cycle: Cycle) -> bool:
 
 
 def publications(cycle: Cycle) -> list[Publication]:
-    """Every published version, newest first."""
-    return list(cycle.publications.select_related("by").order_by("-number"))
+    """Every published version, newest first (not a correction in preparation)."""
+    return list(
+        cycle.publications.filter(published_at__isnull=False)
+        .select_related("by")
+        .order_by("-number")
+    )
+
+
+def correction_in_progress(cycle: Cycle) -> Publication | None:
+    """The formal correction opened and not yet published, if any."""
+    return cycle.publications.filter(published_at__isnull=True).order_by("-number").first()
+
+
+def can_edit_during_correction(user: Any, cycle: Cycle) -> bool:
+    """While a correction is open the office may change the Relazione's texts and
+    generate its documents again (nothing else: plan and values stay as published)."""
+    return can_correct(user, cycle) and correction_in_progress(cycle) is not None
 
 
 @transaction.atomic
-def correct(user: Any, cycle: Cycle, reason: str) -> Publication:
-    """A formal correction: version N+1 becomes the published one, with its reason and a
-    new score snapshot of today's data; version N stays listed, marked superseded."""
+def open_correction(user: Any, cycle: Cycle, reason: str) -> Publication:
+    """Start a formal correction of the published Relazione: version N+1, in preparation,
+    with its reason. The published version N stays the one readers see until
+    `publish_correction`."""
     if not can_correct(user, cycle):
         raise TransitionRefused(
             _("Solo l'ufficio performance dell'ente rettifica una Relazione pubblicata.")
         )
     if not reason.strip():
         raise TransitionRefused(_("Scrivi il motivo della rettifica formale."))
-    current = (
-        Publication.objects.select_for_update().filter(cycle=cycle).order_by("-number").first()
-    )
-    now = timezone.now()
-    if current is not None:
-        current.superseded_at = now
-        recorder.save(current, update_fields=["superseded_at"])
-    publication = recorder.create(
+    Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if correction_in_progress(cycle) is not None:
+        raise TransitionRefused(_("Una rettifica è già in preparazione: pubblicala o annullala."))
+    last = cycle.publications.order_by("-number").first()
+    return recorder.create(
         Publication,
         cycle=cycle,
-        number=(current.number if current is not None else 0) + 1,
-        published_at=now,
+        number=(last.number if last is not None else 0) + 1,
+        published_at=None,
         by=user,
         reason=reason.strip(),
     )
+
+
+def _open_correction(user: Any, cycle: Cycle) -> Publication:
+    if not can_correct(user, cycle):
+        raise TransitionRefused(
+            _("Solo l'ufficio performance dell'ente rettifica una Relazione pubblicata.")
+        )
+    draft = correction_in_progress(cycle)
+    if draft is None:
+        raise TransitionRefused(_("Nessuna rettifica in preparazione."))
+    return draft
+
+
+@transaction.atomic
+def publish_correction(user: Any, cycle: Cycle) -> Publication:
+    """Version N+1 becomes the published one, with a new score snapshot of today's data;
+    version N stays listed, marked superseded."""
+    Cycle.objects.select_for_update().get(pk=cycle.pk)
+    draft = _open_correction(user, cycle)
+    now = timezone.now()
+    for current in cycle.publications.filter(
+        published_at__isnull=False, superseded_at__isnull=True
+    ):
+        current.superseded_at = now
+        recorder.save(current, update_fields=["superseded_at"])
+    draft.published_at = now
+    draft.by = user
+    recorder.save(draft, update_fields=["published_at", "by"])
     snapshots.take(
         cycle,
         reason=_("Rettifica formale, versione %(n)s: %(reason)s")
-        % {"n": publication.number, "reason": reason.strip()},
+        % {"n": draft.number, "reason": draft.reason},
         user=user,
     )
     versions.bump([cycle.pk])
-    return publication
+    return draft
+
+
+@transaction.atomic
+def abandon_correction(user: Any, cycle: Cycle) -> None:
+    """Give up a correction in preparation (texts changed meanwhile stay as they are;
+    the published version does not change)."""
+    recorder.delete(_open_correction(user, cycle))
 
 
 def ensure_snapshot(cycle: Cycle, reason: str, user: Any = None) -> None:

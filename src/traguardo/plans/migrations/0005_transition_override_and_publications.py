@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveSmallIntegerField(verbose_name='versione')),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='pubblicata il')),
+                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='pubblicata il')),
                 ('reason', models.TextField(blank=True, verbose_name='motivo della rettifica')),
                 ('superseded_at', models.DateTimeField(blank=True, null=True, verbose_name='sostituita il')),
                 ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='da parte di')),
