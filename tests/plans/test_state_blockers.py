@@ -91,9 +91,13 @@ def test_closing_lists_values_not_validated_open_campaigns_and_missing_values(
     cycle = world.cycle
     found = blockers.blockers(cycle, "closed")
     assert [(b.count, b.message) for b in found] == [
-        (9 + 1, "10 valori al 31.12.2019 su 10 non sono validati dai responsabili.")
+        (
+            10,
+            "10 valori al 31.12.2019 su 10 non sono validati dai responsabili. "
+            "La campagna è chiusa: per validarli va riaperta.",
+        )
     ]
-    assert found[0].url == reverse("monitoring:validate") + "?anno=2019"
+    assert found[0].url == reverse("monitoring:periods") + "?anno=2019"
     validate_values(cycle)
     assert blockers.blockers(cycle, "closed") == []
     Period.objects.filter(cycle=cycle, code="31.12").update(closed=False)
@@ -170,7 +174,7 @@ def test_the_confirmation_page_shows_what_happens_and_the_blockers_with_links(
     page = text(sign_in("ufficio").get(confirm_url(world.cycle, "closed")))
     assert "i punteggi sono fissati in un'istantanea" in page
     assert "10 valori al 31.12.2019 su 10 non sono validati" in page
-    assert reverse("monitoring:validate") + "?anno=2019" in page
+    assert reverse("monitoring:periods") + "?anno=2019" in page
     assert Cycle.objects.get(pk=world.cycle.pk).state == "monitoring"  # a GET changes nothing
 
 

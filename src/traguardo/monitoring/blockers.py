@@ -72,9 +72,14 @@ def blockers(cycle: Cycle, target: str) -> list[Blocker]:
                     "responsabili.",
                     not_validated,
                 )
-                % {"year": cycle.year, "n": not_validated, "total": total},
+                % {"year": cycle.year, "n": not_validated, "total": total}
+                + (
+                    " " + _("La campagna è chiusa: per validarli va riaperta.")
+                    if final.closed
+                    else ""
+                ),
                 not_validated,
-                reverse("monitoring:validate") + f"?anno={cycle.year}",
+                periods_url if final.closed else todo_url,
             )
         )
     return found
