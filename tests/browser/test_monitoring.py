@@ -107,7 +107,7 @@ def test_dirigente_validates_the_values_of_sector_2_1(
     page.wait_for_load_state("networkidle")
     # the confirmation page: what will be confirmed, then the box and the button
     assert_accessible(page)
-    page.get_by_label("Confermo i valori dell'unità per questo periodo").check()
+    page.click("label[for=id_confirm]")  # Bootstrap Italia draws the box on the label
     page.get_by_role("button", name="Valida i valori di 2.1", exact=True).click()
     page.wait_for_load_state("networkidle")
     assert "validati" in page.get_by_role("alert").first.inner_text()
