@@ -394,3 +394,17 @@ def test_the_command_prints_the_blockers_and_fails_unless_overridden_with_a_reas
     assert CycleTransition.objects.get(cycle=world.cycle, target="closed").override_reason == (
         "Validati su carta"
     )
+
+
+def test_approving_the_plan_is_blocked_by_the_editor_issues(world: World) -> None:
+    Cycle.objects.filter(pk=world.cycle.pk).update(state="draft")
+    world.cycle.refresh_from_db()
+    assert blockers.blockers(world.cycle, "approved") == []
+    indicator = world.indicator("1.1/1", 1)
+    indicator.weight = 10
+    indicator.save()
+    (found,) = blockers.blockers(world.cycle, "approved")
+    assert found.message.startswith("Obiettivo 1.1/1: ")
+    assert found.url == reverse("plans:objective", args=[world.objectives["1.1/1"].pk])
+    with pytest.raises(states.TransitionBlocked):
+        lifecycle.change_state(user("ufficio"), world.cycle, "approved")
