@@ -147,6 +147,7 @@ def decide(
         )
     if outcome == DecisionOutcome.NOT_VALIDATED and not reasons.strip():
         raise OivRefused(_("Motiva la mancata validazione: l'ufficio la legge per correggere."))
+    Cycle.objects.select_for_update().get(pk=cycle.pk)  # one round number at a time
     latest = ValidationDecision.objects.filter(cycle=cycle).order_by("-round").first()
     decision = ValidationDecision(
         cycle=cycle,
