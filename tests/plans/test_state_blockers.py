@@ -408,3 +408,13 @@ def test_approving_the_plan_is_blocked_by_the_editor_issues(world: World) -> Non
     assert found.url == reverse("plans:objective", args=[world.objectives["1.1/1"].pk])
     with pytest.raises(states.TransitionBlocked):
         lifecycle.change_state(user("ufficio"), world.cycle, "approved")
+
+
+def test_the_confirmation_page_speaks_english(
+    world: World, sign_in: Callable[[str], Client]
+) -> None:
+    office = sign_in("ufficio")
+    office.cookies.load({"django_language": "en"})
+    page = text(office.get(confirm_url(world.cycle, "closed")))
+    assert "What blocks it" in page and "The cycle closes: the scores are fixed" in page
+    assert "10 values at 31.12.2019 of 10 are not validated by their managers." in page
