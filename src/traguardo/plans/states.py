@@ -5,7 +5,8 @@ written reason. A change forward first asks plans.blockers what blocks it; a blo
 goes ahead only with an explicit override and a written reason, kept in the history and
 the audit trail. Validation and publication cannot be undone (IRREVERSIBLE): the pages ask
 for a confirmation first; a published Relazione changes only through a formal correction
-(scoring.lifecycle.correct), which makes a new published version.
+(scoring.lifecycle.open_correction, publish_correction), which makes a new published
+version.
 
 Each transition is allowed to one role (accounts.permissions.TRANSITIONS) and recorded
 with who and when (the cycle's transitions and the audit trail); a published cycle is
