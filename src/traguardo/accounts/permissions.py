@@ -239,6 +239,14 @@ def can_oiv(user: User, cycle: Cycle) -> bool:
     return any(m.role == Role.OIV and m.entity_id == cycle.entity_id for m in memberships(user))
 
 
+def can_correct_publication(user: User, cycle: Cycle) -> bool:
+    """A formal correction of the published Relazione: the office of the cycle's entity."""
+    return cycle.is_published and any(
+        m.role == Role.PERFORMANCE_OFFICE and m.entity_id == cycle.entity_id
+        for m in memberships(user)
+    )
+
+
 def can_transition(user: User, cycle: Cycle, target: str) -> bool:
     role = TRANSITIONS.get((cycle.state, target))
     return role is not None and any(

@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
-from traguardo.accounts.models import Role
 from traguardo.audit import recorder
 from traguardo.plans import states, versions
 from traguardo.plans.models import Cycle, CycleTransition, Publication
@@ -64,10 +63,7 @@ def change_state(
 
 def can_correct(user: Any, cycle: Cycle) -> bool:
     """A formal correction of the published Relazione: the entity's performance office."""
-    return cycle.is_published and any(
-        m.role == Role.PERFORMANCE_OFFICE and m.entity_id == cycle.entity_id
-        for m in permissions.memberships(user)
-    )
+    return permissions.can_correct_publication(user, cycle)
 
 
 def publications(cycle: Cycle) -> list[Publication]:
