@@ -179,7 +179,9 @@ RULES: dict[str, Rule] = {
     "api:explain": Rule(MEMBERS),
     "api:indicator": Rule(MEMBERS),
     "api:indicator-values": Rule(
-        MEMBERS, frozenset({PO, DIR, OFFICE}), data={"period": "31.12", "text": "150", "overwrite": "true"}
+        MEMBERS,
+        frozenset({PO, DIR, OFFICE}),
+        data={"period": "31.12", "text": "150", "overwrite": "true"},
     ),
     "api:cycle-state": Rule(NOBODY, OFFICE_ONLY, data={"target": "closed"}),  # POST only
     "api:revisions": Rule(MEMBERS, OFFICE_ONLY, data={"reason": "Nuovo obiettivo"}),

@@ -322,8 +322,50 @@ class TransitionForm(forms.Form):
         required=False,
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Per riportare il ciclo in monitoraggio è la motivazione (obbligatoria)."),
     )
+    override = forms.BooleanField(
+        label=_("Procedi nonostante gli impedimenti elencati"), required=False
+    )
+    reason = forms.CharField(
+        label=_("Motivo della forzatura"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Obbligatorio per forzare: resta nello storico e nel registro delle modifiche."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("Confermo: questo passaggio non si può annullare"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("override") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Scrivi il motivo per forzare il passaggio."))
+        return data
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = targets  # type: ignore[attr-defined]
+
+
+class CorrectionForm(forms.Form):
+    """Open a formal correction of the published Relazione (version N+1, in preparation)."""
+
+    reason = forms.CharField(
+        label=_("Motivo della rettifica"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Con la rettifica aperta si correggono i testi della Relazione e se ne generano "
+            "di nuovo i documenti; la versione pubblicata resta quella in vigore finché la "
+            "rettifica non è pubblicata."
+        ),
+    )
+
+
+class PublishCorrectionForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Confermo: la versione in vigore sarà sostituita dalla rettifica"),
+        required=True,
+    )

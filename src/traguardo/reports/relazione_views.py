@@ -90,7 +90,7 @@ def index(request: HttpRequest, year: int | None = None) -> HttpResponse:
             "cycles": _cycles(request),
             "jobs": jobs,
             "formats": ReportJob.Format.choices,
-            "can_generate": permissions.can_manage_cycle(request.user, cycle),
+            "can_generate": texts.can_edit(request.user, cycle),
             "active": any(j.status in ("queued", "running") for j in jobs),
         },
     )
@@ -101,7 +101,7 @@ def index(request: HttpRequest, year: int | None = None) -> HttpResponse:
 def generate(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(request, year)
     check(
-        permissions.can_manage_cycle(request.user, cycle),
+        texts.can_edit(request.user, cycle),
         _("Solo l'ufficio performance può generare la Relazione (e non dopo la pubblicazione)."),
     )
     fmt = request.POST.get("format", "")
@@ -123,7 +123,7 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Run again a generation that failed or whose worker died."""
     job = get_object_or_404(ReportJob.objects.select_related("cycle"), pk=pk)
     check(
-        permissions.can_manage_cycle(request.user, job.cycle),
+        texts.can_edit(request.user, job.cycle),
         _("Solo l'ufficio performance può generare la Relazione (e non dopo la pubblicazione)."),
     )
     interrupt_stale(ReportJob.objects.filter(pk=pk))
@@ -180,7 +180,7 @@ def preview(request: HttpRequest, year: int) -> HttpResponse:
 def narratives(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(request, year)
     check(permissions.can_view_plan(request.user, cycle))
-    can_edit = permissions.can_manage_cycle(request.user, cycle)
+    can_edit = texts.can_edit(request.user, cycle)
     builder = Builder(cycle)
     stored = {n.section: n for n in Narrative.objects.filter(cycle=cycle)}
     errors: dict[str, str] = {}
