@@ -412,7 +412,7 @@ class TokenView(JsonApiView):
         if user is None or not user.is_active:
             message = _("Nome utente o password non corretti.")
             raise ApiError(status.HTTP_400_BAD_REQUEST, "invalid_credentials", message)
-        attempts.succeeded(username)
+        attempts.succeeded(username, request._request)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key, "username": user.get_username()})
 
