@@ -63,3 +63,91 @@ def test_the_documented_nginx_block_overwrites_x_forwarded_for() -> None:
     block = deploy.split("```nginx", 1)[1].split("```", 1)[0]
     assert "proxy_set_header X-Forwarded-For $remote_addr;" in block
     assert "$proxy_add_x_forwarded_for" not in block  # that would keep the forged part
+
+
+# -- point 14: demo users, backups ----------------------------------------------------
+
+
+def test_demo_users_refuses_to_run_with_debug_off(world: World, settings: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    before = get_user_model().objects.count()
+    with pytest.raises(CommandError, match="TRAGUARDO_DEBUG=1"):
+        call_command("demo_users")
+    assert get_user_model().objects.count() == before
+
+
+def _backup(tmp_path: Any) -> Any:
+    from django.core.management import call_command
+
+    out = tmp_path / "backup.zip"
+    call_command("backup", "--out", str(out), verbosity=0)
+    return out
+
+
+def test_a_backup_keeps_timestamps_to_the_microsecond(
+    transactional_db: None, tmp_path: Any, settings: Any
+) -> None:
+    import datetime
+    import json
+    import zipfile
+
+    from django.core.management import call_command
+
+    from traguardo.audit.models import AuditEntry
+    from traguardo.organisation.models import Entity
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    entity = Entity.objects.create(name="Comune di Prova", kind="comune")
+    at = datetime.datetime(2026, 3, 1, 10, 11, 12, 345678, tzinfo=datetime.UTC)
+    AuditEntry.objects.create(
+        at=at, action="update", model_label="x.y", object_pk="1", object_repr="e"
+    )
+    out = _backup(tmp_path)
+    with zipfile.ZipFile(out) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        text = archive.read("data.json").decode()
+    assert "10:11:12.345678Z" in text
+    assert "." in manifest["created"]  # the backup's own date too
+    call_command("restore", str(out), "--replace", verbosity=0)
+    assert AuditEntry.objects.get().at == at
+    assert Entity.objects.get().name == entity.name
+
+
+@pytest.mark.parametrize("damage", ["truncated", "member", "json"])
+def test_a_corrupt_backup_gives_a_message_not_a_traceback(
+    transactional_db: None, tmp_path: Any, settings: Any, damage: str
+) -> None:
+    import zipfile
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from traguardo.organisation.models import Entity
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    for n in range(30):
+        Entity.objects.create(name=f"Comune {n}", kind="comune")
+    out = _backup(tmp_path)
+    data = out.read_bytes()
+    if damage == "truncated":
+        out.write_bytes(data[: len(data) // 2])
+    elif damage == "member":  # the directory is intact, a compressed member is not
+        with zipfile.ZipFile(out) as archive:
+            info = archive.getinfo("data.json")
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+        broken = bytearray(data)
+        for n in range(start, start + min(40, info.compress_size - 4)):
+            broken[n] ^= 0xFF
+        out.write_bytes(bytes(broken))
+    else:
+        with zipfile.ZipFile(out) as archive:
+            manifest = archive.read("manifest.json")
+        with zipfile.ZipFile(out, "w") as archive:
+            archive.writestr("manifest.json", manifest)
+            archive.writestr("data.json", '[{"model": "organisation.entity", "pk": 1, "fi')
+    with pytest.raises(CommandError, match=r"backup.zip: (non è un archivio|archivio danneg|data)"):
+        call_command("restore", str(out), "--replace", verbosity=0)
