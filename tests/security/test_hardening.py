@@ -151,3 +151,71 @@ def test_a_corrupt_backup_gives_a_message_not_a_traceback(
             archive.writestr("data.json", '[{"model": "organisation.entity", "pk": 1, "fi')
     with pytest.raises(CommandError, match=r"backup.zip: (non è un archivio|archivio danneg|data)"):
         call_command("restore", str(out), "--replace", verbosity=0)
+
+
+# -- point 14: Content-Security-Policy ------------------------------------------------
+
+
+def test_every_page_has_a_content_security_policy_with_a_nonce(world: World, sign_in: Any) -> None:
+    import re
+
+    client = sign_in("ufficio")
+    for url in ("/", f"/relazione/{world.cycle.year}/", "/accesso/entra/"):
+        response = client.get(url) if url != "/accesso/entra/" else Client().get(url)
+        assert response.status_code == 200, url
+        policy = response["Content-Security-Policy"]
+        assert "default-src 'self'" in policy and "object-src 'none'" in policy
+        assert "frame-ancestors 'none'" in policy
+        assert "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+        nonce = re.search(r"'nonce-([^']+)'", policy)
+        assert nonce is not None
+        html = response.content.decode()
+        inline = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+        assert inline, url  # base.html has one
+        assert all(f'nonce="{nonce.group(1)}"' in attrs for attrs in inline), url
+    first = Client().get("/accesso/entra/")["Content-Security-Policy"]
+    second = Client().get("/accesso/entra/")["Content-Security-Policy"]
+    assert first != second  # a new nonce for each response
+
+
+def test_no_template_has_an_inline_script_without_the_nonce() -> None:
+    import re
+    from pathlib import Path
+
+    import traguardo
+
+    root = Path(traguardo.__file__).parent
+    for template in root.rglob("templates/**/*.html"):
+        text = template.read_text(encoding="utf-8")
+        for attrs in re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", text):
+            assert 'nonce="{{ csp_nonce }}"' in attrs, template
+        assert not re.search(r"\son[a-z]+\s*=", text), template  # no inline handlers
+
+
+# -- point 14: passwords --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "code"),
+    [
+        ("ufficio2026!", "password_too_similar"),  # Django's, similar to the username
+        ("Xq7-Ufficio-Rz", "password_has_username"),
+        ("Roccabella-2026!", "password_has_entity"),
+        ("Traguardo#2026x", "password_obvious"),
+        ("password123", "password_too_common"),
+        ("corto", "password_too_short"),
+    ],
+)
+def test_passwords_refuse_common_and_context_words(world: World, password: str, code: str) -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    world.entity.name = "Comune di Roccabella"
+    world.entity.save()
+    user = get_user_model().objects.get(username="ufficio")
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, user)
+    codes = {e.code for e in refused.value.error_list}
+    assert code in codes, codes
+    validate_password("Ombrello-Viola-1987", user)  # a good one passes
