@@ -219,3 +219,100 @@ def test_passwords_refuse_common_and_context_words(world: World, password: str, 
     codes = {e.code for e in refused.value.error_list}
     assert code in codes, codes
     validate_password("Ombrello-Viola-1987", user)  # a good one passes
+
+
+# -- point 14: API tokens -------------------------------------------------------------
+
+
+def _token(username: str = "po") -> str:
+    from rest_framework.test import APIClient
+
+    response = APIClient().post(
+        "/api/v1/token/", {"username": username, "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    key: str = response.json()["token"]
+    return key
+
+
+def _reads(key: str) -> int:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client.get("/api/v1/cycles/").status_code
+
+
+def test_api_tokens_are_hashed_at_rest(world: World) -> None:
+    import hashlib
+
+    from django.db import connection
+
+    from traguardo.api.models import ApiToken
+
+    key = _token()
+    row = ApiToken.objects.get(user__username="po")
+    assert row.digest == hashlib.sha256(key.encode()).hexdigest()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM api_apitoken")
+        assert key not in repr(cursor.fetchall())
+    assert _reads(key) == 200
+
+
+def test_api_tokens_expire(world: World, settings: Any) -> None:
+    import datetime
+
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from traguardo.api.models import ApiToken
+
+    settings.TRAGUARDO_API_TOKEN_DAYS = 30
+    response = APIClient().post(
+        "/api/v1/token/", {"username": "po", "password": PASSWORD}, format="json"
+    )
+    key = response.json()["token"]
+    row = ApiToken.objects.get(user__username="po")
+    assert abs((row.expires_at - timezone.now()) - datetime.timedelta(days=30)).total_seconds() < 60
+    assert response.json()["expires"].startswith(str(row.expires_at.date()))
+    ApiToken.objects.filter(pk=row.pk).update(expires_at=timezone.now() - datetime.timedelta(1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    refused = client.get("/api/v1/cycles/")
+    assert refused.status_code == 401
+    assert "scaduto" in refused.json()["error"]["message"]
+
+
+def test_a_new_token_rotates_the_old_one(world: World) -> None:
+    old = _token()
+    new = _token()
+    assert _reads(old) == 401 and _reads(new) == 200
+
+
+def test_changing_the_password_revokes_the_tokens(world: World) -> None:
+    from django.contrib.auth import get_user_model
+
+    key = _token()
+    user = get_user_model().objects.get(username="po")
+    user.first_name = "Piera"
+    user.save()  # other changes keep the token
+    assert _reads(key) == 200
+    user.set_password("Ombrello-Viola-1987")
+    user.save()
+    assert _reads(key) == 401
+
+
+def test_a_backup_holds_no_api_token(transactional_db: None, tmp_path: Any, settings: Any) -> None:
+    import zipfile
+
+    from django.contrib.auth import get_user_model
+
+    from traguardo.api import tokens
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    user = get_user_model().objects.create_user("robot", password="Ombrello-Viola-1987")
+    key, row = tokens.issue(user)
+    with zipfile.ZipFile(_backup(tmp_path)) as archive:
+        data = archive.read("data.json").decode()
+    assert key not in data and row.digest not in data and "apitoken" not in data
+    assert "authtoken" not in data

@@ -36,7 +36,15 @@ from traguardo.plans import versions
 FORMAT = "traguardo.backup/1"
 # data.json is written by this serializer: Django's JSON one rounds times to the millisecond.
 serializers.register_serializer("json_us", "traguardo.ops.serializer")
-EXCLUDED = ("contenttypes", "auth.permission", "sessions", "admin.logentry")
+# API tokens are credentials: not in a backup (restored users ask for new ones).
+EXCLUDED = (
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "admin.logentry",
+    "authtoken",
+    "api.apitoken",
+)
 # Models of earlier versions that no longer exist: their rows in an older backup are skipped.
 RETIRED = frozenset({"scoring.scorestamp"})
 

@@ -237,7 +237,7 @@ DEFAULT_FROM_EMAIL = env_str("TRAGUARDO_DEFAULT_FROM_EMAIL", "traguardo@localhos
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "traguardo.api.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -263,6 +263,8 @@ if DEBUG:
 # Failed sign-ins allowed per username within the lock time; one address gets ten times more.
 TRAGUARDO_LOGIN_MAX_FAILURES = env_int("TRAGUARDO_LOGIN_MAX_FAILURES", 5, 1)
 TRAGUARDO_LOGIN_LOCK_MINUTES = env_int("TRAGUARDO_LOGIN_LOCK_MINUTES", 15, 1)
+# Days an API token lasts (api/tokens.py); a new token or a new password revokes it earlier.
+TRAGUARDO_API_TOKEN_DAYS = env_int("TRAGUARDO_API_TOKEN_DAYS", 90, 1)
 
 # --- Monitoring (documented in docs/monitoring.md) -----------------------------------------
 # Largest evidence file a user may attach to a monitoring value (10 MB unless set).
