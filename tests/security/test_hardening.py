@@ -316,3 +316,193 @@ def test_a_backup_holds_no_api_token(transactional_db: None, tmp_path: Any, sett
         data = archive.read("data.json").decode()
     assert key not in data and row.digest not in data and "apitoken" not in data
     assert "authtoken" not in data
+
+
+# -- point 12: audit gaps -------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(world: World) -> Client:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("amministratore", "a@example.org", "pw")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _entries(label: str, pk: Any) -> Any:
+    from traguardo.audit.models import AuditEntry
+
+    return AuditEntry.objects.filter(model_label=label, object_pk=str(pk)).order_by("id")
+
+
+def _admin_form(client: Client, url: str) -> dict[str, Any]:
+    """The change form's current values, as the admin would post them back."""
+    import re
+
+    html = client.get(url).content.decode()
+    data: dict[str, Any] = {}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', html):
+        data[name] = value
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option value="([^"]*)"[^>]*selected', body)
+        data[name] = chosen.group(1) if chosen else ""
+    for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S):
+        data[name] = text.strip()
+    data.pop("csrfmiddlewaretoken", None)
+    return data
+
+
+def _post_ok(client: Client, url: str, data: dict[str, Any]) -> None:
+    response = client.post(url, data)
+    errors = response.context["adminform"].form.errors if response.context else None
+    assert response.status_code == 302, errors
+
+
+def test_a_role_grant_in_the_admin_is_audited_with_old_and_new_values(
+    world: World, admin_client: Client
+) -> None:
+    from traguardo.accounts.models import Membership
+
+    grant = Membership.objects.get(user__username="oiv")
+    url = f"/admin/accounts/membership/{grant.pk}/change/"
+    data = _admin_form(admin_client, url)
+    data["role"] = "ufficio_performance"
+    _post_ok(admin_client, url, data)
+    entry = _entries("accounts.membership", grant.pk).get()
+    assert entry.action == "update" and entry.username == "amministratore"
+    assert entry.changes["role"] == ["oiv", "ufficio_performance"]
+    assert entry.entity_id == world.entity.pk
+    admin_client.post(f"/admin/accounts/membership/{grant.pk}/delete/", {"post": "yes"})
+    assert not Membership.objects.filter(pk=grant.pk).exists()
+    assert _entries("accounts.membership", grant.pk).last().action == "delete"
+
+
+def test_staff_registry_and_beneficiary_edits_are_audited(
+    world: World, admin_client: Client, sign_in: Any
+) -> None:
+    from decimal import Decimal
+
+    from tests import factories as f
+    from traguardo.rewards.models import Beneficiary
+    from traguardo.staff.models import StaffRecord
+
+    record = f.StaffRecordFactory(cycle=world.cycle, code="M0001")
+    url = f"/admin/staff/staffrecord/{record.pk}/change/"
+    data = _admin_form(admin_client, url)
+    data["category"] = "D"
+    _post_ok(admin_client, url, data)
+    entry = _entries("staff.staffrecord", record.pk).get()
+    assert entry.changes["category"] == ["C", "D"] and entry.cycle_id == world.cycle.pk
+
+    fund = f.FundFactory(cycle=world.cycle)
+    person = Beneficiary.objects.create(fund=fund, code="M0001", category="C", score=Decimal(80))
+    url = f"/admin/rewards/beneficiary/{person.pk}/change/"
+    data = _admin_form(admin_client, url)
+    data["score"] = "95"
+    _post_ok(admin_client, url, data)
+    entry = _entries("rewards.beneficiary", person.pk).get()
+    assert entry.changes["score"] == ["80.0000", "95"]
+    assert entry.cycle_id == world.cycle.pk
+    assert entry.parent_label == "rewards.fund"
+    assert StaffRecord.objects.get(pk=record.pk).category == "D"
+
+
+def test_a_narrative_edited_in_the_admin_is_audited(world: World, admin_client: Client) -> None:
+    from traguardo.reports.models import Narrative
+
+    text = Narrative.objects.create(cycle=world.cycle, section="presentazione", html="<p>A</p>")
+    url = f"/admin/reports/narrative/{text.pk}/change/"
+    data = _admin_form(admin_client, url)
+    data["html"] = "<p>B</p>"
+    assert admin_client.post(url, data).status_code == 302
+    entry = _entries("reports.narrative", text.pk).get()
+    assert entry.changes["html"] == ["<p>A</p>", "<p>B</p>"]
+
+
+def test_evidence_appears_in_its_indicators_history(world: World, sign_in: Any) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from traguardo.audit.recorder import acting_as
+    from traguardo.audit.selectors import history
+    from traguardo.monitoring.evidence import attach_evidence
+    from traguardo.monitoring.models import Measurement
+
+    final = world.final
+    final.closed = False
+    final.save()
+    indicator = world.indicator("2.1/2", 1)
+    measurement = Measurement.objects.get(indicator=indicator, period=final)
+    po = get_user_model().objects.get(username="po")
+    with acting_as(po):
+        item = attach_evidence(
+            po, measurement, SimpleUploadedFile("v.pdf", b"%PDF-1.4 x"), "verbale"
+        )
+    entries = history("plans.indicator", indicator.pk)
+    assert entries.filter(model_label="monitoring.evidence", object_pk=str(item.pk)).exists()
+    entry = _entries("monitoring.evidence", item.pk).get()
+    assert entry.cycle_id == world.cycle.pk and entry.username == "po"
+
+
+def test_an_admin_edit_of_a_value_goes_through_the_monitoring_service(
+    world: World, admin_client: Client
+) -> None:
+    from decimal import Decimal
+
+    from traguardo.monitoring.models import Measurement
+    from traguardo.plans.models import Cycle
+
+    indicator = world.indicator("2.1/2", 1)
+    value = Measurement.objects.get(indicator=indicator, period=world.final)
+    url = f"/admin/monitoring/measurement/{value.pk}/change/"
+    data = _admin_form(admin_client, url)
+    # the period is closed: refused like on the monitoring page
+    data["text"] = "151"
+    refused = admin_client.post(url, data)
+    assert refused.status_code == 200 and "chiuso" in refused.content.decode()
+    final = world.final
+    final.closed = False
+    final.save()
+    version = Cycle.objects.get(pk=world.cycle.pk).data_version
+    data["text"] = "1.500,5"  # parsed by the same reader: Italian thousands and decimals
+    assert admin_client.post(url, data).status_code == 302
+    value.refresh_from_db()
+    assert value.number == Decimal("1500.5") and value.version == 2
+    assert Cycle.objects.get(pk=world.cycle.pk).data_version > version
+    entry = _entries("monitoring.measurement", value.pk).last()
+    assert entry.changes["text"][1] == "1.500,5"
+    # a form loaded before that save is now stale: a conflict, nothing overwritten
+    data["text"] = "7"
+    stale = admin_client.post(url, data)
+    assert stale.status_code == 200
+    value.refresh_from_db()
+    assert value.text == "1.500,5"
+    data["text"] = "centoventi"
+    data["loaded_version"] = "2"
+    assert admin_client.post(url, data).status_code == 200  # not a number: refused
+
+
+def test_entries_of_a_confirmed_import_carry_the_user_who_confirmed(
+    world: World, settings: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from traguardo.audit.models import AuditEntry
+    from traguardo.exchange.models import Upload
+    from traguardo.exchange.tasks import confirm_upload, run_upload
+
+    final = world.final
+    final.closed = False
+    final.deadline = None
+    final.save()
+    ufficio = get_user_model().objects.get(username="ufficio")
+    csv = b"Codice;Periodo;Valore\r\n2.1/2#1;31.12;149\r\n"
+    item = Upload.objects.create(cycle=world.cycle, user=ufficio, name="valori.csv", data=csv)
+    before = AuditEntry.objects.count()
+    confirm_upload(item, ufficio, "it")
+    run_upload(item.pk)
+    new = AuditEntry.objects.order_by("id")[before:]
+    assert new, "the import wrote no audit entry"
+    assert {e.username for e in new} == {"ufficio"}

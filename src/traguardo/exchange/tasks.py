@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from traguardo.audit.recorder import acting_as
 from traguardo.exchange.models import Upload
 from traguardo.exchange.result import ACTION_LABELS, Action, ImportResult
 from traguardo.exchange.safety import Refused
@@ -81,9 +82,12 @@ def _save(item: Upload, attempt: int) -> None:
         get_user_model().objects.filter(pk=item.user_id).first() if item.user_id else None
     )
     try:
-        result = import_file(
-            item.name, bytes(item.data), item.cycle, dry_run=False, user=user, progress=progress
-        )
+        # Every audit entry written by the import (not only its summary) names the user who
+        # confirmed it, also in a worker process where no request says who it is.
+        with acting_as(user):
+            result = import_file(
+                item.name, bytes(item.data), item.cycle, dry_run=False, user=user, progress=progress
+            )
     except Refused as exc:
         issue = {"sheet": "", "row": None, "column": "", "message": exc.message}
         jobs.fail(Upload, item.pk, attempt, "", result={"issue_count": 1, "issues": [issue]})

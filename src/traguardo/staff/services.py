@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from traguardo.audit import recorder
 from traguardo.audit.recorder import record_bulk
 from traguardo.core.gender import GenderBudget, Headcount, gender_budget
 from traguardo.plans.models import Cycle
@@ -143,5 +144,4 @@ def add_record(cycle: Cycle, record: StaffRecord) -> StaffRecord:
     if StaffRecord.objects.filter(cycle=cycle, code=record.code).exists():
         raise DuplicateCode(record.code)
     record.cycle = cycle
-    record.save()
-    return record
+    return recorder.save(record)
