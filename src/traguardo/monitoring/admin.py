@@ -26,7 +26,7 @@ class PeriodAdmin(RecordedAdmin):
     search_fields = ["code", "cycle__entity__name"]
 
 
-class MeasurementAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+class MeasurementAdminForm(forms.ModelForm):
     """The admin's correction of a value goes through monitoring.services.record_value: the
     same parser, the closed-period rule, the version check, the audit entry and the new
     data version as the monitoring page."""

@@ -29,4 +29,4 @@ class Encoder(DjangoJSONEncoder):
 class Serializer(django_json.Serializer):
     def _init_options(self) -> None:
         self.options.setdefault("cls", Encoder)
-        super()._init_options()
+        super()._init_options()  # type: ignore[misc]  # untyped in the stubs
