@@ -506,3 +506,35 @@ def test_entries_of_a_confirmed_import_carry_the_user_who_confirmed(
     new = AuditEntry.objects.order_by("id")[before:]
     assert new, "the import wrote no audit entry"
     assert {e.username for e in new} == {"ufficio"}
+
+
+def test_plain_tokens_in_an_older_backup_are_not_restored(
+    transactional_db: None, tmp_path: Any, settings: Any
+) -> None:
+    import json
+    import zipfile
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from rest_framework.authtoken.models import Token
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    get_user_model().objects.create_user("robot", password="Ombrello-Viola-1987")
+    out = _backup(tmp_path)
+    with zipfile.ZipFile(out) as archive:
+        manifest = archive.read("manifest.json")
+        rows = json.loads(archive.read("data.json"))
+    rows.append(
+        {
+            "model": "authtoken.token",
+            "pk": "0123456789abcdef0123456789abcdef01234567",
+            "fields": {"user": ["robot"], "created": "2025-01-01T00:00:00Z"},
+        }
+    )
+    old = tmp_path / "old.zip"
+    with zipfile.ZipFile(old, "w") as archive:
+        archive.writestr("manifest.json", manifest)
+        archive.writestr("data.json", json.dumps(rows))
+    call_command("restore", str(old), "--replace", verbosity=0)
+    assert get_user_model().objects.filter(username="robot").exists()
+    assert not Token.objects.exists()

@@ -46,7 +46,8 @@ EXCLUDED = (
     "api.apitoken",
 )
 # Models of earlier versions that no longer exist: their rows in an older backup are skipped.
-RETIRED = frozenset({"scoring.scorestamp"})
+# Plain-text API tokens of earlier versions are credentials: never loaded back either.
+RETIRED = frozenset({"scoring.scorestamp", "authtoken.token"})
 
 
 class BackupError(Exception):
