@@ -538,3 +538,32 @@ def test_plain_tokens_in_an_older_backup_are_not_restored(
     call_command("restore", str(old), "--replace", verbosity=0)
     assert get_user_model().objects.filter(username="robot").exists()
     assert not Token.objects.exists()
+
+
+def test_existing_plain_tokens_are_hashed_by_the_migration_and_keep_working(
+    transactional_db: None,
+) -> None:
+    import hashlib
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    user = get_user_model().objects.create_user("robot", password="Ombrello-Viola-1987")
+    executor = MigrationExecutor(connection)
+    executor.migrate([("api", "0001_hashed_tokens")])
+    old_apps = executor.loader.project_state(
+        [("api", "0001_hashed_tokens"), ("authtoken", "0004_alter_tokenproxy_options")]
+    ).apps
+    key = "0123456789abcdef0123456789abcdef01234567"
+    old_apps.get_model("authtoken", "Token").objects.create(key=key, user_id=user.pk)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    from rest_framework.authtoken.models import Token
+
+    from traguardo.api.models import ApiToken
+
+    assert not Token.objects.exists()  # no plain-text token is left
+    row = ApiToken.objects.get(user=user)
+    assert row.digest == hashlib.sha256(key.encode()).hexdigest() and row.prefix == key[:8]
+    assert _reads(key) == 200
