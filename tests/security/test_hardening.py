@@ -567,3 +567,27 @@ def test_existing_plain_tokens_are_hashed_by_the_migration_and_keep_working(
     row = ApiToken.objects.get(user=user)
     assert row.digest == hashlib.sha256(key.encode()).hexdigest() and row.prefix == key[:8]
     assert _reads(key) == 200
+
+
+def test_a_staff_registry_import_records_old_and_new_values(world: World) -> None:
+    from django.contrib.auth import get_user_model
+
+    from traguardo.audit.models import AuditEntry
+    from traguardo.audit.recorder import acting_as
+    from traguardo.staff.services import import_registry
+
+    header = "codice;genere;categoria;fascia_eta\n"
+    ufficio = get_user_model().objects.get(username="ufficio")
+    with acting_as(ufficio):
+        first = import_registry(
+            world.cycle, "a.csv", (header + "M1;F;C;40-49\nM2;M;B;30-39\n").encode()
+        )
+        assert not first.errors, first.errors
+        second = import_registry(
+            world.cycle, "b.csv", (header + "M1;F;D;40-49\nM3;F;C;50-59\n").encode()
+        )
+        assert not second.errors, second.errors
+    entry = AuditEntry.objects.filter(action="bulk").order_by("id").last()
+    assert entry is not None and entry.username == "ufficio"
+    assert entry.changes["removed"] == ["M2"] and entry.changes["added"] == ["M3"]
+    assert entry.changes["changed"] == {"M1": {"category": ["C", "D"]}}
