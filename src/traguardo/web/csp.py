@@ -5,6 +5,9 @@ carry the request's nonce (`<script nonce="{{ csp_nonce }}">`). Styles may be in
 (style attributes of badges, the Relazione's preview). Everything else is the site's own:
 no frames, no plugins, forms post only to the site. The policy is the setting
 TRAGUARDO_CSP (docs/settings.md); `{nonce}` in it is replaced by the request's nonce.
+
+Never put an inline script in a cached page part (`scoring.score_cache.part`): its nonce
+would be another response's, and the browser would refuse it.
 """
 
 from __future__ import annotations
