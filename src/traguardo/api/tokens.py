@@ -76,6 +76,9 @@ def revoke_on_password_change(sender: Any, instance: Any, **kwargs: Any) -> None
     may have been what leaked)."""
     if instance.pk is None or kwargs.get("raw"):
         return
+    fields = kwargs.get("update_fields")
+    if fields is not None and "password" not in fields:
+        return  # e.g. last_login at each sign-in: no query
     old = type(instance).objects.filter(pk=instance.pk).values_list("password", flat=True).first()
     if old is not None and old != instance.password:
         revoke(instance)
