@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from traguardo.demo.users import DEMO_PASSWORD, create_demo_users
@@ -10,6 +11,12 @@ class Command(BaseCommand):
     help = "Crea un utente dimostrativo per ruolo sul ciclo caricato con load-demo e ne stampa le credenziali."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            # Demo users share one published password: never on a production installation.
+            raise CommandError(
+                "«demo-users» crea utenti con una password nota a tutti: si esegue solo con "
+                "TRAGUARDO_DEBUG=1 (installazione dimostrativa o di sviluppo)"
+            )
         cycle = Cycle.objects.select_related("entity").order_by("-year").first()
         if cycle is None:
             raise CommandError("nessun ciclo nel database: esegui prima «traguardo load-demo»")
