@@ -35,6 +35,8 @@ from traguardo.plans.models import (
     Target,
 )
 
+DEMO_CODE = "tvbl"  # the demo administration's code (Entity.code)
+
 _INDICATOR_KINDS = {
     "numerico": Indicator.Kind.NUMERIC,
     "percentuale": Indicator.Kind.PERCENTAGE,
@@ -68,6 +70,14 @@ def _import_cycle(demo: DemoCycle) -> Cycle:
     website = str(info.get("website", ""))
     entity, _ = Entity.objects.update_or_create(
         name=info.get("name", "Ente"),
+        create_defaults={
+            "code": info.get("code", DEMO_CODE),
+            "short_name": info.get("short_name", ""),
+            "kind": Entity.Kind.CAMERA_COMMERCIO,
+            "website": website
+            if website.startswith("http") or not website
+            else f"https://{website}",
+        },
         defaults={
             "short_name": info.get("short_name", ""),
             "kind": Entity.Kind.CAMERA_COMMERCIO,

@@ -2,12 +2,13 @@ import json
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from traguardo.core.contract import to_contract_dict
 from traguardo.core.numbers import format_it, format_percent
 from traguardo.core.results import PlanScore
-from traguardo.scoring.services import CycleNotFound, get_cycle, live, score_cycle
+from traguardo.plans.management.commands._common import add_entity_argument, cycle_of
+from traguardo.scoring.services import live, score_cycle
 
 
 class Command(BaseCommand):
@@ -15,6 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--year", type=int, required=True)
+        add_entity_argument(parser)
         parser.add_argument("--format", choices=("table", "json"), default="table")
         parser.add_argument(
             "--live",
@@ -24,10 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            cycle = get_cycle(options["year"])
-        except CycleNotFound as exc:
-            raise CommandError(str(exc)) from None
+        cycle = cycle_of(options)
         score = live(cycle)[1] if options["live"] else score_cycle(cycle)
         if options["format"] == "json":
             self.stdout.write(json.dumps(to_contract_dict(score), ensure_ascii=False, indent=2))
