@@ -5,12 +5,17 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from traguardo.accounts import permissions
 from traguardo.plans.models import Cycle
 
 
 def selected_cycle(request: HttpRequest) -> Cycle:
-    """The cycle of ?anno=YYYY, or the latest one."""
+    """The cycle of ?anno=YYYY, or the latest one, among the cycles of the administrations
+    the user holds a role in (a user with no role, e.g. the superuser: among all)."""
     cycles = Cycle.objects.select_related("entity").order_by("-year", "-id")
+    entities = {m.entity_id for m in permissions.memberships(request.user)}
+    if entities:
+        cycles = cycles.filter(entity_id__in=entities)
     year = request.GET.get("anno", "")
     if year.isdigit():
         cycles = cycles.filter(year=int(year))

@@ -9,10 +9,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 
-from traguardo.accounts.permissions import can_view_public
+from traguardo.accounts.permissions import can_view_public, memberships
 from traguardo.plans.models import Cycle, OperationalObjective
 from traguardo.scoring.score_cache import part
-from traguardo.scoring.services import CycleNotFound, get_cycle, score_cycle
+from traguardo.scoring.services import score_cycle
 
 
 def _cycle(request: HttpRequest, year: int | None) -> Cycle:
@@ -21,22 +21,21 @@ def _cycle(request: HttpRequest, year: int | None) -> Cycle:
     Citizens read published cycles only; a cycle they may not read answers 404, exactly
     like one that does not exist, so that the URL reveals nothing about unpublished work.
     """
-    try:
-        if year is None:
-            readable = [
-                c
-                for c in Cycle.objects.select_related("entity").order_by("-year")
-                if can_view_public(request.user, c)
-            ]
-            if not readable:
-                raise CycleNotFound("nessun ciclo pubblicato")
-            return readable[0]
-        cycle = get_cycle(year)
-    except CycleNotFound as exc:
-        raise Http404(str(exc)) from None
-    if not can_view_public(request.user, cycle):
-        raise Http404(f"nessun ciclo {year} pubblicato")
-    return cycle
+    # Until the URLs name the administration, the year's readable cycle of the visitor's
+    # own administrations comes first, then the others' by code (never an unreadable one).
+    own = {m.entity_id for m in memberships(request.user)}
+    cycles = Cycle.objects.select_related("entity")
+    if year is not None:
+        cycles = cycles.filter(year=year)
+    readable = sorted(
+        (c for c in cycles if can_view_public(request.user, c)),
+        key=lambda c: (c.entity_id not in own, -c.year, c.entity.code),
+    )
+    if not readable:
+        raise Http404(
+            "nessun ciclo pubblicato" if year is None else f"nessun ciclo {year} pubblicato"
+        )
+    return readable[0]
 
 
 def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
