@@ -54,14 +54,14 @@ class Command(BaseCommand):
         days = options["days_before"]
         if days is not None and days < 0:
             raise CommandError("--days-before non può essere negativo")
-        args: tuple[Any, ...] = (today.isoformat(), days)
+        task_args: tuple[Any, ...] = (today.isoformat(), days)
         if options["entity"]:
-            args += (entity_of(options).code,)
+            task_args += (entity_of(options).code,)
         if settings.TRAGUARDO_BROKER_URL and not options["here"]:
-            queued = send_reminders_task.delay(*args)
+            queued = send_reminders_task.delay(*task_args)
             self.stdout.write(f"promemoria accodati per un worker (task {queued.id})")
             return
-        report = send_reminders_task.apply(args=args).get()
+        report = send_reminders_task.apply(args=task_args).get()
         for record in report["sent"]:
             self.stdout.write(
                 f"inviato a {record['email']}: {record['missing']} valori mancanti, "
