@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from traguardo.core.contract import to_contract_dict
 from traguardo.core.numbers import format_it, format_percent
 from traguardo.core.results import PlanScore
+from traguardo.monitoring.models import Period
 from traguardo.plans.management.commands._common import add_entity_argument, cycle_of
 from traguardo.scoring.services import live, score_cycle
 
@@ -19,6 +20,12 @@ class Command(BaseCommand):
         add_entity_argument(parser)
         parser.add_argument("--format", choices=("table", "json"), default="table")
         parser.add_argument(
+            "--period",
+            choices=Period.Code.values,
+            default=Period.Code.FINAL,
+            help="periodo di monitoraggio (predefinito 31.12)",
+        )
+        parser.add_argument(
             "--live",
             action="store_true",
             help="calcola dai dati, dal codice e dalle impostazioni di oggi anche per un ciclo "
@@ -27,7 +34,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         cycle = cycle_of(options)
-        score = live(cycle)[1] if options["live"] else score_cycle(cycle)
+        period = options["period"]
+        score = live(cycle, period)[1] if options["live"] else score_cycle(cycle, period=period)
         if options["format"] == "json":
             self.stdout.write(json.dumps(to_contract_dict(score), ensure_ascii=False, indent=2))
         else:
