@@ -32,6 +32,7 @@ def test_the_preview_says_what_is_carried_and_what_is_missing(demo: Cycle) -> No
     assert "Allegato B n. 20 «Nuove iniziative a sostegno dell'accesso al credito»: " in out
     assert "nessun target 2020 («===»)" in out
     assert "Allegato B n. 11 " not in out  # it has its 2020 target
+    assert "nessun target 2020 per i suoi" in out  # an annual objective: named once
     assert "nulla è stato salvato" in out
     assert not Cycle.objects.filter(year=2020).exists()
 

@@ -159,9 +159,25 @@ def preview(entity: Entity, year: int, plan: tuple[int, int], source: Cycle | No
     indicators = [
         i for i in _indicators(source) if i.objective_id is None or i.objective_id in kept
     ]
+    # Indicators with no target for the year; an objective none of whose indicators has
+    # one is named once (the seed's operational plan is annual: most of it, in the demo).
+    lacking: dict[int | None, list[tuple[Indicator, str | None]]] = {}
+    counts: dict[int | None, int] = {}
     for indicator in indicators:
+        counts[indicator.objective_id] = counts.get(indicator.objective_id, 0) + 1
         text = next((t.text for t in indicator.targets.all() if t.year == year), None)
         if not _has_target(text):
+            lacking.setdefault(indicator.objective_id, []).append((indicator, text))
+    for objective_id, items in lacking.items():
+        objective = items[0][0].objective
+        if objective is not None and len(items) == counts[objective_id] and len(items) > 1:
+            result.missing.append(
+                f"obiettivo {objective.home_unit.code}/{objective.number} "
+                f"«{objective.title[:60]}»: nessun target {year} per i suoi {len(items)} "
+                "indicatori"
+            )
+            continue
+        for indicator, text in items:
             shown = f" («{text}»)" if text else ""
             result.missing.append(f"{_indicator_label(indicator)}: nessun target {year}{shown}")
     renewals, vacated = _renewals(entity, year)
