@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -77,3 +78,12 @@ def test_api_token_is_given_only_to_a_user_of_the_administration(world: World) -
     out = StringIO()
     call_command("api_token", "ufficio", entity="tvbl", stdout=out)
     assert len(out.getvalue().strip()) == 40
+
+
+def test_the_admin_lists_the_code_and_never_changes_it(admin_client: Any) -> None:
+    entity = f.EntityFactory(name="Comune di Prova", code="prova")
+    listing = admin_client.get("/admin/organisation/entity/").content.decode()
+    assert "prova" in listing
+    page = admin_client.get(f"/admin/organisation/entity/{entity.pk}/change/").content.decode()
+    assert 'name="name"' in page and 'name="code"' not in page
+    assert 'name="code"' in admin_client.get("/admin/organisation/entity/add/").content.decode()
