@@ -51,7 +51,7 @@ def test_two_administrations_need_the_code_on_every_command(world: World) -> Non
         get_entity()
     with pytest.raises(CommandError, match=r"--entity CODICE \(codici: prova, tvbl\)"):
         call_command("score", year=2019)
-    with pytest.raises(CommandError, match="nessun ente con codice «nope»: i codici sono"):
+    with pytest.raises(CommandError, match=r"nessun ente con codice «nope» \(codici: prova, tvbl\)"):
         call_command("score", year=2019, entity="nope")
     out = StringIO()
     call_command("score", year=2019, entity="tvbl", format="json", stdout=out)
@@ -66,6 +66,7 @@ def test_two_administrations_need_the_code_on_every_command(world: World) -> Non
         ("revision", ["open", "--year", "2019", "--user", "ufficio", "--reason", "r"]),
         ("cycle_state", ["closed", "--year", "2019", "--user", "ufficio"]),
         ("api_token", ["ufficio"]),
+        ("send_reminders", ["--entity", "xx"]),  # optional here: all administrations
     ):
         with pytest.raises(CommandError, match="codici: prova, tvbl"):
             call_command(command, *args)

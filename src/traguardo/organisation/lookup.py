@@ -32,7 +32,7 @@ def get_entity(code: str | Entity | None = None) -> Entity:
         found = Entity.objects.filter(code=code.strip().lower()).first()
         if found is None:
             raise EntityNotFound(
-                f"nessun ente con codice «{code}»: i codici sono {_listed(known_codes())}"
+                f"nessun ente con codice «{code}» (codici: {_listed(known_codes())})"
             )
         return found
     entities = list(Entity.objects.order_by("code")[:2])
