@@ -148,21 +148,21 @@ def _delete_cycle(cycle: Cycle) -> None:
     cycle.delete()
 
 
-def _detach_roles(entity: Entity) -> list[tuple[int, str, str]]:
+def _detach_roles(entity: Entity) -> list[tuple[int, int, str, str]]:
     """Remove the roles linked to the entity's people (they protect them), remembering
-    (user, role, person's name) to link them again once the people are loaded."""
-    linked = Membership.objects.filter(entity=entity, person__isnull=False)
-    saved = [(m.user_id, m.role, m.person.display_name) for m in linked.select_related("person")]
-    linked.delete()
+    (user, entity, role, person's name) to link them again once the people are loaded."""
+    linked = Membership.objects.filter(person__entity=entity).select_related("person")
+    saved = [(m.user_id, m.entity_id, m.role, m.person.display_name) for m in linked if m.person]
+    Membership.objects.filter(person__entity=entity).delete()
     return saved
 
 
-def _reattach_roles(entity: Entity, saved: list[tuple[int, str, str]]) -> None:
+def _reattach_roles(entity: Entity, saved: list[tuple[int, int, str, str]]) -> None:
     people = {p.display_name: p for p in Person.objects.filter(entity=entity)}
-    for user_id, role, name in saved:
+    for user_id, entity_id, role, name in saved:
         if name in people:  # a post the demo no longer has: the role goes with it
             Membership.objects.get_or_create(
-                user_id=user_id, entity=entity, role=role, defaults={"person": people[name]}
+                user_id=user_id, entity_id=entity_id, role=role, defaults={"person": people[name]}
             )
 
 
