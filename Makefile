@@ -13,6 +13,11 @@ STAMP := $(VENV)/.installed
 # Every dependency (the dev extra included) pinned by `make lock`; installs read only this.
 LOCK := requirements.lock
 PIP := $(BIN)/python -m pip --disable-pip-version-check
+# pytest-xdist workers for `make test` (auto: one per core); TEST_WORKERS=0 runs in one process.
+# --dist loadfile keeps each test file on one worker: the files that share the demo (or the
+# small world) then load it once per worker. (loadgroup would keep them all on one worker,
+# but its groups are lost with pytest 9.2, which no longer reads the node ids xdist sets.)
+TEST_WORKERS ?= auto
 
 .PHONY: help install lock browser test demo clean
 
@@ -58,7 +63,7 @@ test: $(STAMP) $(CHROMIUM)
 	$(BIN)/mypy src
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput

@@ -264,3 +264,14 @@ def _italian_by_default() -> Iterator[None]:
     translation.activate("it")
     yield
     translation.activate("it")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Every test starts with an empty cache. Scores are cached by cycle id and data
+    version; a test's rows are rolled back, and SQLite gives the next test's cycle the
+    same id and version, so a score cached by an earlier test would be served for other
+    rows (seen once tests ran in another order, under pytest-xdist)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -91,3 +91,34 @@ def test_jobs_lists_the_jobs_with_the_interrupted_ones_and_retries_one(
     monkeypatch.setattr(tasks.generate_relazione, "delay", sent.append)
     callbacks[0]()
     assert sent == [dead.pk]  # the task of its kind, sent again
+
+
+@pytest.mark.django_db
+def test_a_job_no_worker_takes_is_shown_failed_and_can_be_retried(settings: Any) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from traguardo.jobs import services
+    from traguardo.reports.models import ReportJob
+
+    settings.TRAGUARDO_JOB_TIMEOUT = 60  # the queue may wait three minutes
+    cycle = _cycle()
+    now = timezone.now()
+    waiting = ReportJob.objects.create(cycle=cycle, format="pdf", requested_at=now)
+    forgotten = ReportJob.objects.create(
+        cycle=cycle, format="pdf", requested_at=now - datetime.timedelta(minutes=4)
+    )
+    assert services.interrupt_stale(ReportJob.objects.all()) == 1
+    waiting.refresh_from_db()
+    forgotten.refresh_from_db()
+    assert waiting.status == "queued"  # inside the three minutes
+    assert forgotten.status == "failed" and forgotten.step == "Non avviato"
+    assert "traguardo worker" in forgotten.message and forgotten.can_retry
+    # A late delivery of the old message does not run it.
+    assert services.claim(ReportJob, forgotten.pk) is None
+    # Queued again, it waits its full time again before being blamed on the workers.
+    assert services.requeue(ReportJob, forgotten.pk)
+    assert services.interrupt_stale(ReportJob.objects.filter(pk=forgotten.pk)) == 0
+    forgotten.refresh_from_db()
+    assert forgotten.status == "queued" and forgotten.attempts == 1

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.world import World
 from traguardo.monitoring.models import Measurement, Period
-from traguardo.plans.models import Indicator
+from traguardo.plans.models import Cycle, Indicator
 
 Find = Callable[[str, int], Indicator]
 ClientAs = Callable[[str], Client]
@@ -208,22 +208,72 @@ def test_the_interim_period_shows_its_own_scores(
     assert value(target, Period.objects.get(cycle=world.cycle, code=Period.Code.FINAL)) == "150"
 
 
-def test_members_comment_and_outsiders_do_not_see(
+def _comment(client: Client, target: Indicator, period: Period, text: str) -> object:
+    return client.post(page(target), {"action": "comment", "period": str(period.pk), "text": text})
+
+
+def test_writers_comment_and_outsiders_do_not_see(
     sign_in: ClientAs, final: Period, indicator: Find
 ) -> None:
     from django.contrib.auth import get_user_model
 
     target = indicator("2.1/2", 1)
-    oiv = sign_in("oiv")
-    response = oiv.post(
-        page(target), {"action": "comment", "period": str(final.pk), "text": "Fonte del dato?"}
-    )
-    assert response.status_code == 302
-    assert "Fonte del dato?" in sign_in("po").get(page(target)).content.decode()
+    assert _comment(sign_in("po"), target, final, "Fonte del dato?").status_code == 302
+    assert "Fonte del dato?" in sign_in("oiv").get(page(target)).content.decode()
     stranger = get_user_model().objects.create_user("estraneo", password="x-Passw0rd-x")
     outsider = Client()
     outsider.force_login(stranger)
     assert outsider.get(page(target)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("username", "allowed"),
+    [("po", True), ("dirigente", True), ("ufficio", True), ("po2", False), ("oiv", False)],
+)
+def test_only_who_may_enter_the_value_comments(
+    sign_in: ClientAs, final: Period, indicator: Find, username: str, allowed: bool
+) -> None:
+    """Issue 15, point 11: the OIV never writes in monitoring; a colleague neither."""
+    target = indicator("2.1/2", 1)
+    client = sign_in(username)
+    response = _comment(client, target, final, f"Commento di {username}")
+    assert response.status_code == (302 if allowed else 403)
+    assert target.comments.filter(text=f"Commento di {username}").exists() is allowed
+    form = 'name="action" value="comment"' in client.get(page(target)).content.decode()
+    assert form is allowed
+
+
+def test_no_comment_on_a_closed_period_or_a_published_cycle(
+    world: World, sign_in: ClientAs, final: Period, indicator: Find
+) -> None:
+    target = indicator("2.1/2", 1)
+    client = sign_in("po")
+    response = _comment(client, target, world.interim, "Tardi")  # the interim is closed
+    assert response.status_code in (400, 403)
+    assert not target.comments.exists()
+    Period.objects.filter(pk=final.pk).update(closed=True)
+    response = _comment(client, target, final, "Tardi")
+    assert response.status_code in (400, 403)
+    Period.objects.filter(pk=final.pk).update(closed=False)
+    Cycle.objects.filter(pk=world.cycle.pk).update(state=Cycle.State.PUBLISHED)
+    assert _comment(sign_in("ufficio"), target, final, "Dopo").status_code == 403
+    assert not target.comments.exists()
+
+
+def test_the_comment_service_refuses_with_a_message(
+    world: World, final: Period, indicator: Find
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from traguardo.monitoring.services import ValueForbidden, ValueRefused, add_comment
+
+    users = get_user_model().objects
+    target = indicator("2.1/2", 1)
+    with pytest.raises(ValueForbidden, match="commentare"):
+        add_comment(users.get(username="oiv"), target, final, "x")
+    with pytest.raises(ValueRefused, match="chiuso"):
+        add_comment(users.get(username="po"), target, world.interim, "x")
+    assert add_comment(users.get(username="po"), target, final, "ok").text == "ok"
 
 
 def test_the_pages_speak_english(sign_in: ClientAs, final: Period, indicator: Find) -> None:

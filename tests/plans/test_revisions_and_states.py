@@ -3,6 +3,7 @@ the right role only and are recorded; a published cycle is read-only."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 from django.test import Client
@@ -10,6 +11,7 @@ from django.urls import reverse
 
 from tests.plans.helpers import indicator_post, open_revision, target_of, text
 from tests.world import World
+from traguardo.oiv.models import ValidationDecision
 from traguardo.plans.models import (
     Act,
     Cycle,
@@ -153,6 +155,11 @@ def test_state_transitions_by_the_right_role_only(
     # closed → validated belongs to the OIV, not to the office
     assert "Nessun passaggio di stato" in text(office.get(url))
     assert office.post(url, {"target": "validated", "anno": world.cycle.year}).status_code == 403
+    # ... and only once the OIV has recorded its positive decision (issue 15, point 11)
+    assert oiv.post(url, {"target": "validated", "anno": world.cycle.year}).status_code == 403
+    ValidationDecision.objects.create(
+        cycle=world.cycle, outcome="validated", date=datetime.date(2020, 4, 30)
+    )
     assert (
         oiv.post(
             url, {"target": "validated", "note": "Validata", "anno": world.cycle.year}

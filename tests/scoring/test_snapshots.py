@@ -49,6 +49,15 @@ def new_process() -> None:
     snapshots.clear_local()
 
 
+def _decide(cycle: Cycle) -> None:
+    import datetime
+
+    from traguardo.oiv.models import DecisionOutcome
+    from traguardo.oiv.services import decide
+
+    decide(user("oiv"), cycle, DecisionOutcome.VALIDATED, datetime.date(2020, 4, 30), "validata")
+
+
 @pytest.fixture
 def closed(demo: Cycle) -> Cycle:
     lifecycle.change_state(user("ufficio"), demo, "closed", "consuntivo 2019")
@@ -57,7 +66,7 @@ def closed(demo: Cycle) -> Cycle:
 
 @pytest.fixture
 def published(closed: Cycle) -> Cycle:
-    lifecycle.change_state(user("oiv"), closed, "validated", "validata")
+    _decide(closed)  # records the OIV's decision and moves the cycle to "validated"
     lifecycle.change_state(user("ufficio"), closed, "published")
     return closed
 
@@ -136,7 +145,7 @@ def test_a_closed_cycle_without_a_snapshot_gets_one_when_validated(demo: Cycle) 
     Cycle.objects.filter(pk=demo.pk).update(state="closed")
     demo.refresh_from_db()
     assert snapshots.review(demo) is not None and snapshots.review(demo).snapshot is None  # type: ignore[union-attr]
-    lifecycle.change_state(user("oiv"), demo, "validated", "ok")
+    _decide(demo)
     assert [s.state for s in snapshots.history(demo)] == ["validated"]
     lifecycle.ensure_snapshot(demo, "di nuovo")  # already there: nothing new
     assert len(snapshots.history(demo)) == 1

@@ -146,6 +146,17 @@ def is_member_of(user: User, entity_id: int) -> bool:
     return any(m.entity_id == entity_id for m in memberships(user))
 
 
+def has_role_in(user: User, entity_id: int, *wanted: Role) -> bool:
+    """Holds one of the roles in that administration (a role in another one does not count)."""
+    values = {r.value for r in wanted}
+    return any(m.entity_id == entity_id and m.role in values for m in memberships(user))
+
+
+def entity_ids(user: User) -> set[int]:
+    """The administrations the user has a role in."""
+    return {m.entity_id for m in memberships(user)}
+
+
 def can_view_plan(user: User, cycle: Cycle) -> bool:
     """Staff pages of the plan (tree, objectives, values): every member of the entity."""
     return is_member_of(user, cycle.entity_id)
@@ -157,12 +168,16 @@ def can_view_public(user: User, cycle: Cycle) -> bool:
 
 
 def can_manage_plan(user: User, cycle: Cycle) -> bool:
-    return has_role(user, Role.PERFORMANCE_OFFICE) and cycle.state in PLAN_EDITABLE_STATES
+    return (
+        has_role_in(user, cycle.entity_id, Role.PERFORMANCE_OFFICE)
+        and cycle.state in PLAN_EDITABLE_STATES
+    )
 
 
 def can_manage_cycle(user: User, cycle: Cycle) -> bool:
-    """Monitoring campaigns, revisions, generated documents: the performance office."""
-    return has_role(user, Role.PERFORMANCE_OFFICE) and not cycle.is_published
+    """Monitoring campaigns, revisions, generated documents: the performance office of the
+    cycle's administration."""
+    return has_role_in(user, cycle.entity_id, Role.PERFORMANCE_OFFICE) and not cycle.is_published
 
 
 def objective_unit_ids(objective: OperationalObjective) -> set[int]:
@@ -175,7 +190,7 @@ def can_enter_value(user: User, objective: OperationalObjective, cycle: Cycle) -
     """Record a monitoring value or comment for one of the objective's indicators."""
     if cycle.state not in VALUE_ENTRY_STATES:
         return False
-    if has_role(user, Role.PERFORMANCE_OFFICE):
+    if has_role_in(user, cycle.entity_id, Role.PERFORMANCE_OFFICE):
         return True
     return bool(objective_unit_ids(objective) & units_in_scope(user, cycle))
 
@@ -188,7 +203,7 @@ def can_delete_evidence(user: User, evidence: Evidence) -> bool:
     cycle = measurement.period.cycle
     if cycle.state not in VALUE_ENTRY_STATES or not can_view_plan(user, cycle):
         return False
-    if has_role(user, Role.PERFORMANCE_OFFICE):
+    if has_role_in(user, cycle.entity_id, Role.PERFORMANCE_OFFICE):
         return True
     if evidence.uploaded_by_id is None or evidence.uploaded_by_id != user.pk:
         return False
@@ -207,14 +222,18 @@ def can_validate_unit(user: User, unit: OrgUnit, cycle: Cycle) -> bool:
 
 
 def can_view_card(user: User, card: ReportCard) -> bool:
-    """Privacy of report cards: the person, their evaluator, the office and the OIV."""
-    if has_role(user, Role.PERFORMANCE_OFFICE, Role.OIV):
+    """Privacy of report cards: the person, their evaluator, the office and the OIV, all of
+    the card's administration."""
+    entity_id = card.cycle.entity_id
+    if not is_member_of(user, entity_id):
+        return False
+    if has_role_in(user, entity_id, Role.PERFORMANCE_OFFICE, Role.OIV):
         return True
     if card.person_id is not None and card.person_id in person_ids(user):
         return True
     if card.role == "segretario_generale":
         return False  # evaluated on the OIV's proposal: no other evaluator sees it
-    if has_role(user, Role.SEGRETARIO):
+    if has_role_in(user, entity_id, Role.SEGRETARIO):
         return True
     if card.role == "po" and has_role(user, Role.DIRIGENTE):
         card_units = set(card.units.values_list("id", flat=True))
@@ -227,9 +246,18 @@ def can_evaluate_card(user: User, card: ReportCard) -> bool:
     """Write the final evaluation: the evaluator, never the person themselves."""
     if card.person_id is not None and card.person_id in person_ids(user):
         return False
+    entity_id = card.cycle.entity_id
     if card.role == "segretario_generale":
-        return has_role(user, Role.OIV)  # the OIV proposes the SG's evaluation
-    return can_view_card(user, card) and has_role(user, Role.SEGRETARIO, Role.DIRIGENTE)
+        return has_role_in(user, entity_id, Role.OIV)  # the OIV proposes the SG's evaluation
+    return can_view_card(user, card) and has_role_in(
+        user, entity_id, Role.SEGRETARIO, Role.DIRIGENTE
+    )
+
+
+def can_view_fund(user: User, cycle: Cycle) -> bool:
+    """Amounts per person are personal data: the performance office and the OIV of the
+    cycle's administration."""
+    return has_role_in(user, cycle.entity_id, Role.PERFORMANCE_OFFICE, Role.OIV)
 
 
 def can_oiv(user: User, cycle: Cycle) -> bool:
@@ -237,11 +265,21 @@ def can_oiv(user: User, cycle: Cycle) -> bool:
     return any(m.role == Role.OIV and m.entity_id == cycle.entity_id for m in memberships(user))
 
 
+def has_positive_decision(cycle: Cycle) -> bool:
+    """The OIV has recorded its decision on the cycle and it validates the Relazione
+    (oiv.ValidationDecision, reached as `cycle.oiv_decision`)."""
+    decision = getattr(cycle, "oiv_decision", None)  # the reverse one-to-one, or None
+    return decision is not None and getattr(decision, "outcome", None) == "validated"
+
+
 def can_transition(user: User, cycle: Cycle, target: str) -> bool:
+    """The role of TRANSITIONS in the cycle's administration; "validated" also needs the
+    OIV's positive decision recorded first (oiv.services.decide records it and then moves
+    the cycle): the OIV never validates a cycle without its documento di validazione."""
     role = TRANSITIONS.get((cycle.state, target))
-    return role is not None and any(
-        m.role == role and m.entity_id == cycle.entity_id for m in memberships(user)
-    )
+    if role is None or not has_role_in(user, cycle.entity_id, role):
+        return False
+    return target != "validated" or has_positive_decision(cycle)
 
 
 def describe(user: User) -> dict[str, Any]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from traguardo.accounts.permissions import can_view_card
 from traguardo.core.results import IndicatorScore, PlanScore
+from traguardo.individual.models import ReportCard
 from traguardo.plans.models import Cycle, Indicator
 from traguardo.scoring.services import score_cycle
 
@@ -20,6 +22,23 @@ def plan_score(request: Any, cycle: Cycle) -> PlanScore:
         cache[cycle.pk] = score_cycle(cycle)
         setattr(request, _CACHE, cache)
     return cache[cycle.pk]
+
+
+def hidden_card_keys(user: Any, cycle: Cycle) -> set[str]:
+    """Keys of the cycle's report cards `user` may not read (`can_view_card`): a card's
+    results are part of a person's evaluation, never public (docs/individual.md)."""
+    cards = ReportCard.objects.filter(cycle=cycle).select_related("cycle").prefetch_related("units")
+    return {c.key for c in cards if not can_view_card(user, c)}
+
+
+def is_card_code(cycle: Cycle, code: str) -> bool:
+    """Does `code` name one of the cycle's report cards (SG, DIR-2, PO-3.1)?"""
+    wanted = code.strip()
+    return (
+        "/" not in wanted
+        and "#" not in wanted
+        and (ReportCard.objects.filter(cycle=cycle, key=wanted).exists())
+    )
 
 
 def indicator_keys(cycle: Cycle) -> dict[int, str]:

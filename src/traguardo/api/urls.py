@@ -1,9 +1,10 @@
-"""/api/v1/: cycles, plan tree, indicators, monitoring values, scores, tokens, schema."""
+"""/api/v1/: cycles (state, revisions), plan tree, indicators, monitoring values, scores,
+tokens, schema."""
 
 from django.urls import URLPattern, path
 from drf_spectacular.views import SpectacularAPIView
 
-from traguardo.api import views
+from traguardo.api import actions, views
 
 app_name = "api"
 urlpatterns: list[URLPattern] = [
@@ -15,6 +16,13 @@ urlpatterns: list[URLPattern] = [
     path("cycles/<int:pk>/measurements/", views.CycleMeasurements.as_view(), name="measurements"),
     path("cycles/<int:pk>/score/", views.CycleScore.as_view(), name="score"),
     path("cycles/<int:pk>/score/explain/", views.CycleExplain.as_view(), name="explain"),
+    path("cycles/<int:pk>/state/", actions.CycleState.as_view(), name="cycle-state"),
+    path("cycles/<int:pk>/revisions/", actions.CycleRevisions.as_view(), name="revisions"),
+    path(
+        "cycles/<int:pk>/revisions/close/",
+        actions.CycleRevisionClose.as_view(),
+        name="revision-close",
+    ),
     path("indicators/<int:pk>/", views.IndicatorDetail.as_view(), name="indicator"),
     path(
         "indicators/<int:pk>/measurements/",

@@ -30,7 +30,13 @@ from traguardo.api.errors import ApiError
 from traguardo.api.filters import CycleFilter, IndicatorFilter, MeasurementFilter
 from traguardo.api.pagination import Pagination
 from traguardo.api.permissions import check_cycle_readable, readable_cycles
-from traguardo.api.scores import indicator_keys, plan_score, scores_by_key
+from traguardo.api.scores import (
+    hidden_card_keys,
+    indicator_keys,
+    is_card_code,
+    plan_score,
+    scores_by_key,
+)
 from traguardo.api.writes import record
 from traguardo.core.contract import to_contract_dict
 from traguardo.monitoring.models import Measurement
@@ -335,14 +341,19 @@ class CycleMeasurements(JsonApiView, generics.ListAPIView[Measurement]):
     description=(
         "Lo stesso JSON di `traguardo score --format json` (docs/score-contract.md): "
         "performance dell'ente, blocchi, obiettivi, unità e schede, ogni cifra con la sua "
-        "spiegazione."
+        "spiegazione. `cards` elenca solo le schede che l'utente può leggere (la propria, "
+        "quelle che valuta; tutte per la struttura tecnica e l'OIV): i risultati di una "
+        "scheda fanno parte della valutazione di una persona e non sono pubblici."
     ),
     responses={200: ScoreContractSerializer, **errors(*READ_ERRORS)},
 )
 class CycleScore(JsonApiView):
     def get(self, request: Request, pk: int) -> Response:
         cycle = self.load_cycle(request, pk)
-        return Response(to_contract_dict(plan_score(request, cycle)))
+        data = to_contract_dict(plan_score(request, cycle))
+        hidden = hidden_card_keys(request.user, cycle)
+        data["cards"] = [c for c in data["cards"] if c["key"] not in hidden]
+        return Response(data)
 
 
 @extend_schema(
@@ -363,6 +374,8 @@ class CycleExplain(JsonApiView):
         query.is_valid(raise_exception=True)
         code = query.validated_data["code"].strip()
         try:
+            if is_card_code(cycle, code) and code in hidden_card_keys(request.user, cycle):
+                raise KeyError(code)  # a card the user may not read: as if it did not exist
             explanation = plan_score(request, cycle).explain(code)
         except (KeyError, StopIteration, ValueError):
             raise ApiError(

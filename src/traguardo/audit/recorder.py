@@ -280,10 +280,14 @@ def delete(instance: models.Model) -> None:
 
 
 def record_bulk(
-    note: str, changes: dict[str, Any], *, cycle: Any = None, user: Any = None
+    note: str, changes: dict[str, Any], *, cycle: Any = None, user: Any = None, about: str = ""
 ) -> AuditEntry:
     """One "bulk" entry for work saved in bulk (bulk_create, bulk_update, raw UPDATE:
-    spreadsheet imports, the demo loader), so that the trail still says who changed what."""
+    spreadsheet imports, the demo loader), so that the trail still says who changed what.
+
+    `about` is the label of the model the work changed ("rewards.fund", "plans.cycle"): the
+    entry is shown with that model's rule (audit.access); without it, to the office and the
+    OIV only, unless `changes` counts rows per model label."""
     if user is not None and getattr(user, "is_authenticated", False):
         username = user.get_username()
     else:
@@ -295,9 +299,39 @@ def record_bulk(
         model_label="bulk",
         object_pk="-",
         object_repr=note[:300],
+        parent_label=about,
         cycle_id=getattr(cycle, "pk", None),
         entity_id=getattr(cycle, "entity_id", None),
         changes=changes,
+        note=note,
+    )
+
+
+def record_created(
+    instance: models.Model,
+    summary: dict[str, Any],
+    *,
+    description: str,
+    cycle: Any,
+    note: str = "",
+    user: Any = None,
+) -> AuditEntry:
+    """One "create" entry for a row too large to list field by field (a score snapshot
+    holds megabytes of JSON): `summary` says what matters about it, `note` why."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        username = user.get_username()
+    else:
+        user, username = _user()
+    return AuditEntry.objects.create(
+        user=user,
+        username=username,
+        action=AuditEntry.Action.CREATE,
+        model_label=instance._meta.label_lower,
+        object_pk=str(instance.pk),
+        object_repr=description[:300],
+        cycle_id=getattr(cycle, "pk", None),
+        entity_id=getattr(cycle, "entity_id", None),
+        changes={key: jsonable(value) for key, value in summary.items()},
         note=note,
     )
 

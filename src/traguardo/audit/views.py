@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.apps import apps
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
-from traguardo.audit import selectors
+from traguardo.audit import access, selectors
 from traguardo.audit.registry import cycle_of, is_audited
 
 MAX_ROWS = 500
@@ -33,13 +33,15 @@ def history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
         if first is None:
             raise Http404(_("Elemento inesistente e senza storico."))
         entity_id, cycle_id = first.entity_id, first.cycle_id
-    # Reading a history is reading the plan: every member of the item's entity.
+    # A history shows what the row held: the rule of the object it belongs to (access.py).
     check(
-        entity_id is not None and permissions.is_member_of(request.user, entity_id),
+        access.may_read(request.user, label, pk, obj, entity_id, entries),
         _("Non puoi consultare lo storico di questo elemento."),
     )
-    if obj is not None and label == "individual.reportcard":
-        check(permissions.can_view_card(request.user, obj), _("La scheda è riservata."))
+    # Children whose rule is stricter than the item's (none today) are left out.
+    entries = entries.exclude(
+        ~Q(model_label=label), model_label__in=access.stricter_labels(access.rule_of(label))
+    )
     return render(
         request,
         "audit/history.html",
@@ -50,7 +52,9 @@ def history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
             else entries.filter(model_label=label).values_list("object_repr", flat=True).first(),
             "kind": selectors.model_name(label),
             "rows": selectors.rows(entries[:MAX_ROWS]),
-            "bulk": selectors.rows(selectors.bulk_entries(cycle_id)[:50]),
+            "bulk": selectors.rows(
+                access.readable_bulk(request.user, selectors.bulk_entries(cycle_id)[:50])
+            ),
             "truncated": entries.count() > MAX_ROWS,
         },
     )

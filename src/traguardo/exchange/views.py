@@ -38,7 +38,9 @@ FORBIDDEN = gettext_noop(
 
 
 def _cycle(request: HttpRequest) -> Cycle | None:
+    """The cycle of ?anno= among those of the user's administrations."""
     cycles = Cycle.objects.select_related("entity").order_by("-year", "-id")
+    cycles = cycles.filter(entity_id__in=permissions.entity_ids(request.user))
     year = request.GET.get("anno") or request.POST.get("anno")
     if year and year.isdigit():
         return cycles.filter(year=int(year)).first()
@@ -72,7 +74,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "exchange/index.html",
         {
             "cycle": cycle,
-            "cycles": Cycle.objects.order_by("-year"),
+            "cycles": Cycle.objects.filter(
+                entity_id__in=permissions.entity_ids(request.user)
+            ).order_by("-year"),
             "periods": Period.objects.filter(cycle=cycle) if cycle else [],
             "office": office,
             "uploads": uploads if office else [],
@@ -116,7 +120,8 @@ def values_template(request: HttpRequest, period: str) -> HttpResponse:
 def export(request: HttpRequest) -> HttpResponse:
     cycle = _cycle(request)
     check(
-        cycle is not None and permissions.has_role(request.user, Role.PERFORMANCE_OFFICE),
+        cycle is not None
+        and permissions.has_role_in(request.user, cycle.entity_id, Role.PERFORMANCE_OFFICE),
         _(FORBIDDEN),
     )
     assert cycle is not None
@@ -162,7 +167,9 @@ def _index_error(request: HttpRequest, cycle: Cycle | None, message: str) -> Htt
         "exchange/index.html",
         {
             "cycle": cycle,
-            "cycles": Cycle.objects.order_by("-year"),
+            "cycles": Cycle.objects.filter(
+                entity_id__in=permissions.entity_ids(request.user)
+            ).order_by("-year"),
             "periods": Period.objects.filter(cycle=cycle) if cycle else [],
             "office": True,
             "uploads": Upload.objects.filter(user_id=_uid(request))[:10],

@@ -16,7 +16,7 @@ from traguardo.accounts.models import Role
 from traguardo.accounts.permissions import (
     can_evaluate_card,
     can_view_card,
-    has_role,
+    has_role_in,
     person_ids,
 )
 from traguardo.audit import recorder
@@ -78,7 +78,7 @@ def actors_for(user: User, card: ReportCard) -> frozenset[process.Actor]:
         actors.add(process.Actor.PERSON)
     if can_evaluate_card(user, card):
         actors.add(process.Actor.EVALUATOR)
-    if has_role(user, Role.PERFORMANCE_OFFICE):
+    if has_role_in(user, card.cycle.entity_id, Role.PERFORMANCE_OFFICE):
         actors.add(process.Actor.OFFICE)
     return frozenset(actors)
 

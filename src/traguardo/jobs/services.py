@@ -8,7 +8,8 @@ subclass of jobs.models.Job).
 - `Heartbeat` is the job's progress callback: each step writes progress, step text and the
   time to the row, so that a job that stops beating is known to be dead.
 - `interrupt_stale` shows as failed ("interrotto") a running job whose heartbeat is older
-  than TRAGUARDO_JOB_TIMEOUT; `retry` puts a failed job back in the queue and sends its
+  than TRAGUARDO_JOB_TIMEOUT, and ("non avviato") a queued one that no worker took in three
+  times that (no worker running); `retry` puts a failed job back in the queue and sends its
   task (the model's `task_name`) again.
 - `finish` / `fail` write the outcome of one attempt, and only of the latest one.
 """
@@ -35,6 +36,12 @@ ROW_WRITE_EVERY = 1.0  # seconds: a job reporting progress row by row writes its
 def timeout() -> datetime.timedelta:
     seconds = getattr(settings, "TRAGUARDO_JOB_TIMEOUT", DEFAULT_TIMEOUT_SECONDS)
     return datetime.timedelta(seconds=int(seconds))
+
+
+def queue_timeout() -> datetime.timedelta:
+    """How long a job may wait in the queue before it is shown as not taken by any worker:
+    three times the heartbeat time-out, so a busy worker finishing a long job is not blamed."""
+    return 3 * timeout()
 
 
 def enqueue(task: Any, *args: Any) -> None:
@@ -132,7 +139,8 @@ def fail(model: type[Job], pk: int, attempt: int, message: str, **fields: Any) -
 
 
 def interrupt_stale(jobs: QuerySet[Any]) -> int:
-    """Mark failed the running jobs among `jobs` whose worker stopped beating; how many."""
+    """Mark failed the running jobs among `jobs` whose worker stopped beating, and the
+    queued ones no worker took in time; how many."""
     now = timezone.now()
     cutoff = now - timeout()
     stale = jobs.filter(status=JobStatus.RUNNING).filter(
@@ -156,6 +164,31 @@ def interrupt_stale(jobs: QuerySet[Any]) -> int:
                     "da oltre %(minutes)s minuti (riavviato o terminato). Puoi riprovare."
                 )
                 % {"minutes": max(1, round(timeout().total_seconds() / 60))},
+                finished_at=now,
+            )
+        )
+    return count + _fail_unclaimed(jobs, now)
+
+
+def _fail_unclaimed(jobs: QuerySet[Any], now: datetime.datetime) -> int:
+    """Queued jobs that no worker took for too long (no worker running, a broker that lost
+    the message): failed, with a message saying to check the workers, and retryable (the
+    attempt counts as made; a late claim of the old message finds it no longer queued)."""
+    minutes = max(1, round(queue_timeout().total_seconds() / 60))
+    count = 0
+    for job in jobs.filter(status=JobStatus.QUEUED, requested_at__lt=now - queue_timeout()):
+        count += (
+            type(job)
+            ._default_manager.filter(pk=job.pk, attempts=job.attempts, status=JobStatus.QUEUED)
+            .update(
+                status=JobStatus.FAILED,
+                attempts=job.attempts + 1,
+                step=_("Non avviato"),
+                message=_(
+                    "Nessun processo di elaborazione (worker) l'ha presa in carico in %(minutes)s "
+                    "minuti: controlla che «traguardo worker» sia in esecuzione. Puoi riprovare."
+                )
+                % {"minutes": minutes},
                 finished_at=now,
             )
         )
@@ -184,6 +217,8 @@ def requeue(model: type[Job], pk: int, **fields: Any) -> bool:
     return bool(
         model._default_manager.filter(pk=pk, status=JobStatus.FAILED, attempts__gt=0).update(
             status=JobStatus.QUEUED,
+            # queued anew: the wait for a worker (queue_timeout) counts from now
+            requested_at=timezone.now(),
             progress=0,
             step=_("In attesa di elaborazione"),
             message="",

@@ -36,7 +36,7 @@ def objectives_in_scope(user: Any, cycle: Cycle) -> QuerySet[OperationalObjectiv
     """Operational objectives the user answers for: PO their units, dirigente and SG
     their area, office (and OIV, read-only) all of them."""
     objectives = cycle.operational_objectives.select_related("home_unit")
-    if permissions.has_role(user, *WHOLE_PLAN_ROLES):
+    if permissions.has_role_in(user, cycle.entity_id, *WHOLE_PLAN_ROLES):
         return objectives
     units = permissions.units_in_scope(user, cycle)
     return objectives.filter(
@@ -117,7 +117,7 @@ def todo(
         .prefetch_related("targets")
         .order_by("objective__home_unit__code", "objective__number", "number", "id")
     )
-    if with_entity and permissions.has_role(user, *WHOLE_PLAN_ROLES):
+    if with_entity and permissions.has_role_in(user, cycle.entity_id, *WHOLE_PLAN_ROLES):
         indicators += list(
             Indicator.objects.filter(entity_block__cycle=cycle)
             .prefetch_related("targets")

@@ -203,5 +203,35 @@ def record_value(
 
 @transaction.atomic
 def add_comment(user: Any, indicator: Indicator, period: Period, text: str) -> Comment:
-    """A comment on the indicator's value at `period` (recorded in its history)."""
+    """A comment on the indicator's value at `period` (recorded in its history).
+
+    Only those who may enter that value comment on it (the OIV never writes a value, so it
+    does not comment: its notes are the validation checks), and only while the cycle is in
+    monitoring and the period is open: ValueForbidden / ValueRefused otherwise."""
+    cycle = cycle_of(indicator)
+    if period.cycle_id != cycle.pk:
+        raise ValueRefused("Il periodo non appartiene al ciclo dell'indicatore.", field="period")
+    objective = indicator.objective
+    allowed = (
+        permissions.can_enter_value(user, objective, cycle)
+        if objective is not None
+        else permissions.can_manage_cycle(user, cycle) and cycle.state == "monitoring"
+    )
+    if not allowed:
+        raise ValueForbidden(
+            _(
+                "Non puoi commentare questo indicatore: commenta chi può inserirne i valori, "
+                "mentre il ciclo è in monitoraggio."
+            ),
+            field="text",
+            code="forbidden",
+        )
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.closed:
+        raise ValueRefused(
+            _("Il periodo %(period)s è chiuso: non si aggiungono commenti.")
+            % {"period": period.get_code_display()},
+            field="period",
+            code="closed",
+        )
     return recorder.create(Comment, indicator=indicator, period=period, text=text, author=user)

@@ -208,12 +208,21 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
             if done:
                 return done
         elif action == "comment":
+            check(can_enter, _("Non puoi commentare questo indicatore."))
             comment_form = CommentForm(request.POST)
             if comment_form.is_valid():
-                add_comment(request.user, item, period, comment_form.cleaned_data["text"])
-                messages.success(request, _("Commento aggiunto."))
-                return _back(item, period)
-            status = 400
+                try:
+                    add_comment(request.user, item, period, comment_form.cleaned_data["text"])
+                except ValueForbidden as exc:
+                    raise PermissionDenied(exc.message) from None
+                except ValueRefused as exc:
+                    comment_form.add_error(None, exc.message)
+                    status = 400
+                else:
+                    messages.success(request, _("Commento aggiunto."))
+                    return _back(item, period)
+            else:
+                status = 400
         else:
             return HttpResponseBadRequest("azione sconosciuta")
     if period is not None and value_form is None:

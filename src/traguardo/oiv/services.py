@@ -38,9 +38,8 @@ class OivRefused(Exception):
 
 def can_read(user: Any, cycle: Cycle) -> bool:
     """The OIV and the performance office (which prepares the Relazione) read the workspace."""
-    return permissions.can_oiv(user, cycle) or (
-        permissions.has_role(user, Role.PERFORMANCE_OFFICE)
-        and permissions.can_view_plan(user, cycle)
+    return permissions.can_oiv(user, cycle) or permissions.has_role_in(
+        user, cycle.entity_id, Role.PERFORMANCE_OFFICE
     )
 
 

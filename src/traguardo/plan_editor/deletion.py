@@ -206,6 +206,7 @@ def delete(
         },
         cycle=cycle,
         user=user,
+        about="plans.cycle",
     )
     remove_files_on_commit(evidence)
     return Deleted(found.title, counts, before, _entity_result(cycle))

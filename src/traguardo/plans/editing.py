@@ -65,10 +65,10 @@ def refusal(user: Any, cycle: Cycle) -> str | None:
             "Il ciclo %(year)s è pubblicato: il piano è in sola lettura e non può essere "
             "modificato."
         ) % {"year": cycle.year}
-    if not permissions.has_role(user, permissions.Role.PERFORMANCE_OFFICE):
-        return _("Solo la struttura tecnica permanente (ufficio performance) modifica il piano.")
     if not permissions.can_view_plan(user, cycle):
         return _("Non fai parte dell'ente di questo ciclo.")
+    if not permissions.has_role_in(user, cycle.entity_id, permissions.Role.PERFORMANCE_OFFICE):
+        return _("Solo la struttura tecnica permanente (ufficio performance) modifica il piano.")
     if not permissions.can_manage_plan(user, cycle):
         return _(
             "Il ciclo %(year)s è nello stato «%(state)s»: il piano non è più modificabile."

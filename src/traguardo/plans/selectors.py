@@ -10,10 +10,10 @@ from traguardo.plans.models import Cycle
 
 
 def selected_cycle(request: HttpRequest) -> Cycle:
-    """The cycle of ?anno=YYYY, or the latest one, among the cycles of the administrations
-    the user holds a role in (a user with no role, e.g. the superuser: among all)."""
+    """The cycle of ?anno=YYYY, or the latest one; for a signed-in member, among the cycles
+    of the administrations they have a role in (never another administration's)."""
     cycles = Cycle.objects.select_related("entity").order_by("-year", "-id")
-    entities = {m.entity_id for m in permissions.memberships(request.user)}
+    entities = permissions.entity_ids(request.user)
     if entities:
         cycles = cycles.filter(entity_id__in=entities)
     year = request.GET.get("anno", "")

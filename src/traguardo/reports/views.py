@@ -9,7 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 
-from traguardo.accounts.permissions import can_view_public, memberships
+from traguardo.accounts import permissions
+from traguardo.accounts.permissions import can_view_card
+from traguardo.individual.models import ReportCard
 from traguardo.plans.models import Cycle, OperationalObjective
 from traguardo.scoring.score_cache import part
 from traguardo.scoring.services import score_cycle
@@ -21,21 +23,26 @@ def _cycle(request: HttpRequest, year: int | None) -> Cycle:
     Citizens read published cycles only; a cycle they may not read answers 404, exactly
     like one that does not exist, so that the URL reveals nothing about unpublished work.
     """
-    # Until the URLs name the administration, the year's readable cycle of the visitor's
-    # own administrations comes first, then the others' by code (never an unreadable one).
-    own = {m.entity_id for m in memberships(request.user)}
-    cycles = Cycle.objects.select_related("entity")
+    # Several administrations may have a cycle of a year: a member reads their own
+    # administration's, anyone else a published one (never another's by mistake).
+    cycles = Cycle.objects.select_related("entity").order_by("-year", "-id")
     if year is not None:
         cycles = cycles.filter(year=year)
-    readable = sorted(
-        (c for c in cycles if can_view_public(request.user, c)),
-        key=lambda c: (c.entity_id not in own, -c.year, c.entity.code),
-    )
+    candidates = list(cycles)
+    own = [c for c in candidates if permissions.is_member_of(request.user, c.entity_id)]
+    readable = own or [c for c in candidates if c.is_published]
     if not readable:
-        raise Http404(
-            "nessun ciclo pubblicato" if year is None else f"nessun ciclo {year} pubblicato"
-        )
+        if year is None:
+            raise Http404("nessun ciclo pubblicato")
+        raise Http404(f"nessun ciclo {year} pubblicato")
     return readable[0]
+
+
+def _card(cycle: Cycle, code: str) -> ReportCard | None:
+    wanted = code.strip()
+    if "/" in wanted or "#" in wanted:
+        return None  # an objective or an indicator
+    return ReportCard.objects.filter(cycle=cycle, key=wanted).select_related("cycle").first()
 
 
 def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
@@ -106,6 +113,11 @@ def _body(cycle: Cycle) -> dict[str, Any]:
 
 def explain(request: HttpRequest, year: int, code: str) -> HttpResponse:
     cycle = _cycle(request, year)
+    card = _card(cycle, code)
+    if card is not None and not can_view_card(request.user, card):
+        # A card's results are part of a person's evaluation: never public, and to members
+        # only as the card itself (docs/individual.md). 404 as for an unknown code.
+        raise Http404(f"codice «{code}» non trovato")
 
     def body() -> dict[str, Any]:
         try:

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from traguardo.accounts.models import Role
-from traguardo.accounts.permissions import has_role
+from traguardo.accounts.permissions import has_role_in
 from traguardo.audit.recorder import record_bulk
 from traguardo.core.cards import presence_factor
 from traguardo.core.fund import (
@@ -381,9 +381,9 @@ def copy_card_scores(fund: Fund, user: User, plan_score: PlanScore | None = None
     conciliation), are left untouched. What changed goes to the audit trail as one entry
     (old → new per person). Only the performance office; never on a published cycle (the
     Relazione already states the bonuses)."""
-    if not has_role(user, Role.PERFORMANCE_OFFICE):
-        raise CopyRefused("Solo la struttura tecnica aggiorna i punteggi dei beneficiari.")
     cycle = fund.cycle
+    if not has_role_in(user, cycle.entity_id, Role.PERFORMANCE_OFFICE):
+        raise CopyRefused("Solo la struttura tecnica aggiorna i punteggi dei beneficiari.")
     if cycle.is_published:
         raise CopyRefused(
             f"Il ciclo {cycle.year} è pubblicato: i punteggi del fondo non si modificano più."

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django import forms
 from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
-from traguardo.accounts.permissions import has_role
+from traguardo.accounts.permissions import can_view_fund, has_role_in
 from traguardo.core.fund import RulesError
 from traguardo.core.numbers import format_percent
 from traguardo.plans.selectors import selected_cycle
@@ -30,11 +30,6 @@ from traguardo.scoring.services import score_cycle
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
-def can_view_fund(request: HttpRequest) -> bool:
-    """Amounts per person are personal data: the performance office and the OIV only."""
-    return has_role(request.user, Role.PERFORMANCE_OFFICE, Role.OIV)
-
-
 class BeneficiaryImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Valutazioni del personale (CSV o XLSX)"),
@@ -47,13 +42,13 @@ class BeneficiaryImportForm(forms.Form):
 
 @member_required
 def fund(request: HttpRequest) -> HttpResponse:
+    cycle = selected_cycle(request)
     check(
-        can_view_fund(request),
+        can_view_fund(request.user, cycle),
         _("Il fondo e i premi sono riservati alla struttura tecnica e all'OIV."),
     )
-    cycle = selected_cycle(request)
     record = Fund.objects.filter(cycle=cycle).first()
-    office = has_role(request.user, Role.PERFORMANCE_OFFICE)
+    office = has_role_in(request.user, cycle.entity_id, Role.PERFORMANCE_OFFICE)
     form = BeneficiaryImportForm()
     if request.method == "POST":
         check(office and record is not None, _("Solo la struttura tecnica aggiorna i beneficiari."))
@@ -140,11 +135,11 @@ def copy_scores(request: HttpRequest, record: Fund) -> None:
 
 @member_required
 def payroll(request: HttpRequest) -> HttpResponse:
+    cycle = selected_cycle(request)
     check(
-        can_view_fund(request),
+        can_view_fund(request.user, cycle),
         _("Il fondo e i premi sono riservati alla struttura tecnica e all'OIV."),
     )
-    cycle = selected_cycle(request)
     record = Fund.objects.filter(cycle=cycle).first()
     check(record is not None, _("Nessun fondo configurato per il ciclo."))
     assert record is not None

@@ -51,6 +51,8 @@ def state(cycle_id: int) -> tuple[str, int | None]:
     """What names the cycle's data now: `"<cycle>:<data version>"` (with Traguardo's
     version, so that after an upgrade nothing computed by the old code is read from a shared
     cache), and the generation of the open transaction's own bump of the cycle, or None."""
+    # Read from the database on every call (a primary-key lookup, about 0.1 ms), never
+    # memoised per request: a write earlier in the same request must name new data.
     version = versions.version_of(cycle_id)
     return f"{__version__}:{cycle_id}:{version}", versions.dirty(cycle_id)
 

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 import traguardo
 from traguardo.accounts import permissions
 from traguardo.accounts.models import Role
-from traguardo.audit.models import AuditEntry
+from traguardo.audit import recorder
 from traguardo.core.contract import to_contract_dict
 from traguardo.core.engine import score_plan
 from traguardo.core.model import Plan
@@ -124,17 +124,13 @@ def take(cycle: Cycle, *, reason: str, user: Any = None) -> ScoreSnapshot:
         contract=contracts,
         data={"plans": plans, "scores": scores},
     )
-    AuditEntry.objects.create(
-        user=user,
-        username=user.get_username() if user is not None else "",
-        action=AuditEntry.Action.CREATE,
-        model_label="scoring.scoresnapshot",
-        object_pk=str(snapshot.pk),
-        object_repr=str(_("Istantanea dei punteggi del ciclo %(year)s") % {"year": cycle.year}),
-        cycle_id=cycle.pk,
-        entity_id=cycle.entity_id,
-        changes={"state": cycle.state, "version": snapshot.version, "performance": performance},
+    recorder.record_created(
+        snapshot,
+        {"state": cycle.state, "version": snapshot.version, "performance": performance},
+        description=str(_("Istantanea dei punteggi del ciclo %(year)s") % {"year": cycle.year}),
+        cycle=cycle,
         note=reason,
+        user=user,
     )
     # What readers show changed: page parts cached for the cycle's version are stale.
     versions.bump([cycle.pk])

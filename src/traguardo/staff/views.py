@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django import forms
 from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
-from traguardo.accounts.permissions import can_view_plan, has_role
+from traguardo.accounts.permissions import can_view_plan, has_role_in
 from traguardo.core.gender import bar_chart_svg
 from traguardo.plans.selectors import selected_cycle
 from traguardo.staff.models import StaffRecord
@@ -53,7 +53,7 @@ class RecordForm(RecordFormBase):
 def gender(request: HttpRequest) -> HttpResponse:
     cycle = selected_cycle(request)
     check(can_view_plan(request.user, cycle))
-    office = has_role(request.user, Role.PERFORMANCE_OFFICE)
+    office = has_role_in(request.user, cycle.entity_id, Role.PERFORMANCE_OFFICE)
     import_form = ImportForm()
     record_form = RecordForm()
     if request.method == "POST":
