@@ -52,7 +52,10 @@ def objective_permission(user: Any, indicator: Indicator, cycle: Cycle) -> bool:
 
 
 def post(client: APIClient, indicator: Indicator, **data: Any) -> Any:
+    """A write; without a `version` it is an explicit overwrite (the API refuses neither)."""
     payload = {"period": "31.12", "text": "54,47%", **data}
+    if "version" not in payload:
+        payload.setdefault("overwrite", True)
     return client.post(f"/api/v1/indicators/{indicator.pk}/measurements/", payload, format="json")
 
 
@@ -159,7 +162,7 @@ def test_comment_alone_keeps_the_value(
     before = Measurement.objects.get(indicator=sector_21, period=open_final)
     response = api_as("po").post(
         f"/api/v1/indicators/{sector_21.pk}/measurements/",
-        {"period": "31.12", "comment": "Verificato con l'ufficio"},
+        {"period": "31.12", "comment": "Verificato con l'ufficio", "version": before.version},
         format="json",
     )
     assert response.status_code == 200, response.content
@@ -170,7 +173,7 @@ def test_comment_alone_keeps_the_value(
     error = assert_error(
         api_as("po").post(
             f"/api/v1/indicators/{sector_21.pk}/measurements/",
-            {"period": "31.12", "comment": "Solo commento"},
+            {"period": "31.12", "comment": "Solo commento", "overwrite": True},
             format="json",
         ),
         400,
@@ -263,3 +266,41 @@ def test_permission_matrix_is_the_web_applications(
         assert response.status_code == 200, response.content
     else:
         assert_error(response, 403, "forbidden")
+
+
+# --- lost values (issue 15, point 7) -------------------------------------------------------
+
+
+def test_a_write_that_omits_the_comment_keeps_the_stored_one(
+    api_as: Api, open_final: Period, sector_21: Indicator
+) -> None:
+    Measurement.objects.filter(indicator=sector_21, period=open_final).update(
+        comment="Fonte: gestionale"
+    )
+    version = Measurement.objects.get(indicator=sector_21, period=open_final).version
+    response = post(api_as("po"), sector_21, text="130", version=version)
+    assert response.status_code == 200, response.content
+    saved = Measurement.objects.get(indicator=sector_21, period=open_final)
+    assert (saved.text, saved.comment) == ("130", "Fonte: gestionale")
+    cleared = post(api_as("po"), sector_21, text="130", comment="", version=saved.version)
+    assert cleared.status_code == 200, cleared.content
+    assert Measurement.objects.get(pk=saved.pk).comment == ""  # an empty one is sent: cleared
+
+
+def test_a_write_without_version_is_refused_unless_it_says_overwrite(
+    api_as: Api, open_final: Period, sector_21: Indicator
+) -> None:
+    client = api_as("po")
+    url = f"/api/v1/indicators/{sector_21.pk}/measurements/"
+    error = assert_error(
+        client.post(url, {"period": "31.12", "text": "130"}, format="json"),
+        400,
+        "version_required",
+    )
+    assert "version" in error["fields"] and "overwrite" in error["message"]
+    assert Measurement.objects.get(indicator=sector_21, period=open_final).text == "120"
+    response = client.post(
+        url, {"period": "31.12", "text": "130", "overwrite": True}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert Measurement.objects.get(indicator=sector_21, period=open_final).text == "130"

@@ -163,7 +163,7 @@ def test_deleting_an_indicator_records_every_row_it_takes_with_it(demo: Cycle, o
 
 def test_a_state_change_is_recorded_and_bumps_the_version(demo: Cycle, office: Any) -> None:
     since, before = last_pk(), version(demo)
-    states.transition(office, demo, "closed", "Fine anno")
+    states.transition(office, demo, "closed", "Fine anno", override=True, reason="prova")
     assert version(demo) != before
     (entry,) = new_entries(since, model_label="plans.cycle")
     assert entry.changes == {"state": ["monitoring", "closed"]}
@@ -192,7 +192,7 @@ def test_closing_a_campaign_is_recorded_and_bumps_the_version(demo: Cycle, offic
 
 
 def test_an_oiv_check_is_recorded(demo: Cycle, office: Any) -> None:
-    states.transition(office, demo, "closed")
+    states.transition(office, demo, "closed", override=True, reason="prova")
     oiv_user = User.objects.get(username="oiv")
     since = last_pk()
     with acting_as(oiv_user):
@@ -344,7 +344,15 @@ def test_the_command_line_opens_and_closes_a_revision_and_changes_state(demo: Cy
     with pytest.raises(CommandError, match="ruolo"):
         call_command("cycle_state", "closed", year=demo.year, user="po")
     assert not ScoreSnapshot.objects.filter(cycle=demo).exists()
-    call_command("cycle_state", "closed", year=demo.year, user="ufficio", stdout=out)
+    call_command(
+        "cycle_state",
+        "closed",
+        year=demo.year,
+        user="ufficio",
+        override=True,
+        reason="Valori validati su carta",
+        stdout=out,
+    )
     assert Cycle.objects.get(pk=demo.pk).state == "closed"
     # the same service as the states page: closing stores the cycle's score
     assert ScoreSnapshot.objects.filter(cycle=demo, state="closed").count() == 1

@@ -105,6 +105,11 @@ def test_dirigente_validates_the_values_of_sector_2_1(
     assert_accessible(page)
     page.get_by_role("button", name="Valida i valori di 2.1", exact=True).click()
     page.wait_for_load_state("networkidle")
+    # the confirmation page: what will be confirmed, then the box and the button
+    assert_accessible(page)
+    page.click("label[for=id_confirm]")  # Bootstrap Italia draws the box on the label
+    page.get_by_role("button", name="Valida i valori di 2.1", exact=True).click()
+    page.wait_for_load_state("networkidle")
     assert "validati" in page.get_by_role("alert").first.inner_text()
     assert_accessible(page)
     page.screenshot(path="var/monitoring-validation.png", full_page=True)

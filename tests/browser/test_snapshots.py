@@ -22,7 +22,7 @@ def test_the_office_reviews_the_differences_and_takes_a_new_snapshot(
     page: Page, live_demo: Cycle, live_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     office = get_user_model().objects.get(username="ufficio")
-    lifecycle.change_state(office, live_demo, "closed", "consuntivo")
+    lifecycle.change_state(office, live_demo, "closed", "consuntivo", override=True, reason="prova")
     original = rules.Smvp.degree
 
     def degree(self: Any, target: Any, reading: Any, ctx: Any) -> rules.Degree:

@@ -27,7 +27,7 @@ def test_load_demo_twice_with_the_2020_cycle_and_another_administration() -> Non
     run("demo_users")
     run(
         "cycle", "add", "--entity", "tvbl", "--year", "2020", "--plan", "2019-2021",
-        "--from", "2019", "--open", "--user", "ufficio",
+        "--from", "2019", "--open", "--user", "ufficio", "--override", "--reason", "demo",
     )  # fmt: skip
     po_person = Membership.objects.get(user__username="po").person
     assert po_person is not None

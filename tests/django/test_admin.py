@@ -39,6 +39,7 @@ EXPECTED_READ_ONLY = {
     "oiv.ValidationDecision",
     "plans.CycleTransition",
     "plans.PlanSnapshot",
+    "plans.Publication",
     "scoring.ScoreSnapshot",
 }
 

@@ -20,7 +20,9 @@ def test_the_dirigente_validates_a_unit_of_their_area(
     sign_in: ClientAs, world: World, final: Period, indicator: Find
 ) -> None:
     sector = world.unit("2.1")
-    response = sign_in("dirigente").post(URL, {"period": final.pk, "unit": sector.pk})
+    response = sign_in("dirigente").post(
+        URL, {"period": final.pk, "unit": sector.pk, "confirm": "on"}
+    )
     assert response.status_code == 302
     values = Measurement.objects.filter(period=final, indicator=indicator("2.1/2", 1))
     assert values.get().validated_by is not None
@@ -32,7 +34,9 @@ def test_the_dirigente_validates_a_unit_of_their_area(
 def test_a_later_change_resets_the_validation(
     sign_in: ClientAs, world: World, final: Period, indicator: Find
 ) -> None:
-    sign_in("dirigente").post(URL, {"period": final.pk, "unit": world.unit("2.1").pk})
+    sign_in("dirigente").post(
+        URL, {"period": final.pk, "unit": world.unit("2.1").pk, "confirm": "on"}
+    )
     target = indicator("2.1/2", 2)
     measurement = Measurement.objects.get(period=final, indicator=target)
     assert measurement.validated_at is not None
@@ -55,13 +59,17 @@ def test_a_later_change_resets_the_validation(
 
 def test_nobody_else_validates(sign_in: ClientAs, world: World, final: Period) -> None:
     for username, code in (("dirigente", "3.1"), ("po", "2.1"), ("oiv", "2.1"), ("po2", "3.1")):
-        response = sign_in(username).post(URL, {"period": final.pk, "unit": world.unit(code).pk})
+        response = sign_in(username).post(
+            URL, {"period": final.pk, "unit": world.unit(code).pk, "confirm": "on"}
+        )
         assert response.status_code == 403, username
     assert not Measurement.objects.filter(period=final, validated_at__isnull=False).exists()
 
 
 def test_the_sg_validates_any_unit(sign_in: ClientAs, world: World, final: Period) -> None:
-    response = sign_in("segretario").post(URL, {"period": final.pk, "unit": world.unit("3.1").pk})
+    response = sign_in("segretario").post(
+        URL, {"period": final.pk, "unit": world.unit("3.1").pk, "confirm": "on"}
+    )
     assert response.status_code == 302
     assert UnitValidation.objects.filter(unit__code="3.1").exists()
 
@@ -69,3 +77,16 @@ def test_the_sg_validates_any_unit(sign_in: ClientAs, world: World, final: Perio
 def test_the_todo_list_offers_validation_to_the_dirigente(sign_in: ClientAs, final: Period) -> None:
     html = sign_in("dirigente").get(reverse("monitoring:todo")).content.decode()
     assert "Valida i valori di 2.1" in html and "Valida i valori di 3.1" not in html
+
+
+def test_the_validation_shows_what_is_confirmed_and_needs_the_confirmation(
+    sign_in: ClientAs, world: World, final: Period
+) -> None:
+    data = {"period": final.pk, "unit": world.unit("2.1").pk}
+    client = sign_in("dirigente")
+    page = client.get(URL, data).content.decode()
+    assert "Confermi 4 valori non ancora validati" in page
+    refused = client.post(URL, data)
+    assert refused.status_code == 400 and "Spunta la conferma" in refused.content.decode()
+    assert not Measurement.objects.filter(period=final, validated_at__isnull=False).exists()
+    assert client.get(URL, {"period": final.pk, "unit": world.unit("3.1").pk}).status_code == 403

@@ -142,7 +142,15 @@ def test_the_decision_validates_a_closed_cycle(
     Cycle.objects.filter(pk=world.cycle.pk).update(state="closed")
     response = sign_in("oiv").post(
         reverse("oiv:decision", args=[world.cycle.year]),
-        {"outcome": "validated", "date": "2020-06-25", "reasons": "Relazione coerente."},
+        {
+            "outcome": "validated",
+            "date": "2020-06-25",
+            "reasons": "Relazione coerente.",
+            "confirm": "on",
+            # the small world has its checks and texts still open: the OIV overrides them
+            "override": "on",
+            "override_reason": "Verifiche svolte fuori dal sistema.",
+        },
     )
     assert response.status_code == 302
     world.cycle.refresh_from_db()
@@ -161,7 +169,7 @@ def test_the_decision_needs_a_closed_cycle(world: World, sign_in: Callable[[str]
     client = sign_in("oiv")
     response = client.post(
         reverse("oiv:decision", args=[world.cycle.year]),
-        {"outcome": "validated", "date": "2020-06-25"},
+        {"outcome": "validated", "date": "2020-06-25", "confirm": "on"},
         follow=True,
     )
     assert "ciclo chiuso" in response.content.decode()

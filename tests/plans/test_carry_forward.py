@@ -109,11 +109,29 @@ def test_bad_input_is_named(demo: Cycle, args: list[str], message: str) -> None:
 
 
 def test_open_takes_the_new_cycle_to_monitoring_through_the_states(demo: Cycle) -> None:
-    out = run(*ADD, "--from", "2019", "--open", "--user", "ufficio")
+    # The seed's printed B weights sum to 99,96: approving is blocked until forced.
+    with pytest.raises(CommandError, match=r"(?s)creato ma non aperto: .*sommano a 99,96"):
+        call_command(*ADD, "--from", "2019", "--open", "--user", "ufficio")
+    new = Cycle.objects.get(entity=demo.entity, year=2020)
+    assert new.state == Cycle.State.DRAFT
+    reason = "Pesi B come stampati nel piano"
+    out = run(
+        "cycle_state", "approved", "--entity", "tvbl", "--year", "2020", "--user", "ufficio",
+        "--override", "--reason", reason,
+    )  # fmt: skip
+    assert "Passaggio forzato" in out
+
+
+def test_open_with_override_records_the_reason(demo: Cycle) -> None:
+    reason = "Pesi B come stampati nel piano"
+    out = run(
+        *ADD, "--from", "2019", "--open", "--user", "ufficio", "--override", "--reason", reason
+    )
     new = Cycle.objects.get(entity=demo.entity, year=2020)
     assert new.state == Cycle.State.MONITORING
-    assert list(new.transitions.order_by("at", "id").values_list("target", flat=True)) == [
-        "approved",
-        "monitoring",
-    ]
+    transitions = list(new.transitions.order_by("at", "id"))
+    assert [t.target for t in transitions] == ["approved", "monitoring"]
+    assert transitions[0].override_reason == reason
     assert "Il ciclo 2020 è ora «In monitoraggio»." in out
+    with pytest.raises(CommandError, match="--override richiede --reason"):
+        call_command("cycle", "add", "--year", "2021", "--plan", "2019-2021", "--override")

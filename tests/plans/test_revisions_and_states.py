@@ -148,12 +148,19 @@ def test_state_transitions_by_the_right_role_only(
     assert world.cycle.state == "monitoring"
     response = office.post(
         url,
-        {"target": "closed", "note": "Consuntivo chiuso", "anno": world.cycle.year},
+        {
+            "target": "closed",
+            "note": "Consuntivo chiuso",
+            "anno": world.cycle.year,
+            "override": "on",
+            "reason": "Valori validati fuori sistema",
+        },
         follow=True,
     )
     assert "Il ciclo è ora nello stato «Chiuso (consuntivo)»" in text(response)
-    # closed → validated belongs to the OIV, not to the office
-    assert "Nessun passaggio di stato" in text(office.get(url))
+    # closed → validated belongs to the OIV, not to the office (who may only go back)
+    choices = text(office.get(url))
+    assert 'value="monitoring"' in choices and 'value="validated"' not in choices
     assert office.post(url, {"target": "validated", "anno": world.cycle.year}).status_code == 403
     # ... and only once the OIV has recorded its positive decision (issue 15, point 11)
     assert oiv.post(url, {"target": "validated", "anno": world.cycle.year}).status_code == 403
@@ -162,7 +169,15 @@ def test_state_transitions_by_the_right_role_only(
     )
     assert (
         oiv.post(
-            url, {"target": "validated", "note": "Validata", "anno": world.cycle.year}
+            url,
+            {
+                "target": "validated",
+                "note": "Validata",
+                "anno": world.cycle.year,
+                "confirm": "on",
+                "override": "on",
+                "reason": "Verifiche svolte fuori sistema",
+            },
         ).status_code
         == 302
     )
@@ -229,6 +244,9 @@ def test_the_cycle_does_not_close_with_a_revision_open(
     world.cycle.refresh_from_db()
     assert world.cycle.state == "monitoring"
     client.post(reverse("plans:revisions"), {"anno": world.cycle.year, "action": "close"})
-    client.post(reverse("plans:states"), {"target": "closed", "anno": world.cycle.year})
+    client.post(
+        reverse("plans:states"),
+        {"target": "closed", "anno": world.cycle.year, "override": "on", "reason": "prova"},
+    )
     world.cycle.refresh_from_db()
     assert world.cycle.state == "closed"

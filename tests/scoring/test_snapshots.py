@@ -55,19 +55,29 @@ def _decide(cycle: Cycle) -> None:
     from traguardo.oiv.models import DecisionOutcome
     from traguardo.oiv.services import decide
 
-    decide(user("oiv"), cycle, DecisionOutcome.VALIDATED, datetime.date(2020, 4, 30), "validata")
+    decide(
+        user("oiv"),
+        cycle,
+        DecisionOutcome.VALIDATED,
+        datetime.date(2020, 4, 30),
+        "validata",
+        override=True,
+        override_reason="prova",
+    )
 
 
 @pytest.fixture
 def closed(demo: Cycle) -> Cycle:
-    lifecycle.change_state(user("ufficio"), demo, "closed", "consuntivo 2019")
+    lifecycle.change_state(
+        user("ufficio"), demo, "closed", "consuntivo 2019", override=True, reason="prova"
+    )
     return demo
 
 
 @pytest.fixture
 def published(closed: Cycle) -> Cycle:
     _decide(closed)  # records the OIV's decision and moves the cycle to "validated"
-    lifecycle.change_state(user("ufficio"), closed, "published")
+    lifecycle.change_state(user("ufficio"), closed, "published", override=True, reason="prova")
     return closed
 
 
@@ -157,7 +167,15 @@ def test_oiv_validation_goes_through_the_state_service(closed: Cycle) -> None:
     from traguardo.oiv.models import DecisionOutcome
     from traguardo.oiv.services import decide
 
-    decide(user("oiv"), closed, DecisionOutcome.VALIDATED, datetime.date(2020, 4, 30), "ok")
+    decide(
+        user("oiv"),
+        closed,
+        DecisionOutcome.VALIDATED,
+        datetime.date(2020, 4, 30),
+        "ok",
+        override=True,
+        override_reason="prova",
+    )
     assert Cycle.objects.get(pk=closed.pk).state == "validated"
     assert len(snapshots.history(closed)) == 1
 

@@ -181,8 +181,13 @@ RULES: dict[str, Rule] = {
     "api:explain": Rule(MEMBERS),
     "api:indicator": Rule(MEMBERS),
     "api:indicator-values": Rule(
-        MEMBERS, frozenset({PO, DIR, OFFICE}), data={"period": "31.12", "text": "150"}
+        MEMBERS,
+        frozenset({PO, DIR, OFFICE}),
+        data={"period": "31.12", "text": "150", "overwrite": "true"},
     ),
+    "api:cycle-state": Rule(NOBODY, OFFICE_ONLY, data={"target": "closed"}),  # POST only
+    "api:revisions": Rule(MEMBERS, OFFICE_ONLY, data={"reason": "Nuovo obiettivo"}),
+    "api:revision-close": Rule(NOBODY, OFFICE_ONLY),  # POST only; 409 with none open
     "api:token": Rule(NOBODY, EVERYONE | {OTHER}),  # sign-in with a password: a form
     "api:schema": Rule(EVERYONE | {OTHER}),
 }
@@ -319,6 +324,9 @@ def _url(name: str, ids: Ids) -> str:
         "api:measurements": [ids.world.cycle.pk],
         "api:score": [ids.world.cycle.pk],
         "api:explain": [ids.world.cycle.pk],
+        "api:cycle-state": [ids.world.cycle.pk],
+        "api:revisions": [ids.world.cycle.pk],
+        "api:revision-close": [ids.world.cycle.pk],
         "api:indicator": [v["indicator"]],
         "api:indicator-values": [v["indicator"]],
         "reports:results": [v["year"]],
@@ -408,6 +416,7 @@ def test_once_published_citizens_read_the_public_pages_only(ids: Ids) -> None:
     public = {"web:home", "reports:latest", "reports:results", "reports:explain", "api:cycles"}
     public |= {"api:cycle", "api:tree", "api:indicators", "api:periods", "api:measurements"}
     public |= {"api:score", "api:explain", "api:indicator", "api:indicator-values", "api:schema"}
+    public |= {"api:revisions"}  # the plan's revisions are formal acts, public once published
     public |= {"accounts:login", "accounts:set_password", "set_language"}
     problems = []
     for name in sorted(RULES):

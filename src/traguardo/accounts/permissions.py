@@ -80,6 +80,8 @@ TRANSITIONS: dict[tuple[str, str], Role] = {
     ("draft", "approved"): Role.PERFORMANCE_OFFICE,
     ("approved", "monitoring"): Role.PERFORMANCE_OFFICE,
     ("monitoring", "closed"): Role.PERFORMANCE_OFFICE,
+    # The way back: a correction before the OIV's validation (with a reason).
+    ("closed", "monitoring"): Role.PERFORMANCE_OFFICE,
     ("closed", "validated"): Role.OIV,
     ("validated", "published"): Role.PERFORMANCE_OFFICE,
 }
@@ -266,10 +268,21 @@ def can_oiv(user: User, cycle: Cycle) -> bool:
 
 
 def has_positive_decision(cycle: Cycle) -> bool:
-    """The OIV has recorded its decision on the cycle and it validates the Relazione
-    (oiv.ValidationDecision, reached as `cycle.oiv_decision`)."""
-    decision = getattr(cycle, "oiv_decision", None)  # the reverse one-to-one, or None
-    return decision is not None and getattr(decision, "outcome", None) == "validated"
+    """The OIV's latest decision on the cycle (oiv.ValidationDecision, one per round,
+    reached as `cycle.oiv_decisions`) validates the Relazione."""
+    decisions = getattr(cycle, "oiv_decisions", None)
+    if decisions is None:
+        return False
+    latest = decisions.order_by("-round").values_list("outcome", flat=True).first()
+    return bool(latest == "validated")
+
+
+def can_correct_publication(user: User, cycle: Cycle) -> bool:
+    """A formal correction of the published Relazione: the office of the cycle's entity."""
+    return cycle.is_published and any(
+        m.role == Role.PERFORMANCE_OFFICE and m.entity_id == cycle.entity_id
+        for m in memberships(user)
+    )
 
 
 def can_transition(user: User, cycle: Cycle, target: str) -> bool:

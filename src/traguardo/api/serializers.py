@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import decimal
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db.models import Model
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from traguardo.api.permissions import is_member_of
-from traguardo.core.numbers import to_contract
-from traguardo.core.readings import parse_reading
+from traguardo.core.numbers import VALUE_LIMITS, to_contract
+from traguardo.core.readings import value_problem
 from traguardo.core.results import IndicatorScore
 from traguardo.monitoring.models import Measurement, Period, PeriodCode
 from traguardo.organisation.models import Entity, OrgUnit
@@ -26,9 +29,6 @@ from traguardo.plans.models import (
 )
 
 _M = TypeVar("_M", bound=Model)
-
-# Measurement.number is DecimalField(max_digits=20, decimal_places=6): 14 integer digits.
-MAX_INTEGER_DIGITS = 14
 
 
 # Output only. Integer model fields get no min/max from here: Django derives them from the
@@ -220,8 +220,24 @@ class PeriodSerializer(OutputSerializer[Period]):
         fields = ("id", "code", "label", "date", "deadline", "closed")
 
 
+class ReadableDecimalField(serializers.DecimalField):
+    """A stored figure shown whatever its size: a value saved before the limits existed
+    must not make the list of values fail (DRF quantizes within max_digits)."""
+
+    def quantize(self, value: Decimal) -> Decimal:
+        places = Decimal(1).scaleb(-(self.decimal_places or 0))
+        return value.quantize(places, context=decimal.Context(prec=400))
+
+
 class MeasurementSerializer(OutputSerializer[Measurement]):
     period = serializers.CharField(source="period.code", read_only=True)
+    number = ReadableDecimalField(
+        max_digits=VALUE_LIMITS.max_digits,
+        decimal_places=VALUE_LIMITS.decimal_places,
+        required=False,
+        allow_null=True,
+        label=capfirst(Measurement._meta.get_field("number").verbose_name),
+    )
     entered_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -265,7 +281,12 @@ class ValueWriteSerializer(serializers.Serializer[Any]):
             "valore già registrato e si aggiorna solo il commento."
         ),
     )
-    comment = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+    comment = serializers.CharField(
+        max_length=5000,
+        allow_blank=True,
+        required=False,
+        help_text=_("Note sul valore. Se manca, resta il commento già registrato."),
+    )
     justification = serializers.CharField(
         max_length=5000,
         allow_blank=True,
@@ -276,18 +297,24 @@ class ValueWriteSerializer(serializers.Serializer[Any]):
         min_value=0,
         max_value=2_147_483_647,
         required=False,
-        help_text=_("Versione letta del valore, per non sovrascrivere modifiche altrui."),
+        help_text=_(
+            "Versione letta del valore (0 se non c'era), per non sovrascrivere modifiche "
+            "altrui: obbligatoria, salvo «overwrite»: true."
+        ),
+    )
+    overwrite = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "true: scrive senza «version», sovrascrivendo consapevolmente il valore registrato."
+        ),
     )
 
     def validate_text(self, text: str) -> str:
-        number = parse_reading(text).number
-        if number is not None and number.is_finite() and number.adjusted() >= MAX_INTEGER_DIGITS:
-            raise serializers.ValidationError(
-                _("Il numero è troppo grande: al massimo %(digits)s cifre intere.")
-                % {"digits": MAX_INTEGER_DIGITS}
-            )
-        if number is not None and not number.is_finite():
-            raise serializers.ValidationError(_("Il valore non è un numero finito."))
+        # The one check of every way in (record_value applies it too): a clear 400 here.
+        problem = value_problem(text)
+        if problem:
+            raise serializers.ValidationError(problem)
         return text
 
 

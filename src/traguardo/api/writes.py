@@ -3,6 +3,9 @@
 `record_value` is the one entry point (web form, API, imports). Keyword arguments other
 helpers may add to it (`justification`, an expected `version` for optimistic locking) are
 passed only when the installed function accepts them, so this module works with either.
+
+A write must say which version of the value it read (`version`, 0 if none) or that it
+overwrites knowingly (`"overwrite": true`); an omitted `comment` keeps the stored one.
 """
 
 from __future__ import annotations
@@ -66,6 +69,15 @@ def record(user: Any, indicator: Indicator, data: dict[str, Any]) -> services.Re
         raise ApiError(
             status.HTTP_400_BAD_REQUEST, "invalid", message, {"period": [message]}
         ) from None
+    if "version" not in data and not data.get("overwrite"):
+        message = _(
+            "Indica «version», la versione del valore che hai letto (0 se non c'era), per "
+            "non sovrascrivere modifiche altrui; oppure «overwrite»: true per sovrascrivere "
+            "consapevolmente il valore registrato."
+        )
+        raise ApiError(
+            status.HTTP_400_BAD_REQUEST, "version_required", message, {"version": [message]}
+        )
     text = data.get("text")
     if text is None:  # a comment on the value already recorded
         current = Measurement.objects.filter(indicator=indicator, period=period).first()
@@ -79,7 +91,7 @@ def record(user: Any, indicator: Indicator, data: dict[str, Any]) -> services.Re
             indicator,
             period,
             text,
-            comment=data.get("comment", ""),
+            comment=data.get("comment"),  # omitted: the stored comment stays
             **optional_kwargs(data),
         )
     except services.ValueRefused as refusal:

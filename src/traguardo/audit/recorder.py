@@ -143,6 +143,13 @@ def _user() -> tuple[Any, str]:
     return user, user.get_username()
 
 
+def _given_or_acting(user: Any) -> tuple[Any, str]:
+    """The user a service names, else the one acting (request, `acting_as`)."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        return user, user.get_username()
+    return _user()
+
+
 def _audited(instance: models.Model) -> bool:
     return not _paused.get() and is_audited(instance._meta.label_lower)
 
@@ -288,10 +295,7 @@ def record_bulk(
     `about` is the label of the model the work changed ("rewards.fund", "plans.cycle"): the
     entry is shown with that model's rule (audit.access); without it, to the office and the
     OIV only, unless `changes` counts rows per model label."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        username = user.get_username()
-    else:
-        user, username = _user()
+    user, username = _given_or_acting(user)
     return AuditEntry.objects.create(
         user=user,
         username=username,
@@ -318,10 +322,7 @@ def record_created(
 ) -> AuditEntry:
     """One "create" entry for a row too large to list field by field (a score snapshot
     holds megabytes of JSON): `summary` says what matters about it, `note` why."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        username = user.get_username()
-    else:
-        user, username = _user()
+    user, username = _given_or_acting(user)
     return AuditEntry.objects.create(
         user=user,
         username=username,

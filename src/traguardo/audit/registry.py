@@ -28,6 +28,7 @@ AUDITED_LABELS = (
     "plans.indicator",
     "plans.target",
     "plans.scoringconfig",
+    "plans.publication",
     "individual.reportcard",
     # The Relazione's texts and headline indicators, as written by the office.
     "reports.narrative",

@@ -32,6 +32,8 @@ from traguardo.individual.services import (
 from traguardo.plans.selectors import selected_cycle
 from traguardo.scoring.services import score_cycle
 
+CARD_NOTE_MAX_LENGTH = 2000
+
 
 def step_label(report: ReportCard, step: process.Step) -> str:
     """The SG's final evaluation is the OIV's proposal (art. 14 D.Lgs. 150/2009)."""
@@ -70,13 +72,21 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError:
             messages.error(request, _("Passo sconosciuto."))
             return redirect("individual:card", pk=pk)
+        note = request.POST.get("note", "")
+        if len(note) > CARD_NOTE_MAX_LENGTH:  # refused, never cut
+            messages.error(
+                request,
+                _("Nota troppo lunga: al massimo %(limit)s caratteri (ne hai scritti %(n)s).")
+                % {"limit": CARD_NOTE_MAX_LENGTH, "n": len(note)},
+            )
+            return redirect("individual:card", pk=pk)
         try:
             ratings = parse_ratings(report, request.POST) if step is process.Step.EVALUATE else None
             take_step(
                 request.user,
                 report,
                 step,
-                note=request.POST.get("note", "")[:2000],
+                note=note,
                 ratings=ratings,
                 plan_score=score,
             )

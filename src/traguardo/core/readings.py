@@ -17,7 +17,15 @@ from enum import StrEnum
 from functools import lru_cache
 
 from traguardo.core.i18n import N_, _
-from traguardo.core.numbers import NumberFormatError, find_number, parse_number
+from traguardo.core.numbers import (
+    VALUE_LIMITS,
+    Limits,
+    NumberFormatError,
+    find_number,
+    limits_problem,
+    misread_problem,
+    parse_number,
+)
 
 
 class TargetKind(StrEnum):
@@ -66,11 +74,12 @@ _RANGE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_AND_UNIT = re.compile(
-    r"^(?P<number>[-+]?[\d.,\u00a0 ]*\d)\s*(?P<unit>%|€|euro|gg|giorni|ore)?\.?$", re.IGNORECASE
+    r"^(?P<number>[-+\u2212]?[\d.,\u00a0\u202f\u2009 ]*\d)\s*(?P<unit>%|€|euro|gg|giorni|ore)?\.?$",
+    re.IGNORECASE,
 )
 # A target may name what it counts after the number: ">= 6 pagine", ">= 55% dei verbali".
 _NUMBER_AND_WORDS = re.compile(
-    r"^(?P<number>[-+]?[\d.,]*\d)\s*(?P<unit>%|€)?\s+(?P<words>[^\d\s].*)$", re.IGNORECASE
+    r"^(?P<number>[-+\u2212]?[\d.,]*\d)\s*(?P<unit>%|€)?\s+(?P<words>[^\d\s].*)$", re.IGNORECASE
 )
 _YES = {"si", "sì", "yes", "s"}
 _NO = {"no"}
@@ -92,7 +101,13 @@ def parse_target(text: str) -> Target:
         return Target(raw, TargetKind.NONE)
     match = _RANGE.match(raw.lstrip("= ").strip())
     if match:
-        low, high = parse_number(match["low"]), parse_number(match["high"])
+        try:
+            low = parse_number(match["low"], VALUE_LIMITS)
+            high = parse_number(match["high"], VALUE_LIMITS)
+        except NumberFormatError as exc:
+            raise TargetFormatError(
+                _("target «{raw}»: {error}").format(raw=raw, error=exc)
+            ) from exc
         if low > high:
             raise TargetFormatError(
                 _("intervallo «{raw}»: il minimo {low} supera il massimo {high}").format(
@@ -114,7 +129,7 @@ def parse_target(text: str) -> Target:
                     ).format(raw=raw, symbol=symbol)
                 )
             try:
-                value = parse_number(number["number"])
+                value = parse_number(number["number"], VALUE_LIMITS)
             except NumberFormatError as exc:
                 raise TargetFormatError(
                     _("target «{raw}»: {error}").format(raw=raw, error=exc)
@@ -123,13 +138,13 @@ def parse_target(text: str) -> Target:
             return Target(raw, kind, value, None, unit.strip())
     number = _NUMBER_AND_UNIT.match(raw)
     if number:  # a bare number reads as "at least": "15" means reach 15
-        return Target(
-            raw,
-            TargetKind.AT_LEAST,
-            parse_number(number["number"]),
-            None,
-            _normal_unit(number["unit"]),
-        )
+        try:
+            value = parse_number(number["number"], VALUE_LIMITS)
+        except NumberFormatError as exc:
+            raise TargetFormatError(
+                _("target «{raw}»: {error}").format(raw=raw, error=exc)
+            ) from exc
+        return Target(raw, TargetKind.AT_LEAST, value, None, _normal_unit(number["unit"]))
     raise TargetFormatError(
         _(
             "target «{raw}» non riconosciuto: attesi «>= n», «<= n», «= n», «> n», «< n», "
@@ -181,6 +196,24 @@ def parse_reading(text: str | None) -> Reading:
 
 
 _Fields = tuple[tuple[str, object], ...]
+
+
+def value_problem(text: str | None, limits: Limits = VALUE_LIMITS) -> str | None:
+    """Why a monitoring value as written cannot be recorded as it is, or None.
+
+    :func:`parse_reading` reads any text (the unreadable is not measurable); a value
+    being entered is stricter: a number another program would read otherwise
+    (``1,234.56``, ``2,5e3``, ``0x1F``, ``1_000``) or one too large or too precise for
+    the stored figure (`limits`) is refused with this message, never cut or misread.
+    """
+    raw = (text or "").strip()
+    problem = misread_problem(raw)
+    if problem:
+        return problem
+    reading = parse_reading(raw)
+    if reading.number is None:
+        return None
+    return limits_problem(reading.number, limits, raw)
 
 
 @lru_cache(maxsize=65536)

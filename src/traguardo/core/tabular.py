@@ -204,12 +204,51 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def neutralise(value: object) -> object:
     """Text that a spreadsheet would run as a formula, made inert with a leading apostrophe.
 
-    Only strings are touched: numbers (negative ones too) stay numbers. The apostrophe is
-    what spreadsheets themselves use to mark "this is text".
+    The one function every workbook and CSV file Traguardo writes passes its cells
+    through (exchange templates and archives, the Relazione's XLSX and open data, the
+    fund's payroll). Only strings are touched: numbers (negative ones too) stay numbers.
+    The apostrophe is what spreadsheets themselves use to mark "this is text".
     """
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def neutralise_row(values: Iterable[object]) -> list[object]:
+    """A row of cells, each through :func:`neutralise`."""
+    return [neutralise(value) for value in values]
+
+
+# What a spreadsheet would compute rather than show: after = + - or @, a function call
+# (=HYPERLINK(, @SUM(), a cell or range reference (=A1, +B2:C3), another sheet's cell
+# (=Foglio1!A1) or a DDE link (=cmd|' /C calc'!A0). Targets such as "= 100%", ">= 90",
+# "= Σ delle riunioni" or a note starting with "- " are text, and stay allowed.
+_FORMULA = re.compile(
+    r"""^[=+\-@]\s*(?:
+        [A-Za-z_][\w.]*\s*\(
+      | \$?[A-Za-z]{1,3}\$?\d+\b
+      | (?:'[^']+'|[\w.]+)![$A-Za-z]
+      | [^|\s]*\|
+    )""",
+    re.VERBOSE,
+)
+
+
+def looks_like_formula(text: str) -> bool:
+    """True for a cell a spreadsheet would run as a formula (see :data:`_FORMULA`)."""
+    return bool(_FORMULA.match(text.lstrip(" \t\r\n")))
+
+
+def formula_problem(text: str) -> str | None:
+    """The message for an imported cell that is a formula, or None."""
+    if not looks_like_formula(text):
+        return None
+    shown = text.strip()
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    return _(
+        "la cella contiene una formula («{formula}»): le formule non sono ammesse nei "
+        "dati importati, scrivi solo il valore"
+    ).format(formula=shown)
 
 
 def restore(value: str) -> str:

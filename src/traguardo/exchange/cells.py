@@ -11,7 +11,13 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from traguardo.core.numbers import NumberFormatError, parse_number
+from traguardo.core.numbers import (
+    Limits,
+    NumberFormatError,
+    limits_problem,
+    misread_problem,
+    parse_number,
+)
 from traguardo.exchange.schema import normal
 
 
@@ -39,14 +45,27 @@ def parse_date(text: str) -> datetime.date:
     )
 
 
-def parse_decimal(text: str, *, low: Decimal | None = None, high: Decimal | None = None) -> Decimal:
+def parse_decimal(
+    text: str,
+    *,
+    low: Decimal | None = None,
+    high: Decimal | None = None,
+    limits: Limits | None = None,
+) -> Decimal:
+    """A number of a cell by the one strict parser; `limits`: the model field's digits."""
     raw = text.strip().rstrip("%").strip()
+    problem = misread_problem(raw)
+    if problem:
+        raise CellError(problem)
     try:
         value = parse_number(raw)
     except NumberFormatError:
         raise CellError(
             _("«{text}» non è un numero (atteso ad es. 50 oppure 33,33)").format(text=text)
         ) from None
+    problem = limits_problem(value, limits, raw) if limits is not None else None
+    if problem:
+        raise CellError(problem)
     if low is not None and value < low:
         raise CellError(
             _("«{text}»: il valore non può essere minore di {low}").format(text=text, low=low)

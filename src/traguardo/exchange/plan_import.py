@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from traguardo.accounts.permissions import PLAN_EDITABLE_STATES
+from traguardo.core.numbers import Limits
 from traguardo.core.readings import TargetFormatError, parse_target
 from traguardo.core.tabular import (
     CodeError,
@@ -57,6 +58,11 @@ from traguardo.plans.models import (
 
 BATCH = 2000
 HUNDRED = Decimal(100)
+# The block's weight as the database keeps it (EntityBlock.weight_b's digits).
+WEIGHT_LIMITS = Limits(
+    EntityBlock._meta.get_field("weight_b").max_digits,
+    EntityBlock._meta.get_field("weight_b").decimal_places,
+)
 # Lengths the database keeps (the models' max_length), per sheet and column.
 LENGTHS = {
     "units": {"code": 20, "short": 20, "name": 500},
@@ -660,7 +666,7 @@ class PlanImport:
                 continue
             fields: dict[str, Any] = {"number": number, "heading": heading}
             try:
-                fields["weight_b"] = parse_decimal(weight, low=Decimal(0))
+                fields["weight_b"] = parse_decimal(weight, low=Decimal(0), limits=WEIGHT_LIMITS)
             except CellError as exc:
                 self._issue(table, row, "weight_b", str(exc))
                 continue

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from traguardo.core.tabular import CsvError, Issue, read_csv, restore
+from traguardo.core.tabular import CsvError, Issue, formula_problem, read_csv, restore
 from traguardo.exchange import schema
 from traguardo.exchange.safety import FileKind, Refused
 
@@ -233,6 +233,10 @@ def _table(
     for number, texts in rows:
         if not any(t.strip() for t in texts):
             continue  # blank lines between blocks are common in hand-made sheets
+        for i in [*positions, *target_positions]:
+            problem = formula_problem(texts[i]) if i < len(texts) else None
+            if problem:  # a cell that would run when the data is exported again
+                issues.append(Issue(title, number, header_cells[i].strip(), problem))
         cells = {key: (texts[i].strip() if i < len(texts) else "") for i, key in positions.items()}
         targets = {
             year: texts[i].strip()

@@ -53,6 +53,10 @@ class ImportResult:
     dry_run: bool = True
     saved: bool = False
     warnings: list[Issue] = field(default_factory=list)
+    # Values imports: "indicator pk:period pk" → the version each changed value had when
+    # the preview was made (0: none). Confirming checks them, so that a value saved in
+    # between is reported as a conflict instead of being overwritten.
+    seen: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -81,6 +85,7 @@ class ImportResult:
             "saved": self.saved,
             "totals": self.totals(),
             "counts": self.counts(),
+            "seen": self.seen,
             "issue_count": len(self.issues),
             "issues": [  # enough to show; the count says how many there are in all
                 {"sheet": i.sheet, "row": i.row, "column": i.column, "message": i.message}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -23,12 +24,16 @@ def import_file(
     dry_run: bool,
     user: Any = None,
     progress: Progress = no_progress,
+    seen: Mapping[str, int] | None = None,
 ) -> ImportResult:
     """Check `data` (a file called `name`) and, unless `dry_run`, save it: all or nothing.
 
     Raises :class:`Refused` when the file as a whole cannot be read (not a spreadsheet,
     too large, a zip bomb, macros, an unknown encoding); problems of single rows are in
     the result's `issues`, and then nothing is saved.
+
+    `seen`: when confirming a preview, the versions of the values it read (its result's
+    `seen`): a value saved by someone since then is a conflict, reported, never overwritten.
     """
     kind = classify(name, data)
     if kind is FileKind.ARCHIVE:
@@ -53,7 +58,9 @@ def import_file(
                     "importali in due file separati"
                 )
             )
-        result = ValuesImport(cycle, book, user=user, progress=progress).run(dry_run=dry_run)
+        result = ValuesImport(cycle, book, user=user, progress=progress, seen=seen).run(
+            dry_run=dry_run
+        )
     else:
         result = PlanImport(cycle, book, progress=progress).run(dry_run=dry_run)
     if result.saved:

@@ -81,8 +81,15 @@ def _save(item: Upload, attempt: int) -> None:
         get_user_model().objects.filter(pk=item.user_id).first() if item.user_id else None
     )
     try:
+        seen = item.preview.get("seen") if isinstance(item.preview, dict) else None
         result = import_file(
-            item.name, bytes(item.data), item.cycle, dry_run=False, user=user, progress=progress
+            item.name,
+            bytes(item.data),
+            item.cycle,
+            dry_run=False,
+            user=user,
+            progress=progress,
+            seen=seen,
         )
     except Refused as exc:
         issue = {"sheet": "", "row": None, "column": "", "message": exc.message}

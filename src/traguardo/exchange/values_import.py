@@ -8,7 +8,7 @@ value cells are left alone: owners fill only what they have.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +16,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from traguardo.core.readings import ReadingKind, parse_reading
+from traguardo.core.readings import ReadingKind, parse_reading, value_problem
 from traguardo.core.tabular import CodeError, Issue, parse_indicator_code
 from traguardo.exchange.codes import indicators_by_code
 from traguardo.exchange.reader import Row, Table, Workbook
@@ -54,9 +54,16 @@ class WantedValue:
 
 class ValuesImport:
     def __init__(
-        self, cycle: Cycle, book: Workbook, user: Any = None, progress: Progress = no_progress
+        self,
+        cycle: Cycle,
+        book: Workbook,
+        user: Any = None,
+        progress: Progress = no_progress,
+        seen: Mapping[str, int] | None = None,
     ) -> None:
+        """`seen`: the versions the preview read (ImportResult.seen), when confirming one."""
         self.cycle = cycle
+        self.seen = seen
         self.book = book
         self.user = user
         self.progress = progress
@@ -146,6 +153,10 @@ class ValuesImport:
             if reading.kind is ReadingKind.EMPTY:
                 self._issue(row, "value", _("«{text}» non è un valore leggibile").format(text=text))
                 continue
+            problem = value_problem(text)
+            if problem:  # a number misread or too large for the stored figure
+                self._issue(row, "value", problem)
+                continue
             comment = row.cells.get("comment") if "comment" in table.headers else None
             out.append(WantedValue(row, code, indicator, period, text.strip(), comment))
         return out
@@ -177,9 +188,17 @@ class ValuesImport:
             self.changes.append(Change(self.table.title, w.row.number, w.code, action, fields))
             if action is not Action.UNCHANGED:
                 todo.append((w, old))
+                result.seen[_key(w)] = old.version if old is not None else 0
         result.changes = self.changes
         if dry_run:
             return result
+        if self.seen is not None:
+            for w, old in todo:
+                if self.seen.get(_key(w)) != (old.version if old is not None else 0):
+                    self._issue(w.row, "value", _conflict(w, old))
+            if self.issues:
+                result.issues = self.issues
+                return result
         try:
             with transaction.atomic():
                 self._save(todo)
@@ -201,8 +220,16 @@ class ValuesImport:
         if self.user is not None:
             for done, (w, old) in enumerate(todo, start=1):
                 comment = w.comment if w.comment is not None else (old.comment if old else "")
+                expected = self.seen.get(_key(w)) if self.seen is not None else None
                 try:
-                    record_value(self.user, w.indicator, w.period, w.text, comment=comment)
+                    record_value(
+                        self.user,
+                        w.indicator,
+                        w.period,
+                        w.text,
+                        comment=comment,
+                        expected_version=expected,
+                    )
                 except ValueRefused as exc:
                     self._issue(w.row, "value", exc.message)
                 if done % 500 == 0:
@@ -234,6 +261,24 @@ class ValuesImport:
             updates, lambda done: self.progress(len(creates) + done, total, _("salvataggio"))
         )
         self.progress(total, total, _("salvataggio"))
+
+
+def _key(w: WantedValue) -> str:
+    return f"{w.indicator.pk}:{w.period.pk}"
+
+
+def _conflict(w: WantedValue, current: Measurement | None) -> str:
+    if current is None:
+        return _(
+            "il valore di {code} è stato cancellato dopo l'anteprima: nulla è stato "
+            "salvato, carica di nuovo il file per vedere lo stato attuale"
+        ).format(code=w.code)
+    who = current.entered_by.get_username() if current.entered_by else _("un altro utente")
+    return _(
+        "il valore di {code} è stato modificato da {who} dopo l'anteprima («{text}»): "
+        "per non sovrascriverlo nulla è stato salvato; carica di nuovo il file per "
+        "vedere il valore attuale"
+    ).format(code=w.code, who=who, text=current.text)
 
 
 _FIELDS = ("text", "number", "reading_kind", "not_measurable_reason", "comment")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -31,6 +31,7 @@ from traguardo.core.cards import (
     final_score,
     results_by_post,
 )
+from traguardo.core.numbers import Limits, NumberFormatError, parse_number
 from traguardo.core.results import CardScore, PlanScore
 from traguardo.individual.models import (
     BehaviourRating,
@@ -215,6 +216,11 @@ def _first_units(card: ReportCard) -> set[int]:
     )
 
 
+def _field_limits(model: type, name: str) -> Limits:
+    field = model._meta.get_field(name)  # type: ignore[attr-defined]
+    return Limits(field.max_digits, field.decimal_places)
+
+
 def parse_ratings(card: ReportCard, raw: dict[str, str]) -> dict[str, Decimal]:
     """The ratings of an evaluation form: every competence of the card's scheme, on the
     scale; StepForbidden with what and where otherwise."""
@@ -223,13 +229,13 @@ def parse_ratings(card: ReportCard, raw: dict[str, str]) -> dict[str, Decimal]:
         raise StepForbidden("Nessuno schema di valutazione configurato per questo ruolo.")
     out: dict[str, Decimal] = {}
     for competence in scheme.competences.all():
-        text = (raw.get(competence.code) or "").strip().replace(",", ".")
+        text = (raw.get(competence.code) or "").strip()
         if not text:
             raise StepForbidden(f"«{competence.name}»: valutazione mancante.")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise StepForbidden(f"«{competence.name}»: «{text}» non è un numero.") from None
+        try:  # the one strict parser: "NaN", "1e3", "1_0" are not ratings
+            value = parse_number(text, _field_limits(BehaviourRating, "rating"))
+        except NumberFormatError as exc:
+            raise StepForbidden(f"«{competence.name}»: {exc}") from None
         if not scheme.scale_min <= value <= scheme.scale_max:
             raise StepForbidden(
                 f"«{competence.name}»: {text} è fuori dalla scala "

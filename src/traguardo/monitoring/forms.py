@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from django import forms
+from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.monitoring.evidence import ALLOWED_LABEL
 from traguardo.monitoring.models import PeriodCode
 
@@ -35,6 +36,7 @@ class ValueForm(StyledForm):
     justification = forms.CharField(
         label=_("Motivazione dello scostamento"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Obbligatoria se il valore non raggiunge il target (grado di realizzazione "
@@ -45,6 +47,7 @@ class ValueForm(StyledForm):
     comment = forms.CharField(
         label=_("Note sul valore"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -74,7 +77,9 @@ class OpenPeriodForm(StyledForm):
 
 class ReopenPeriodForm(StyledForm):
     reason = forms.CharField(
-        label=_("Motivazione della riapertura"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Motivazione della riapertura"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     deadline = forms.DateField(
         label=_("Nuova scadenza"),

@@ -1,13 +1,18 @@
 """Monitoring: the values of the indicators recorded at each period (30.06, 31.12)."""
 
+import decimal
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from traguardo.core.numbers import VALUE_LIMITS
+from traguardo.core.readings import value_problem
 from traguardo.modelutils import choices_constraint
 from traguardo.organisation.models import OrgUnit
 from traguardo.plans.models import Cycle, Indicator
@@ -44,6 +49,30 @@ class Period(models.Model):
         return f"{self.code}.{self.cycle.year}"
 
 
+class ReadableDecimalField(models.DecimalField):
+    """A DecimalField whose stored values can always be read back.
+
+    Every way in refuses a number beyond `max_digits` (core.numbers.VALUE_LIMITS), but a
+    value stored before that check, or written around it, must not make every page that
+    reads it fail: SQLite returns it as a float that Django quantizes within `max_digits`
+    (InvalidOperation on 15 integer digits). Reading uses a context wide enough for any
+    stored figure; the column and its migrations are those of a plain DecimalField.
+    """
+
+    @cached_property
+    def context(self) -> decimal.Context:
+        return decimal.Context(prec=400)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, float):
+            value = decimal.Context(prec=self.max_digits).create_decimal_from_float(value)
+        return super().to_python(value)
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
+
 class MeasurementReadingKind(models.TextChoices):
     NUMBER = "number", _("Numero")
     FROM_TEXT = "from_text", _("Numero ricavato dal testo")
@@ -77,8 +106,12 @@ class Measurement(models.Model):
         Period, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("periodo")
     )
     text = models.TextField(_("valore (come scritto)"), blank=True)
-    number = models.DecimalField(
-        _("valore numerico"), max_digits=20, decimal_places=6, null=True, blank=True
+    number = ReadableDecimalField(
+        _("valore numerico"),
+        max_digits=VALUE_LIMITS.max_digits,
+        decimal_places=VALUE_LIMITS.decimal_places,
+        null=True,
+        blank=True,
     )
     reading_kind = models.CharField(_("lettura"), max_length=16, choices=ReadingKind.choices)
     not_measurable_reason = models.TextField(_("motivo della non misurabilità"), blank=True)
@@ -129,6 +162,10 @@ class Measurement(models.Model):
         return f"{self.indicator} @ {self.period}: {self.text or self.number}"
 
     def clean(self) -> None:
+        # The admin's form: the same check of numbers as every other way in.
+        problem = value_problem(self.text) if self.text else None
+        if problem:
+            raise ValidationError({"text": problem})
         if self.indicator_id is not None and self.period_id is not None:
             owner = self.indicator.objective or self.indicator.entity_block
             if owner is not None and owner.cycle_id != self.period.cycle_id:

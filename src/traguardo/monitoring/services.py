@@ -16,12 +16,17 @@ from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.audit import recorder
-from traguardo.core.readings import ReadingKind, parse_reading
+from traguardo.core.readings import ReadingKind, parse_reading, value_problem
 from traguardo.core.rules import Degree
+from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.monitoring.degrees import Grader, misses_target
 from traguardo.monitoring.models import Comment, Measurement, Period
 from traguardo.plans import versions
 from traguardo.plans.models import Indicator
+
+# A value as written (the form's and the API's limit); comments and justifications:
+# TEXT_MAX_LENGTH, as every free text.
+VALUE_MAX_LENGTH = 500
 
 READING_KINDS = {
     ReadingKind.NUMBER: Measurement.ReadingKind.NUMBER,
@@ -94,7 +99,7 @@ def record_value(
     period: Period,
     text: str,
     *,
-    comment: str = "",
+    comment: str | None = None,
     justification: str | None = None,
     expected_version: int | None = None,
 ) -> Recorded:
@@ -108,9 +113,16 @@ def record_value(
     measurable, by the core's rules); None keeps the stored one and does not check it,
     for callers that do not collect it (such values show as "to justify" in the to-do list).
 
+    `comment`: the comment on the value; None keeps the stored one (an API write or an
+    import that does not send it never wipes it).
+
+    A number that another program would read otherwise (``1,234.56``, ``2,5e3``) or too
+    large or too precise for the stored figure is refused (core.readings.value_problem).
+
     `expected_version`: the version the caller's form was loaded with (0: there was no
     value). If the stored value has another version, ValueConflict is raised and nothing
-    is written. None skips the check (imports, API writes that are last-write-wins).
+    is written. None skips the check (the command-line import, an API write with
+    "overwrite": true; a confirmed web import passes the versions its preview read).
 
     A change of value, comment or justification clears the unit's validation of it.
     """
@@ -137,10 +149,24 @@ def record_value(
             field="period",
             code="closed",
         )
+    for name, given, limit in (
+        ("text", text, VALUE_MAX_LENGTH),
+        ("comment", comment, TEXT_MAX_LENGTH),
+        ("justification", justification, TEXT_MAX_LENGTH),
+    ):
+        if given is not None and len(given.strip()) > limit:
+            raise ValueRefused(
+                _("Testo troppo lungo: al massimo %(limit)s caratteri (ne hai scritti %(n)s).")
+                % {"limit": limit, "n": len(given.strip())},
+                field=name,
+            )
     with translation.override("it"):  # its reason is stored: data, in Italian
         reading = parse_reading(text)
     if reading.kind is ReadingKind.EMPTY:
         raise ValueRefused("Scrivi un valore (per esempio 54,47%, 1.250 oppure SI).")
+    problem = value_problem(text)
+    if problem:
+        raise ValueRefused(problem[:1].upper() + problem[1:] + ".", code="invalid_number")
     degree = Grader.for_cycle(cycle).degree(indicator, text.strip())
     if justification is not None and not justification.strip() and misses_target(degree):
         raise ValueRefused(
@@ -166,8 +192,9 @@ def record_value(
         "not_measurable_reason": reading.reason
         if reading.kind is ReadingKind.NOT_MEASURABLE
         else "",
-        "comment": comment,
     }
+    if comment is not None:
+        fields["comment"] = comment
     if justification is not None:
         fields["justification"] = justification.strip()
     if current is not None and all(getattr(current, k) == v for k, v in fields.items()):

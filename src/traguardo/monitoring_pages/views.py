@@ -47,7 +47,12 @@ from traguardo.monitoring.models import (
     Period,
     PeriodEvent,
 )
-from traguardo.monitoring.selectors import is_computed, open_periods, units_to_validate
+from traguardo.monitoring.selectors import (
+    is_computed,
+    open_periods,
+    unit_measurements,
+    units_to_validate,
+)
 from traguardo.monitoring.selectors import todo as todo_rows
 from traguardo.monitoring.services import (
     ValueConflict,
@@ -118,25 +123,45 @@ def todo(request: HttpRequest) -> HttpResponse:
 
 
 @member_required
-@require_POST
 def validate(request: HttpRequest) -> HttpResponse:
+    """The dirigente's (or SG's) validation of a unit's values for a period: the GET shows
+    what will be confirmed; the POST needs the confirmation box."""
     period = get_object_or_404(Period.objects.select_related("cycle"), pk=_int(request, "period"))
     unit = get_object_or_404(OrgUnit, pk=_int(request, "unit"), entity_id=period.cycle.entity_id)
     check(
         permissions.can_validate_unit(request.user, unit, period.cycle),
         _("Non puoi validare i valori di questa unità: non è della tua area."),
     )
-    try:
-        record = validate_unit(request.user, unit, period)
-    except ValidationRefused as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("Valori dell'unità %(unit)s al %(period)s validati (%(count)s confermati).")
-            % {"unit": unit.code, "period": period, "count": record.count},
-        )
-    return HttpResponseRedirect(reverse("monitoring:todo"))
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "on":
+            error = _("Spunta la conferma per validare i valori dell'unità.")
+        else:
+            try:
+                record = validate_unit(request.user, unit, period)
+            except ValidationRefused as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("Valori dell'unità %(unit)s al %(period)s validati (%(count)s confermati).")
+                    % {"unit": unit.code, "period": period, "count": record.count},
+                )
+            return HttpResponseRedirect(reverse("monitoring:todo"))
+    values = unit_measurements(unit, period).select_related("indicator").order_by("indicator_id")
+    return render(
+        request,
+        "monitoring/validate_confirm.html",
+        {
+            "cycle": period.cycle,
+            "period": period,
+            "unit": unit,
+            "values": values,
+            "to_confirm": sum(1 for v in values if v.validated_at is None),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
 
 
 def _int(request: HttpRequest, name: str) -> int:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django import forms
 from traguardo.core.numbers import NumberFormatError, parse_number
+from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.oiv.models import DecisionOutcome, EvidenceOutcome, Outcome
 from traguardo.plans.models import Indicator
 
@@ -21,6 +22,7 @@ class CheckForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
     )
 
@@ -36,6 +38,7 @@ class EvidenceForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
     document = forms.FileField(
@@ -63,13 +66,33 @@ class DecisionForm(forms.Form):
     reasons = forms.CharField(
         label=_("Motivazione e osservazioni"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
+    )
+
+    override = forms.BooleanField(
+        label=_("Valida nonostante gli impedimenti elencati"), required=False
+    )
+    override_reason = forms.CharField(
+        label=_("Motivo della forzatura"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Confermo: la validazione non si può annullare"), required=False
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("outcome") == DecisionOutcome.NOT_VALIDATED and not data.get("reasons"):
             self.add_error("reasons", _("Motiva la mancata validazione."))
+        if data.get("outcome") == DecisionOutcome.VALIDATED and not data.get("confirm"):
+            self.add_error(
+                "confirm",
+                _("La validazione non si può annullare: spunta la conferma per procedere."),
+            )
+        if data.get("override") and not (data.get("override_reason") or "").strip():
+            self.add_error("override_reason", _("Scrivi il motivo per forzare la validazione."))
         return data
 
 

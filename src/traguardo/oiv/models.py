@@ -178,9 +178,12 @@ class ValidationDecision(models.Model):
 
     Outcome = DecisionOutcome
 
-    cycle = models.OneToOneField(
-        Cycle, on_delete=models.CASCADE, related_name="oiv_decision", verbose_name=_("ciclo")
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="oiv_decisions", verbose_name=_("ciclo")
     )
+    # A "non validata" sends the Relazione back to the office; its next decision is a new
+    # round, and the earlier ones stay listed with their reasons.
+    round = models.PositiveSmallIntegerField(_("tornata"), default=1)
     outcome = models.CharField(_("decisione"), max_length=16, choices=Outcome.choices)
     date = models.DateField(_("data del documento di validazione"))
     reasons = models.TextField(_("motivazione e osservazioni"), blank=True)
@@ -197,8 +200,13 @@ class ValidationDecision(models.Model):
     class Meta:
         verbose_name = _("decisione di validazione")
         verbose_name_plural = _("decisioni di validazione")
-        ordering = ["cycle_id"]
-        constraints = [choices_constraint("outcome", DecisionOutcome)]
+        ordering = ["cycle_id", "round"]
+        constraints = [
+            choices_constraint("outcome", DecisionOutcome),
+            models.UniqueConstraint(fields=["cycle", "round"], name="oiv_decision_unique_round"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.cycle.year}: {self.get_outcome_display()} ({self.date:%d/%m/%Y})"
+        return (
+            f"{self.cycle.year} ({self.round}): {self.get_outcome_display()} ({self.date:%d/%m/%Y})"
+        )

@@ -114,11 +114,29 @@ def add_evidence(
     return recorder.save(sample)
 
 
+def decisions(cycle: Cycle) -> list[ValidationDecision]:
+    """Every decision of the cycle, newest round first."""
+    return list(
+        ValidationDecision.objects.filter(cycle=cycle)
+        .select_related("decided_by")
+        .order_by("-round")
+    )
+
+
 @transaction.atomic
 def decide(
-    user: Any, cycle: Cycle, outcome: str, date: datetime.date, reasons: str
+    user: Any,
+    cycle: Cycle,
+    outcome: str,
+    date: datetime.date,
+    reasons: str,
+    *,
+    override: bool = False,
+    override_reason: str = "",
 ) -> ValidationDecision:
-    """Record the decision; a positive one moves the cycle from "closed" to "validated"."""
+    """Record the decision; a positive one moves the cycle from "closed" to "validated"
+    (blocked by open checks or texts unless overridden with a reason). A negative one sends
+    the Relazione back to the office with its reasons: the next decision is a new round."""
     if not permissions.can_oiv(user, cycle):
         raise OivRefused(_("Solo l'OIV dell'ente decide sulla validazione."))
     if cycle.state != "closed":
@@ -126,20 +144,28 @@ def decide(
             _("La decisione si registra sul ciclo chiuso (consuntivo); ora è «%(state)s».")
             % {"state": cycle.get_state_display()}
         )
-    decision = ValidationDecision.objects.filter(cycle=cycle).first() or ValidationDecision(
-        cycle=cycle
+    if outcome == DecisionOutcome.NOT_VALIDATED and not reasons.strip():
+        raise OivRefused(_("Motiva la mancata validazione: l'ufficio la legge per correggere."))
+    Cycle.objects.select_for_update().get(pk=cycle.pk)  # one round number at a time
+    latest = ValidationDecision.objects.filter(cycle=cycle).order_by("-round").first()
+    decision = ValidationDecision(
+        cycle=cycle,
+        round=(latest.round if latest is not None else 0) + 1,
+        outcome=outcome,
+        date=date,
+        reasons=reasons,
+        decided_by=user,
+        recorded_at=timezone.now(),
     )
-    old = recorder.values_of(decision) if decision.pk is not None else None
-    decision.outcome = outcome
-    decision.date = date
-    decision.reasons = reasons
-    decision.decided_by = user
-    decision.recorded_at = timezone.now()
+    # Saved first: moving to "validated" requires the positive decision on record
+    # (permissions.can_transition); a refused move rolls both back (atomic).
     decision.save()
-    recorder.record_saved(decision, old)
+    recorder.record_saved(decision, None)
     if outcome == DecisionOutcome.VALIDATED:
         try:
-            lifecycle.change_state(user, cycle, "validated", note=reasons)
+            lifecycle.change_state(
+                user, cycle, "validated", note=reasons, override=override, reason=override_reason
+            )
         except states.TransitionRefused as exc:
             raise OivRefused(exc.message) from exc
     return decision

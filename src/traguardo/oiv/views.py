@@ -27,8 +27,9 @@ from traguardo.oiv.models import (
     Criterion,
     Outcome,
     ValidationCheck,
-    ValidationDecision,
 )
+from traguardo.plans import blockers as blocking
+from traguardo.plans import states
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective
 
 SCOPES = ("relazione", "blocco", "obiettivo")
@@ -64,7 +65,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
     done, total = selectors.progress(rows)
     page = Paginator(rows, MATRIX_LINES).get_page(request.GET.get("pagina"))
     can_write = services.can_write(request.user, cycle)
-    decision = ValidationDecision.objects.filter(cycle=cycle).first()
+    decisions = services.decisions(cycle)
+    decision = decisions[0] if decisions else None
+    can_decide = permissions.can_oiv(request.user, cycle) and cycle.state == "closed"
     return render(
         request,
         "oiv/workspace.html",
@@ -78,17 +81,13 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "done": done,
             "total": total,
             "can_write": can_write,
-            "can_decide": permissions.can_oiv(request.user, cycle) and cycle.state == "closed",
+            "can_decide": can_decide,
             "decision": decision,
-            "decision_form": DecisionForm(
-                initial={"outcome": "validated", "date": None}
-                if decision is None
-                else {
-                    "outcome": decision.outcome,
-                    "date": decision.date,
-                    "reasons": decision.reasons,
-                }
-            ),
+            "decisions": decisions,
+            # What blocks the validation, shown before the OIV decides (and to the office).
+            "blockers": blocking.blockers(cycle, "validated") if cycle.state == "closed" else [],
+            "what_happens": states.what_happens("closed", "validated"),
+            "decision_form": DecisionForm(initial={"outcome": "validated", "date": None}),
             "evidence": selectors.evidence(cycle),
             "transitions": cycle.transitions.select_related("by"),
         },
@@ -246,7 +245,15 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
     else:
         data = form.cleaned_data
         try:
-            services.decide(request.user, cycle, data["outcome"], data["date"], data["reasons"])
+            services.decide(
+                request.user,
+                cycle,
+                data["outcome"],
+                data["date"],
+                data["reasons"],
+                override=data["override"],
+                override_reason=data["override_reason"],
+            )
         except services.OivRefused as exc:
             messages.error(request, exc.message)
         else:

@@ -32,4 +32,5 @@ urlpatterns = [
     path("revisioni/", revision_views.revisions, name="revisions"),
     path("revisioni/confronto/", revision_views.compare, name="compare"),
     path("stato/", revision_views.states_view, name="states"),
+    path("stato/conferma/", revision_views.states_confirm, name="states_confirm"),
 ]

@@ -12,6 +12,7 @@ from traguardo.plans.models import (
     ObjectiveAssignment,
     OperationalObjective,
     PlanSnapshot,
+    Publication,
     Revision,
     RevisionChange,
     ScoringConfig,
@@ -143,8 +144,17 @@ class CycleTransitionAdmin(ReadOnlyAdmin):
 
     list_display = ["cycle", "source", "target", "by", "at"]
     list_filter = ["cycle", "target"]
-    search_fields = ["note", "by__username"]
+    search_fields = ["note", "override_reason", "by__username"]
     date_hierarchy = "at"
+
+
+@admin.register(Publication)
+class PublicationAdmin(ReadOnlyAdmin):
+    """The published versions: `scoring.lifecycle` (publication, formal correction) only."""
+
+    list_display = ["cycle", "number", "published_at", "by", "superseded_at"]
+    list_filter = ["cycle"]
+    search_fields = ["reason"]
 
 
 @admin.register(PlanSnapshot)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from traguardo.core.numbers import format_exact
 from traguardo.core.readings import TargetFormatError, parse_target
+from traguardo.plans.blockers import Blocker
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, Target
 
 HUNDRED = Decimal(100)
@@ -98,3 +99,11 @@ def plan_issues(cycle: Cycle) -> list[Issue]:
                 )
             )
     return issues
+
+
+def approval_blockers(cycle: Cycle, target: str) -> list[Blocker]:
+    """What blocks approving the plan: the same issues the editor shows (weights that do
+    not sum to 100, targets that cannot be read)."""
+    if target != Cycle.State.APPROVED:
+        return []
+    return [Blocker(f"{i.where}: {i.message}", 1, i.url) for i in plan_issues(cycle)]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from django import forms
 from traguardo.core.numbers import NumberFormatError, format_exact, parse_number
+from traguardo.modelutils import TEXT_MAX_LENGTH, limited_formfield
 from traguardo.organisation.models import OrgUnit
 from traguardo.plans.checks import target_message
 from traguardo.plans.models import (
@@ -33,6 +34,7 @@ class NumberField(forms.CharField):
     ) -> None:
         self.min_value, self.max_value = min_value, max_value
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        kwargs.setdefault("max_length", 40)  # a number, never a page of text
         super().__init__(*args, **kwargs)
 
     def prepare_value(self, value: Any) -> Any:
@@ -66,6 +68,7 @@ class StrategicForm(forms.ModelForm):
 
     class Meta:
         model = StrategicObjective
+        formfield_callback = limited_formfield
         fields = ("code", "kind", "title")
         widgets: ClassVar[dict[str, forms.Widget]] = {"title": forms.Textarea(attrs={"rows": 2})}
 
@@ -79,6 +82,7 @@ class AnnualForm(forms.ModelForm):
 
     class Meta:
         model = AnnualObjective
+        formfield_callback = limited_formfield
         fields = ("strategic", "code", "kind", "title")
         widgets: ClassVar[dict[str, forms.Widget]] = {"title": forms.Textarea(attrs={"rows": 2})}
 
@@ -92,6 +96,7 @@ class ObjectiveForm(forms.ModelForm):
 
     class Meta:
         model = OperationalObjective
+        formfield_callback = limited_formfield
         fields = ("home_unit", "number", "title", "category", "description", "annual_objectives")
         widgets: ClassVar[dict[str, forms.Widget]] = {
             "title": forms.Textarea(attrs={"rows": 2}),
@@ -133,6 +138,7 @@ class BlockForm(forms.ModelForm):
 
     class Meta:
         model = EntityBlock
+        formfield_callback = limited_formfield
         fields = ("number", "heading", "weight_b", "annual_objective")
         widgets: ClassVar[dict[str, forms.Widget]] = {"heading": forms.Textarea(attrs={"rows": 2})}
 
@@ -160,9 +166,14 @@ class IndicatorForm(forms.Form):
     version = version_field()
     confirmed = forms.BooleanField(widget=forms.HiddenInput, required=False)
     number = forms.IntegerField(label=_("numero"), min_value=1)
-    name = forms.CharField(label=_("indicatore"), widget=forms.Textarea(attrs={"rows": 2}))
+    name = forms.CharField(
+        label=_("indicatore"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
     method = forms.CharField(
-        label=_("metodo di calcolo"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("metodo di calcolo"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     source = forms.CharField(label=_("fonte"), required=False, max_length=255)
     unit_label = forms.CharField(label=_("unità di misura"), required=False, max_length=50)
@@ -197,6 +208,7 @@ class IndicatorForm(forms.Form):
             self.fields["value"] = forms.CharField(
                 label=_("Valore al 31.12 (consuntivo)"),
                 required=False,
+                max_length=500,  # as the monitoring form and the API
                 help_text=_("Come scritto: «70 ispezioni», «54,47%», «SI»."),
             )
 
@@ -288,7 +300,9 @@ class RevisionOpenForm(forms.Form):
     act_date = forms.DateField(
         label=_("Data dell'atto"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    reason = forms.CharField(label=_("Motivazione"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Motivazione"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class CompareForm(forms.Form):
@@ -304,9 +318,54 @@ class CompareForm(forms.Form):
 class TransitionForm(forms.Form):
     target = forms.ChoiceField(label=_("Nuovo stato"))
     note = forms.CharField(
-        label=_("Nota"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Nota"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Per riportare il ciclo in monitoraggio è la motivazione (obbligatoria)."),
     )
+    override = forms.BooleanField(
+        label=_("Procedi nonostante gli impedimenti elencati"), required=False
+    )
+    reason = forms.CharField(
+        label=_("Motivo della forzatura"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Obbligatorio per forzare: resta nello storico e nel registro delle modifiche."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("Confermo: questo passaggio non si può annullare"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("override") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Scrivi il motivo per forzare il passaggio."))
+        return data
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = targets  # type: ignore[attr-defined]
+
+
+class CorrectionForm(forms.Form):
+    """Open a formal correction of the published Relazione (version N+1, in preparation)."""
+
+    reason = forms.CharField(
+        label=_("Motivo della rettifica"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Con la rettifica aperta si correggono i testi della Relazione e se ne generano "
+            "di nuovo i documenti; la versione pubblicata resta quella in vigore finché la "
+            "rettifica non è pubblicata."
+        ),
+    )
+
+
+class PublishCorrectionForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Confermo: la versione in vigore sarà sostituita dalla rettifica"),
+        required=True,
+    )

@@ -689,6 +689,9 @@ class CycleTransition(models.Model):
     )
     at = models.DateTimeField(_("il"), default=timezone.now)
     note = models.TextField(_("nota"), blank=True)
+    # What blocked the change when it was made anyway (plans.blockers), and why.
+    blockers = models.JSONField(_("impedimenti superati"), default=list, blank=True)
+    override_reason = models.TextField(_("motivo della forzatura"), blank=True)
 
     class Meta:
         verbose_name = _("cambio di stato del ciclo")
@@ -725,3 +728,39 @@ class PlanSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle.year} v{self.version}: {self.label}"
+
+
+class Publication(models.Model):
+    """A published version of the cycle's Relazione and results: 1 at publication, N+1
+    after each formal correction (with its reason), opened first (published_at empty) and
+    then published. The older ones stay listed, superseded."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="publications", verbose_name=_("ciclo")
+    )
+    number = models.PositiveSmallIntegerField(_("versione"))
+    # None while a formal correction is being prepared (texts changed, documents regenerated).
+    published_at = models.DateTimeField(_("pubblicata il"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("da parte di"),
+    )
+    reason = models.TextField(_("motivo della rettifica"), blank=True)
+    superseded_at = models.DateTimeField(_("sostituita il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("versione pubblicata")
+        verbose_name_plural = _("versioni pubblicate")
+        ordering = ["cycle_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "number"], name="plans_publication_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle.year} v{self.number}"

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
+from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.plans.models import Cycle, Indicator
 from traguardo.reports.models import HeadlineIndicator, Narrative, ReportJob
 from traguardo.reports.relazione import texts
@@ -30,6 +31,10 @@ from traguardo.reports.relazione.jobs import interrupt_stale
 from traguardo.reports.relazione.placeholders import unknown_names
 from traguardo.reports.relazione.sanitize import clean_html
 from traguardo.reports.tasks import request_job, retry_job
+
+# A section of the Relazione is a few pages of HTML; beyond this it is not a text typed
+# in the page (issue 15, point 13: every free text has a limit, as in the API).
+NARRATIVE_MAX_LENGTH = 200_000
 
 
 def _cycles(request: HttpRequest) -> list[Cycle]:
@@ -85,7 +90,7 @@ def index(request: HttpRequest, year: int | None = None) -> HttpResponse:
             "cycles": _cycles(request),
             "jobs": jobs,
             "formats": ReportJob.Format.choices,
-            "can_generate": permissions.can_manage_cycle(request.user, cycle),
+            "can_generate": texts.can_edit(request.user, cycle),
             "active": any(j.status in ("queued", "running") for j in jobs),
         },
     )
@@ -96,7 +101,7 @@ def index(request: HttpRequest, year: int | None = None) -> HttpResponse:
 def generate(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(request, year)
     check(
-        permissions.can_manage_cycle(request.user, cycle),
+        texts.can_edit(request.user, cycle),
         _("Solo l'ufficio performance può generare la Relazione (e non dopo la pubblicazione)."),
     )
     fmt = request.POST.get("format", "")
@@ -118,7 +123,7 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Run again a generation that failed or whose worker died."""
     job = get_object_or_404(ReportJob.objects.select_related("cycle"), pk=pk)
     check(
-        permissions.can_manage_cycle(request.user, job.cycle),
+        texts.can_edit(request.user, job.cycle),
         _("Solo l'ufficio performance può generare la Relazione (e non dopo la pubblicazione)."),
     )
     interrupt_stale(ReportJob.objects.filter(pk=pk))
@@ -175,7 +180,7 @@ def preview(request: HttpRequest, year: int) -> HttpResponse:
 def narratives(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(request, year)
     check(permissions.can_view_plan(request.user, cycle))
-    can_edit = permissions.can_manage_cycle(request.user, cycle)
+    can_edit = texts.can_edit(request.user, cycle)
     builder = Builder(cycle)
     stored = {n.section: n for n in Narrative.objects.filter(cycle=cycle)}
     errors: dict[str, str] = {}
@@ -187,9 +192,16 @@ def narratives(request: HttpRequest, year: int) -> HttpResponse:
         section = request.POST.get("section", "")
         if section not in Narrative.Section.values:
             raise Http404(_("Sezione sconosciuta."))
-        html = clean_html(request.POST.get("html", ""))
+        raw = request.POST.get("html", "")
+        html = clean_html(raw) if len(raw) <= NARRATIVE_MAX_LENGTH else ""
         unknown = unknown_names(html, builder.values)
-        if unknown:
+        if len(raw) > NARRATIVE_MAX_LENGTH:
+            drafts[section] = raw[:NARRATIVE_MAX_LENGTH]
+            errors[section] = _(
+                "Testo troppo lungo: al massimo %(limit)s caratteri (ne hai scritti %(n)s). "
+                "Il testo non è stato salvato."
+            ) % {"limit": NARRATIVE_MAX_LENGTH, "n": len(raw)}
+        elif unknown:
             drafts[section] = request.POST.get("html", "")
             errors[section] = _(
                 "Segnaposto sconosciuti: %(names)s. Il testo non è stato salvato: correggi "
@@ -257,6 +269,14 @@ def _headline(request: HttpRequest, cycle: Cycle) -> HttpResponse:
     if indicator is None:
         messages.error(request, _("Scegli un indicatore del piano di questo ciclo."))
         return redirect(target)
-    texts.add_headline(request.user, cycle, indicator, request.POST.get("label", ""))
+    label = request.POST.get("label", "")
+    if len(label) > TEXT_MAX_LENGTH:
+        messages.error(
+            request,
+            _("Etichetta troppo lunga: al massimo %(limit)s caratteri.")
+            % {"limit": TEXT_MAX_LENGTH},
+        )
+        return redirect(target)
+    texts.add_headline(request.user, cycle, indicator, label)
     messages.success(request, _("Indicatore di sintesi aggiunto."))
     return redirect(target)

@@ -13,6 +13,7 @@ from traguardo.accounts import permissions
 from traguardo.accounts.permissions import can_view_card
 from traguardo.individual.models import ReportCard
 from traguardo.plans.models import Cycle, OperationalObjective
+from traguardo.scoring import lifecycle
 from traguardo.scoring.score_cache import part
 from traguardo.scoring.services import score_cycle
 
@@ -56,6 +57,7 @@ def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
         {
             "cycle": cycle,
             "published": published,
+            "publications": lifecycle.publications(cycle),
             "body": results_part(cycle),
         },
     )

@@ -32,6 +32,7 @@ from traguardo.core.fund import (
 )
 from traguardo.core.numbers import HUNDRED, ZERO, NumberFormatError, parse_number
 from traguardo.core.results import PlanScore
+from traguardo.core.tabular import neutralise_row
 from traguardo.individual.models import (
     CardEvent,
     CardScheme,
@@ -99,11 +100,16 @@ def payroll_xlsx(report: FundReport) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Premi"
+    # Every cell through the one neutralise: a matricola "=HYPERLINK(…)" stays text.
     sheet.append(["Matricola", "Categoria", "Punteggio %", "Premio differenziato", "Importo €"])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in report.distribution.allocations:
-        sheet.append([row.code, row.category, row.score, "sì" if row.top else "no", row.amount])
+        sheet.append(
+            neutralise_row(
+                [row.code, row.category, row.score, "sì" if row.top else "no", row.amount]
+            )
+        )
         sheet.cell(sheet.max_row, 5).number_format = "#,##0.00"
     sheet.append(["Totale", None, None, None, report.distribution.total])
     sheet.cell(sheet.max_row, 5).number_format = "#,##0.00"
@@ -111,7 +117,7 @@ def payroll_xlsx(report: FundReport) -> bytes:
     why.append(["Matricola", "Regola", "Calcolo", "Note"])
     for row in report.distribution.allocations:
         e = row.explanation
-        why.append([row.code, e.rule, e.formula, "; ".join(e.notes)])
+        why.append(neutralise_row([row.code, e.rule, e.formula, "; ".join(e.notes)]))
     if report.fund.is_example:
         why.append([])
         why.append(["ATTENZIONE: importi e valutazioni di esempio, non tratti dalla Relazione."])
@@ -188,7 +194,7 @@ def import_beneficiaries(
     the cycle's rules (EvaluationConfig: absences and part time pro rata or not), and
     scheda: the code of the person's report card, whose evaluated score
     copy_card_scores() brings in."""
-    from traguardo.staff.services import rows_from_upload
+    from traguardo.staff.services import formula_errors, rows_from_upload
 
     result = BeneficiaryImport()
     try:
@@ -203,6 +209,7 @@ def import_beneficiaries(
     if missing:
         result.errors.append(f"{name}: colonne mancanti: {', '.join(missing)}")
         return result
+    result.errors.extend(formula_errors(name, rows))
     config = EvaluationConfig.objects.filter(cycle_id=fund.cycle_id).first()
     year = fund.cycle.year
     days_in_year = (datetime.date(year, 12, 31) - datetime.date(year, 1, 1)).days + 1

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from traguardo.audit.recorder import record_bulk
 from traguardo.core.gender import GenderBudget, Headcount, gender_budget
+from traguardo.core.tabular import formula_problem
 from traguardo.plans.models import Cycle
 from traguardo.staff.models import StaffRecord, StaffRole
 
@@ -63,6 +64,18 @@ def rows_from_upload(name: str, content: bytes) -> list[dict[str, str]]:
     return [dict(zip(header, row, strict=False)) for row in values[1:] if any(row)]
 
 
+def formula_errors(name: str, rows: list[dict[str, str]]) -> list[str]:
+    """Cells that a spreadsheet would run as formulas, named by file, row and column:
+    refused, so that no export of these data can carry them."""
+    errors = []
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        for column, text in row.items():
+            problem = formula_problem(text or "")
+            if problem:
+                errors.append(f"{name}, riga {number}, colonna {column}: {problem}")
+    return errors
+
+
 def import_registry(cycle: Cycle, name: str, content: bytes) -> ImportResult:
     """Replace the cycle's registry with the file's rows, all or nothing: with any error
     nothing is saved and every error is listed with its row and column."""
@@ -81,6 +94,7 @@ def import_registry(cycle: Cycle, name: str, content: bytes) -> ImportResult:
     if missing:
         result.errors.append(f"{name}: colonne mancanti: {', '.join(missing)}")
         return result
+    result.errors.extend(formula_errors(name, rows))
     records = []
     seen: set[str] = set()
     for number, row in enumerate(rows, start=2):  # row 1 is the header

@@ -16,10 +16,19 @@ from traguardo.audit import recorder
 from traguardo.plans import versions
 from traguardo.plans.models import Cycle, Indicator
 from traguardo.reports.models import HeadlineIndicator, Narrative
+from traguardo.scoring import lifecycle
+
+
+def can_edit(user: Any, cycle: Cycle) -> bool:
+    """The office, before publication or during a formal correction of the published
+    Relazione (scoring.lifecycle.open_correction)."""
+    return permissions.can_manage_cycle(user, cycle) or lifecycle.can_edit_during_correction(
+        user, cycle
+    )
 
 
 def _require(user: Any, cycle: Cycle) -> None:
-    if not permissions.can_manage_cycle(user, cycle):
+    if not can_edit(user, cycle):
         raise PermissionDenied(_("Solo l'ufficio performance modifica i testi della Relazione."))
 
 

@@ -53,7 +53,7 @@ def render_xlsx(document: Document) -> bytes:
     index = book.active
     assert index is not None
     index.title = "Indice"
-    index.append([f"{document.title} {document.year} – {document.entity}"])
+    index.append([neutralise(f"{document.title} {document.year} – {document.entity}")])
     index["A1"].font = Font(bold=True, size=13)
     index.append([])
     index.append(["Foglio", "Tabella"])
@@ -66,7 +66,7 @@ def render_xlsx(document: Document) -> bytes:
         sheet = book.create_sheet(name)
         sheet.append([neutralise(table.caption)])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(list(table.columns))
+        sheet.append([neutralise(column) for column in table.columns])
         for cell in sheet[2]:
             cell.font, cell.fill = Font(bold=True), HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -46,6 +46,12 @@ class Command(BaseCommand):
             help="porta il nuovo ciclo ad approvato e poi in monitoraggio (serve --user)",
         )
         parser.add_argument("--user", default="", help="utente che apre il ciclo (con --open)")
+        parser.add_argument(
+            "--override",
+            action="store_true",
+            help="con --open: apre il ciclo nonostante gli impedimenti (richiede --reason)",
+        )
+        parser.add_argument("--reason", default="", help="motivo della forzatura (con --override)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         entity = entity_of(options)
@@ -59,6 +65,8 @@ class Command(BaseCommand):
             return
         if options["open"] and not options["user"]:
             raise CommandError("con --open indica --user (l'ufficio performance)")
+        if options["override"] and not options["reason"].strip():
+            raise CommandError('--override richiede --reason "motivo della forzatura"')
         user = user_named(options["user"]) if options["user"] else None
         try:
             with acting_as(user):
@@ -80,7 +88,18 @@ class Command(BaseCommand):
             try:
                 with acting_as(user):
                     for target in (Cycle.State.APPROVED, Cycle.State.MONITORING):
-                        lifecycle.change_state(user, cycle, target, "Apertura del nuovo ciclo")
+                        lifecycle.change_state(
+                            user,
+                            cycle,
+                            target,
+                            "Apertura del nuovo ciclo",
+                            override=options["override"],
+                            reason=options["reason"],
+                        )
             except states.TransitionRefused as exc:
-                raise CommandError(f"ciclo {year} creato ma non aperto: {exc.message}") from None
+                raise CommandError(
+                    f"ciclo {year} creato ma non aperto: {exc.message}\n"
+                    f"Quando è pronto: traguardo cycle-state approved --entity {entity.code} "
+                    f"--year {year} --user {options['user']} (poi monitoring)"
+                ) from None
             self.stdout.write(f"Il ciclo {year} è ora «{cycle.get_state_display()}».")

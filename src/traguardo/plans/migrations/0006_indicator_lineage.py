@@ -12,7 +12,7 @@ def give_lineages(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("plans", "0004_cycle_data_version")]
+    dependencies = [("plans", "0005_transition_override_and_publications")]
 
     operations = [
         migrations.AddField(
