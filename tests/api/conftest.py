@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from traguardo.api import tokens
 from traguardo.api.scores import indicator_keys
 from traguardo.plans.models import Cycle, Indicator
 
@@ -26,8 +26,8 @@ def api_as(db: None) -> Callable[[str], APIClient]:
         client = APIClient()
         if username:
             user = get_user_model().objects.get(username=username)
-            token, _ = Token.objects.get_or_create(user=user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            key, _row = tokens.issue(user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return make

@@ -19,7 +19,18 @@ ApiAs = Callable[[str], APIClient]
 
 def test_the_office_closes_the_cycle_and_its_scores_are_kept(world: World, api_as: ApiAs) -> None:
     url = f"/api/v1/cycles/{world.cycle.pk}/state/"
-    response = api_as("ufficio").post(url, {"target": "closed", "note": "Consuntivo"}, "json")
+    office = api_as("ufficio")
+    # The world's values at 31.12 are not validated: the closing is blocked, and says why.
+    error = assert_error(office.post(url, {"target": "closed"}, "json"), 409, "blocked")
+    assert any("validat" in b for b in error["fields"]["blockers"]), error
+    error = assert_error(office.post(url, {"target": "closed", "override": True}, "json"), 409)
+    assert "motivo" in error["message"]  # an override needs its reason
+    assert not ScoreSnapshot.objects.filter(cycle=world.cycle).exists()
+    response = office.post(
+        url,
+        {"target": "closed", "note": "Consuntivo", "override": True, "reason": "Validati a mano"},
+        "json",
+    )
     assert response.status_code == 200, response.content
     body: dict[str, Any] = response.json()
     assert (body["previous"], body["target"], body["note"]) == (
@@ -30,7 +41,8 @@ def test_the_office_closes_the_cycle_and_its_scores_are_kept(world: World, api_a
     assert body["cycle"]["state"] == "closed"
     world.cycle.refresh_from_db()
     assert world.cycle.state == Cycle.State.CLOSED
-    assert CycleTransition.objects.filter(cycle=world.cycle, target="closed").count() == 1
+    transition = CycleTransition.objects.get(cycle=world.cycle, target="closed")
+    assert transition.override_reason == "Validati a mano" and transition.blockers
     snapshot = ScoreSnapshot.objects.get(cycle=world.cycle)
     assert "Consuntivo" in snapshot.reason
 

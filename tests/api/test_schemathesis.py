@@ -18,13 +18,13 @@ from django.contrib.auth import get_user_model
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
 )
 
+from traguardo.api import tokens
 from traguardo.api.schema import SCHEMA_FILE
 from traguardo.api.scores import indicator_keys
 from traguardo.monitoring.models import Period
@@ -51,10 +51,10 @@ def no_connection_recycling() -> Iterator[None]:
 def context(demo: Cycle, no_connection_recycling: None) -> dict[str, Any]:
     """A PO's token, an open period to write in, and real ids to aim at."""
     Period.objects.filter(cycle=demo, code="31.12").update(closed=False)
-    token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username="po"))
+    token, _row = tokens.issue(get_user_model().objects.get(username="po"))
     keys = {key: pk for pk, key in indicator_keys(demo).items()}
     return {
-        "token": token.key,
+        "token": token,
         # Random ids would only ever meet 404s: most examples are mapped onto the demo's
         # rows (an indicator PO-2.1 may write, one they may not, an entity indicator).
         "cycles": [demo.pk, demo.pk + 10_000],

@@ -26,11 +26,14 @@ def get_token(username: str, password: str = "traguardo-demo") -> str:
 
 
 def test_token_from_the_endpoint_reads_the_plan(world: World) -> None:
+    old = get_token("po")
     token = get_token("po")
-    assert get_token("po") == token  # the same until revoked
+    assert token != old  # a new token replaces the old one (rotation)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get(f"/api/v1/cycles/{world.cycle.pk}/tree/").status_code == 200
+    client.credentials(HTTP_AUTHORIZATION=f"Token {old}")
+    assert_error(client.get(f"/api/v1/cycles/{world.cycle.pk}/tree/"), 401, "authentication_failed")
 
 
 def test_wrong_password_gets_no_token(world: World) -> None:
@@ -56,12 +59,15 @@ def test_revoking_needs_authentication(world: World) -> None:
     assert_error(APIClient().delete("/api/v1/token/"), 401, "not_authenticated")
 
 
-def test_command_prints_the_same_token(world: World) -> None:
+def test_command_prints_a_new_token_that_works(world: World) -> None:
     out = StringIO()
     call_command("api_token", "segretario", stdout=out)
-    assert out.getvalue().strip() == get_token("segretario")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {out.getvalue().strip()}")
+    assert client.get("/api/v1/cycles/").status_code == 200
     reset = StringIO()
     call_command("api_token", "segretario", "--reset", stdout=reset)
     assert reset.getvalue().strip() != out.getvalue().strip()
+    assert_error(client.get("/api/v1/cycles/"), 401, "authentication_failed")
     with pytest.raises(CommandError, match="nessuno"):
         call_command("api_token", "nessuno")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -21,7 +22,8 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_load_demo_twice_with_the_2020_cycle_and_another_administration() -> None:
+def test_load_demo_twice_with_the_2020_cycle_and_another_administration(settings: Any) -> None:
+    settings.DEBUG = True  # demo-users runs only on a demo installation
     other = f.CycleFactory(entity__name="Comune di Prova", entity__code="prova")
     run("load_demo")
     run("demo_users")

@@ -24,6 +24,7 @@ READ_ONLY = [m for m in OUR_MODELS if isinstance(admin.site._registry.get(m), Re
 # History and record models: written by the application's processes, never by hand.
 EXPECTED_READ_ONLY = {
     "accounts.SignInFailure",
+    "api.ApiToken",  # credentials: issued by the API or `api_token`; the admin only revokes
     "audit.AuditEntry",
     "exchange.Upload",
     "individual.BehaviourRating",

@@ -137,7 +137,7 @@ def test_the_document_takes_an_empty_installation_to_a_scored_monitoring(
     form = client.get(link.group(0), follow=True)
     client.post(
         form.redirect_chain[-1][0],
-        {"new_password1": "Padova-2026-ufficio", "new_password2": "Padova-2026-ufficio"},
+        {"new_password1": "Mare-Verde-Lampione-73", "new_password2": "Mare-Verde-Lampione-73"},
     )
-    assert client.login(username="rossi", password="Padova-2026-ufficio")
+    assert client.login(username="rossi", password="Mare-Verde-Lampione-73")
     assert client.get("/monitoraggio/?anno=2026").status_code == 200

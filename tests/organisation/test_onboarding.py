@@ -56,11 +56,11 @@ def test_user_add_gives_a_role_and_a_one_time_link(world: World) -> None:
     assert form_page.status_code == 200 and "new_password1" in form_page.content.decode()
     done = client.post(
         form_page.redirect_chain[-1][0],
-        {"new_password1": "una-password-lunga-42", "new_password2": "una-password-lunga-42"},
+        {"new_password1": "Mare-Verde-Lampione-73", "new_password2": "Mare-Verde-Lampione-73"},
     )
     assert done.status_code == 302
     user.refresh_from_db()
-    assert user.check_password("una-password-lunga-42")
+    assert user.check_password("Mare-Verde-Lampione-73")
     assert "non è più valido" in client.get(path, follow=True).content.decode()
 
 

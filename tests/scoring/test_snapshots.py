@@ -184,7 +184,8 @@ def _public(cycle: Cycle) -> str:
     response = Client().get(f"/risultati/{cycle.year}/")
     assert response.status_code == 200
     # The page's forms (language choice) carry a new CSRF token on every response.
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    return re.sub(r'nonce="[^"]+"', "", html)  # a new CSP nonce on every response too
 
 
 def _api(cycle: Cycle) -> dict[str, Any]:

@@ -120,7 +120,10 @@ RULES: dict[str, Rule] = {
     "plans:move": Rule(NOBODY, OFFICE_ONLY, data={"node": "indicator:{indicator}"}),
     "plans:revisions": own(MEMBERS, OFFICE_ONLY),
     "plans:compare": own(MEMBERS),
-    "plans:states": own(MEMBERS, OFFICE_ONLY),  # monitoring → closed: the office
+    # monitoring → closed: the office (blocked by the world's values not validated, the
+    # page comes back with the blockers; the other administration closes its own cycle).
+    "plans:states": own(MEMBERS, OFFICE_ONLY, target="closed"),
+    "plans:states_confirm": own(OFFICE_ONLY, OFFICE_ONLY, target="closed"),
     # --- monitoring --------------------------------------------------------------------
     "monitoring:todo": own(MEMBERS),
     "monitoring:indicator": Rule(
@@ -336,6 +339,8 @@ def _url(name: str, ids: Ids) -> str:
     url = reverse(name, args=args.get(name, []))
     if name == "api:explain":
         url += "?code=2.1/2"
+    if name == "plans:states_confirm":
+        url += "?stato=closed"
     if name == "plans:indicator_new":
         url += f"?obiettivo={v['objective']}"
     return url

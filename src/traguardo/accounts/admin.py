@@ -4,19 +4,15 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from traguardo.accounts.forms import AdminSignInForm
-from traguardo.accounts.models import Membership, Preference, SignInFailure
+from traguardo.accounts.models import Preference, SignInFailure
 from traguardo.adminutils import ReadOnlyAdmin
 
 # The admin's sign-in obeys the same limit on failed attempts as the application's.
 admin.site.login_form = AdminSignInForm
 
 
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "person", "entity"]
-    list_filter = ["role", "entity"]
-    search_fields = ["user__username", "person__display_name"]
-    autocomplete_fields = ["person"]
+# Membership (role grants) is registered in plans.organisation_admin, through RecordedAdmin:
+# every grant, change and removal is in the audit trail (accounts sits below audit).
 
 
 @admin.register(Preference)

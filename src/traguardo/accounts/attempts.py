@@ -1,7 +1,12 @@
 """Failed sign-ins slow down password guessing: after TRAGUARDO_LOGIN_MAX_FAILURES failures
-for one username within TRAGUARDO_LOGIN_LOCK_MINUTES, that username cannot sign in until the
-oldest of them is that old; one address gets ten times as many failures, whatever the
-usernames (a whole office may share it behind NAT).
+for one username from one address within TRAGUARDO_LOGIN_LOCK_MINUTES, that username cannot
+sign in from that address until the oldest of them is that old; one address gets ten times as
+many failures, whatever the usernames (a whole office may share it behind NAT).
+
+The lock is per username AND address: failures made by someone else, elsewhere, never lock
+out the owner of an account who signs in with the right password from their own address
+(otherwise anyone could lock out `ufficio` at will). Behind a reverse proxy the address is
+the one the proxy writes in X-Forwarded-For (docs/deploy.md overwrites the header).
 
 The same rule holds for the sign-in page, the admin's and the API's token endpoint. Failures
 are rows in the database, so every server process sees the same count, and the lock holds
@@ -55,12 +60,16 @@ def seconds_locked(username: str, request: HttpRequest | None) -> int:
     now = timezone.now()
     recent = SignInFailure.objects.filter(at__gt=now - _window())
     allowed = settings.TRAGUARDO_LOGIN_MAX_FAILURES
+    address = client_address(request)
     wait = _wait(
-        list(recent.filter(username=username.strip().lower()).values_list("at", flat=True)),
+        list(
+            recent.filter(username=username.strip().lower(), address=address).values_list(
+                "at", flat=True
+            )
+        ),
         allowed,
         now,
     )
-    address = client_address(request)
     if address:
         wait = max(
             wait,
@@ -90,13 +99,16 @@ def _failed(
     SignInFailure.objects.filter(at__lt=now - 4 * _window()).delete()
 
 
-def succeeded(username: str) -> None:
-    """A right password: the username's failures no longer count."""
-    SignInFailure.objects.filter(username=username.strip().lower()).delete()
+def succeeded(username: str, request: HttpRequest | None = None) -> None:
+    """A right password: the username's failures from this address no longer count (those
+    made elsewhere, perhaps by someone guessing, still do)."""
+    SignInFailure.objects.filter(
+        username=username.strip().lower(), address=client_address(request)
+    ).delete()
 
 
 def _signed_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    succeeded(user.get_username())
+    succeeded(user.get_username(), request)
 
 
 def connect() -> None:

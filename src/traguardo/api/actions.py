@@ -29,7 +29,21 @@ from traguardo.scoring import lifecycle
 class StateChangeSerializer(serializers.Serializer[Any]):
     target = serializers.ChoiceField(choices=Cycle.State.choices, help_text="Il nuovo stato.")
     note = serializers.CharField(
-        required=False, allow_blank=True, max_length=2000, help_text="Nota o motivazione."
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Nota; per tornare indietro (chiuso → monitoraggio) è la motivazione.",
+    )
+    override = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Procede nonostante gli impedimenti elencati (serve `reason`).",
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Perché si procede nonostante gli impedimenti: resta nello storico.",
     )
 
 
@@ -83,8 +97,12 @@ class CycleState(JsonApiView):
         description=(
             "Lo stesso passaggio della pagina «Stato del ciclo» e del comando `traguardo "
             "cycle-state`: solo il ruolo che la regola prevede (403), solo tra stati "
-            "consecutivi e senza revisioni aperte (409, il messaggio dice perché). Entrando "
-            "in «chiuso» il ciclo conserva i suoi punteggi (istantanea)."
+            "consecutivi e senza revisioni aperte (409, il messaggio dice perché). Con "
+            "impedimenti (campagne aperte, valori mancanti o non validati, controlli OIV "
+            "aperti, testi non scritti) risponde 409 `blocked` e li elenca in "
+            "`fields.blockers`: si procede solo con `override` e una `reason`, che restano "
+            "nello storico. Entrando in «chiuso» il ciclo conserva i suoi punteggi "
+            "(istantanea). La validazione si registra con la decisione dell'OIV."
         ),
         request=StateChangeSerializer,
         responses={200: TransitionSerializer, **errors(400, 401, 403, 404, 409, 415)},
@@ -98,14 +116,30 @@ class CycleState(JsonApiView):
         cycle = self.load_cycle(request, pk)
         payload = StateChangeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        target = payload.validated_data["target"]
-        allowed_step = (cycle.state, target) in permissions.TRANSITIONS
-        if allowed_step and target not in states.allowed_targets(request.user, cycle):
+        data = payload.validated_data
+        target = data["target"]
+        role = permissions.TRANSITIONS.get((cycle.state, target))
+        if role is not None and not permissions.has_role_in(request.user, cycle.entity_id, role):
             raise _not_allowed(_("Il tuo ruolo non consente questo passaggio di stato."))
+        if target == Cycle.State.VALIDATED:
+            # The OIV validates by recording its decision (the documento di validazione).
+            raise _refused(_("La validazione si registra con la decisione dell'OIV."))
         try:
             record = lifecycle.change_state(
-                request.user, cycle, target, payload.validated_data.get("note", "")
+                request.user,
+                cycle,
+                target,
+                data.get("note", ""),
+                override=data["override"],
+                reason=data.get("reason", ""),
             )
+        except states.TransitionBlocked as blocked:
+            raise ApiError(
+                status.HTTP_409_CONFLICT,
+                "blocked",
+                blocked.message,
+                {"blockers": [b.message for b in blocked.blockers]},
+            ) from None
         except lifecycle.TransitionRefused as refusal:
             raise _refused(refusal.message) from None
         cycle.refresh_from_db()

@@ -326,6 +326,7 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
 class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
     username = serializers.CharField()
+    expires = serializers.DateTimeField(help_text=_("Quando il token scade."))
 
 
 class ExplainQuerySerializer(serializers.Serializer[Any]):

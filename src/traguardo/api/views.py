@@ -14,7 +14,6 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
-from rest_framework.authtoken.models import Token
 from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -25,6 +24,7 @@ from rest_framework.views import APIView
 from traguardo.accounts import attempts
 from traguardo.accounts.forms import locked_message
 from traguardo.api import serializers as s
+from traguardo.api import tokens
 from traguardo.api.contract_schema import ExplainResponseSerializer, ScoreContractSerializer
 from traguardo.api.errors import ApiError
 from traguardo.api.filters import CycleFilter, IndicatorFilter, MeasurementFilter
@@ -392,7 +392,7 @@ class CycleExplain(JsonApiView):
 
 
 class TokenView(JsonApiView):
-    """Get (or create) one's API token with username and password; DELETE revokes it."""
+    """A new API token with username and password (replacing the old one); DELETE revokes it."""
 
     def get_permissions(self) -> list[Any]:
         return [IsAuthenticated()] if self.request.method == "DELETE" else [AllowAny()]
@@ -401,8 +401,10 @@ class TokenView(JsonApiView):
         tags=["autenticazione"],
         summary="Ottieni il tuo token",
         description=(
-            "Con nome utente e password restituisce il token da inviare nell'intestazione "
-            "`Authorization: Token <token>` (lo stesso a ogni richiesta, finché non è revocato)."
+            "Con nome utente e password restituisce un token nuovo da inviare nell'intestazione "
+            "`Authorization: Token <token>`: sostituisce quello dato prima (che smette di "
+            "funzionare), scade dopo TRAGUARDO_API_TOKEN_DAYS giorni (`expires`) ed è revocato "
+            "dal cambio della password. Traguardo ne conserva solo l'impronta: conservalo tu."
         ),
         request=s.TokenRequestSerializer,
         responses={200: s.TokenSerializer, **errors(400, 406, 415, 429)},
@@ -425,9 +427,11 @@ class TokenView(JsonApiView):
         if user is None or not user.is_active:
             message = _("Nome utente o password non corretti.")
             raise ApiError(status.HTTP_400_BAD_REQUEST, "invalid_credentials", message)
-        attempts.succeeded(username)
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key, "username": user.get_username()})
+        attempts.succeeded(username, request._request)
+        key, row = tokens.issue(user)
+        return Response(
+            {"token": key, "username": user.get_username(), "expires": row.expires_at.isoformat()}
+        )
 
     @extend_schema(
         tags=["autenticazione"],
@@ -436,7 +440,7 @@ class TokenView(JsonApiView):
         responses={204: OpenApiResponse(description="Token revocato."), **errors(401, 406)},
     )
     def delete(self, request: Request) -> Response:
-        Token.objects.filter(user_id=request.user.pk or 0).delete()
+        tokens.revoke(request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -46,6 +46,7 @@ CARD_LABEL = "individual.reportcard"
 
 RULES: dict[str, Rule] = {
     "plans.cycle": Rule.PLAN,
+    "plans.publication": Rule.PLAN,  # the published versions of the Relazione
     "plans.act": Rule.PLAN,
     "plans.revision": Rule.PLAN,
     "plans.revisionchange": Rule.PLAN,

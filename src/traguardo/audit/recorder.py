@@ -175,7 +175,8 @@ def _record(instance: models.Model, action: str, changes: dict[str, Any]) -> Non
         parent_label=parent_label,
         parent_pk=parent_pk,
         cycle_id=cycle.pk if cycle is not None else None,
-        entity_id=cycle.entity_id if cycle is not None else None,
+        # A row outside any cycle (a role grant) still belongs to its administration.
+        entity_id=cycle.entity_id if cycle is not None else getattr(instance, "entity_id", None),
         changes=changes,
     )
 

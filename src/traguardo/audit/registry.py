@@ -33,6 +33,13 @@ AUDITED_LABELS = (
     # The Relazione's texts and headline indicators, as written by the office.
     "reports.narrative",
     "reports.headlineindicator",
+    # Who holds which role (granted in the admin), the staff registry, the bonus funds and
+    # their beneficiaries: personal data whose every edit is kept with old and new values.
+    "accounts.membership",
+    "staff.staffrecord",
+    "rewards.fund",
+    "rewards.art67project",
+    "rewards.beneficiary",
 )
 # Every model of these apps: values (monitoring) and decisions (oiv, individual evaluations).
 AUDITED_APPS = ("monitoring", "oiv", "individual")
@@ -40,9 +47,22 @@ AUDITED_APPS = ("monitoring", "oiv", "individual")
 SKIPPED_LABELS = frozenset({"individual.reportcardobjective", "individual.synthesisrow"})
 
 # The foreign keys that lead from an item to the item it belongs to, in order of preference.
-PARENT_FIELDS = ("indicator", "objective", "entity_block", "revision", "strategic", "card")
+PARENT_FIELDS = ("indicator", "objective", "entity_block", "revision", "strategic", "card", "fund")
+# Foreign keys whose target is not itself the parent but leads to it: an evidence file
+# belongs to its value, and so appears in the history of the value's indicator.
+PARENT_VIA = {"measurement": "indicator"}
 # The foreign keys that lead towards the cycle when the model has no `cycle` of its own.
-CYCLE_PATH = ("strategic", "objective", "entity_block", "indicator", "revision", "period", "card")
+CYCLE_PATH = (
+    "strategic",
+    "objective",
+    "entity_block",
+    "indicator",
+    "revision",
+    "period",
+    "card",
+    "measurement",
+    "fund",
+)
 
 
 def audited_models() -> list[type[models.Model]]:
@@ -114,7 +134,16 @@ def parent_of(obj: Any) -> tuple[str, str]:
             field = obj._meta.get_field(name)
         except Exception:
             continue
+        if not getattr(field, "concrete", False):
+            continue  # a reverse relation (a cycle's fund), not a key of this row
         value = getattr(obj, field.attname, None) if field.is_relation else None
         if value is not None and field.related_model is not None:
             return field.related_model._meta.label_lower, str(value)
+    for name, via in PARENT_VIA.items():
+        if getattr(obj, f"{name}_id", None) is None:
+            continue
+        try:
+            return parent_of(getattr(obj, name)) if via else ("", "")
+        except ObjectDoesNotExist:
+            return "", ""
     return "", ""

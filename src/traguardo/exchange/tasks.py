@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from traguardo.audit.recorder import acting_as
 from traguardo.exchange.models import Upload
 from traguardo.exchange.result import ACTION_LABELS, Action, ImportResult
 from traguardo.exchange.safety import Refused
@@ -82,15 +83,18 @@ def _save(item: Upload, attempt: int) -> None:
     )
     try:
         seen = item.preview.get("seen") if isinstance(item.preview, dict) else None
-        result = import_file(
-            item.name,
-            bytes(item.data),
-            item.cycle,
-            dry_run=False,
-            user=user,
-            progress=progress,
-            seen=seen,
-        )
+        # Every audit entry written by the import (not only its summary) names the user who
+        # confirmed it, also in a worker process where no request says who it is.
+        with acting_as(user):
+            result = import_file(
+                item.name,
+                bytes(item.data),
+                item.cycle,
+                dry_run=False,
+                user=user,
+                progress=progress,
+                seen=seen,
+            )
     except Refused as exc:
         issue = {"sheet": "", "row": None, "column": "", "message": exc.message}
         jobs.fail(Upload, item.pk, attempt, "", result={"issue_count": 1, "issues": [issue]})

@@ -58,25 +58,59 @@ def _megabytes(size: int) -> str:
     return format_it(Decimal(size) / Decimal(1024 * 1024), 1, trim=True) + " MB"
 
 
+MB = 1024 * 1024
+MIMETYPE_MAX_BYTES = 200  # an ODF `mimetype` member is one short line
+
+
+def _zip_limits() -> tuple[int, int, int]:
+    """(members, uncompressed bytes, ratio): the same settings as the import's
+    (TRAGUARDO_IMPORT_MAX_MEMBERS, _MAX_UNCOMPRESSED_MB, _MAX_RATIO, exchange/safety.py),
+    read here because monitoring sits below exchange."""
+    return (
+        int(getattr(settings, "TRAGUARDO_IMPORT_MAX_MEMBERS", 2000)),
+        int(getattr(settings, "TRAGUARDO_IMPORT_MAX_UNCOMPRESSED_MB", 200)) * MB,
+        int(getattr(settings, "TRAGUARDO_IMPORT_MAX_RATIO", 100)),
+    )
+
+
+def _expansion_ok(infos: list[zipfile.ZipInfo]) -> bool:
+    """Judged on the zip's directory alone, before any member is inflated: zipfile never
+    reads past a member's declared size, so a zip bomb is refused here."""
+    members, uncompressed, ratio = _zip_limits()
+    if len(infos) > members or sum(i.file_size for i in infos) > uncompressed:
+        return False
+    return all(
+        not i.compress_size or i.file_size < MB or i.file_size / i.compress_size <= ratio
+        for i in infos
+    )
+
+
 def _zip_member(head: bytes, data: Any, family: str) -> bool:
-    """ODF files name their type in a `mimetype` member; OOXML ones have word/ or xl/."""
+    """ODF files name their type in a `mimetype` member; OOXML ones have word/ or xl/.
+    Only the directory and, for ODF, the tiny `mimetype` member are ever read."""
     if not head.startswith(b"PK\x03\x04"):
         return False
     try:
         with zipfile.ZipFile(data) as archive:
-            names = set(archive.namelist())
-            if family in ("odt", "ods"):
-                if "mimetype" not in names:
-                    return False
-                return (
-                    archive.read("mimetype").decode("ascii", "replace").strip()
-                    == ALLOWED[family][0]
+            infos = archive.infolist()
+            if not _expansion_ok(infos):
+                raise EvidenceRefused(
+                    _(
+                        "Il file si espande troppo una volta decompresso: non viene aperto "
+                        "(potrebbe essere un file malevolo, «zip bomb»)."
+                    )
                 )
+            names = {info.filename for info in infos}
+            if family in ("odt", "ods"):
+                info = next((i for i in infos if i.filename == "mimetype"), None)
+                if info is None or info.file_size > MIMETYPE_MAX_BYTES:
+                    return False
+                return archive.read(info).decode("ascii", "replace").strip() == ALLOWED[family][0]
             if "[Content_Types].xml" not in names:
                 return False
             prefix = "word/" if family == "docx" else "xl/"
             return any(name.startswith(prefix) for name in names)
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, EOFError, RuntimeError):
         return False
 
 

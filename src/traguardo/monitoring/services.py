@@ -102,6 +102,7 @@ def record_value(
     comment: str | None = None,
     justification: str | None = None,
     expected_version: int | None = None,
+    as_admin: bool = False,
 ) -> Recorded:
     """Save the value of `indicator` at `period` as written by `user`.
 
@@ -125,6 +126,9 @@ def record_value(
     "overwrite": true; a confirmed web import passes the versions its preview read).
 
     A change of value, comment or justification clears the unit's validation of it.
+
+    `as_admin`: a superuser's correction from the admin (MeasurementAdmin): the role check is
+    skipped, everything else (closed period, parsing, version, audit, data version) holds.
     """
     cycle = cycle_of(indicator)
     if period.cycle_id != cycle.pk:
@@ -135,6 +139,8 @@ def record_value(
         if objective is not None
         else permissions.can_manage_cycle(user, cycle) and cycle.state == "monitoring"
     )
+    if as_admin and getattr(user, "is_superuser", False):
+        allowed = True
     if not allowed:
         raise ValueForbidden(
             "Non puoi inserire valori per questo indicatore: non è di una tua unità "

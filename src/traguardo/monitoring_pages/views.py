@@ -451,6 +451,7 @@ def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     response = FileResponse(
         handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
     )
+    response["X-Content-Type-Options"] = "nosniff"  # never sniffed into HTML (also in debug)
     return response  # type: ignore[return-value]  # a streaming response, served the same way
 
 

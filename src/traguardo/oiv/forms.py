@@ -76,6 +76,7 @@ class DecisionForm(forms.Form):
     override_reason = forms.CharField(
         label=_("Motivo della forzatura"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
     confirm = forms.BooleanField(

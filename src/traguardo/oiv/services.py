@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from traguardo.accounts import permissions
 from traguardo.accounts.models import Role
 from traguardo.audit import recorder
+from traguardo.monitoring.evidence import EvidenceRefused, check_upload
 from traguardo.oiv.models import (
     DecisionOutcome,
     EvidenceSample,
@@ -110,6 +111,11 @@ def add_evidence(
         checked_by=user,
     )
     if document is not None:
+        # The same allow-list, size limit and content check as a value's evidence.
+        try:
+            check_upload(document)
+        except EvidenceRefused as exc:
+            raise OivRefused(exc.message) from None
         sample.document = document
     return recorder.save(sample)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,11 +20,13 @@ from django.views.decorators.http import require_POST
 from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.core.challenge import DEFAULT_MARGIN, FindingKind
+from traguardo.monitoring.evidence import ALLOWED
 from traguardo.oiv import selectors, services
 from traguardo.oiv.forms import CheckForm, DecisionForm, EvidenceForm, parse_margin
 from traguardo.oiv.models import (
     CRITERION_HELP,
     Criterion,
+    EvidenceSample,
     Outcome,
     ValidationCheck,
 )
@@ -230,6 +232,29 @@ def evidence(request: HttpRequest, year: int) -> HttpResponse:
     ):
         return redirect(return_to)
     return redirect(reverse("oiv:workspace") + f"?anno={cycle.year}#evidenze")
+
+
+@member_required
+def document(request: HttpRequest, pk: int) -> HttpResponse:
+    """A sampled evidence's document, to those who read the OIV workspace of its cycle,
+    always as an attachment (docs/deploy.md: /media/ is never served directly)."""
+    sample = get_object_or_404(EvidenceSample.objects.select_related("cycle"), pk=pk)
+    check(
+        services.can_read(request.user, sample.cycle),
+        _("Lo spazio dell'OIV è riservato all'OIV e alla struttura tecnica permanente."),
+    )
+    if not sample.document:
+        raise Http404(_("Questa evidenza non ha un documento."))
+    try:
+        handle = sample.document.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Il file non è più disponibile.")) from None
+    name = sample.document.name.rsplit("/", 1)[-1]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    content_type = ALLOWED[extension][0] if extension in ALLOWED else "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response  # type: ignore[return-value]  # a streaming response, served the same way
 
 
 @member_required

@@ -17,13 +17,16 @@ import json
 import secrets
 import tempfile
 import zipfile
+import zlib
 from collections import Counter
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.core import serializers
 from django.core.management import call_command
+from django.core.serializers.base import DeserializationError
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -32,9 +35,20 @@ from traguardo.organisation.codes import suggested_code
 from traguardo.plans import versions
 
 FORMAT = "traguardo.backup/1"
-EXCLUDED = ("contenttypes", "auth.permission", "sessions", "admin.logentry")
+# data.json is written by this serializer: Django's JSON one rounds times to the millisecond.
+serializers.register_serializer("json_us", "traguardo.ops.serializer")
+# API tokens are credentials: not in a backup (restored users ask for new ones).
+EXCLUDED = (
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "admin.logentry",
+    "authtoken",
+    "api.apitoken",
+)
 # Models of earlier versions that no longer exist: their rows in an older backup are skipped.
-RETIRED = frozenset({"scoring.scorestamp"})
+# Plain-text API tokens of earlier versions are credentials: never loaded back either.
+RETIRED = frozenset({"scoring.scorestamp", "authtoken.token"})
 
 
 class BackupError(Exception):
@@ -62,6 +76,7 @@ def write_backup(out: Path) -> dict[str, Any]:
         call_command(
             "dumpdata",
             exclude=list(EXCLUDED),
+            format="json_us",
             natural_foreign=True,
             output=str(data),
             verbosity=0,
@@ -70,7 +85,7 @@ def write_backup(out: Path) -> dict[str, Any]:
         media = _media_files(media_root)
         manifest = {
             "format": FORMAT,
-            "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "created": datetime.datetime.now(datetime.UTC).isoformat(),
             "database": connection.vendor,
             "migrations": _applied_migrations(),
             "rows": dict(sorted(Counter(r["model"] for r in rows).items())),
@@ -175,39 +190,49 @@ def restore_backup(source: Path) -> dict[str, Any]:
         raise BackupError(f"{source}: file inesistente")
     try:
         archive = zipfile.ZipFile(source)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise BackupError(f"{source}: non è un archivio zip") from None
-    with archive, tempfile.TemporaryDirectory() as tmp:
-        manifest = read_manifest(archive, str(source))
-        missing = missing_migrations(manifest)
-        if missing:
-            raise BackupError(
-                f"{source}: il database non ha le migrazioni {', '.join(missing[:5])}: "
-                "esegui «python manage.py migrate» con la versione del programma del backup"
-            )
-        # Every file name is checked before anything is written.
-        media = [(name, _safe_media_name(name)) for name in archive.namelist()]
-        try:
-            payload = archive.read("data.json")
-        except KeyError:
-            raise BackupError(f"{source}: manca data.json") from None
-        data = Path(tmp) / "data.json"
-        data.write_bytes(_without_retired(payload))
-        # Restored cycles carry the data versions of the backup: they are moved past every
-        # version this database has used, so no cached score of the replaced data matches.
-        floor = versions.highest()
-        # loaddata runs in one transaction, with constraint checks deferred to the end,
-        # and resets PostgreSQL sequences afterwards.
-        with paused():
-            call_command("loaddata", str(data), verbosity=0)
-        # Past the highest version left here, by a random step: a flushed database has
-        # none, and the server processes may still cache scores of the data it had.
-        versions.bump_all(by=floor + 1 + secrets.randbelow(2**40))
-        media_root = Path(settings.MEDIA_ROOT)
-        for name, rest in media:
-            if rest is None or name.endswith("/"):
-                continue
-            target = media_root.joinpath(*rest.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.read(name))
+    try:
+        with archive, tempfile.TemporaryDirectory() as tmp:
+            return _restore(archive, source, Path(tmp))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise BackupError(f"{source}: archivio danneggiato, non leggibile ({exc})") from None
+    except DeserializationError as exc:
+        first = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        raise BackupError(f"{source}: data.json danneggiato, non caricato ({first})") from None
+
+
+def _restore(archive: zipfile.ZipFile, source: Path, tmp: Path) -> dict[str, Any]:
+    manifest = read_manifest(archive, str(source))
+    missing = missing_migrations(manifest)
+    if missing:
+        raise BackupError(
+            f"{source}: il database non ha le migrazioni {', '.join(missing[:5])}: "
+            "esegui «python manage.py migrate» con la versione del programma del backup"
+        )
+    # Every file name is checked before anything is written.
+    media = [(name, _safe_media_name(name)) for name in archive.namelist()]
+    try:
+        payload = archive.read("data.json")
+    except KeyError:
+        raise BackupError(f"{source}: manca data.json") from None
+    data = tmp / "data.json"
+    data.write_bytes(_without_retired(payload))
+    # Restored cycles carry the data versions of the backup: they are moved past every
+    # version this database has used, so no cached score of the replaced data matches.
+    floor = versions.highest()
+    # loaddata runs in one transaction, with constraint checks deferred to the end,
+    # and resets PostgreSQL sequences afterwards.
+    with paused():
+        call_command("loaddata", str(data), verbosity=0)
+    # Past the highest version left here, by a random step: a flushed database has
+    # none, and the server processes may still cache scores of the data it had.
+    versions.bump_all(by=floor + 1 + secrets.randbelow(2**40))
+    media_root = Path(settings.MEDIA_ROOT)
+    for name, rest in media:
+        if rest is None or name.endswith("/"):
+            continue
+        target = media_root.joinpath(*rest.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(archive.read(name))
     return manifest

@@ -330,6 +330,7 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(
         label=_("Motivo della forzatura"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "Obbligatorio per forzare: resta nello storico e nel registro delle modifiche."
@@ -355,6 +356,7 @@ class CorrectionForm(forms.Form):
 
     reason = forms.CharField(
         label=_("Motivo della rettifica"),
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Con la rettifica aperta si correggono i testi della Relazione e se ne generano "

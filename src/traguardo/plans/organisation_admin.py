@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 
+from traguardo.accounts.models import Membership
 from traguardo.organisation.models import Assignment, Entity, OrgUnit, Person
 from traguardo.plans.recorded_admin import RecordedAdmin
 
@@ -47,3 +48,13 @@ class AssignmentAdmin(RecordedAdmin):
     search_fields = ["person__display_name", "unit__code", "unit__name"]
     autocomplete_fields = ["person", "unit"]
     date_hierarchy = "start"
+
+
+@admin.register(Membership)
+class MembershipAdmin(RecordedAdmin):
+    """Role grants: who may do what in which administration, recorded in the audit trail."""
+
+    list_display = ["user", "role", "person", "entity"]
+    list_filter = ["role", "entity"]
+    search_fields = ["user__username", "person__display_name"]
+    autocomplete_fields = ["person"]

@@ -118,6 +118,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy with a nonce per request (traguardo/web/csp.py).
+    "traguardo.web.csp.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -145,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "traguardo.web.context.navigation",
+                "traguardo.web.csp.nonce",
             ],
         },
     },
@@ -191,6 +194,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # The username, the administration's name, "traguardo" (accounts/passwords.py).
+    {"NAME": "traguardo.accounts.passwords.ContextPasswordValidator"},
 ]
 
 # Italian first: the users, the documents and the law are Italian. Model and UI strings are
@@ -232,7 +237,7 @@ DEFAULT_FROM_EMAIL = env_str("TRAGUARDO_DEFAULT_FROM_EMAIL", "traguardo@localhos
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "traguardo.api.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -258,6 +263,8 @@ if DEBUG:
 # Failed sign-ins allowed per username within the lock time; one address gets ten times more.
 TRAGUARDO_LOGIN_MAX_FAILURES = env_int("TRAGUARDO_LOGIN_MAX_FAILURES", 5, 1)
 TRAGUARDO_LOGIN_LOCK_MINUTES = env_int("TRAGUARDO_LOGIN_LOCK_MINUTES", 15, 1)
+# Days an API token lasts (api/tokens.py); a new token or a new password revokes it earlier.
+TRAGUARDO_API_TOKEN_DAYS = env_int("TRAGUARDO_API_TOKEN_DAYS", 90, 1)
 
 # --- Monitoring (documented in docs/monitoring.md) -----------------------------------------
 # Largest evidence file a user may attach to a monitoring value (10 MB unless set).
@@ -382,6 +389,9 @@ CSRF_TRUSTED_ORIGINS = env_list("TRAGUARDO_CSRF_TRUSTED_ORIGINS", default=[])
 SESSION_COOKIE_AGE = env_int("TRAGUARDO_SESSION_SECONDS", 8 * 3600)  # one working day
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (traguardo/web/csp.py): empty means the built-in policy.
+TRAGUARDO_CSP = env_str("TRAGUARDO_CSP", "")
+TRAGUARDO_CSP_REPORT_ONLY = env_bool("TRAGUARDO_CSP_REPORT_ONLY", default=False)
 
 # Reuse database connections between requests (seconds; 0 closes after each request).
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("TRAGUARDO_DB_CONN_MAX_AGE", 0 if DEBUG else 60)

@@ -1,7 +1,5 @@
 """URL configuration: one prefix per part of the cycle; each app owns its own urls.py."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -26,5 +24,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("traguardo.web.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No static() route for MEDIA_URL, not even in debug: every uploaded or generated file is
+# served by a view that checks who asks, as an attachment (docs/deploy.md).

@@ -3,12 +3,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from traguardo.plans.recorded_admin import RecordedAdmin
 from traguardo.reports.models import HeadlineIndicator, Narrative, ReportJob, StaffFigures
 from traguardo.reports.relazione.sanitize import clean_html
 
 
 @admin.register(Narrative)
-class NarrativeAdmin(admin.ModelAdmin):
+class NarrativeAdmin(RecordedAdmin):
     list_display = ["cycle", "section", "updated_at", "updated_by"]
     list_filter = ["cycle", "section"]
     readonly_fields = ["updated_at", "updated_by"]

@@ -161,6 +161,7 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     with job.file.open("rb") as stored:
         response = HttpResponse(stored.read(), content_type=CONTENT_TYPES[job.format])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from traguardo.plans.recorded_admin import RecordedAdmin
 from traguardo.rewards.models import Art67Project, Beneficiary, Fund
 
 
@@ -15,20 +16,20 @@ class BeneficiaryInline(admin.TabularInline):
 
 
 @admin.register(Fund)
-class FundAdmin(admin.ModelAdmin):
+class FundAdmin(RecordedAdmin):
     list_display = ("cycle", "base_amount", "release_rule", "threshold", "is_example")
     inlines = (ProjectInline, BeneficiaryInline)
 
 
 @admin.register(Art67Project)
-class Art67ProjectAdmin(admin.ModelAdmin):
+class Art67ProjectAdmin(RecordedAdmin):
     list_display = ("scheda", "title", "value", "fund")
     list_filter = ("fund__cycle",)
     search_fields = ("scheda", "title")
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(admin.ModelAdmin):
+class BeneficiaryAdmin(RecordedAdmin):
     list_display = ("code", "category", "score", "presence", "fund")
     list_filter = ("fund__cycle", "category")
     search_fields = ("code",)

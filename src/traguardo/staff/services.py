@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from traguardo.audit import recorder
 from traguardo.audit.recorder import record_bulk
 from traguardo.core.gender import GenderBudget, Headcount, gender_budget
 from traguardo.core.tabular import formula_problem
@@ -135,12 +136,30 @@ def import_registry(cycle: Cycle, name: str, content: bytes) -> ImportResult:
         )
     if result.errors:
         return result
+    fields = ("gender", "category", "age_band", "part_time", "role")
     with transaction.atomic():
-        removed, _by_model = StaffRecord.objects.filter(cycle=cycle).delete()
+        existing = StaffRecord.objects.filter(cycle=cycle)
+        before = {r["code"]: r for r in existing.values("code", *fields)}
+        removed, _by_model = existing.delete()
         StaffRecord.objects.bulk_create(records)
+        after = {r.code: {f: getattr(r, f) for f in fields} for r in records}
+        # One entry for the whole file, with what moved person by person (old and new).
         record_bulk(
             f"Importazione dell'anagrafica del personale dal file {name}",
-            {"staff.staffrecord": {"delete": removed, "create": len(records)}},
+            {
+                "staff.staffrecord": {"delete": removed, "create": len(records)},
+                "removed": sorted(before.keys() - after.keys()),
+                "added": sorted(after.keys() - before.keys()),
+                "changed": {
+                    code: {
+                        f: [before[code][f], after[code][f]]
+                        for f in fields
+                        if before[code][f] != after[code][f]
+                    }
+                    for code in sorted(before.keys() & after.keys())
+                    if any(before[code][f] != after[code][f] for f in fields)
+                },
+            },
             cycle=cycle,
         )
     result.created = len(records)
@@ -157,5 +176,4 @@ def add_record(cycle: Cycle, record: StaffRecord) -> StaffRecord:
     if StaffRecord.objects.filter(cycle=cycle, code=record.code).exists():
         raise DuplicateCode(record.code)
     record.cycle = cycle
-    record.save()
-    return record
+    return recorder.save(record)

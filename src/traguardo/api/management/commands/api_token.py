@@ -1,4 +1,8 @@
-"""Print a user's API token (creating it if needed): `python manage.py api_token po`."""
+"""Issue a new API token for a user and print it: `python manage.py api_token po`.
+
+Tokens are kept hashed: an existing one cannot be shown again, so the command always issues a
+new one, which replaces (revokes) the old.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +11,23 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.authtoken.models import Token
 
+from traguardo.api import tokens
 from traguardo.plans.management.commands._common import add_entity_argument, entity_of
 
 
 class Command(BaseCommand):
-    help = "Stampa il token API dell'utente (lo crea se manca); --reset ne crea uno nuovo."
+    help = "Crea un nuovo token API per l'utente e lo stampa; quello precedente smette di valere."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("username", help="Nome utente.")
         parser.add_argument(
-            "--reset", action="store_true", help="Revoca il token attuale e ne crea uno nuovo."
+            "--reset",
+            action="store_true",
+            help="(come senza: ogni esecuzione sostituisce il token precedente)",
+        )
+        parser.add_argument(
+            "--revoke", action="store_true", help="Revoca il token senza crearne uno nuovo."
         )
         add_entity_argument(parser)
 
@@ -35,7 +44,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"l'utente «{options['username']}» non ha ruoli nell'ente «{entity.code}»"
             )
-        if options["reset"]:
-            Token.objects.filter(user=user).delete()
-        token, _created = Token.objects.get_or_create(user=user)
-        self.stdout.write(token.key)
+        if options["revoke"]:
+            tokens.revoke(user)
+            self.stdout.write(f"Token di «{user.get_username()}» revocato.")
+            return
+        key, _row = tokens.issue(user)
+        self.stdout.write(key)

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from traguardo.demo.importer import DEMO_CODE
@@ -11,6 +12,12 @@ class Command(BaseCommand):
     help = "Crea un utente dimostrativo per ruolo sul ciclo caricato con load-demo e ne stampa le credenziali."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG:
+            # Demo users share one published password: never on a production installation.
+            raise CommandError(
+                "«demo-users» crea utenti con una password nota a tutti: si esegue solo con "
+                "TRAGUARDO_DEBUG=1 (installazione dimostrativa o di sviluppo)"
+            )
         entity = Entity.objects.filter(code=DEMO_CODE).first()
         if entity is None:
             raise CommandError(
