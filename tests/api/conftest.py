@@ -9,10 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from traguardo.api import tokens
+from tests.api_clients import api_client
 from traguardo.api.scores import indicator_keys
 from traguardo.plans.models import Cycle, Indicator
 
@@ -22,15 +21,7 @@ def api_as(db: None) -> Callable[[str], APIClient]:
     """`api_as("po")`: a client sending the token of the user of that name (from `world` or
     `demo`, whichever the test uses); `api_as("")`: anonymous."""
 
-    def make(username: str) -> APIClient:
-        client = APIClient()
-        if username:
-            user = get_user_model().objects.get(username=username)
-            key, _row = tokens.issue(user)
-            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-        return client
-
-    return make
+    return api_client
 
 
 @pytest.fixture

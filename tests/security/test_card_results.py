@@ -10,23 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
+from tests.api_clients import api_client
 from tests.world import World
 from traguardo.plans.models import Cycle
 
-
-def _api(username: str) -> APIClient:
-    client = APIClient()
-    if username:
-        user = get_user_model().objects.get(username=username)
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
+_api = api_client
 
 
 def _publish(world: World) -> None:

@@ -29,15 +29,16 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from rest_framework.authtoken.models import Token
 
 from tests import factories as f
+from tests.api_clients import api_client
 from tests.world import World
 from traguardo.accounts.models import Role
 from traguardo.audit import recorder
 from traguardo.audit.models import AuditEntry
 from traguardo.exchange.models import Upload
 from traguardo.individual.models import ReportCard
+from traguardo.oiv.models import EvidenceSample
 from traguardo.plans.models import Cycle
 from traguardo.reports.models import Narrative, ReportJob
 
@@ -153,6 +154,7 @@ RULES: dict[str, Rule] = {
     "oiv:subject": Rule(OFFICE_OIV, OIV_ONLY),
     "oiv:evidence": Rule(NOBODY, OIV_ONLY),
     "oiv:decision": Rule(NOBODY, OIV_ONLY),
+    "oiv:document": Rule(OFFICE_OIV),  # the OIV's own uploaded document, as an attachment
     "oiv:challenge": own(OFFICE_OIV),
     # --- Relazione -----------------------------------------------------------------------
     "relazione:index": own(MEMBERS),
@@ -257,6 +259,13 @@ def ids(world: World, settings: Any, tmp_path: Any) -> Ids:
         status=ReportJob.Status.DONE,
         file=ContentFile(b"PK docx", name="relazione.docx"),
     )
+    sample = EvidenceSample.objects.create(
+        cycle=world.cycle,
+        indicator=indicator,
+        source="Verbale n. 12",
+        outcome=EvidenceSample.Outcome.values[0],
+        document=ContentFile(b"%PDF-1.4\n%%EOF\n", name="verbale.pdf"),
+    )
     with recorder.acting_as(office):
         recorder.save(indicator)
     year = str(world.cycle.year)
@@ -278,6 +287,7 @@ def ids(world: World, settings: Any, tmp_path: Any) -> Ids:
             "final": world.final.pk,
             "unit": world.unit("2.1").pk,
             "done": done.pk,
+            "oiv_document": sample.pk,
             "section": Narrative.Section.values[0],
         },
     )
@@ -306,6 +316,7 @@ def _url(name: str, ids: Ids) -> str:
         "oiv:subject": [v["year"], "obiettivo", v["objective"]],
         "oiv:evidence": [v["year"]],
         "oiv:decision": [v["year"]],
+        "oiv:document": [v["oiv_document"]],
         "oiv:challenge": [v["year"]],
         "relazione:year": [v["year"]],
         "relazione:generate": [v["year"]],
@@ -348,13 +359,7 @@ def _url(name: str, ids: Ids) -> str:
 
 def _client(role: str, api: bool) -> Client:
     if api:
-        from rest_framework.test import APIClient
-
-        client: Client = APIClient()  # type: ignore[assignment]
-        if role:
-            token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username=role))
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")  # type: ignore[attr-defined]
-        return client
+        return api_client(role)  # type: ignore[return-value]
     client = Client()
     if role:
         client.force_login(get_user_model().objects.get(username=role))

@@ -81,6 +81,10 @@ RULES: dict[str, Rule] = {
     "individual.cardevent": Rule.CARD,
     # Not audited row by row, but named by bulk entries.
     "rewards.fund": Rule.PERSONAL,
+    "rewards.art67project": Rule.PERSONAL,
+    "rewards.beneficiary": Rule.PERSONAL,
+    # Who holds which role where: the administration's office and OIV.
+    "accounts.membership": Rule.PERSONAL,
     "rewards.beneficiaryrow": Rule.PERSONAL,
     "staff.staffrecord": Rule.PERSONAL,
 }

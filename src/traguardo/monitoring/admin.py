@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from django import forms
 from traguardo.adminutils import ReadOnlyAdmin
+from traguardo.modelutils import limited_formfield
 from traguardo.monitoring import services
 from traguardo.monitoring.models import (
     Comment,
@@ -39,6 +40,7 @@ class MeasurementAdminForm(forms.ModelForm):
     class Meta:
         model = Measurement
         fields = ["indicator", "period", "text", "comment", "justification"]
+        formfield_callback = limited_formfield
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
