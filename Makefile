@@ -69,8 +69,11 @@ demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/traguardo load-demo
 	$(BIN)/traguardo demo-users
-	$(BIN)/traguardo score --year 2019
-	$(BIN)/traguardo report --year 2019 --format all --out var/relazione
+	$(BIN)/traguardo cycle add --entity tvbl --year 2020 --plan 2019-2021 --from 2019 \
+		--if-missing --open --user ufficio \
+		--override --reason "Pesi B come stampati nel piano 2019-2021 (somma 99,96)"
+	$(BIN)/traguardo score --entity tvbl --year 2019
+	$(BIN)/traguardo report --entity tvbl --year 2019 --format all --out var/relazione
 	@echo "== Relazione 2019 in every format: var/relazione/"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

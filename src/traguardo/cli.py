@@ -9,7 +9,7 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "traguardo.project.settings")
     from django.core.management import execute_from_command_line
-    from django.db import DatabaseError
+    from django.db import DatabaseError, IntegrityError
 
     import django
 
@@ -21,10 +21,18 @@ def main(argv: list[str] | None = None) -> int:
     # a database that is missing or not migrated gets a message, not a traceback.
     try:
         execute_from_command_line(["traguardo", *args])
+    except IntegrityError as exc:
+        # The data refuses the change (a protected or duplicated row): running the same
+        # command again would fail the same way, so no advice to retry.
+        print(
+            f"Errore del database: i dati presenti impediscono l'operazione ({exc}).",
+            file=sys.stderr,
+        )
+        return 2
     except DatabaseError as exc:
         print(
             f"Errore del database: {exc}. Il database esiste ed è aggiornato? "
-            "Esegui «python manage.py migrate» (o «make demo»).",
+            "Esegui «python manage.py migrate».",
             file=sys.stderr,
         )
         return 2

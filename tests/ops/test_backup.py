@@ -16,6 +16,7 @@ from tests.conftest import load_demo_cycle
 from traguardo.audit.models import AuditEntry
 from traguardo.core.contract import to_contract_dict
 from traguardo.oiv.models import EvidenceSample
+from traguardo.organisation.models import Entity
 from traguardo.plans.models import Cycle, Indicator
 from traguardo.scoring.services import score_cycle
 
@@ -120,7 +121,11 @@ def test_an_older_backup_with_score_stamps_still_restores(
                 rows = json.loads(payload)
                 stamp = {"token": "abc", "at": "2024-01-01T00:00:00Z"}
                 rows.append({"model": "scoring.scorestamp", "pk": 1, "fields": stamp})
+                for row in rows:  # and, older still, administrations without a code
+                    if row["model"] == "organisation.entity":
+                        del row["fields"]["code"]
                 payload = json.dumps(rows).encode()
             out.writestr(name, payload)
     call_command("restore", str(older), replace=True, verbosity=0)
     assert contract() == before
+    assert list(Entity.objects.values_list("code", flat=True)) == ["tvbl"]

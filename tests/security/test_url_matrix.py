@@ -86,6 +86,8 @@ RULES: dict[str, Rule] = {
     "set_language": Rule(EVERYONE | {OTHER}, EVERYONE | {OTHER}),
     "accounts:login": Rule(EVERYONE | {OTHER}),
     "accounts:logout": Rule(NOBODY),  # POST only
+    # the one-time link of `traguardo user add`: a wrong token shows "no longer valid"
+    "accounts:set_password": Rule(EVERYONE | {OTHER}),
     # --- public pages (the world's cycle is not published: members only) -----------------
     "web:home": Rule(EVERYONE | {OTHER}),
     "reports:latest": own(MEMBERS),
@@ -294,6 +296,7 @@ def ids(world: World, settings: Any, tmp_path: Any) -> Ids:
 def _url(name: str, ids: Ids) -> str:
     v = ids.values
     args: dict[str, list[Any]] = {
+        "accounts:set_password": ["MQ", "wrong-token"],
         "plans:strategic": [v["strategic"]],
         "plans:strategic_delete": [v["strategic"]],
         "plans:annual": [v["annual"]],
@@ -424,7 +427,7 @@ def test_once_published_citizens_read_the_public_pages_only(ids: Ids) -> None:
     public |= {"api:cycle", "api:tree", "api:indicators", "api:periods", "api:measurements"}
     public |= {"api:score", "api:explain", "api:indicator", "api:indicator-values", "api:schema"}
     public |= {"api:revisions"}  # the plan's revisions are formal acts, public once published
-    public |= {"accounts:login", "set_language"}
+    public |= {"accounts:login", "accounts:set_password", "set_language"}
     problems = []
     for name in sorted(RULES):
         response = _client(ANON, name.startswith("api:")).get(_url(name, ids))

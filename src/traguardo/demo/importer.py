@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import translation
 
+from traguardo.accounts.models import Membership
 from traguardo.audit.recorder import record_loaded
 from traguardo.core.readings import ReadingKind, parse_reading
 from traguardo.demo.fixture import DemoCycle, IndicatorRecord
@@ -34,6 +35,8 @@ from traguardo.plans.models import (
     StrategicObjective,
     Target,
 )
+
+DEMO_CODE = "tvbl"  # the demo administration's code (Entity.code)
 
 _INDICATOR_KINDS = {
     "numerico": Indicator.Kind.NUMERIC,
@@ -68,6 +71,14 @@ def _import_cycle(demo: DemoCycle) -> Cycle:
     website = str(info.get("website", ""))
     entity, _ = Entity.objects.update_or_create(
         name=info.get("name", "Ente"),
+        create_defaults={
+            "code": info.get("code", DEMO_CODE),
+            "short_name": info.get("short_name", ""),
+            "kind": Entity.Kind.CAMERA_COMMERCIO,
+            "website": website
+            if website.startswith("http") or not website
+            else f"https://{website}",
+        },
         defaults={
             "short_name": info.get("short_name", ""),
             "kind": Entity.Kind.CAMERA_COMMERCIO,
@@ -77,9 +88,12 @@ def _import_cycle(demo: DemoCycle) -> Cycle:
         },
     )
     start = datetime.date(demo.year, 1, 1)
-    old = Cycle.objects.filter(entity=entity, year=demo.year).first()
-    if old is not None:
+    # The demo administration's data is replaced as a whole (its later cycles use its
+    # units and people); the users keep their roles, linked again to the same posts.
+    roles = _detach_roles(entity)
+    for old in Cycle.objects.filter(entity=entity).order_by("-year"):
         _delete_cycle(old)
+    _delete_people_and_units(entity)
     first, _, last = str(
         demo.cycle.get("cycle", {}).get("plan_period", f"{demo.year}-{demo.year + 2}")
     ).partition("-")
@@ -113,11 +127,11 @@ def _import_cycle(demo: DemoCycle) -> Cycle:
         },
     )
     _cards(cycle, demo, units, objectives)
+    _reattach_roles(entity, roles)
     return cycle
 
 
 def _delete_cycle(cycle: Cycle) -> None:
-    entity = cycle.entity
     # The plan's rows protect one another (history must not vanish by accident): delete
     # them explicitly, leaves first.
     ReportCard.objects.filter(cycle=cycle).delete()
@@ -132,6 +146,27 @@ def _delete_cycle(cycle: Cycle) -> None:
     Revision.objects.filter(cycle=cycle).delete()
     Act.objects.filter(cycle=cycle).delete()
     cycle.delete()
+
+
+def _detach_roles(entity: Entity) -> list[tuple[int, int, str, str]]:
+    """Remove the roles linked to the entity's people (they protect them), remembering
+    (user, entity, role, person's name) to link them again once the people are loaded."""
+    linked = Membership.objects.filter(person__entity=entity).select_related("person")
+    saved = [(m.user_id, m.entity_id, m.role, m.person.display_name) for m in linked if m.person]
+    Membership.objects.filter(person__entity=entity).delete()
+    return saved
+
+
+def _reattach_roles(entity: Entity, saved: list[tuple[int, int, str, str]]) -> None:
+    people = {p.display_name: p for p in Person.objects.filter(entity=entity)}
+    for user_id, entity_id, role, name in saved:
+        if name in people:  # a post the demo no longer has: the role goes with it
+            Membership.objects.get_or_create(
+                user_id=user_id, entity_id=entity_id, role=role, defaults={"person": people[name]}
+            )
+
+
+def _delete_people_and_units(entity: Entity) -> None:
     Assignment.objects.filter(person__entity=entity).delete()
     Person.objects.filter(entity=entity).delete()
     # children before parents: units are protected against deleting a parent first

@@ -67,12 +67,17 @@ class Report:
     no_address: list[str] = field(default_factory=list)  # usernames with missing values
 
 
-def send_reminders(today: datetime.date, days: int | None = None) -> Report:
+def send_reminders(
+    today: datetime.date, days: int | None = None, entity_code: str | None = None
+) -> Report:
+    """The reminders due on `today`, for every administration or only `entity_code`'s."""
     days = days_before() if days is None else days
     report = Report()
     periods = Period.objects.filter(
         closed=False, deadline__isnull=False, cycle__state=Cycle.State.MONITORING
     ).select_related("cycle__entity")
+    if entity_code:
+        periods = periods.filter(cycle__entity__code=entity_code)
     for period in periods:
         kind = due_kind(period, today, days)
         if kind is None:

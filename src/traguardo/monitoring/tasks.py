@@ -13,10 +13,13 @@ from traguardo.monitoring.reminders import send_reminders
 
 
 @shared_task(name="traguardo.monitoring.send_reminders")
-def send_reminders_task(day: str | None = None, days: int | None = None) -> dict[str, Any]:
-    """Send the reminders due on `day` (ISO date; today if None); what was sent, as data."""
+def send_reminders_task(
+    day: str | None = None, days: int | None = None, entity: str | None = None
+) -> dict[str, Any]:
+    """Send the reminders due on `day` (ISO date; today if None), of every administration
+    or only of the one coded `entity`; what was sent, as data."""
     today = datetime.date.fromisoformat(day) if day else timezone.localdate()
-    report = send_reminders(today, days)
+    report = send_reminders(today, days, entity)
     return {
         "sent": [
             {

@@ -31,6 +31,7 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
 from traguardo.audit.recorder import paused
+from traguardo.organisation.codes import suggested_code
 from traguardo.plans import versions
 
 FORMAT = "traguardo.backup/1"
@@ -157,7 +158,30 @@ def _without_retired(payload: bytes) -> bytes:
     if not isinstance(rows, list):
         return payload
     kept = [r for r in rows if not (isinstance(r, dict) and r.get("model") in RETIRED)]
-    return payload if len(kept) == len(rows) else json.dumps(kept).encode()
+    coded = _with_entity_codes(kept)
+    return payload if len(kept) == len(rows) and not coded else json.dumps(kept).encode()
+
+
+def _with_entity_codes(rows: list[Any]) -> bool:
+    """Give a code to the administrations of a backup made before Entity.code existed
+    (as the migration does); True if any was given."""
+    entities = [
+        r
+        for r in rows
+        if isinstance(r, dict)
+        and r.get("model") == "organisation.entity"
+        and isinstance(r.get("fields"), dict)
+    ]
+    used = {r["fields"]["code"] for r in entities if r["fields"].get("code")}
+    given = False
+    for row in entities:
+        if not row["fields"].get("code"):
+            row["fields"]["code"] = suggested_code(
+                str(row["fields"].get("name", "")), used.__contains__
+            )
+            used.add(row["fields"]["code"])
+            given = True
+    return given
 
 
 def restore_backup(source: Path) -> dict[str, Any]:

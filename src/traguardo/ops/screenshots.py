@@ -59,7 +59,7 @@ SHOTS = (
 # demo cycle (loaded closed) is published; the staff pages show it as it is loaded.
 PUBLISH = (
     "from traguardo.plans.models import Cycle;"
-    "Cycle.objects.filter(year=2019).update(state=Cycle.State.PUBLISHED)"
+    "Cycle.objects.filter(entity__code='tvbl', year=2019).update(state=Cycle.State.PUBLISHED)"
 )
 
 
@@ -69,7 +69,7 @@ def _citizen(shot: Shot) -> bool:
 
 IDS = (
     "from traguardo.plans.models import Cycle, Indicator, OperationalObjective as O;"
-    "c = Cycle.objects.get(year=2019);"
+    "c = Cycle.objects.get(entity__code='tvbl', year=2019);"
     "o = O.objects.filter(cycle=c).order_by('home_unit__code', 'number').first();"
     "print(c.pk, o.pk, o.indicators.order_by('number').first().pk)"
 )

@@ -1,11 +1,13 @@
 """The administration (Ente), its units over time, and who holds which post when."""
 
 import datetime
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from traguardo.modelutils import choices_constraint
+from traguardo.organisation.codes import suggested_code
 
 
 class EntityKind(models.TextChoices):
@@ -24,6 +26,15 @@ class Entity(models.Model):
 
     Kind = EntityKind
 
+    code = models.SlugField(
+        _("codice"),
+        max_length=20,
+        unique=True,
+        help_text=_(
+            "Breve e stabile, usato negli indirizzi e nei comandi (es. «tvbl»): da 2 a 20 "
+            "caratteri tra lettere minuscole, cifre e trattini."
+        ),
+    )
     name = models.CharField(_("denominazione"), max_length=255, unique=True)
     short_name = models.CharField(_("sigla"), max_length=50, blank=True)
     kind = models.CharField(_("tipo di ente"), max_length=32, choices=Kind.choices)
@@ -33,10 +44,24 @@ class Entity(models.Model):
         verbose_name = _("ente")
         verbose_name_plural = _("enti")
         ordering = ["name"]
-        constraints = [choices_constraint("kind", EntityKind)]
+        constraints = [
+            choices_constraint("kind", EntityKind),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[a-z0-9][a-z0-9-]{1,19}$"),
+                name="organisation_entity_code_format",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A row created without a code (old callers, the Django admin) gets a free one
+        # derived from its name; once given, a code never changes by itself.
+        if not self.code:
+            others = Entity.objects.exclude(pk=self.pk)
+            self.code = suggested_code(self.name, lambda code: others.filter(code=code).exists())
+        super().save(*args, **kwargs)
 
 
 class OrgUnitKind(models.TextChoices):

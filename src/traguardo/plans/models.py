@@ -6,6 +6,8 @@ Allegato B's entity table is EntityBlock, whose indicators hang off the block in
 operational objective. Revisions of the plan (Revision, RevisionChange) keep the history.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -602,6 +604,11 @@ class Indicator(Versioned):
         blank=True,
         related_name="replaces",
         verbose_name=_("sostituito da"),
+    )
+    # The indicator's identity across cycles: the yearly carry-forward gives the new
+    # cycle's indicator the lineage of the one it continues (plans.carry_forward).
+    lineage = models.UUIDField(
+        _("identità nei cicli"), default=uuid.uuid4, editable=False, db_index=True
     )
 
     class Meta:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from traguardo.accounts.models import Membership
@@ -7,9 +9,14 @@ from traguardo.plans.recorded_admin import RecordedAdmin
 
 @admin.register(Entity)
 class EntityAdmin(RecordedAdmin):
-    list_display = ["name", "short_name", "kind", "website"]
+    list_display = ["code", "name", "short_name", "kind", "website"]
     list_filter = ["kind"]
-    search_fields = ["name", "short_name"]
+    search_fields = ["code", "name", "short_name"]
+
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        # The code names the administration in URLs and commands: chosen once, kept.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "code"] if obj is not None else fields
 
 
 @admin.register(OrgUnit)

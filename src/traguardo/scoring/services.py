@@ -1,30 +1,20 @@
-"""Entry points for the web app, the API and the command line."""
+"""Entry points for the web app, the API and the command line.
+
+`get_cycle(year, entity)` and `CycleNotFound` come from `traguardo.plans.lookup`."""
 
 from __future__ import annotations
-
-from django.core.exceptions import ObjectDoesNotExist
 
 from traguardo.core.engine import score_plan
 from traguardo.core.model import Plan
 from traguardo.core.results import PlanScore
 from traguardo.monitoring.models import Period
+from traguardo.plans.lookup import CycleNotFound, get_cycle
 from traguardo.plans.models import Cycle
 from traguardo.scoring import snapshots
 from traguardo.scoring.fetch import fetch_plan
 from traguardo.scoring.score_cache import scored
 
-
-class CycleNotFound(LookupError):
-    pass
-
-
-def get_cycle(year: int) -> Cycle:
-    try:
-        return Cycle.objects.select_related("entity").filter(year=year).latest("id")
-    except ObjectDoesNotExist:
-        raise CycleNotFound(
-            f"nessun ciclo {year} nel database: caricalo con «traguardo load-demo»"
-        ) from None
+__all__ = ["CycleNotFound", "get_cycle", "live", "plan_of", "score_cycle"]
 
 
 def _plan_and_score(cycle: Cycle, period: str) -> tuple[Plan, PlanScore]:

@@ -4,8 +4,9 @@ from typing import Any
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 
+from traguardo.demo.importer import DEMO_CODE
 from traguardo.demo.people import load_people_demo
-from traguardo.scoring.services import CycleNotFound, get_cycle
+from traguardo.plans.lookup import CycleNotFound, get_cycle
 
 
 class Command(BaseCommand):
@@ -16,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            cycle = get_cycle(options["year"])
+            cycle = get_cycle(options["year"], DEMO_CODE)
             load_people_demo(cycle)
         except CycleNotFound as exc:
             raise CommandError(str(exc)) from None

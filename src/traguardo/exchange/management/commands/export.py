@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from traguardo.exchange.archive import export_cycle
-from traguardo.scoring.services import CycleNotFound, get_cycle
+from traguardo.plans.management.commands._common import add_entity_argument, cycle_of
 
 
 class Command(BaseCommand):
@@ -16,13 +16,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, required=True, help="anno del ciclo")
+        add_entity_argument(parser)
         parser.add_argument("--out", required=True, help="file .zip da scrivere")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            cycle = get_cycle(options["year"])
-        except CycleNotFound as exc:
-            raise CommandError(str(exc)) from None
+        cycle = cycle_of(options)
         data = export_cycle(cycle)
         out = Path(options["out"])
         out.write_bytes(data)

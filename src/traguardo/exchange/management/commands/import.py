@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from traguardo.exchange.report import text_report
 from traguardo.exchange.safety import Refused, size_problem
 from traguardo.exchange.services import import_file
-from traguardo.scoring.services import CycleNotFound, get_cycle
+from traguardo.plans.management.commands._common import add_entity_argument, cycle_of
 
 
 class Command(BaseCommand):
@@ -22,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--year", type=int, help="anno del ciclo (non serve per un archivio .zip)"
         )
+        add_entity_argument(parser)
         parser.add_argument(
             "--dry-run", action="store_true", help="solo anteprima: non salva nulla"
         )
@@ -36,10 +37,7 @@ class Command(BaseCommand):
         data = path.read_bytes()
         cycle = None
         if options["year"] is not None:
-            try:
-                cycle = get_cycle(options["year"])
-            except CycleNotFound as exc:
-                raise CommandError(str(exc)) from None
+            cycle = cycle_of(options)
         last = [-1]
 
         def progress(done: int, total: int, label: str) -> None:

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from traguardo.exchange.workbooks import plan_workbook, values_workbook
 from traguardo.monitoring.models import Period
-from traguardo.scoring.services import CycleNotFound, get_cycle
+from traguardo.plans.management.commands._common import add_entity_argument, cycle_of
 
 
 class Command(BaseCommand):
@@ -18,15 +18,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=["plan", "values"], help="plan: piano; values: valori")
         parser.add_argument("--year", type=int, required=True, help="anno del ciclo")
+        add_entity_argument(parser)
         parser.add_argument("--period", default="31.12", help="periodo dei valori (30.06 o 31.12)")
         parser.add_argument("--lang", choices=["it", "en"], default="it", help="lingua del modello")
         parser.add_argument("--out", required=True, help="file .xlsx da scrivere")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            cycle = get_cycle(options["year"])
-        except CycleNotFound as exc:
-            raise CommandError(str(exc)) from None
+        cycle = cycle_of(options)
         if options["kind"] == "plan":
             data = plan_workbook(cycle, options["lang"])
         else:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from traguardo.monitoring.reminders import days_before
 from traguardo.monitoring.tasks import send_reminders_task
+from traguardo.plans.management.commands._common import entity_of
 
 
 class Command(BaseCommand):
@@ -33,6 +34,12 @@ class Command(BaseCommand):
             help=f"Giorni prima della scadenza (predefiniti: {days_before()})",
         )
         parser.add_argument(
+            "--entity",
+            default=None,
+            metavar="CODICE",
+            help="solo i promemoria di questo ente (predefinito: tutti gli enti)",
+        )
+        parser.add_argument(
             "--here",
             action="store_true",
             help="invia subito da questo processo anche se è configurato un broker",
@@ -47,11 +54,14 @@ class Command(BaseCommand):
         days = options["days_before"]
         if days is not None and days < 0:
             raise CommandError("--days-before non può essere negativo")
+        task_args: tuple[Any, ...] = (today.isoformat(), days)
+        if options["entity"]:
+            task_args += (entity_of(options).code,)
         if settings.TRAGUARDO_BROKER_URL and not options["here"]:
-            queued = send_reminders_task.delay(today.isoformat(), days)
+            queued = send_reminders_task.delay(*task_args)
             self.stdout.write(f"promemoria accodati per un worker (task {queued.id})")
             return
-        report = send_reminders_task.apply(args=(today.isoformat(), days)).get()
+        report = send_reminders_task.apply(args=task_args).get()
         for record in report["sent"]:
             self.stdout.write(
                 f"inviato a {record['email']}: {record['missing']} valori mancanti, "

@@ -6,7 +6,11 @@ from django.core.management.base import BaseCommand, CommandError
 from traguardo.audit.recorder import acting_as
 from traguardo.plans import revisions
 from traguardo.plans.editing import EditRefused
-from traguardo.plans.management.commands._common import cycle_of_year, user_named
+from traguardo.plans.management.commands._common import (
+    add_entity_argument,
+    cycle_of,
+    user_named,
+)
 
 
 class Command(BaseCommand):
@@ -18,7 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("action", choices=["open", "close"])
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--entity", type=int, default=None, help="numero dell'ente")
+        add_entity_argument(parser)
         parser.add_argument("--user", required=True, help="utente dell'ufficio performance")
         parser.add_argument("--reason", default="", help="motivazione (per aprire)")
         parser.add_argument("--act-body", default="")
@@ -26,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--act-number", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        cycle = cycle_of_year(options["year"], options["entity"])
+        cycle = cycle_of(options)
         user = user_named(options["user"])
         try:
             with acting_as(user):

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from traguardo.plans.management.commands._common import add_entity_argument, cycle_of
 from traguardo.reports.relazione.generate import FORMATS, GenerationError, generate
-from traguardo.scoring.services import CycleNotFound, get_cycle
 
 
 class Command(BaseCommand):
@@ -13,6 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--year", type=int, required=True, help="anno del ciclo, es. 2019")
+        add_entity_argument(parser)
         parser.add_argument(
             "--format", default="pdf", help=f"uno tra {', '.join(FORMATS)} oppure all (tutti)"
         )
@@ -27,10 +28,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"formato «{options['format']}» non valido: usa uno tra {', '.join(FORMATS)} oppure all"
             )
-        try:
-            cycle = get_cycle(options["year"])
-        except CycleNotFound as exc:
-            raise CommandError(str(exc)) from None
+        cycle = cycle_of(options)
         out = Path(options["out"])
         try:
             out.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from traguardo.audit.recorder import acting_as
 from traguardo.plans import states
-from traguardo.plans.management.commands._common import cycle_of_year, user_named
+from traguardo.plans.management.commands._common import (
+    add_entity_argument,
+    cycle_of,
+    user_named,
+)
 from traguardo.plans.models import Cycle
 from traguardo.scoring import lifecycle
 
@@ -21,7 +25,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("target", choices=Cycle.State.values)
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--entity", type=int, default=None, help="numero dell'ente")
+        add_entity_argument(parser)
         parser.add_argument("--user", required=True)
         parser.add_argument("--note", default="", help="nota; per tornare indietro, il motivo")
         parser.add_argument(
@@ -32,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="", help="motivo della forzatura")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        cycle = cycle_of_year(options["year"], options["entity"])
+        cycle = cycle_of(options)
         user = user_named(options["user"])
         if options["override"] and not options["reason"].strip():
             raise CommandError('--override richiede --reason "motivo della forzatura".')

@@ -3,7 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from traguardo.scoring.services import CycleNotFound, get_cycle, score_cycle
+from traguardo.plans.management.commands._common import add_entity_argument, cycle_of
+from traguardo.scoring.services import score_cycle
 
 
 class Command(BaseCommand):
@@ -15,15 +16,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("code")
         parser.add_argument("--year", type=int, default=2019)
+        add_entity_argument(parser)
         parser.add_argument(
             "--depth", type=int, default=2, help="livelli di dettaglio (predefinito 2)"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            score = score_cycle(get_cycle(options["year"]))
-        except CycleNotFound as exc:
-            raise CommandError(str(exc)) from None
+        score = score_cycle(cycle_of(options))
         try:
             explanation = score.explain(options["code"])
         except (KeyError, StopIteration, ValueError):

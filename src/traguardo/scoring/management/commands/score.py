@@ -2,12 +2,14 @@ import json
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from traguardo.core.contract import to_contract_dict
 from traguardo.core.numbers import format_it, format_percent
 from traguardo.core.results import PlanScore
-from traguardo.scoring.services import CycleNotFound, get_cycle, live, score_cycle
+from traguardo.monitoring.models import Period
+from traguardo.plans.management.commands._common import add_entity_argument, cycle_of
+from traguardo.scoring.services import live, score_cycle
 
 
 class Command(BaseCommand):
@@ -15,7 +17,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--year", type=int, required=True)
+        add_entity_argument(parser)
         parser.add_argument("--format", choices=("table", "json"), default="table")
+        parser.add_argument(
+            "--period",
+            choices=Period.Code.values,
+            default=Period.Code.FINAL,
+            help="periodo di monitoraggio (predefinito 31.12)",
+        )
         parser.add_argument(
             "--live",
             action="store_true",
@@ -24,11 +33,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            cycle = get_cycle(options["year"])
-        except CycleNotFound as exc:
-            raise CommandError(str(exc)) from None
-        score = live(cycle)[1] if options["live"] else score_cycle(cycle)
+        cycle = cycle_of(options)
+        period = options["period"]
+        score = live(cycle, period)[1] if options["live"] else score_cycle(cycle, period=period)
         if options["format"] == "json":
             self.stdout.write(json.dumps(to_contract_dict(score), ensure_ascii=False, indent=2))
         else:

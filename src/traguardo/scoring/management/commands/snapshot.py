@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from traguardo.core.score_diff import differences
+from traguardo.plans.management.commands._common import add_entity_argument, cycle_of
 from traguardo.scoring import snapshots
-from traguardo.scoring.services import CycleNotFound, get_cycle, live, score_cycle
+from traguardo.scoring.services import live, score_cycle
 
 
 class Command(BaseCommand):
@@ -17,6 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--year", type=int, required=True)
+        add_entity_argument(parser)
         parser.add_argument(
             "--reason",
             default="",
@@ -24,10 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            cycle = get_cycle(options["year"])
-        except CycleNotFound as exc:
-            raise CommandError(str(exc)) from None
+        cycle = cycle_of(options)
         if cycle.state not in snapshots.FROZEN_STATES:
             raise CommandError(
                 _("il ciclo %(year)s è «%(state)s»: le istantanee si prendono a ciclo chiuso")
