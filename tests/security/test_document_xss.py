@@ -51,7 +51,9 @@ def _assert_escaped_html(html: str, where: str) -> None:
     assert ESCAPED in html, f"{where}: the hostile text is not shown at all"
 
 
-def test_the_pages_show_hostile_text_escaped(hostile: World, sign_in: Callable[[str], Client]) -> None:
+def test_the_pages_show_hostile_text_escaped(
+    hostile: World, sign_in: Callable[[str], Client]
+) -> None:
     office = sign_in("ufficio")
     year = hostile.cycle.year
     objective = hostile.objectives["2.1/1"]
