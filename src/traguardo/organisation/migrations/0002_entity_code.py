@@ -21,7 +21,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="entity",
             name="code",
-            field=models.SlugField(max_length=20, null=True, verbose_name="codice"),
+            # No index yet: the unique constraint below brings its own (on PostgreSQL a
+            # SlugField's index and its "_like" twin would otherwise be created twice).
+            field=models.SlugField(max_length=20, null=True, db_index=False, verbose_name="codice"),
         ),
         migrations.RunPython(give_codes, migrations.RunPython.noop),
         migrations.AlterField(
