@@ -8,6 +8,7 @@ against that year's target, and the target itself. Read by the indicator's monit
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -64,21 +65,25 @@ def earlier_twins(indicator: Indicator, cycle: Cycle) -> list[tuple[Cycle, Indic
     return [found[year] for year in sorted(found)]
 
 
-def year_value(indicator: Indicator, cycle: Cycle, grader: Grader | None = None) -> YearValue:
+def year_value(indicator: Indicator, cycle: Cycle) -> YearValue:
     """The indicator's final value in its own cycle, with degree and target."""
-    grader = grader or Grader.for_cycle(cycle)
-    target = next((t.text for t in indicator.targets.all() if t.year == cycle.year), "")
-    measurement = Measurement.objects.filter(
+    final = Measurement.objects.filter(
         indicator=indicator, period__cycle=cycle, period__code=Period.Code.FINAL
     ).first()
-    degree = grader.degree(indicator, measurement.text, target) if measurement else None
+    return _row(indicator, cycle, Grader.for_cycle(cycle), final)
+
+
+def _row(
+    indicator: Indicator, cycle: Cycle, grader: Grader, final: Measurement | None
+) -> YearValue:
+    target = next((t.text for t in indicator.targets.all() if t.year == cycle.year), "")
     return YearValue(
         year=cycle.year,
         indicator=indicator,
         target=target,
-        value=measurement.text if measurement else None,
-        number=measurement.number if measurement else None,
-        degree=degree,
+        value=final.text if final else None,
+        number=final.number if final else None,
+        degree=grader.degree(indicator, final.text, target) if final else None,
     )
 
 
@@ -86,3 +91,36 @@ def previous_years(indicator: Indicator, cycle: Cycle) -> list[YearValue]:
     """The indicator's values in the administration's earlier cycles, oldest first
     (empty when it has no earlier cycle: a new indicator, or the first cycle)."""
     return [year_value(twin, owner) for owner, twin in earlier_twins(indicator, cycle)]
+
+
+def previous_years_of_cycle(cycle: Cycle) -> dict[uuid.UUID, list[YearValue]]:
+    """Every indicator of `cycle` with earlier years, by lineage (oldest year first), read
+    in a few queries (the Relazione's annex); empty when the cycle is the first one."""
+    earlier = list(Cycle.objects.filter(entity_id=cycle.entity_id, year__lt=cycle.year))
+    if not earlier:
+        return {}
+    lineages = Indicator.objects.filter(
+        Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle), replaced_by__isnull=True
+    ).values_list("lineage", flat=True)
+    twins = list(
+        Indicator.objects.filter(lineage__in=list(lineages), replaced_by__isnull=True)
+        .filter(Q(objective__cycle__in=earlier) | Q(entity_block__cycle__in=earlier))
+        .select_related("objective__cycle", "entity_block__cycle")
+        .prefetch_related("targets")
+    )
+    finals = {
+        m.indicator_id: m
+        for m in Measurement.objects.filter(
+            indicator__in=twins, period__code=Period.Code.FINAL
+        ).select_related("period")
+    }
+    graders = {c.pk: Grader.for_cycle(c) for c in earlier}
+    found: dict[uuid.UUID, dict[int, YearValue]] = {}
+    for twin in twins:
+        owner = _cycle(twin)
+        final = finals.get(twin.pk)
+        if final is not None and final.period.cycle_id != owner.pk:
+            final = None
+        row = _row(twin, owner, graders[owner.pk], final)
+        found.setdefault(twin.lineage, {}).setdefault(owner.year, row)
+    return {lineage: [rows[y] for y in sorted(rows)] for lineage, rows in found.items()}
