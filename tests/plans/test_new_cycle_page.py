@@ -141,3 +141,12 @@ def test_the_state_page_links_the_next_cycle_for_the_office(
     states = reverse("plans:states") + "?anno=2019"
     assert URL in sign_in("ufficio").get(states).content.decode()
     assert URL not in sign_in("po").get(states).content.decode()
+
+
+def test_the_page_in_english(world: World, sign_in: Callable[[str], Client]) -> None:
+    client = sign_in("ufficio")
+    client.cookies["django_language"] = "en"
+    page = client.get(URL).content.decode()
+    assert "New cycle from the previous one" in page
+    assert "Carried from the 2019 cycle" in page and "Create the 2020 cycle" in page
+    assert "Year of the new cycle" in page
