@@ -58,7 +58,7 @@ def earlier_twins(indicator: Indicator, cycle: Cycle) -> list[tuple[Cycle, Indic
         .select_related("objective__cycle", "entity_block__cycle")
         .prefetch_related("targets")
     )
-    found = {}
+    found: dict[int, tuple[Cycle, Indicator]] = {}
     for twin in twins:
         owner = _cycle(twin)
         found.setdefault(owner.year, (owner, twin))

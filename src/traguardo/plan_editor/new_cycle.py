@@ -27,16 +27,22 @@ from traguardo.plans.carry_forward import Preview
 from traguardo.plans.models import Cycle
 from traguardo.plans.onboarding import OnboardingRefused
 
-YEARS = {"min_value": 2000, "max_value": 2100}
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class NewCycleForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("Anno del nuovo ciclo"), **YEARS)
-    plan_start = forms.IntegerField(label=gettext_lazy("Piano: primo anno"), **YEARS)
-    plan_end = forms.IntegerField(label=gettext_lazy("Piano: ultimo anno"), **YEARS)
+    year = forms.IntegerField(
+        label=gettext_lazy("Anno del nuovo ciclo"), min_value=FIRST_YEAR, max_value=LAST_YEAR
+    )
+    plan_start = forms.IntegerField(
+        label=gettext_lazy("Piano: primo anno"), min_value=FIRST_YEAR, max_value=LAST_YEAR
+    )
+    plan_end = forms.IntegerField(
+        label=gettext_lazy("Piano: ultimo anno"), min_value=FIRST_YEAR, max_value=LAST_YEAR
+    )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("plan_start"), data.get("plan_end")
         if start is not None and end is not None and start > end:
             self.add_error("plan_end", _("L'ultimo anno del piano precede il primo."))
