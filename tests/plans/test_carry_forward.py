@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
 
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.organisation.models import Assignment
@@ -135,3 +138,16 @@ def test_open_with_override_records_the_reason(demo: Cycle) -> None:
     assert "Il ciclo 2020 è ora «In monitoraggio»." in out
     with pytest.raises(CommandError, match="--override richiede --reason"):
         call_command("cycle", "add", "--year", "2021", "--plan", "2019-2021", "--override")
+
+
+def test_the_new_cycle_page_previews_the_demos_2020(
+    demo: Cycle, client_as: Callable[[str], Client]
+) -> None:
+    """The page (/piano/nuovo-ciclo/) shows the command's preview: 20 misses its target."""
+    response = client_as("ufficio").get(reverse("plans:new_cycle"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="year" value="2020"' in page
+    assert "Allegato B n. 20 «Nuove iniziative a sostegno dell&#x27;accesso al credito»" in page
+    assert "Allegato B n. 11 " not in page
+    assert not Cycle.objects.filter(year=2020).exists()

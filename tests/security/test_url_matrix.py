@@ -125,6 +125,9 @@ RULES: dict[str, Rule] = {
     # page comes back with the blockers; the other administration closes its own cycle).
     "plans:states": own(MEMBERS, OFFICE_ONLY, target="closed"),
     "plans:states_confirm": own(OFFICE_ONLY, OFFICE_ONLY, target="closed"),
+    # the next year's cycle from the latest one: each office its own administration's
+    # (the empty POST is an invalid form, answered 400)
+    "plans:new_cycle": own(OFFICE_ONLY, OFFICE_ONLY),
     # --- monitoring --------------------------------------------------------------------
     "monitoring:todo": own(MEMBERS),
     "monitoring:indicator": Rule(

@@ -62,7 +62,9 @@ from traguardo.monitoring.services import (
     cycle_of,
     record_value,
 )
+from traguardo.monitoring.trend import YearValue, previous_years, year_value
 from traguardo.monitoring.validation import ValidationRefused, validate_unit
+from traguardo.monitoring_pages.sparkline import sparkline
 from traguardo.organisation.models import OrgUnit
 from traguardo.plans.models import Cycle, Indicator
 from traguardo.scoring import impact
@@ -281,7 +283,23 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
         "code": impact.indicator_code(item),
         "final": period is not None and period.code == Period.Code.FINAL,
     }
+    context.update(_years(item, cycle))
     return render(request, "monitoring/indicator.html", context, status=status)
+
+
+def _years(item: Indicator, cycle: Cycle) -> dict[str, Any]:
+    """The indicator in the earlier cycles (same lineage) and this year, with a sparkline
+    of the final values (empty without an earlier year)."""
+    earlier = previous_years(item, cycle)
+    if not earlier:
+        return {"years": [], "trend_chart": ""}
+    rows: list[YearValue] = [*earlier, year_value(item, cycle)]
+    chart = sparkline(
+        f"trend-{item.pk}",
+        _("Andamento del valore al 31.12 negli anni: indicatore {n}").format(n=item.number),
+        [(row.year, row.number) for row in rows if row.number is not None],
+    )
+    return {"years": rows, "trend_chart": chart}
 
 
 def _back(item: Indicator, period: Period) -> HttpResponse:

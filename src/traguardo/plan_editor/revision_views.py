@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
+from traguardo.accounts.models import Role
 from traguardo.plan_editor.views import _context, _cycle, _refused, _writable
 from traguardo.plans import blockers as blocking
 from traguardo.plans import editing, snapshots, states
@@ -311,6 +312,9 @@ def states_view(request: HttpRequest) -> HttpResponse:
             notices=blocking.notices(cycle),
             publications=lifecycle.publications(cycle),
             can_correct=lifecycle.can_correct(request.user, cycle),
+            can_add_cycle=permissions.has_role_in(
+                request.user, cycle.entity_id, Role.PERFORMANCE_OFFICE
+            ),
             correction=lifecycle.correction_in_progress(cycle) if cycle.is_published else None,
             correction_form=correction_form,
             publish_form=publish_form,

@@ -21,6 +21,7 @@ from traguardo.core.results import IndicatorScore, ObjectiveScore, PlanScore
 from traguardo.individual.models import CardScheme, EvaluationConfig, ReportCard
 from traguardo.individual.services import core_scheme, split_by_post
 from traguardo.monitoring.models import Measurement, Period
+from traguardo.monitoring.trend import previous_years_of_cycle
 from traguardo.organisation.models import OrgUnit
 from traguardo.plans.models import (
     Act,
@@ -205,6 +206,9 @@ class Builder:
         for index, (label, make) in enumerate(steps):
             self.progress(10 + 50 * index // len(steps), f"Composizione: {label}")
             parts.append(make())
+        years = self.allegato_f()  # only when some indicator has earlier years
+        if years is not None:
+            parts.append(years)
         return Document(
             title="Relazione sulla performance",
             subtitle="(D. Lgs. n. 150 del 27 ottobre 2009 art. 10, comma 1, lettera b)",
@@ -802,6 +806,77 @@ class Builder:
             blocks,
             landscape=True,
         )
+
+    def allegato_f(self) -> Part | None:
+        """The indicators in the earlier cycles (same lineage): target, value at 31.12
+        and degree of each of the last three earlier years beside this year's target and
+        value. None for a first cycle (the document is then as before)."""
+        earlier = previous_years_of_cycle(self.cycle)
+        if not earlier:
+            return None
+        year = self.cycle.year
+        years = sorted({row.year for rows in earlier.values() for row in rows})[-3:]
+        indicators = list(
+            Indicator.objects.filter(
+                Q(objective__cycle=self.cycle) | Q(entity_block__cycle=self.cycle),
+                replaced_by__isnull=True,
+                lineage__in=list(earlier),
+            )
+            .select_related("objective__home_unit", "entity_block")
+            .order_by(
+                "entity_block__number", "objective__home_unit__code", "objective__number", "number"
+            )
+        )
+        rows: list[Row] = []
+        for group, members in (
+            ("Indicatori dell'Ente (Allegato B)", [i for i in indicators if i.entity_block_id]),
+            ("Indicatori degli obiettivi operativi", [i for i in indicators if i.objective_id]),
+        ):
+            if not members:
+                continue
+            rows.append(Row((group,), "group"))
+            for indicator in members:
+                by_year = {row.year: row for row in earlier[indicator.lineage]}
+                cells: list[Cell] = [self._indicator_label(indicator)]
+                for past in years:
+                    row = by_year.get(past)
+                    cells += (
+                        [row.target, row.value or "", pct(row.degree_value)]
+                        if row is not None
+                        else ["", "", ""]
+                    )
+                cells += [self._target(indicator, year), self._value(indicator)]
+                rows.append(Row(tuple(cells)))
+        columns = ["Indicatore"]
+        for past in years:
+            columns += [f"Target {past}", f"Valore {past}", f"Grado {past}"]
+        columns += [f"Target {year}", f"Valore {year}"]
+        numeric = frozenset(3 + 3 * i for i in range(len(years)))
+        table = Table(
+            "allegato_f",
+            f"Indicatori negli anni precedenti (dal {years[0]} al {year})",
+            tuple(columns),
+            tuple(rows),
+            (4.0,) + (1.0,) * (len(columns) - 1),
+            numeric,
+        )
+        note = NarrativeBlock(
+            "<p>Gli stessi indicatori nei cicli precedenti dell'ente (riportati di anno in "
+            "anno dal piano triennale): target, valore al 31.12 e grado di realizzazione di "
+            "ciascun anno, accanto al target e al valore dell'anno della Relazione.</p>"
+        )
+        return Part(
+            "allegato-f",
+            "Allegato F – Gli indicatori negli anni precedenti",
+            [note, table],
+            landscape=True,
+        )
+
+    @staticmethod
+    def _indicator_label(indicator: Indicator) -> str:
+        if indicator.objective is not None:
+            return f"{indicator.objective.code} n. {indicator.number} – {indicator.name}"
+        return f"B n. {indicator.number} – {indicator.name}"
 
     def allegato_cards(self, letter: str) -> Part:
         roles = ("segretario_generale", "dirigente") if letter == "D" else ("po",)
