@@ -26,7 +26,9 @@ class EntityForm(forms.Form):
     name = forms.CharField(label=_("Denominazione"), max_length=255)
     short_name = forms.CharField(label=_("Sigla"), max_length=50, required=False)
     kind = forms.ChoiceField(label=_("Tipo di ente"), choices=Entity.Kind.choices)
-    website = forms.URLField(label=_("Sito web"), max_length=200, required=False)
+    website = forms.URLField(
+        label=_("Sito web"), max_length=200, required=False, assume_scheme="https"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
