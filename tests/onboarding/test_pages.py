@@ -220,3 +220,18 @@ def test_user_add_installation_admin_command() -> None:
     ):
         with pytest.raises(CommandError, match=message):
             call_command("user", "add", *args)
+
+
+def test_the_onboarding_pages_speak_english_too() -> None:
+    client = installation_admin()
+    client.cookies.load({"django_language": "en"})
+    page = text(client.get(reverse("onboarding:installation")))
+    assert "Create the first administration" in page and "Crea la prima" not in page
+    f.EntityFactory(code="ente-en", name="Ente inglese")
+    users = text(client.get(reverse("onboarding:users", args=["ente-en"])))
+    assert "Invite a user or give a role" in users
+    client.post(
+        reverse("onboarding:users", args=["ente-en"]),
+        {"action": "invite", "username": "smith", "email": "s@e.it", "role": Role.OIV},
+    )
+    assert "choose your password" in mail.outbox[0].body.lower()
