@@ -235,3 +235,16 @@ def test_the_onboarding_pages_speak_english_too() -> None:
         {"action": "invite", "username": "smith", "email": "s@e.it", "role": Role.OIV},
     )
     assert "choose your password" in mail.outbox[0].body.lower()
+
+
+def test_an_installation_administrator_signs_in_to_the_installation_pages() -> None:
+    installation_admin("gestore")
+    user = get_user_model().objects.get(username="gestore")
+    user.set_password(NEW_PASSWORD)
+    user.save()
+    client = Client()
+    signed = client.post(
+        reverse("accounts:login"), {"username": "gestore", "password": NEW_PASSWORD}
+    )
+    assert signed.status_code == 302
+    assert signed["Location"] == reverse("onboarding:installation")
