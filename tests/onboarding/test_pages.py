@@ -248,3 +248,29 @@ def test_an_installation_administrator_signs_in_to_the_installation_pages() -> N
     )
     assert signed.status_code == 302
     assert signed["Location"] == reverse("onboarding:installation")
+
+
+def test_a_mail_server_down_shows_the_link_instead_of_an_error(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionRefusedError("smtp down")
+
+    monkeypatch.setattr("traguardo.onboarding.views.send_mail", refuse)
+    office = f.signed_in(get_user_model().objects.get(username="ufficio"))
+    url = reverse("onboarding:office_users")
+    sent = office.post(
+        url,
+        {"action": "invite", "username": "gialli", "email": "g@e.it", "role": Role.OIV},
+        follow=True,
+    )
+    page = text(sent)
+    assert sent.status_code == 200 and "non è partita (ConnectionRefusedError)" in page
+    assert "/accesso/imposta-password/" in page
+    assert Membership.objects.filter(user__username="gialli", role=Role.OIV).exists()
+
+
+def test_an_installation_administrator_is_not_an_office() -> None:
+    client = installation_admin()
+    assert client.get(reverse("onboarding:office_users")).status_code == 403
+    assert client.get(reverse("onboarding:office_cycle_new")).status_code == 403

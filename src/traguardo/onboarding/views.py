@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from smtplib import SMTPException
 from typing import Any
 
 from django.contrib import messages
@@ -85,7 +86,9 @@ def _office(view: View) -> View:
 # --- shared by the two areas ------------------------------------------------------------
 
 
-def _send_invitation(request: HttpRequest, entity: Entity, email: str, path: str) -> None:
+def _send_invitation(request: HttpRequest, entity: Entity, email: str, path: str) -> bool:
+    """E-mails the one-time link; False (and the link shown to the inviter, who passes it
+    on) when the mail server refuses it."""
     link = request.build_absolute_uri(path)
     subject = _("Traguardo: il tuo accesso per %(entity)s") % {"entity": entity.name}
     body = _(
@@ -93,7 +96,19 @@ def _send_invitation(request: HttpRequest, entity: Entity, email: str, path: str
         "Scegli la tua password da questo collegamento (vale una sola volta):\n%(link)s\n\n"
         "Poi accedi con il tuo nome utente."
     ) % {"entity": entity.name, "link": link}
-    send_mail(subject, body, None, [email])
+    try:
+        send_mail(subject, body, None, [email])
+    except (OSError, SMTPException) as exc:
+        messages.warning(
+            request,
+            _(
+                "L'e-mail a %(email)s non è partita (%(error)s): il ruolo è stato dato; "
+                "passa tu alla persona questo collegamento, valido una sola volta: %(link)s"
+            )
+            % {"email": email, "error": exc.__class__.__name__, "link": link},
+        )
+        return False
+    return True
 
 
 def _users_page(
@@ -133,12 +148,12 @@ def _users_page(
             else:
                 if new.set_password_path:
                     email = new.user.email or data["email"]
-                    _send_invitation(request, entity, email, new.set_password_path)
-                    messages.success(
-                        request,
-                        _("Invito inviato a %(email)s: il collegamento vale una sola volta.")
-                        % {"email": email},
-                    )
+                    if _send_invitation(request, entity, email, new.set_password_path):
+                        messages.success(
+                            request,
+                            _("Invito inviato a %(email)s: il collegamento vale una sola volta.")
+                            % {"email": email},
+                        )
                 else:
                     messages.success(
                         request,
