@@ -174,6 +174,7 @@ def test_the_office_invites_and_removes_roles_in_its_own_administration_only(
     )
     assert forbidden.status_code == 403
     assert office.post(url, {"action": "remove", "membership": theirs.pk}).status_code == 404
+    assert office.post(url, {"action": "remove", "membership": "x"}).status_code == 404
     assert Membership.objects.filter(pk=theirs.pk).exists()
     assert not get_user_model().objects.filter(username="x1").exists()
 

@@ -117,8 +117,9 @@ def _users_page(
     form = InviteForm()
     if request.method == "POST":
         if request.POST.get("action") == "remove":
+            wanted = request.POST.get("membership", "")
             membership = get_object_or_404(
-                Membership, pk=request.POST.get("membership") or 0, entity=entity
+                Membership, pk=int(wanted) if wanted.isdigit() else 0, entity=entity
             )
             try:
                 remove_role(membership)
