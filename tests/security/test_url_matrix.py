@@ -88,6 +88,14 @@ RULES: dict[str, Rule] = {
     "accounts:logout": Rule(NOBODY),  # POST only
     # the one-time link of `traguardo user add`: a wrong token shows "no longer valid"
     "accounts:set_password": Rule(EVERYONE | {OTHER}),
+    # --- onboarding: the installation administrator (no role of the world is one) --------
+    "onboarding:installation": Rule(NOBODY),
+    "onboarding:entity_new": Rule(NOBODY, NOBODY),
+    "onboarding:cycle_new": Rule(NOBODY, NOBODY),
+    "onboarding:users": Rule(NOBODY, NOBODY),
+    # ... and each office for its own administration (an empty POST: the form's errors)
+    "onboarding:office_users": own(OFFICE_ONLY, OFFICE_ONLY),
+    "onboarding:office_cycle_new": own(OFFICE_ONLY, OFFICE_ONLY),
     # --- public pages (the world's cycle is not published: members only) -----------------
     "web:home": Rule(EVERYONE | {OTHER}),
     "reports:latest": own(MEMBERS),
@@ -300,6 +308,8 @@ def _url(name: str, ids: Ids) -> str:
     v = ids.values
     args: dict[str, list[Any]] = {
         "accounts:set_password": ["MQ", "wrong-token"],
+        "onboarding:cycle_new": [ids.world.cycle.entity.code],
+        "onboarding:users": [ids.world.cycle.entity.code],
         "plans:strategic": [v["strategic"]],
         "plans:strategic_delete": [v["strategic"]],
         "plans:annual": [v["annual"]],

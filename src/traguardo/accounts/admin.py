@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from traguardo.accounts.forms import AdminSignInForm
-from traguardo.accounts.models import Preference, SignInFailure
+from traguardo.accounts.models import InstallationAdmin, Preference, SignInFailure
 from traguardo.adminutils import ReadOnlyAdmin
 
 # The admin's sign-in obeys the same limit on failed attempts as the application's.
@@ -32,3 +32,12 @@ class SignInFailureAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_superuser)
+
+
+@admin.register(InstallationAdmin)
+class InstallationAdminAdmin(admin.ModelAdmin):
+    """Who may use the `/installazione/` pages (granted by `user add --installation-admin`)."""
+
+    list_display = ["user", "granted_at"]
+    search_fields = ["user__username", "user__email"]
+    raw_id_fields = ["user"]

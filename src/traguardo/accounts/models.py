@@ -109,3 +109,25 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.address} {self.at:%d/%m/%Y %H:%M}"
+
+
+class InstallationAdmin(models.Model):
+    """A user who administers the installation (not a Django superuser): creates the
+    administrations, their first cycle and their first users, from the `/installazione/`
+    pages. Granted with `traguardo user add USERNAME --installation-admin --email E`."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="installation_admin",
+        verbose_name=_("utente"),
+    )
+    granted_at = models.DateTimeField(_("dal"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("amministratore dell'installazione")
+        verbose_name_plural = _("amministratori dell'installazione")
+        ordering = ["user_id"]
+
+    def __str__(self) -> str:
+        return str(self.user)

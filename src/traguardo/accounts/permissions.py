@@ -18,7 +18,7 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from traguardo.accounts.models import Membership, Role
+from traguardo.accounts.models import InstallationAdmin, Membership, Role
 from traguardo.organisation.models import Assignment, OrgUnit
 from traguardo.organisation.selectors import unit_tree
 
@@ -136,6 +136,18 @@ def units_in_scope(user: User, cycle: Cycle, *, roles_: Iterable[Role] | None = 
     heads = Assignment.objects.filter(person_id__in=people, role__in=wanted, start__lte=last)
     heads = heads.exclude(end__lt=first)
     return unit_tree(cycle.entity_id).below(heads.values_list("unit_id", flat=True))
+
+
+def is_installation_admin(user: User) -> bool:
+    """Administers the installation: creates administrations, first cycles and users
+    (accounts.InstallationAdmin; not the Django superuser, who uses the admin site)."""
+    if not user.is_authenticated:
+        return False
+    cached: bool | None = getattr(user, _CACHE + "_installation", None)
+    if cached is None:
+        cached = InstallationAdmin.objects.filter(user_id=user.pk).exists()
+        setattr(user, _CACHE + "_installation", cached)
+    return cached
 
 
 def sees_everything(user: User) -> bool:

@@ -2,9 +2,10 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 from django.views.i18n import set_language as django_set_language
 
-from traguardo.accounts import preferences
+from traguardo.accounts import permissions, preferences
 from traguardo.accounts.forms import SignInForm
 from traguardo.accounts.models import Preference
 
@@ -13,6 +14,14 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
     form_class = SignInForm
+
+    def get_default_redirect_url(self) -> str:
+        # An installation administrator with no role in an administration has no dashboard:
+        # their pages are /installazione/ (the onboarding app's, named here by URL name only).
+        user = self.request.user
+        if permissions.is_installation_admin(user) and not permissions.is_member(user):
+            return resolve_url("onboarding:installation")
+        return super().get_default_redirect_url()
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)

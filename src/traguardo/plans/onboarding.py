@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from traguardo.accounts.models import POST_ROLES, Membership, Role
+from traguardo.accounts.models import POST_ROLES, InstallationAdmin, Membership, Role
+from traguardo.audit import recorder
 from traguardo.audit.middleware import current_user
 from traguardo.audit.models import AuditEntry
 from traguardo.audit.recorder import jsonable, values_of
@@ -38,7 +39,7 @@ class OnboardingRefused(ValueError):
         self.message = message
 
 
-def record_created(instance: Any, entity_id: int, note: str = "") -> None:
+def record_created(instance: Any, entity_id: int | None, note: str = "") -> None:
     """An audit entry for a row the audit registry does not follow by itself."""
     user = current_user.get()
     if user is None or not getattr(user, "is_authenticated", False):
@@ -201,3 +202,62 @@ def add_user(
     record_created(membership, owner.pk, f"Ruolo di {username}")
     link = set_password_path(user) if not user.has_usable_password() else ""
     return NewUser(user=user, membership=membership, created=created, set_password_path=link)
+
+
+@dataclass(frozen=True)
+class NewInstallationAdmin:
+    user: Any
+    created: bool  # False: an existing user became installation administrator
+    set_password_path: str  # "" when the user already had a password
+
+
+@transaction.atomic
+def add_installation_admin(
+    username: str, *, email: str = "", name: str = ""
+) -> NewInstallationAdmin:
+    """`username` (created if new, without a password) becomes an installation
+    administrator: the `/installazione/` pages, where administrations, their first cycle and
+    their first users are created. Not a Django superuser."""
+    username = username.strip()
+    if not username:
+        raise OnboardingRefused("indica il nome utente")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise OnboardingRefused(f"indirizzo e-mail «{email}» non valido") from None
+    model = get_user_model()
+    user = model.objects.filter(username=username).first()
+    created = user is None
+    if user is None:
+        if not email:
+            raise OnboardingRefused(
+                "indica l'indirizzo e-mail del nuovo amministratore dell'installazione (--email)"
+            )
+        user = model(username=username, email=email, first_name=name)
+        user.set_unusable_password()
+        user.save()
+    elif email and not user.email:
+        user.email = email
+        user.save(update_fields=["email"])
+    if InstallationAdmin.objects.filter(user=user).exists():
+        raise OnboardingRefused(f"l'utente «{username}» è già amministratore dell'installazione")
+    grant = InstallationAdmin.objects.create(user=user)
+    record_created(grant, None, f"Amministratore dell'installazione: {username}")
+    link = set_password_path(user) if not user.has_usable_password() else ""
+    return NewInstallationAdmin(user=user, created=created, set_password_path=link)
+
+
+def remove_role(membership: Membership) -> None:
+    """Takes a role away from a user (the user and the person stay); audited. The last
+    performance office of an administration stays: without it nobody could manage it."""
+    if membership.role == Role.PERFORMANCE_OFFICE:
+        others = Membership.objects.filter(
+            entity_id=membership.entity_id, role=Role.PERFORMANCE_OFFICE
+        ).exclude(pk=membership.pk)
+        if not others.exists():
+            raise OnboardingRefused(
+                f"«{membership.user}» è l'unico utente della struttura tecnica permanente "
+                "dell'ente: invita prima un altro utente con questo ruolo"
+            )
+    recorder.delete(membership)

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "traguardo.exchange",
     "traguardo.api",
     "traguardo.web",
+    "traguardo.onboarding",
     "traguardo.ops",
     "traguardo.demo",
 ]

@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from traguardo.accounts import permissions
 from traguardo.accounts.decorators import check, member_required
+from traguardo.accounts.models import Role
 from traguardo.monitoring.models import Measurement, Period
+from traguardo.organisation.models import Entity
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 from traguardo.scoring.score_cache import kept, part
 from traguardo.scoring.services import score_cycle
@@ -25,14 +27,23 @@ def home(request: HttpRequest) -> HttpResponse:
         {"cycle": cycle, "performance": score_cycle(cycle, explain=False).entity.performance}
         for cycle in published.order_by("-year", "entity__name")
     ]
-    return render(request, "web/home.html", {"rows": rows})
+    context = {
+        "rows": rows,
+        # An empty installation says what to do first; its administrator gets a link.
+        "empty": not rows and not Entity.objects.exists(),
+        "installation_admin": permissions.is_installation_admin(request.user),
+    }
+    return render(request, "web/home.html", context)
 
 
 @member_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     cycle, cycles = selectors.chosen_cycle(request.user, request.GET.get("year"))
     if cycle is None:
-        return render(request, "web/dashboard.html", {"cycle": None, "cycles": cycles})
+        office = permissions.has_role(request.user, Role.PERFORMANCE_OFFICE)
+        return render(
+            request, "web/dashboard.html", {"cycle": None, "cycles": cycles, "office": office}
+        )
     check(permissions.can_view_plan(request.user, cycle))
     mine_ids = permissions.units_in_scope(request.user, cycle)
     # Only the head (entity result and the reader's own units) depends on the reader; the
