@@ -193,6 +193,10 @@ def test_a_stored_15_digit_value_is_read_shown_and_corrected(
     world: World, open_final: Period, sign_in: Any
 ) -> None:
     """A value saved before the check (or around it) must not break the pages reading it."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL refuses to store it (numeric overflow): nothing to read back")
     indicator = world.indicator("2.1/1", 1)
     Measurement.objects.filter(indicator=indicator, period=open_final).update(
         text=FIFTEEN, number=Decimal(FIFTEEN)

@@ -63,10 +63,15 @@ class RevisionOpenSerializer(serializers.Serializer[Any]):
     act_date = serializers.DateField(required=False, allow_null=True)
 
 
-class RevisionSerializer(serializers.ModelSerializer[Revision]):
-    class Meta:
-        model = Revision
-        fields = ("number", "reason", "is_open", "opened_at", "closed_at", "variations_count")
+class RevisionSerializer(serializers.Serializer[Any]):
+    # Declared field by field: a ModelSerializer takes the integers' bounds from the
+    # database backend, and the committed schema must be the same on SQLite and PostgreSQL.
+    number = serializers.IntegerField(read_only=True)
+    reason = serializers.CharField(read_only=True)
+    is_open = serializers.BooleanField(read_only=True)
+    opened_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    variations_count = serializers.IntegerField(read_only=True)
 
 
 def _refused(message: str) -> ApiError:
