@@ -86,6 +86,8 @@ RULES: dict[str, Rule] = {
     "set_language": Rule(EVERYONE | {OTHER}, EVERYONE | {OTHER}),
     "accounts:login": Rule(EVERYONE | {OTHER}),
     "accounts:logout": Rule(NOBODY),  # POST only
+    # the header's switcher: members choose among their own administrations only
+    "accounts:switch_entity": Rule(NOBODY, MEMBERS, data={"ente": "{code}"}),
     # the one-time link of `traguardo user add`: a wrong token shows "no longer valid"
     "accounts:set_password": Rule(EVERYONE | {OTHER}),
     # --- public pages (the world's cycle is not published: members only) -----------------
@@ -289,6 +291,7 @@ def ids(world: World, settings: Any, tmp_path: Any) -> Ids:
             "done": done.pk,
             "oiv_document": sample.pk,
             "section": Narrative.Section.values[0],
+            "code": world.entity.code,
         },
     )
 
