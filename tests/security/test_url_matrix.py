@@ -437,3 +437,25 @@ def test_once_published_citizens_read_the_public_pages_only(ids: Ids) -> None:
         if refused(response) == (name in public):
             problems.append(f"{name}: {response.status_code}")
     assert problems == []
+
+
+def test_under_another_administrations_code_every_staff_page_is_refused(ids: Ids) -> None:
+    """/<code>/...: the office of the other administration is refused (403) every page of
+    the world's administration but the public ones, and the world's office every page of
+    the other's; each reads its own under its own code."""
+    public = {"web:home", "reports:latest", "reports:results", "reports:explain"}
+    public |= {"accounts:login", "accounts:logout", "accounts:set_password", "set_language"}
+    public |= {"accounts:switch_entity"}
+    other = _client(OTHER, api=False)
+    office = _client(OFFICE, api=False)
+    mine, theirs = ids.world.entity.code, ids.other.entity.code
+    problems = []
+    for name in sorted(n for n in RULES if not n.startswith("api:") and n not in public):
+        url = _url(name, ids)
+        for client, code in ((other, mine), (office, theirs)):
+            got = client.get(f"/{code}{url}")
+            if got.status_code != 403:
+                problems.append(f"GET /{code}{url}: {got.status_code}")
+    assert problems == [], "\n".join(problems)
+    assert office.get(f"/{mine}{reverse('web:dashboard')}").status_code == 200
+    assert other.get(f"/{theirs}{reverse('plans:editor')}").status_code == 200
