@@ -6,16 +6,20 @@ objective has a title of its own, so that a page shows whose plan it is.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests import factories as f
 from traguardo.accounts import current
 from traguardo.accounts.models import Role
+from traguardo.monitoring.models import Period
+from traguardo.monitoring.reminders import send_reminders
 from traguardo.organisation.codes import RESERVED, code_problem
 from traguardo.plans.models import Cycle
 
@@ -211,3 +215,14 @@ def test_one_administration_keeps_todays_urls() -> None:
     html = office.get("/cruscotto/").content.decode()
     assert 'data-testid="entity-switch"' not in html
     assert 'href="/piano/"' in html
+
+
+def test_a_reminder_links_the_to_do_list_under_its_administrations_code(two: Two) -> None:
+    Cycle.objects.filter(pk=two.b.pk).update(state=Cycle.State.MONITORING)
+    deadline = datetime.date(2020, 1, 31)
+    Period.objects.filter(cycle=two.b, code=Period.Code.FINAL).update(deadline=deadline)
+    sector = two.b.operational_objectives.get().home_unit
+    f.user_with_role(Role.PO, two.b.entity, unit=sector, email="po@altro.example")
+    send_reminders(deadline, days=7, entity_code="altro")
+    assert [m.to for m in mail.outbox] == [["po@altro.example"]]
+    assert "/altro/monitoraggio/" in mail.outbox[0].body
