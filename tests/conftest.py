@@ -273,5 +273,15 @@ def _empty_cache() -> None:
     same id and version, so a score cached by an earlier test would be served for other
     rows (seen once tests ran in another order, under pytest-xdist)."""
     from django.core.cache import cache
+    from django.db import connections
 
     cache.clear()
+    # The same for what a transaction keeps on its connection (plans.versions' record of
+    # the cycles it bumped, score_cache's private scores): a test's transaction is rolled
+    # back without leaving every atomic block, so nothing empties them between tests, and
+    # the next test's cycle (same id) would be "dirty" with the old generation and served
+    # the old test's score.
+    for connection in connections.all(initialized_only=True):
+        for name in ("traguardo_bumped", "traguardo_scores"):
+            if hasattr(connection, name):
+                delattr(connection, name)
