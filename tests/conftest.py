@@ -267,11 +267,29 @@ def _italian_by_default() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
+def _empty_cache() -> Iterator[None]:
     """Every test starts with an empty cache. Scores are cached by cycle id and data
     version; a test's rows are rolled back, and SQLite gives the next test's cycle the
     same id and version, so a score cached by an earlier test would be served for other
-    rows (seen once tests ran in another order, under pytest-xdist)."""
+    rows (seen once tests ran in another order, under pytest-xdist).
+
+    The same for what a transaction keeps on its connection: plans.versions' record of the
+    cycles it bumped (score_cache keeps private scores under their generation). A test's
+    transaction is rolled back without leaving every atomic block, so nothing empties that
+    record: the next test's cycle of the same id would look bumped by the old test and be
+    served its score. The record goes back to what it was before the test (the rows of a
+    module's shared transaction, e.g. the demo, stay bumped as they are)."""
     from django.core.cache import cache
+    from django.db import connections
 
     cache.clear()
+    before = {
+        connection.alias: dict(connection.traguardo_bumped.cycles)
+        for connection in connections.all(initialized_only=True)
+        if hasattr(connection, "traguardo_bumped")
+    }
+    yield
+    for connection in connections.all(initialized_only=True):
+        record = getattr(connection, "traguardo_bumped", None)
+        if record is not None:
+            record.cycles = dict(before.get(connection.alias, {}))

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from playwright.sync_api import Browser, Page
 
+from tests import factories as f
 from tests.browser.conftest import assert_accessible, login
+from traguardo.accounts.models import Role
 from traguardo.plans.models import Cycle, OperationalObjective
 
 
@@ -127,3 +130,21 @@ def test_language_switch_in_the_header(page: Page, live_demo: Cycle, live_server
     page.click("[data-testid=language-switch] button[value=it]")
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text().startswith("Cruscotto")
+
+
+def test_a_person_of_two_administrations_switches_in_the_header(
+    page: Page, live_demo: Cycle, live_server: Any
+) -> None:
+    other = f.CycleFactory(entity=f.EntityFactory(code="altro", name="Camera di Commercio B"))
+    f.grant(get_user_model().objects.get(username="ufficio"), Role.PERFORMANCE_OFFICE, other.entity)
+    login(page, live_server.url, "ufficio")
+    page.goto(live_server.url + "/cruscotto/")
+    switch = page.get_by_test_id("entity-switch")
+    assert switch.is_visible()
+    assert_accessible(page)
+    page.get_by_label("Ente in cui lavori").select_option("altro")
+    switch.get_by_role("button", name="Cambia ente").click()
+    page.wait_for_load_state("networkidle")
+    assert page.url == live_server.url + "/altro/cruscotto/"
+    assert "Camera di Commercio B" in page.locator(".it-header-slim-wrapper").inner_text()
+    assert_accessible(page)

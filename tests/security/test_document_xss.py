@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from tests.world import World
 from traguardo.monitoring.models import Comment
 from traguardo.organisation.models import OrgUnit
+from traguardo.plans import versions
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 from traguardo.reports.relazione.generate import generate
 
@@ -42,6 +43,7 @@ def hostile(world: World) -> World:
     Indicator.objects.filter(pk=indicator.pk).update(name=f"Pratiche {IMAGE} evase")
     OrgUnit.objects.filter(pk=world.unit("2.1").pk).update(name=f"Settore {SCRIPT} anagrafe")
     Comment.objects.create(indicator=indicator, period=world.final, text=f"Nota {SCRIPT}")
+    versions.bump([world.cycle.pk])  # as a write service does: no score cached before counts
     return world
 
 

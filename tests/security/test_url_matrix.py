@@ -86,6 +86,8 @@ RULES: dict[str, Rule] = {
     "set_language": Rule(EVERYONE | {OTHER}, EVERYONE | {OTHER}),
     "accounts:login": Rule(EVERYONE | {OTHER}),
     "accounts:logout": Rule(NOBODY),  # POST only
+    # the header's switcher: members choose among their own administrations only
+    "accounts:switch_entity": Rule(NOBODY, MEMBERS, data={"ente": "{code}"}),
     # the one-time link of `traguardo user add`: a wrong token shows "no longer valid"
     "accounts:set_password": Rule(EVERYONE | {OTHER}),
     # --- onboarding: the installation administrator (no role of the world is one) --------
@@ -300,6 +302,7 @@ def ids(world: World, settings: Any, tmp_path: Any) -> Ids:
             "done": done.pk,
             "oiv_document": sample.pk,
             "section": Narrative.Section.values[0],
+            "code": world.entity.code,
         },
     )
 
@@ -447,3 +450,25 @@ def test_once_published_citizens_read_the_public_pages_only(ids: Ids) -> None:
         if refused(response) == (name in public):
             problems.append(f"{name}: {response.status_code}")
     assert problems == []
+
+
+def test_under_another_administrations_code_every_staff_page_is_refused(ids: Ids) -> None:
+    """/<code>/...: the office of the other administration is refused (403) every page of
+    the world's administration but the public ones, and the world's office every page of
+    the other's; each reads its own under its own code."""
+    public = {"web:home", "reports:latest", "reports:results", "reports:explain"}
+    public |= {"accounts:login", "accounts:logout", "accounts:set_password", "set_language"}
+    public |= {"accounts:switch_entity"}
+    other = _client(OTHER, api=False)
+    office = _client(OFFICE, api=False)
+    mine, theirs = ids.world.entity.code, ids.other.entity.code
+    problems = []
+    for name in sorted(n for n in RULES if not n.startswith("api:") and n not in public):
+        url = _url(name, ids)
+        for client, code in ((other, mine), (office, theirs)):
+            got = client.get(f"/{code}{url}")
+            if got.status_code != 403:
+                problems.append(f"GET /{code}{url}: {got.status_code}")
+    assert problems == [], "\n".join(problems)
+    assert office.get(f"/{mine}{reverse('web:dashboard')}").status_code == 200
+    assert other.get(f"/{theirs}{reverse('plans:editor')}").status_code == 200

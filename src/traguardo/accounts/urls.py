@@ -7,6 +7,8 @@ app_name = "accounts"
 urlpatterns = [
     path("entra/", views.LoginView.as_view(), name="login"),
     path("esci/", auth_views.LogoutView.as_view(), name="logout"),
+    # The administration switcher of the header (POST only).
+    path("ente/", views.switch_entity, name="switch_entity"),
     # The one-time link printed by `traguardo user add` (Django's password-reset tokens).
     path(
         "imposta-password/<uidb64>/<token>/",

@@ -1,11 +1,16 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import resolve_url
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, resolve_url
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from traguardo.accounts import permissions, preferences
+from traguardo.accounts import current, permissions, preferences
 from traguardo.accounts.forms import SignInForm
 from traguardo.accounts.models import Preference
 
@@ -43,3 +48,25 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         preferences.remember_language(request.user, request.POST.get("language", ""))
     return response
+
+
+@require_POST
+def switch_entity(request: HttpRequest) -> HttpResponse:
+    """The header's switcher: work in another of the user's administrations. Goes back to
+    the same page under the new administration's code (its dashboard when the page was
+    about one object, e.g. an objective, which belongs to the old one)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    code = request.POST.get("ente", "").strip()
+    if not code:
+        return HttpResponseBadRequest(_("Scegli l'ente in cui lavorare."))
+    entity = current.choose(request, code)  # 403 for one the user has no role in
+    messages.success(request, _("Ora lavori per: %(name)s.") % {"name": entity.name})
+    page = request.POST.get("pagina", "")
+    try:
+        match = resolve(page) if page.startswith("/") else None
+    except Resolver404:
+        match = None
+    if match is None or match.args or match.kwargs or match.view_name.startswith("accounts:"):
+        return redirect(current.reverse_for(request, entity, "web:dashboard"))
+    return redirect(current.reverse_for(request, entity, match.view_name))

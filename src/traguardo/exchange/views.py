@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from traguardo.accounts import permissions
+from traguardo.accounts import current, permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
 from traguardo.exchange.archive import export_cycle
@@ -40,7 +40,7 @@ FORBIDDEN = gettext_noop(
 def _cycle(request: HttpRequest) -> Cycle | None:
     """The cycle of ?anno= among those of the user's administrations."""
     cycles = Cycle.objects.select_related("entity").order_by("-year", "-id")
-    cycles = cycles.filter(entity_id__in=permissions.entity_ids(request.user))
+    cycles = cycles.filter(entity_id__in=current.entity_ids(request))
     year = request.GET.get("anno") or request.POST.get("anno")
     if year and year.isdigit():
         return cycles.filter(year=int(year)).first()
@@ -74,9 +74,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "exchange/index.html",
         {
             "cycle": cycle,
-            "cycles": Cycle.objects.filter(
-                entity_id__in=permissions.entity_ids(request.user)
-            ).order_by("-year"),
+            "cycles": Cycle.objects.filter(entity_id__in=current.entity_ids(request)).order_by(
+                "-year"
+            ),
             "periods": Period.objects.filter(cycle=cycle) if cycle else [],
             "office": office,
             "uploads": uploads if office else [],
@@ -167,9 +167,9 @@ def _index_error(request: HttpRequest, cycle: Cycle | None, message: str) -> Htt
         "exchange/index.html",
         {
             "cycle": cycle,
-            "cycles": Cycle.objects.filter(
-                entity_id__in=permissions.entity_ids(request.user)
-            ).order_by("-year"),
+            "cycles": Cycle.objects.filter(entity_id__in=current.entity_ids(request)).order_by(
+                "-year"
+            ),
             "periods": Period.objects.filter(cycle=cycle) if cycle else [],
             "office": True,
             "uploads": Upload.objects.filter(user_id=_uid(request))[:10],

@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from traguardo.accounts import current
 from traguardo.accounts.models import Membership, Role
 from traguardo.accounts.preferences import preferred_language
 from traguardo.audit import recorder
@@ -101,6 +102,12 @@ def send_reminders(
     return report
 
 
+def _code_prefix(period: Period) -> str:
+    """With several administrations, links name the period's one (/tvbl/monitoraggio/):
+    the reader may work for others too (docs/web.md, "Administrations")."""
+    return f"/{period.cycle.entity.code}" if current.several() else ""
+
+
 def _send(
     user: Any, period: Period, kind: ReminderKind, rows: list[Any], today: datetime.date
 ) -> ReminderSent | None:
@@ -112,7 +119,7 @@ def _send(
         "rows": rows,
         "today": today,
         "days_left": (period.deadline - today).days if period.deadline else None,
-        "todo_url": f"{site}/monitoraggio/",
+        "todo_url": f"{site}{_code_prefix(period)}/monitoraggio/",
     }
     # Each recipient reads the e-mail in the language they chose (Italian by default).
     with translation.override(preferred_language(user)):

@@ -22,9 +22,11 @@ from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 WHOLE_PLAN_ROLES = (Role.PERFORMANCE_OFFICE, Role.OIV)
 
 
-def open_periods(user: Any) -> list[Period]:
-    """Open campaigns of the cycles of the user's entities, newest cycle first."""
-    entity_ids = {m.entity_id for m in permissions.memberships(user)}
+def open_periods(user: Any, entity_ids: set[int] | None = None) -> list[Period]:
+    """Open campaigns of the cycles of the user's entities (of `entity_ids` among them, the
+    page's administration), newest cycle first."""
+    mine = {m.entity_id for m in permissions.memberships(user)}
+    entity_ids = mine if entity_ids is None else mine & entity_ids
     return list(
         Period.objects.filter(cycle__entity_id__in=entity_ids, closed=False)
         .select_related("cycle", "cycle__entity")

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from django import forms
-from traguardo.accounts import permissions
+from traguardo.accounts import current, permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
 from traguardo.monitoring import campaigns
@@ -94,7 +94,7 @@ def todo(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("stato", "")
     status = STATUS_FILTERS.get(wanted)
     sections = []
-    for period in open_periods(user):
+    for period in open_periods(user, current.entity_ids(request)):
         summary = todo_rows(user, period)
         rows = [r for r in summary.rows if getattr(r, status)] if status else summary.rows
         sections.append(
@@ -484,7 +484,7 @@ def periods(request: HttpRequest) -> HttpResponse:
         permissions.has_role(user, Role.PERFORMANCE_OFFICE),
         _("Le campagne di monitoraggio sono gestite dalla struttura tecnica permanente."),
     )
-    entity_ids = {m.entity_id for m in permissions.memberships(user)}
+    entity_ids = current.entity_ids(request)  # the URL's administration, else the user's
     cycles = list(
         Cycle.objects.filter(entity_id__in=entity_ids)
         .select_related("entity")

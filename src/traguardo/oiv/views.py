@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from traguardo.accounts import permissions
+from traguardo.accounts import current, permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.core.challenge import DEFAULT_MARGIN, FindingKind
 from traguardo.monitoring.evidence import ALLOWED
@@ -39,7 +39,7 @@ MATRIX_LINES = 40  # lines of the matrix per page: the ~140 of a plan, one click
 
 
 def _cycles(request: HttpRequest) -> Any:
-    entities = {m.entity_id for m in permissions.memberships(request.user)}
+    entities = current.entity_ids(request)  # the URL's administration, else the user's
     return Cycle.objects.filter(entity_id__in=entities).select_related("entity").order_by("-year")
 
 

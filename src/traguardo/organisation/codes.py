@@ -13,6 +13,17 @@ from collections.abc import Callable
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,19}$")
 MAX_LENGTH = 20
 
+# A URL may start with an administration's code (/tvbl/risultati/2019/): a code is never
+# one of the first segments of the application's own URLs (tests/web/test_administrations.py
+# checks this list against the URL configuration).
+RESERVED = frozenset(
+    {
+        "accesso", "admin", "albero", "api", "cruscotto", "dati", "i18n", "media", "monitoraggio",
+        "obiettivo", "oiv", "personale", "piano", "premi", "relazione", "risultati", "schede",
+        "static", "storico",
+    }
+)  # fmt: skip
+
 # Names every installation knows by their code (the demo administration).
 KNOWN_CODES = {"Camera di Commercio di Treviso-Belluno": "tvbl"}
 
@@ -26,6 +37,8 @@ def code_problem(code: str) -> str | None:
             f"codice «{code}» non valido: da 2 a 20 caratteri tra lettere minuscole, cifre e "
             "trattini, senza trattino iniziale (es. «tvbl»)"
         )
+    if code in RESERVED:
+        return f"codice «{code}» non disponibile: è una parte degli indirizzi di Traguardo"
     return None
 
 
@@ -39,7 +52,7 @@ def suggested_code(name: str, taken: Callable[[str], bool]) -> str:
     if len(base) < 2:
         base = f"{base}-x"
     candidate, n = base, 1
-    while taken(candidate):
+    while taken(candidate) or candidate in RESERVED:
         n += 1
         suffix = f"-{n}"
         candidate = base[: MAX_LENGTH - len(suffix)].strip("-") + suffix

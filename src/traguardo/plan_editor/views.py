@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from traguardo.accounts import permissions
+from traguardo.accounts import current, permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
 from traguardo.monitoring.models import Measurement, Period
@@ -56,7 +56,7 @@ OFFICE_ONLY = "Solo la struttura tecnica permanente (ufficio performance) gestis
 
 def _cycle(request: HttpRequest) -> Cycle:
     """The cycle named by ?anno= (or the form's "anno"), else the latest one of the user."""
-    entities = {m.entity_id for m in permissions.memberships(request.user)}
+    entities = current.entity_ids(request)  # the URL's administration, else the user's
     cycles = Cycle.objects.select_related("entity").filter(entity_id__in=entities)
     year = request.GET.get("anno") or request.POST.get("anno")
     if year:

@@ -5,15 +5,16 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from traguardo.accounts import permissions
+from traguardo.accounts import current
 from traguardo.plans.models import Cycle
 
 
 def selected_cycle(request: HttpRequest) -> Cycle:
-    """The cycle of ?anno=YYYY, or the latest one; for a signed-in member, among the cycles
-    of the administrations they have a role in (never another administration's)."""
+    """The cycle of ?anno=YYYY, or the latest one, of the request's administration: the
+    URL's code, else the one the member chose in the header, else their only one (never
+    another administration's; see `traguardo.accounts.current`)."""
     cycles = Cycle.objects.select_related("entity").order_by("-year", "-id")
-    entities = permissions.entity_ids(request.user)
+    entities = current.entity_ids(request)
     if entities:
         cycles = cycles.filter(entity_id__in=entities)
     year = request.GET.get("anno", "")

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from traguardo.accounts import permissions
+from traguardo.accounts import current, permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.plans.models import Cycle, Indicator
@@ -38,7 +38,7 @@ NARRATIVE_MAX_LENGTH = 200_000
 
 
 def _cycles(request: HttpRequest) -> list[Cycle]:
-    entities = {m.entity_id for m in permissions.memberships(request.user)}
+    entities = current.entity_ids(request)  # the URL's administration, else the user's
     return list(Cycle.objects.filter(entity_id__in=entities).select_related("entity"))
 
 

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 
-from traguardo.accounts import permissions
+from traguardo.accounts import current, permissions
 from traguardo.accounts.permissions import can_view_card
 from traguardo.individual.models import ReportCard
 from traguardo.plans.models import Cycle, OperationalObjective
@@ -18,25 +18,53 @@ from traguardo.scoring.score_cache import part
 from traguardo.scoring.services import score_cycle
 
 
+class ChooseEntity(Exception):
+    """Several administrations could be meant (no code in the URL, a visitor without
+    roles): the page lists the published cycles of each instead of guessing."""
+
+    def __init__(self, cycles: list[Cycle]) -> None:
+        super().__init__("scegli l'ente")
+        self.cycles = cycles
+
+
 def _cycle(request: HttpRequest, year: int | None) -> Cycle:
     """The cycle of the page, if the visitor may read it.
 
-    Citizens read published cycles only; a cycle they may not read answers 404, exactly
-    like one that does not exist, so that the URL reveals nothing about unpublished work.
+    Whose: the administration of the URL's code, else the member's current one, else the
+    installation's only one (traguardo.accounts.current.public_entity); with several
+    administrations and none of these, ChooseEntity. Citizens read published cycles only; a
+    cycle they may not read answers 404, exactly like one that does not exist, so that the
+    URL reveals nothing about unpublished work.
     """
-    # Several administrations may have a cycle of a year: a member reads their own
-    # administration's, anyone else a published one (never another's by mistake).
     cycles = Cycle.objects.select_related("entity").order_by("-year", "-id")
     if year is not None:
         cycles = cycles.filter(year=year)
-    candidates = list(cycles)
-    own = [c for c in candidates if permissions.is_member_of(request.user, c.entity_id)]
-    readable = own or [c for c in candidates if c.is_published]
+    entity = current.public_entity(request)
+    if entity is not None:
+        cycles = cycles.filter(entity=entity)
+    readable = [c for c in cycles if permissions.can_view_public(request.user, c)]
     if not readable:
         if year is None:
             raise Http404("nessun ciclo pubblicato")
         raise Http404(f"nessun ciclo {year} pubblicato")
+    if entity is None:
+        latest: dict[int, Cycle] = {}
+        for cycle in readable:  # newest first: one line per administration
+            latest.setdefault(cycle.entity_id, cycle)
+        raise ChooseEntity(sorted(latest.values(), key=lambda c: c.entity.name))
     return readable[0]
+
+
+def _choose(request: HttpRequest, choice: ChooseEntity) -> HttpResponse:
+    """The administrations whose page this could be, each with its link."""
+    match = request.resolver_match
+    view = match.view_name if match is not None else "reports:latest"
+    kwargs = match.kwargs if match is not None else {}
+    rows = [
+        {"cycle": c, "url": current.reverse_for(request, c.entity, view, kwargs=kwargs)}
+        for c in choice.cycles
+    ]
+    return render(request, "reports/choose_entity.html", {"rows": rows})
 
 
 def _card(cycle: Cycle, code: str) -> ReportCard | None:
@@ -47,7 +75,10 @@ def _card(cycle: Cycle, code: str) -> ReportCard | None:
 
 
 def results(request: HttpRequest, year: int | None = None) -> HttpResponse:
-    cycle = _cycle(request, year)
+    try:
+        cycle = _cycle(request, year)
+    except ChooseEntity as choice:
+        return _choose(request, choice)
     published = (
         cycle.transitions.filter(target=Cycle.State.PUBLISHED).order_by("-at", "-id").first()
     )
@@ -114,7 +145,10 @@ def _body(cycle: Cycle) -> dict[str, Any]:
 
 
 def explain(request: HttpRequest, year: int, code: str) -> HttpResponse:
-    cycle = _cycle(request, year)
+    try:
+        cycle = _cycle(request, year)
+    except ChooseEntity as choice:
+        return _choose(request, choice)
     card = _card(cycle, code)
     if card is not None and not can_view_card(request.user, card):
         # A card's results are part of a person's evaluation: never public, and to members

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.safestring import SafeString
 
@@ -110,7 +111,9 @@ def part(
     template: str, cycle_id: int, vary: Hashable, context: Callable[[], dict[str, Any]]
 ) -> SafeString:
     """`template` rendered with `context()`, or the copy kept for this data version."""
-    what = repr((template, translation.get_language(), vary))
+    # The script prefix too: a part's links carry the administration's code of the URL
+    # it was rendered under (/tvbl/risultati/...), or none.
+    what = repr((template, translation.get_language(), get_script_prefix(), vary))
     digest = hashlib.sha256(what.encode()).hexdigest()
     # Inside a transaction that bumped the cycle a part is rendered each time: its data may
     # change without a bump of their own (tests' QuerySet.update), and parts are cheap.

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from traguardo.accounts import permissions
+from traguardo.accounts import current, permissions
 from traguardo.accounts.models import Role
 
 # (url name, label, roles that see it; None = everyone, empty = signed-in members)
@@ -32,7 +32,11 @@ MENU: list[tuple[str, Any, frozenset[Role] | None]] = [
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     member = permissions.is_member(user)
-    user_roles = permissions.roles(user)
+    # The administration of the page (the URL's, else the one chosen in the header): its
+    # name, and the user's roles there, decide the header and the menu.
+    entity = current.current_entity(request)
+    mine = [m for m in permissions.memberships(user) if entity is None or m.entity_id == entity.pk]
+    user_roles = frozenset(Role(m.role) for m in mine)
     items = []
     for name, label, allowed in MENU:
         if allowed is not None and not member:
@@ -44,13 +48,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         except NoReverseMatch:
             continue  # the page belongs to a part of the application not installed yet
         items.append({"url": url, "label": label, "active": request.path == url})
-    described = permissions.describe(user)
-    first = permissions.memberships(user)[0] if member else None
+    entities = current.user_entities(request) if member else []
     return {
         "nav": {
             "items": items,
-            "roles": described["roles"],
-            "entity_name": first.entity.name if first else "",
+            "roles": [m.get_role_display() for m in mine],
+            "entity_name": entity.name if entity is not None else "",
+            "entity": entity,
+            # The header's switcher, with more than one administration to choose from.
+            "entities": entities if len(entities) > 1 else [],
             "home_url": reverse("web:dashboard") if member else reverse("web:home"),
         }
     }

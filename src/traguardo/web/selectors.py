@@ -10,11 +10,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
-from traguardo.accounts import permissions
+from traguardo.accounts import current
 from traguardo.core.results import IndicatorScore, PlanScore, UnitScore
 from traguardo.core.rules import DegreeStatus
 from traguardo.monitoring.models import Measurement, Period
@@ -22,23 +21,22 @@ from traguardo.organisation.models import Assignment, OrgUnit
 from traguardo.organisation.selectors import HEAD_ROLES
 from traguardo.plans.models import Cycle, Indicator, ObjectiveAssignment
 
-if TYPE_CHECKING:
-    from traguardo.accounts.permissions import User
-
 HUNDRED = Decimal(100)
 
 
-def member_cycles(user: User) -> list[Cycle]:
-    """The cycles of the entities the user belongs to, newest first."""
-    entities = {m.entity_id for m in permissions.memberships(user)}
+def member_cycles(request: HttpRequest) -> list[Cycle]:
+    """The cycles of the request's administration (the URL's, else the member's current
+    one: `traguardo.accounts.current`), newest first."""
+    entities = current.entity_ids(request)
     return list(
         Cycle.objects.filter(entity_id__in=entities).select_related("entity").order_by("-year")
     )
 
 
-def chosen_cycle(user: User, year: str | None) -> tuple[Cycle | None, list[Cycle]]:
-    """The cycle asked for with ?year= (404 if the user has none that year), else the newest."""
-    cycles = member_cycles(user)
+def chosen_cycle(request: HttpRequest, year: str | None) -> tuple[Cycle | None, list[Cycle]]:
+    """The cycle asked for with ?year= (404 if the administration has none that year), else
+    the newest."""
+    cycles = member_cycles(request)
     if not year:
         return (cycles[0] if cycles else None), cycles
     for cycle in cycles:

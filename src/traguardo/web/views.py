@@ -6,10 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from traguardo.accounts import permissions
+from traguardo.accounts import current, permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
 from traguardo.monitoring.models import Measurement, Period
@@ -22,13 +23,28 @@ from traguardo.web.tree import TreeFilters, build_tree
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The published cycles: of the URL's administration (/tvbl/), else of every one, each
+    linked under its code when the installation holds several."""
     published = Cycle.objects.filter(state=Cycle.State.PUBLISHED).select_related("entity")
+    entity = current.url_entity(request)
+    if entity is not None:
+        published = published.filter(entity=entity)
+    prefixed = entity is None and current.several()
     rows = [
-        {"cycle": cycle, "performance": score_cycle(cycle, explain=False).entity.performance}
+        {
+            "cycle": cycle,
+            "performance": score_cycle(cycle, explain=False).entity.performance,
+            "url": (
+                current.reverse_for(request, cycle.entity, "reports:results", [cycle.year])
+                if prefixed
+                else reverse("reports:results", args=[cycle.year])
+            ),
+        }
         for cycle in published.order_by("-year", "entity__name")
     ]
     context = {
         "rows": rows,
+        "entity": entity,
         # An empty installation says what to do first; its administrator gets a link.
         "empty": not rows and not Entity.objects.exists(),
         "installation_admin": permissions.is_installation_admin(request.user),
@@ -38,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    cycle, cycles = selectors.chosen_cycle(request.user, request.GET.get("year"))
+    cycle, cycles = selectors.chosen_cycle(request, request.GET.get("year"))
     if cycle is None:
         office = permissions.has_role(request.user, Role.PERFORMANCE_OFFICE)
         return render(
@@ -118,7 +134,7 @@ def _completeness(cycle: Cycle) -> list[selectors.PeriodCompleteness]:
 @member_required
 def completeness(request: HttpRequest) -> HttpResponse:
     """Who still owes values, per period: the dashboard shows the counts, this the lists."""
-    cycle, cycles = selectors.chosen_cycle(request.user, request.GET.get("year"))
+    cycle, cycles = selectors.chosen_cycle(request, request.GET.get("year"))
     if cycle is None:
         return render(request, "web/completeness.html", {"cycle": None, "cycles": cycles})
     check(permissions.can_view_plan(request.user, cycle))
@@ -133,7 +149,7 @@ def completeness(request: HttpRequest) -> HttpResponse:
 
 @member_required
 def tree(request: HttpRequest) -> HttpResponse:
-    cycle, cycles = selectors.chosen_cycle(request.user, request.GET.get("year"))
+    cycle, cycles = selectors.chosen_cycle(request, request.GET.get("year"))
     if cycle is None:
         return render(request, "web/tree.html", {"cycle": None, "cycles": cycles})
     check(permissions.can_view_plan(request.user, cycle))
