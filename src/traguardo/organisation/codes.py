@@ -18,9 +18,9 @@ MAX_LENGTH = 20
 # checks this list against the URL configuration).
 RESERVED = frozenset(
     {
-        "accesso", "admin", "albero", "api", "cruscotto", "dati", "i18n", "media", "monitoraggio",
-        "obiettivo", "oiv", "personale", "piano", "premi", "relazione", "risultati", "schede",
-        "static", "storico",
+        "accesso", "admin", "albero", "api", "cruscotto", "dati", "ente", "i18n", "installazione",
+        "media", "monitoraggio", "obiettivo", "oiv", "personale", "piano", "premi", "relazione",
+        "risultati", "schede", "static", "storico",
     }
 )  # fmt: skip
 
