@@ -89,6 +89,13 @@ _NONE = {"===", "==", "—", "-", "n.a.", "n/a"}
 # Plans repeat the same few target and value texts: parsing each once is a large saving
 # in bulk scoring. Both functions are pure and return frozen objects, so caching is safe.
 @lru_cache(maxsize=65536)
+def _target_number(raw: str, number: str) -> Decimal:
+    try:
+        return parse_number(number, VALUE_LIMITS)
+    except NumberFormatError as exc:
+        raise TargetFormatError(_("target «{raw}»: {error}").format(raw=raw, error=exc)) from exc
+
+
 def parse_target(text: str) -> Target:
     """Parse a target as written; raise :class:`TargetFormatError` saying what was expected."""
     raw = text.strip()
@@ -128,22 +135,12 @@ def parse_target(text: str) -> Target:
                         "(ad es. «>= 100», «<= 5 gg», «= 100%», «> 300.000 €»)"
                     ).format(raw=raw, symbol=symbol)
                 )
-            try:
-                value = parse_number(number["number"], VALUE_LIMITS)
-            except NumberFormatError as exc:
-                raise TargetFormatError(
-                    _("target «{raw}»: {error}").format(raw=raw, error=exc)
-                ) from exc
+            value = _target_number(raw, number["number"])
             unit = _normal_unit(number["unit"]) or number.groupdict().get("words") or ""
             return Target(raw, kind, value, None, unit.strip())
     number = _NUMBER_AND_UNIT.match(raw)
     if number:  # a bare number reads as "at least": "15" means reach 15
-        try:
-            value = parse_number(number["number"], VALUE_LIMITS)
-        except NumberFormatError as exc:
-            raise TargetFormatError(
-                _("target «{raw}»: {error}").format(raw=raw, error=exc)
-            ) from exc
+        value = _target_number(raw, number["number"])
         return Target(raw, TargetKind.AT_LEAST, value, None, _normal_unit(number["unit"]))
     raise TargetFormatError(
         _(

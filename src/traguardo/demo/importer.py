@@ -295,7 +295,7 @@ def _indicator_fields(record: IndicatorRecord, demo: DemoCycle) -> dict[str, Any
         "phase": record.phase,
         "direction": Indicator.Direction.DERIVED
         if derived
-        else _direction(record.targets.get(demo.year, "")),
+        else Indicator.Direction.of_target(record.targets.get(demo.year, "")),
         "derived_spec": {
             "kind": derived.kind.value,
             "of": derived.indicator_name,
@@ -305,17 +305,6 @@ def _indicator_fields(record: IndicatorRecord, demo: DemoCycle) -> dict[str, Any
         if derived
         else {},
     }
-
-
-def _direction(target: str) -> str:
-    text = target.strip().lower()
-    if text.startswith(("<", "≤")):
-        return Indicator.Direction.LOWER
-    if "compres" in text:
-        return Indicator.Direction.RANGE
-    if text in ("si", "sì", "no"):
-        return Indicator.Direction.YES_NO
-    return Indicator.Direction.HIGHER
 
 
 def _measure(indicator: Indicator, record: IndicatorRecord, period: Period) -> None:

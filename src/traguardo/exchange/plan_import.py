@@ -112,17 +112,6 @@ class Wanted:
     fields: dict[str, Any]
 
 
-def _direction(target: str) -> str:
-    text = target.strip().lower()
-    if text.startswith(("<", "≤")):
-        return Indicator.Direction.LOWER
-    if "compres" in text:
-        return Indicator.Direction.RANGE
-    if text in ("si", "sì", "no"):
-        return Indicator.Direction.YES_NO
-    return Indicator.Direction.HIGHER
-
-
 class PlanImport:
     def __init__(self, cycle: Cycle, book: Workbook, progress: Progress = no_progress) -> None:
         self.cycle = cycle
@@ -1117,7 +1106,7 @@ class PlanImport:
                     objective=self.objectives[f["objective"]] if f["objective"] else None,
                     entity_block=self.blocks[f["block"]] if not f["objective"] else None,
                     number=f["number"],
-                    direction=f.get("direction") or _direction(target),
+                    direction=f.get("direction") or Indicator.Direction.of_target(target),
                 )
                 new.append((w, item))
             else:

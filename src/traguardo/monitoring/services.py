@@ -22,7 +22,7 @@ from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.monitoring.degrees import Grader, misses_target
 from traguardo.monitoring.models import Comment, Measurement, Period
 from traguardo.plans import versions
-from traguardo.plans.models import Indicator
+from traguardo.plans.models import Cycle, Indicator
 
 # A value as written (the form's and the API's limit); comments and justifications:
 # TEXT_MAX_LENGTH, as every free text.
@@ -133,12 +133,7 @@ def record_value(
     cycle = cycle_of(indicator)
     if period.cycle_id != cycle.pk:
         raise ValueRefused("Il periodo non appartiene al ciclo dell'indicatore.", field="period")
-    objective = indicator.objective
-    allowed = (
-        permissions.can_enter_value(user, objective, cycle)
-        if objective is not None
-        else permissions.can_manage_cycle(user, cycle) and cycle.state == "monitoring"
-    )
+    allowed = may_enter(user, indicator, cycle)
     if as_admin and getattr(user, "is_superuser", False):
         allowed = True
     if not allowed:
@@ -235,6 +230,15 @@ def record_value(
 
 
 @transaction.atomic
+def may_enter(user: Any, indicator: Indicator, cycle: Cycle) -> bool:
+    """Whether `user` enters (and so comments) the indicator's values: an objective's by
+    its owners, Allegato B's by the office while the cycle is monitored."""
+    objective = indicator.objective
+    if objective is not None:
+        return permissions.can_enter_value(user, objective, cycle)
+    return permissions.can_manage_cycle(user, cycle) and cycle.state == "monitoring"
+
+
 def add_comment(user: Any, indicator: Indicator, period: Period, text: str) -> Comment:
     """A comment on the indicator's value at `period` (recorded in its history).
 
@@ -244,12 +248,7 @@ def add_comment(user: Any, indicator: Indicator, period: Period, text: str) -> C
     cycle = cycle_of(indicator)
     if period.cycle_id != cycle.pk:
         raise ValueRefused("Il periodo non appartiene al ciclo dell'indicatore.", field="period")
-    objective = indicator.objective
-    allowed = (
-        permissions.can_enter_value(user, objective, cycle)
-        if objective is not None
-        else permissions.can_manage_cycle(user, cycle) and cycle.state == "monitoring"
-    )
+    allowed = may_enter(user, indicator, cycle)
     if not allowed:
         raise ValueForbidden(
             _(

@@ -536,6 +536,18 @@ class IndicatorDirection(models.TextChoices):
     YES_NO = "yes_no", _("Sì/no")
     DERIVED = "derived", _("Derivato da altri indicatori")
 
+    @classmethod
+    def of_target(cls, target: str) -> "IndicatorDirection":
+        """The direction a target's wording implies, for loaders whose rows do not say it."""
+        text = target.strip().lower()
+        if text.startswith(("<", "≤")):
+            return cls.LOWER
+        if "compres" in text:
+            return cls.RANGE
+        if text in ("si", "sì", "no"):
+            return cls.YES_NO
+        return cls.HIGHER
+
 
 class Indicator(Versioned):
     """A measure of one operational objective, or of one Allegato B block (exactly one)."""
