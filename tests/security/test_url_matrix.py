@@ -20,6 +20,7 @@ with a cycle of its own.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +39,7 @@ from traguardo.audit import recorder
 from traguardo.audit.models import AuditEntry
 from traguardo.exchange.models import Upload
 from traguardo.individual.models import ReportCard
-from traguardo.oiv.models import EvidenceSample
+from traguardo.oiv.models import EvidenceSample, ValidationDecision
 from traguardo.plans.models import Cycle
 from traguardo.reports.models import Narrative, ReportJob
 
@@ -170,6 +171,18 @@ RULES: dict[str, Rule] = {
     "oiv:document": Rule(OFFICE_OIV),  # the OIV's own uploaded document, as an attachment
     "oiv:challenge": own(OFFICE_OIV),
     # --- Relazione -----------------------------------------------------------------------
+    # Amministrazione trasparente: only published cycles, for everyone alike (the world's
+    # cycle is not published: its pages answer 404; the list answers every visitor).
+    "transparency:index": own(EVERYONE),
+    # (an anonymous visitor, with two administrations and no code in the URL, gets the list
+    # of administrations with something published: none here, the world's is unpublished)
+    "transparency:cycle": Rule(frozenset({ANON})),
+    "transparency:relazione_file": Rule(NOBODY),
+    "transparency:validation": Rule(NOBODY),
+    "transparency:plan": Rule(NOBODY),
+    "transparency:rewards": Rule(NOBODY),
+    "transparency:open_data": Rule(NOBODY),
+    "oiv:decision_document": Rule(OFFICE_OIV, OIV_ONLY),  # the signed PDF of a decision
     "relazione:index": own(MEMBERS),
     "relazione:year": own(MEMBERS),
     "relazione:generate": own(NOBODY, OFFICE_ONLY),
@@ -279,6 +292,15 @@ def ids(world: World, settings: Any, tmp_path: Any) -> Ids:
         outcome=EvidenceSample.Outcome.values[0],
         document=ContentFile(b"%PDF-1.4\n%%EOF\n", name="verbale.pdf"),
     )
+    # A "non validata" round (the world's cycle stays where it is): its document is read by
+    # the OIV and the office, and uploaded by the OIV.
+    decision = ValidationDecision.objects.create(
+        cycle=world.cycle,
+        outcome=ValidationDecision.Outcome.NOT_VALIDATED,
+        date=datetime.date(2020, 5, 1),
+        reasons="Da correggere",
+        document=ContentFile(b"%PDF-1.4\n%%EOF\n", name="validazione.pdf"),
+    )
     with recorder.acting_as(office):
         recorder.save(indicator)
     year = str(world.cycle.year)
@@ -301,6 +323,7 @@ def ids(world: World, settings: Any, tmp_path: Any) -> Ids:
             "unit": world.unit("2.1").pk,
             "done": done.pk,
             "oiv_document": sample.pk,
+            "decision": decision.pk,
             "section": Narrative.Section.values[0],
             "code": world.entity.code,
         },
@@ -334,6 +357,13 @@ def _url(name: str, ids: Ids) -> str:
         "oiv:decision": [v["year"]],
         "oiv:document": [v["oiv_document"]],
         "oiv:challenge": [v["year"]],
+        "oiv:decision_document": [v["year"], v["decision"]],
+        "transparency:cycle": [v["year"]],
+        "transparency:relazione_file": [v["year"], v["done"]],
+        "transparency:validation": [v["year"]],
+        "transparency:plan": [v["year"]],
+        "transparency:rewards": [v["year"]],
+        "transparency:open_data": [v["year"]],
         "relazione:year": [v["year"]],
         "relazione:generate": [v["year"]],
         "relazione:preview": [v["year"]],
@@ -443,10 +473,16 @@ def test_once_published_citizens_read_the_public_pages_only(ids: Ids) -> None:
     public |= {"api:cycle", "api:tree", "api:indicators", "api:periods", "api:measurements"}
     public |= {"api:score", "api:explain", "api:indicator", "api:indicator-values", "api:schema"}
     public |= {"api:revisions"}  # the plan's revisions are formal acts, public once published
+    public |= {"transparency:index", "transparency:cycle", "transparency:relazione_file"}
+    public |= {"transparency:plan", "transparency:rewards", "transparency:open_data"}
     public |= {"accounts:login", "accounts:set_password", "set_language"}
     problems = []
     for name in sorted(RULES):
-        response = _client(ANON, name.startswith("api:")).get(_url(name, ids))
+        url = _url(name, ids)
+        if name.startswith("transparency:"):
+            # With two administrations, a citizen's document link names the administration.
+            url = f"/{ids.world.entity.code}{url}"
+        response = _client(ANON, name.startswith("api:")).get(url)
         if refused(response) == (name in public):
             problems.append(f"{name}: {response.status_code}")
     assert problems == []
@@ -457,6 +493,7 @@ def test_under_another_administrations_code_every_staff_page_is_refused(ids: Ids
     the world's administration but the public ones, and the world's office every page of
     the other's; each reads its own under its own code."""
     public = {"web:home", "reports:latest", "reports:results", "reports:explain"}
+    public |= {n for n in RULES if n.startswith("transparency:")}
     public |= {"accounts:login", "accounts:logout", "accounts:set_password", "set_language"}
     public |= {"accounts:switch_entity"}
     other = _client(OTHER, api=False)

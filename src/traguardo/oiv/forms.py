@@ -70,6 +70,12 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
     )
 
+    document = forms.FileField(
+        label=_("Documento di validazione firmato (PDF, facoltativo: si può caricare dopo)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf", **CONTROL}),
+    )
+
     override = forms.BooleanField(
         label=_("Valida nonostante gli impedimenti elencati"), required=False
     )
@@ -108,3 +114,10 @@ def parse_margin(text: str | None, default: Decimal) -> tuple[Decimal, str]:
     if percent <= 100 or percent > 10000:
         return default, str(_("Il margine deve essere maggiore di 100%."))
     return percent / 100, ""
+
+
+class DecisionDocumentForm(forms.Form):
+    document = forms.FileField(
+        label=_("Documento di validazione firmato (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf", **CONTROL}),
+    )

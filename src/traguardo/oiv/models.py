@@ -187,6 +187,14 @@ class ValidationDecision(models.Model):
     outcome = models.CharField(_("decisione"), max_length=16, choices=Outcome.choices)
     date = models.DateField(_("data del documento di validazione"))
     reasons = models.TextField(_("motivazione e osservazioni"), blank=True)
+    # The signed document itself (a PDF, signed PAdES): published with the
+    # Relazione in "Amministrazione trasparente" once the cycle is published.
+    document = models.FileField(
+        _("documento di validazione firmato"),
+        upload_to="oiv/validazione/",
+        blank=True,
+        max_length=300,
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -120,6 +120,40 @@ def add_evidence(
     return recorder.save(sample)
 
 
+def _checked_pdf(upload: UploadedFile) -> UploadedFile:
+    """The validation document is published as it is: a PDF (signed PAdES), checked like
+    every upload (allow-list, size, content)."""
+    name = upload.name or ""
+    if not name.lower().endswith(".pdf"):
+        raise OivRefused(
+            _("Il documento di validazione «%(name)s» deve essere un PDF (firmato).")
+            % {"name": name}
+        )
+    try:
+        check_upload(upload)
+    except EvidenceRefused as exc:
+        raise OivRefused(exc.message) from None
+    return upload
+
+
+@transaction.atomic
+def attach_decision_document(
+    user: Any, decision: ValidationDecision, upload: UploadedFile
+) -> ValidationDecision:
+    """The signed document of a decision already recorded (it is often signed later).
+    Once the cycle is published the document is what citizens read: it is not replaced
+    then (a formal correction of the Relazione does not reopen the OIV's decision)."""
+    cycle = decision.cycle
+    if not permissions.can_oiv(user, cycle):
+        raise OivRefused(_("Solo l'OIV dell'ente carica il documento di validazione."))
+    if cycle.is_published and decision.document:
+        raise OivRefused(
+            _("Il ciclo è pubblicato: il documento di validazione pubblicato non si sostituisce.")
+        )
+    decision.document = _checked_pdf(upload)
+    return recorder.save(decision, update_fields=["document"])
+
+
 def decisions(cycle: Cycle) -> list[ValidationDecision]:
     """Every decision of the cycle, newest round first."""
     return list(
@@ -139,6 +173,7 @@ def decide(
     *,
     override: bool = False,
     override_reason: str = "",
+    document: UploadedFile | None = None,
 ) -> ValidationDecision:
     """Record the decision; a positive one moves the cycle from "closed" to "validated"
     (blocked by open checks or texts unless overridden with a reason). A negative one sends
@@ -163,6 +198,8 @@ def decide(
         decided_by=user,
         recorded_at=timezone.now(),
     )
+    if document is not None:
+        decision.document = _checked_pdf(document)
     # Saved first: moving to "validated" requires the positive decision on record
     # (permissions.can_transition); a refused move rolls both back (atomic).
     decision.save()

@@ -9,5 +9,10 @@ urlpatterns = [
     path("<int:year>/evidenze/", views.evidence, name="evidence"),
     path("documenti/<int:pk>/", views.document, name="document"),
     path("<int:year>/decisione/", views.decision, name="decision"),
+    path(
+        "<int:year>/decisione/<int:pk>/documento/",
+        views.decision_document,
+        name="decision_document",
+    ),
     path("<int:year>/target-sfidanti/", views.challenge, name="challenge"),
 ]

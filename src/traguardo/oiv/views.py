@@ -22,13 +22,20 @@ from traguardo.accounts.decorators import check, member_required
 from traguardo.core.challenge import DEFAULT_MARGIN, FindingKind
 from traguardo.monitoring.evidence import ALLOWED
 from traguardo.oiv import selectors, services
-from traguardo.oiv.forms import CheckForm, DecisionForm, EvidenceForm, parse_margin
+from traguardo.oiv.forms import (
+    CheckForm,
+    DecisionDocumentForm,
+    DecisionForm,
+    EvidenceForm,
+    parse_margin,
+)
 from traguardo.oiv.models import (
     CRITERION_HELP,
     Criterion,
     EvidenceSample,
     Outcome,
     ValidationCheck,
+    ValidationDecision,
 )
 from traguardo.plans import blockers as blocking
 from traguardo.plans import states
@@ -83,6 +90,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "done": done,
             "total": total,
             "can_write": can_write,
+            "can_attach": permissions.can_oiv(request.user, cycle),
+            "document_form": DecisionDocumentForm(),
             "can_decide": can_decide,
             "decision": decision,
             "decisions": decisions,
@@ -262,7 +271,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
 def decision(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(request, year)
     check(permissions.can_oiv(request.user, cycle), _("Solo l'OIV decide sulla validazione."))
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, request.FILES)
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
@@ -278,6 +287,7 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
                 data["reasons"],
                 override=data["override"],
                 override_reason=data["override_reason"],
+                document=data.get("document"),
             )
         except services.OivRefused as exc:
             messages.error(request, exc.message)
@@ -289,6 +299,47 @@ def decision(request: HttpRequest, year: int) -> HttpResponse:
                 % {"state": cycle.get_state_display()},
             )
     return redirect(reverse("oiv:workspace") + f"?anno={cycle.year}#decisione")
+
+
+@member_required
+def decision_document(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """The signed validation document of a decision: read by the OIV and the office (as an
+    attachment), uploaded (POST) by the OIV. Citizens get it from the transparency page
+    once the cycle is published (traguardo.reports.transparency)."""
+    cycle = _cycle(request, year)
+    decision = get_object_or_404(ValidationDecision, pk=pk, cycle=cycle)
+    if request.method == "POST":
+        check(permissions.can_oiv(request.user, cycle), _("Solo l'OIV carica il documento."))
+        form = DecisionDocumentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("Scegli il PDF firmato del documento di validazione."))
+        else:
+            try:
+                services.attach_decision_document(
+                    request.user, decision, form.cleaned_data["document"]
+                )
+            except services.OivRefused as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Documento di validazione caricato."))
+        return redirect(reverse("oiv:workspace") + f"?anno={cycle.year}#decisione")
+    return validation_document_response(decision)
+
+
+def validation_document_response(decision: ValidationDecision) -> HttpResponse:
+    """The decision's document as a PDF attachment; 404 when there is none."""
+    if not decision.document:
+        raise Http404(_("Questa decisione non ha un documento caricato."))
+    try:
+        handle = decision.document.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Il file non è più disponibile.")) from None
+    name = f"validazione-oiv-{decision.cycle.year}-{decision.round}.pdf"
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type="application/pdf"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response  # type: ignore[return-value]  # a streaming response, served the same way
 
 
 @member_required

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "traguardo.api",
     "traguardo.web",
     "traguardo.onboarding",
+    "traguardo.transparency",
     "traguardo.ops",
     "traguardo.demo",
 ]

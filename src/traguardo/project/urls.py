@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dati/", include("traguardo.exchange.urls")),
     path("storico/", include("traguardo.audit.urls")),
     path("api/v1/", include("traguardo.api.urls")),
+    path("trasparenza/", include("traguardo.transparency.urls")),
     path("", include("traguardo.onboarding.urls")),
     path("", include("traguardo.reports.urls")),
     path("", include("traguardo.web.urls")),
