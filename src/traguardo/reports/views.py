@@ -13,6 +13,7 @@ from traguardo.accounts import current, permissions
 from traguardo.accounts.permissions import can_view_card
 from traguardo.individual.models import ReportCard
 from traguardo.plans.models import Cycle, OperationalObjective
+from traguardo.reports import explain_page
 from traguardo.scoring import lifecycle
 from traguardo.scoring.score_cache import part
 from traguardo.scoring.services import score_cycle
@@ -156,19 +157,27 @@ def explain(request: HttpRequest, year: int, code: str) -> HttpResponse:
         raise Http404(f"codice «{code}» non trovato")
 
     def body() -> dict[str, Any]:
+        score = score_cycle(cycle)
         try:
-            explanation = score_cycle(cycle).explain(code)
+            explanation = score.explain(code)
         except (KeyError, StopIteration, ValueError):
             raise Http404(f"codice «{code}» non trovato") from None
-        return {"cycle": cycle, "code": code, "explanation": explanation}
+        return {
+            "cycle": cycle,
+            "code": code,
+            "explanation": explanation,
+            "justifications": explain_page.justifications(cycle, code),
+        }
 
     # An unknown code raises before anything is cached: only real figures fill the cache.
+    body_html = part("reports/_explain_body.html", cycle.pk, code, body)
     return render(
         request,
         "reports/explain.html",
         {
             "cycle": cycle,
             "code": code,
-            "body": part("reports/_explain_body.html", cycle.pk, code, body),
+            "heading": explain_page.heading(score_cycle(cycle), code),
+            "body": body_html,
         },
     )
