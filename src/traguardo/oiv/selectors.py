@@ -9,7 +9,9 @@ from typing import Any
 from django.db.models import Q
 
 from traguardo.core.challenge import Finding, TargetActual, analyse
+from traguardo.monitoring import target_history
 from traguardo.monitoring.models import Measurement, Period
+from traguardo.monitoring.target_history import TargetChange
 from traguardo.oiv.models import Criterion, EvidenceSample, Outcome, ValidationCheck
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective, Target
 
@@ -163,6 +165,35 @@ def _indicator_order(indicator: Indicator) -> tuple[int, str, int]:
 
 def challenge(cycle: Cycle, margin: Decimal) -> list[Finding]:
     return analyse(challenge_items(cycle), margin)
+
+
+@dataclass(frozen=True)
+class RevisedTarget:
+    """An indicator whose target for the cycle's year a revision changed after its value
+    was known: the OIV judges whether the revision was legitimate (LG 5/2019)."""
+
+    key: str
+    label: str
+    changes: list[TargetChange]
+
+    @property
+    def easier(self) -> bool:
+        return any(c.easier for c in self.changes if c.after_value)
+
+
+def revised_after_value(cycle: Cycle) -> list[RevisedTarget]:
+    indicators = Indicator.objects.filter(
+        Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle)
+    ).select_related("entity_block", "objective__home_unit")
+    by_id = {i.pk: i for i in indicators}
+    found = []
+    for indicator_id, changes in target_history.history(by_id, cycle.year).items():
+        if any(c.after_value for c in changes):
+            indicator = by_id[indicator_id]
+            found.append(RevisedTarget(indicator_key(indicator), indicator.name, changes))
+    order = {i.pk: _indicator_order(i) for i in by_id.values()}
+    keys = {indicator_key(i): order[i.pk] for i in by_id.values()}
+    return sorted(found, key=lambda r: keys[r.key])
 
 
 def evidence(cycle: Cycle) -> list[EvidenceSample]:

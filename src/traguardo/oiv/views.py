@@ -356,5 +356,6 @@ def challenge(request: HttpRequest, year: int) -> HttpResponse:
             "error": error,
             "already_met": [f for f in findings if f.kind is FindingKind.ALREADY_MET],
             "wide": [f for f in findings if f.kind is FindingKind.WIDE_MARGIN],
+            "revised": selectors.revised_after_value(cycle),
         },
     )

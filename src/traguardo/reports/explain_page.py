@@ -13,6 +13,7 @@ from traguardo.core.i18n import _ as core_
 from traguardo.core.results import PlanScore
 from traguardo.core.rules import RULES
 from traguardo.monitoring.models import Measurement, Period
+from traguardo.monitoring.target_history import TargetChange, history
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 
 
@@ -117,3 +118,14 @@ def formula_words(explanation: Explanation) -> str:
         "outcome": _("raggiunto") if hit else _("non raggiunto"),
         "result": result,
     }
+
+
+def target_changes(cycle: Cycle, code: str) -> list[TargetChange]:
+    """How the year's target of the indicator the page explains changed through revisions
+    (nothing for an objective or an aggregate: their indicators' pages say it)."""
+    wanted = code.strip()
+    single = "#" in wanted or (wanted.upper().startswith("B") and wanted[1:].isdigit())
+    indicators = _indicators(cycle, wanted) if single else []
+    if len(indicators) != 1:
+        return []
+    return history([indicators[0].pk], cycle.year).get(indicators[0].pk, [])

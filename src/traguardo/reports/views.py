@@ -167,6 +167,7 @@ def explain(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "code": code,
             "explanation": explanation,
             "justifications": explain_page.justifications(cycle, code),
+            "target_changes": explain_page.target_changes(cycle, code),
         }
 
     # An unknown code raises before anything is cached: only real figures fill the cache.
