@@ -13,7 +13,7 @@ from traguardo.accounts import current, permissions
 from traguardo.accounts.permissions import can_view_card
 from traguardo.individual.models import ReportCard
 from traguardo.plans.models import Cycle, OperationalObjective
-from traguardo.reports import explain_page
+from traguardo.reports import explain_page, public_charts
 from traguardo.scoring import lifecycle
 from traguardo.scoring.score_cache import part
 from traguardo.scoring.services import score_cycle
@@ -134,9 +134,11 @@ def _body(cycle: Cycle) -> dict[str, Any]:
         )
     areas = [u for u in score.units if u.kind.value == "area"]
     sectors = {u.code: u for u in score.units if u.kind.value == "settore"}
+    charts = [public_charts.areas(score), public_charts.degrees(score), public_charts.trend(cycle)]
     return {
         "cycle": cycle,
         "score": score,
+        "charts": [c for c in charts if c is not None],
         "tree": tree,
         "areas": [
             {"area": a, "sectors": [sectors[c] for c in a.objectives if c in sectors]}
