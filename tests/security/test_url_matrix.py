@@ -173,6 +173,7 @@ RULES: dict[str, Rule] = {
     # --- Relazione -----------------------------------------------------------------------
     # Amministrazione trasparente: only published cycles, for everyone alike (the world's
     # cycle is not published: its pages answer 404; the list answers every visitor).
+    "web:search": own(MEMBERS),
     "transparency:index": own(EVERYONE),
     # (an anonymous visitor, with two administrations and no code in the URL, gets the list
     # of administrations with something published: none here, the world's is unpublished)

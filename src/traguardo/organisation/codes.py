@@ -18,9 +18,9 @@ MAX_LENGTH = 20
 # checks this list against the URL configuration).
 RESERVED = frozenset(
     {
-        "accesso", "admin", "albero", "api", "cruscotto", "dati", "ente", "i18n", "installazione",
-        "media", "monitoraggio", "obiettivo", "oiv", "personale", "piano", "premi", "relazione",
-        "risultati", "schede", "static", "storico", "trasparenza",
+        "accesso", "admin", "albero", "api", "cerca", "cruscotto", "dati", "ente", "i18n",
+        "installazione", "media", "monitoraggio", "obiettivo", "oiv", "personale", "piano",
+        "premi", "relazione", "risultati", "schede", "static", "storico", "trasparenza",
     }
 )  # fmt: skip
 

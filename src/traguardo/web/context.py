@@ -58,5 +58,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             # The header's switcher, with more than one administration to choose from.
             "entities": entities if len(entities) > 1 else [],
             "home_url": reverse("web:dashboard") if member else reverse("web:home"),
+            "search_url": reverse("web:search") if member else "",
         }
     }

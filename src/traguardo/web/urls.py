@@ -8,5 +8,6 @@ urlpatterns = [
     path("cruscotto/", views.dashboard, name="dashboard"),
     path("cruscotto/completezza/", views.completeness, name="completeness"),
     path("albero/", views.tree, name="tree"),
+    path("cerca/", views.find, name="search"),
     path("obiettivo/<int:pk>/", views.objective, name="objective"),
 ]

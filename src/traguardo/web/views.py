@@ -18,7 +18,7 @@ from traguardo.organisation.models import Entity
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 from traguardo.scoring.score_cache import kept, part
 from traguardo.scoring.services import score_cycle
-from traguardo.web import charts, my_units, selectors
+from traguardo.web import charts, my_units, search, selectors
 from traguardo.web.tree import TreeFilters, build_tree
 
 
@@ -236,4 +236,21 @@ def objective(request: HttpRequest, pk: int) -> HttpResponse:
             "annual": obj.annual_objectives.select_related("strategic").order_by("code"),
             "replaces": obj.replaces.select_related("home_unit"),
         },
+    )
+
+
+@member_required
+def find(request: HttpRequest) -> HttpResponse:
+    """Search the administration's plan (the cycle of ?anno=, else the latest)."""
+    cycle, cycles = selectors.chosen_cycle(request, request.GET.get("year"))
+    query = request.GET.get("q", "").strip()[: search.MAX_QUERY]
+    groups: list[search.Group] = []
+    if cycle is not None:
+        check(permissions.can_view_plan(request.user, cycle))
+        office = permissions.has_role_in(request.user, cycle.entity_id, Role.PERFORMANCE_OFFICE)
+        groups = search.search(cycle, query, all_people=office) if query else []
+    return render(
+        request,
+        "web/search.html",
+        {"cycle": cycle, "cycles": cycles, "query": query, "groups": groups},
     )
