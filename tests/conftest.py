@@ -293,3 +293,10 @@ def _empty_cache() -> Iterator[None]:
         record = getattr(connection, "traguardo_bumped", None)
         if record is not None:
             record.cycles = dict(before.get(connection.alias, {}))
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Files a test stores (evidence, generated Relazioni, e.g. by `traguardo report`) go to
+    a temporary folder, never to the working copy's var/media. A test may set its own."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")

@@ -160,6 +160,13 @@ class ReportJob(Job):
     )
     format = models.CharField(_("formato"), max_length=10, choices=Format.choices)
     file = models.FileField(_("file"), upload_to="relazione/", blank=True, max_length=300)
+    # Generated from the web (a background job) or by `traguardo report` (recorded when done).
+    origin = models.CharField(
+        _("origine"),
+        max_length=8,
+        choices=[("web", _("pagina web")), ("cli", _("riga di comando"))],
+        default="web",
+    )
     size = models.PositiveBigIntegerField(_("dimensione (byte)"), default=0)
 
     class Meta:

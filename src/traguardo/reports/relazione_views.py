@@ -22,6 +22,7 @@ from traguardo.accounts import current, permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.plans.models import Cycle, Indicator
+from traguardo.reports import published
 from traguardo.reports.models import HeadlineIndicator, Narrative, ReportJob
 from traguardo.reports.relazione import texts
 from traguardo.reports.relazione.content import Builder
@@ -31,6 +32,7 @@ from traguardo.reports.relazione.jobs import interrupt_stale
 from traguardo.reports.relazione.placeholders import unknown_names
 from traguardo.reports.relazione.sanitize import clean_html
 from traguardo.reports.tasks import request_job, retry_job
+from traguardo.scoring import lifecycle
 
 # A section of the Relazione is a few pages of HTML; beyond this it is not a text typed
 # in the page (issue 15, point 13: every free text has a limit, as in the API).
@@ -92,6 +94,8 @@ def index(request: HttpRequest, year: int | None = None) -> HttpResponse:
             "formats": ReportJob.Format.choices,
             "can_generate": texts.can_edit(request.user, cycle),
             "active": any(j.status in ("queued", "running") for j in jobs),
+            "published_versions": published.relazione_versions(cycle) if cycle.is_published else [],
+            "correction": lifecycle.correction_in_progress(cycle),
         },
     )
 

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from traguardo.plans.management.commands._common import add_entity_argument, cycle_of
 from traguardo.reports.relazione.generate import FORMATS, GenerationError, generate
+from traguardo.reports.relazione.jobs import generation_open, record_generated
 
 
 class Command(BaseCommand):
@@ -19,6 +20,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--out", default=".", help="cartella in cui scrivere i file (creata se manca)"
+        )
+        parser.add_argument(
+            "--no-record",
+            action="store_true",
+            help="non elencare i file nella pagina Relazione (solo scritti nella cartella)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -48,4 +54,11 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Scritto {target} ({len(result.content):,} byte)".replace(",", ".")
                 )
+            )
+            if not options["no_record"]:
+                record_generated(cycle, each, result)
+        if not options["no_record"] and not generation_open(cycle):
+            self.stdout.write(
+                "La Relazione è pubblicata: i file sono scritti nella cartella ma non elencati "
+                "nella pagina Relazione, dove restano quelli pubblicati."
             )
