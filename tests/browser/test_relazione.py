@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible, login
 from traguardo.plans.models import Cycle
-from traguardo.reports.models import ReportJob
+from traguardo.reports.models import Narrative, ReportJob
 
 
 def test_office_generates_a_pdf_and_sees_it_listed(
@@ -44,5 +44,29 @@ def test_html_version_and_narratives_pages_are_accessible(
     expect(page.locator("#t-allegato_b caption")).to_contain_text("Tabella calcolo")
     assert_accessible(page)
     page.goto(f"{live_server.url}/relazione/2019/testi/")
-    expect(page.locator("#ta-presentazione")).to_be_visible()
+    expect(page.locator("#s-presentazione [contenteditable=true]")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_office_writes_a_narrative_in_the_editor_and_inserts_a_placeholder(
+    page: Page, live_server: Any, live_demo: Cycle
+) -> None:
+    """The narratives are written in a rich-text editor (ProseMirror/Tiptap), not as raw
+    HTML; a placeholder is picked from the list and lands where the cursor is."""
+    login(page, live_server.url, "ufficio")
+    page.goto(f"{live_server.url}/relazione/2019/testi/")
+    section = page.locator("#s-presentazione")
+    editor = section.locator("[contenteditable=true]")
+    expect(editor).to_be_visible()
+    expect(section.locator("textarea")).to_be_hidden()
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.type("La performance dell'ente è ")
+    section.locator("select").select_option("performance_ente")
+    section.get_by_role("button", name="Inserisci nel testo").click()
+    page.keyboard.type(".")
+    section.get_by_role("button", name="Salva").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Testo salvato")
+    html = Narrative.objects.get(cycle=live_demo, section="presentazione").html
+    assert html == "<p>La performance dell'ente è {{ performance_ente }}.</p>"

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "traguardo.web",
     "traguardo.onboarding",
     "traguardo.transparency",
+    "django_prose_editor",  # the narratives' editor: its static files (relazione/narratives)
     "traguardo.ops",
     "traguardo.demo",
 ]

@@ -7,6 +7,7 @@ Members of the entity read and download; the performance office generates and ed
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -181,6 +182,29 @@ def preview(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+# The editor offers what the sanitiser keeps (sanitize.clean_html): paragraphs, bold,
+# italic, lists, headings, links; anything else pasted in is dropped on the server anyway.
+EDITOR_CONFIG = json.dumps(
+    {
+        "types": [
+            "Bold",
+            "Italic",
+            "Heading",
+            "BulletList",
+            "OrderedList",
+            "ListItem",
+            "Link",
+            "HardBreak",
+            "Paragraph",
+        ],
+        "history": True,
+        "html": False,
+        "typographic": True,
+        "headingLevels": [3, 4],
+    }
+)
+
+
 @member_required
 def narratives(request: HttpRequest, year: int) -> HttpResponse:
     cycle = _cycle(request, year)
@@ -234,6 +258,7 @@ def narratives(request: HttpRequest, year: int) -> HttpResponse:
             "sections": sections,
             "can_edit": can_edit,
             "placeholders": sorted(builder.values.items()),
+            "editor_config": EDITOR_CONFIG,
             "headlines": _headline_rows(builder),
             "indicators": Indicator.objects.filter(
                 Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle)
