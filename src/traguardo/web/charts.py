@@ -82,9 +82,10 @@ def _short(label: str, limit: int = 22) -> str:
 def gauge(chart_id: str, title: str, description: str, done: int, total: int) -> SafeString:
     """One horizontal bar: the share of expected values entered (monitoring completeness)."""
     share = Decimal(done * 100) / Decimal(total) if total else Decimal(100)
-    width = LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH
-    length = float(share / 100) * (LABEL_WIDTH + PLOT_WIDTH)
     label = f"{done}/{total} ({format_percent(share)})"
+    # Room for the whole label ("1234/1234 (100,00%)" is wider than a bar's value).
+    width = LABEL_WIDTH + PLOT_WIDTH + max(VALUE_WIDTH, 8 * len(label) + 12)
+    length = float(share / 100) * (LABEL_WIDTH + PLOT_WIDTH)
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" '
         f'role="img" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
