@@ -39,6 +39,7 @@ from traguardo.audit import recorder
 from traguardo.audit.models import AuditEntry
 from traguardo.exchange.models import Upload
 from traguardo.individual.models import ReportCard
+from traguardo.monitoring.models import UnitValidation
 from traguardo.oiv.models import EvidenceSample, ValidationDecision
 from traguardo.plans.models import Cycle
 from traguardo.reports.models import Narrative, ReportJob
@@ -174,6 +175,9 @@ RULES: dict[str, Rule] = {
     # Amministrazione trasparente: only published cycles, for everyone alike (the world's
     # cycle is not published: its pages answer 404; the list answers every visitor).
     "web:search": own(MEMBERS),
+    # The dirigente of area 2 (sector 2.1's values) and the SG; POST only.
+    "monitoring:validation_undo": Rule(NOBODY, frozenset({DIR, SG})),
+    "monitoring:send_back": Rule(NOBODY, frozenset({DIR, SG})),
     "transparency:index": own(EVERYONE),
     # (an anonymous visitor, with two administrations and no code in the URL, gets the list
     # of administrations with something published: none here, the world's is unpublished)
@@ -302,6 +306,11 @@ def ids(world: World, settings: Any, tmp_path: Any) -> Ids:
         reasons="Da correggere",
         document=ContentFile(b"%PDF-1.4\n%%EOF\n", name="validazione.pdf"),
     )
+    # A validation of sector 2.1 (its period is closed: undoing it is refused after the
+    # permission check, which is what the matrix tests).
+    validation = UnitValidation.objects.create(
+        period=world.final, unit=world.unit("2.1"), by=users.get(username=DIR), count=0
+    )
     with recorder.acting_as(office):
         recorder.save(indicator)
     year = str(world.cycle.year)
@@ -325,6 +334,8 @@ def ids(world: World, settings: Any, tmp_path: Any) -> Ids:
             "done": done.pk,
             "oiv_document": sample.pk,
             "decision": decision.pk,
+            "validation": validation.pk,
+            "measurement": measurement.pk,
             "section": Narrative.Section.values[0],
             "code": world.entity.code,
         },
@@ -359,6 +370,8 @@ def _url(name: str, ids: Ids) -> str:
         "oiv:document": [v["oiv_document"]],
         "oiv:challenge": [v["year"]],
         "oiv:decision_document": [v["year"], v["decision"]],
+        "monitoring:validation_undo": [v["validation"]],
+        "monitoring:send_back": [v["measurement"]],
         "transparency:cycle": [v["year"]],
         "transparency:relazione_file": [v["year"], v["done"]],
         "transparency:validation": [v["year"]],

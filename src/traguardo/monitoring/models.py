@@ -128,6 +128,10 @@ class Measurement(models.Model):
     # Why the value misses its target: required by the entry form when the degree of
     # achievement is under 100%, printed by the Relazione as the reason for the deviation.
     justification = models.TextField(_("motivazione dello scostamento"), blank=True)
+    # Sent back to its owner by the dirigente with a note ("controlla la fonte"): shown to the
+    # owner until a new value is saved (record_value clears it).
+    returned_note = models.TextField(_("rimandato al responsabile: nota"), blank=True)
+    returned_at = models.DateTimeField(_("rimandato il"), null=True, blank=True)
     # Optimistic locking: every save adds one; a form posts the version it was loaded with
     # and is refused if someone saved in between (no lost update).
     version = models.PositiveIntegerField(_("versione"), default=1)

@@ -205,6 +205,8 @@ def record_value(
         entered_at=timezone.now(),
         validated_by=None,
         validated_at=None,
+        returned_note="",
+        returned_at=None,
     )
     if current is None:
         try:

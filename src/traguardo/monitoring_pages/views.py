@@ -30,6 +30,7 @@ from django import forms
 from traguardo.accounts import current, permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
+from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.monitoring import campaigns
 from traguardo.monitoring.degrees import Grader, misses_target
 from traguardo.monitoring.evidence import EvidenceRefused, attach_evidence, delete_evidence
@@ -46,6 +47,7 @@ from traguardo.monitoring.models import (
     Measurement,
     Period,
     PeriodEvent,
+    UnitValidation,
 )
 from traguardo.monitoring.selectors import (
     is_computed,
@@ -63,10 +65,17 @@ from traguardo.monitoring.services import (
     record_value,
 )
 from traguardo.monitoring.trend import YearValue, previous_years, year_value
-from traguardo.monitoring.validation import ValidationRefused, validate_unit
+from traguardo.monitoring.validation import (
+    ValidationRefused,
+    may_send_back,
+    may_undo,
+    send_back,
+    undo_validation,
+    validate_unit,
+)
 from traguardo.monitoring_pages.sparkline import sparkline
 from traguardo.organisation.models import OrgUnit
-from traguardo.plans.models import Cycle, Indicator
+from traguardo.plans.models import Cycle, Indicator, Target
 from traguardo.scoring import impact
 
 IMPACT_KEY = "monitoring_impact"
@@ -150,7 +159,13 @@ def validate(request: HttpRequest) -> HttpResponse:
                     % {"unit": unit.code, "period": period, "count": record.count},
                 )
             return HttpResponseRedirect(reverse("monitoring:todo"))
-    values = unit_measurements(unit, period).select_related("indicator").order_by("indicator_id")
+    values = list(
+        unit_measurements(unit, period)
+        .select_related("indicator__objective__home_unit", "validated_by")
+        .prefetch_related("evidence")
+        .order_by("indicator__objective__home_unit__code", "indicator__objective__number")
+    )
+    rows = validation_rows(period, values)
     return render(
         request,
         "monitoring/validate_confirm.html",
@@ -158,11 +173,92 @@ def validate(request: HttpRequest) -> HttpResponse:
             "cycle": period.cycle,
             "period": period,
             "unit": unit,
+            "rows": rows,
             "values": values,
             "to_confirm": sum(1 for v in values if v.validated_at is None),
+            "below_target": sum(1 for r in rows if r["misses"]),
+            "without_evidence": sum(1 for r in rows if not r["evidence"]),
+            "validations": [
+                (v, may_undo(request.user, v))
+                for v in UnitValidation.objects.filter(unit=unit, period=period)
+                .select_related("by", "period__cycle", "unit")
+                .order_by("-at")
+            ],
             "error": error,
         },
         status=400 if error else 200,
+    )
+
+
+def validation_rows(period: Period, values: list[Measurement]) -> list[dict[str, Any]]:
+    """What the dirigente validates, value by value: the degree (and whether it misses the
+    target), the justification, the evidence attached."""
+    grader = Grader.for_cycle(period.cycle)
+    targets = {
+        t.indicator_id: t.text
+        for t in Target.objects.filter(
+            indicator_id__in=[v.indicator_id for v in values], year=period.cycle.year
+        )
+    }
+    rows = []
+    for value in values:
+        degree = grader.degree(value.indicator, value.text, targets.get(value.indicator_id, ""))
+        rows.append(
+            {
+                "value": value,
+                "target": targets.get(value.indicator_id, ""),
+                "degree": degree,
+                "misses": degree is not None and misses_target(degree),
+                "evidence": list(value.evidence.all()),
+            }
+        )
+    return rows
+
+
+@require_POST
+@member_required
+def validation_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    validation = get_object_or_404(
+        UnitValidation.objects.select_related("period__cycle", "unit", "by"), pk=pk
+    )
+    check(
+        permissions.can_validate_unit(request.user, validation.unit, validation.period.cycle),
+        _("Non puoi annullare questa validazione: l'unità non è della tua area."),
+    )
+    try:
+        count = undo_validation(request.user, validation)
+    except ValidationRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Validazione annullata: %(count)s valori tornano da validare.") % {"count": count},
+        )
+    return HttpResponseRedirect(
+        f"{reverse('monitoring:validate')}?period={validation.period_id}&unit={validation.unit_id}"
+    )
+
+
+@require_POST
+@member_required
+def value_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    measurement = get_object_or_404(
+        Measurement.objects.select_related("period__cycle", "indicator__objective__home_unit"),
+        pk=pk,
+    )
+    unit = request.POST.get("unit", "")
+    check(
+        may_send_back(request.user, measurement),
+        _("Non puoi rimandare questo valore: non è della tua area."),
+    )
+    try:
+        send_back(request.user, measurement, request.POST.get("note", "")[:TEXT_MAX_LENGTH])
+    except ValidationRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Valore rimandato al responsabile con la tua nota."))
+    return HttpResponseRedirect(
+        f"{reverse('monitoring:validate')}?period={measurement.period_id}&unit={unit}"
     )
 
 
