@@ -6,7 +6,8 @@ Each rule's :meth:`~traguardo.core.rules.Rule.value` is the arithmetic its ``deg
 explains, and the means below repeat :mod:`traguardo.core.aggregation`'s sums term by
 term. What this path leaves out is everything that is only read by a person: no formula,
 note or label is formatted, no :class:`Part` or explanation is made, each distinct value
-text of the plan is read once and each distinct target text once per process.
+text of the plan is read once and each distinct target text once per process
+(:func:`~traguardo.core.readings.target_or_none`).
 
 tests/core/test_fast_path.py holds the two paths equal on thousands of random plans and on
 the demo; bench/scoring.py measures the gain.
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import lru_cache
 
 from traguardo.core.engine import _Scorer
 from traguardo.core.model import Block, Card, Indicator, MissingPolicy, Plan, UnitKind
@@ -24,11 +24,9 @@ from traguardo.core.numbers import HUNDRED, ZERO
 from traguardo.core.readings import (
     Reading,
     ReadingKind,
-    Target,
-    TargetFormatError,
     TargetKind,
     parse_reading,
-    parse_target,
+    target_or_none,
 )
 from traguardo.core.results import (
     BlockScore,
@@ -55,18 +53,6 @@ _EMPTY = ReadingKind.EMPTY
 _UNREADABLE = ReadingKind.NOT_MEASURABLE
 
 
-@lru_cache(maxsize=65536)
-def parsed_target(text: str) -> Target | None:
-    """The target as parsed, None when it cannot be read (the explaining path says why).
-
-    Cached per text: a parsed target is frozen and holds no translated text, and plans
-    repeat a few target texts many times."""
-    try:
-        return parse_target(text)
-    except TargetFormatError:
-        return None
-
-
 def _explains_only(rule: Rule) -> bool:
     """Whether `rule` has no value() of its own (a rule registered from outside)."""
     return type(rule).value is Rule.value
@@ -91,7 +77,7 @@ class FastScorer(_Scorer):
         reading = self.readings.get(text)
         if reading is None:
             reading = self.readings[text] = parse_reading(text)
-        target = parsed_target(indicator.target)
+        target = target_or_none(indicator.target)
         if target is None:
             degree = _NOT_MEASURABLE
         elif target.kind is _NONE:

@@ -98,6 +98,23 @@ def _target_number(raw: str, number: str) -> Decimal:
 
 def parse_target(text: str) -> Target:
     """Parse a target as written; raise :class:`TargetFormatError` saying what was expected."""
+    target = target_or_none(text)
+    return target if target is not None else _read_target(text)
+
+
+@lru_cache(maxsize=65536)
+def target_or_none(text: str) -> Target | None:
+    """The target as parsed, None when it cannot be read (:func:`parse_target` says why).
+
+    Memoised: a parsed target is frozen and holds no translated text (only the refusal
+    does, and it is not kept), and plans repeat a few target texts many times."""
+    try:
+        return _read_target(text)
+    except TargetFormatError:
+        return None
+
+
+def _read_target(text: str) -> Target:
     raw = text.strip()
     lowered = raw.lower()
     if lowered in _YES:
