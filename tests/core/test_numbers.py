@@ -1,6 +1,8 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from traguardo.core.numbers import (
     NumberFormatError,
@@ -60,3 +62,46 @@ def test_format_it_groups_thousands_and_uses_a_decimal_comma() -> None:
 def test_contract_form_is_a_dot_decimal_string() -> None:
     assert to_contract(Decimal("72.626666")) == "72.63"
     assert to_contract(Decimal("100")) == "100.00"
+
+
+# The rounding and display functions as they were before issue 17 (a Context made per call,
+# groups of three cut by hand): the faster ones must give exactly their results.
+def _reference_round(value: Decimal, places: int) -> Decimal:
+    if not value.is_finite():
+        return value
+    digits = len(value.as_tuple().digits) + abs(value.adjusted()) + places + 2
+    context = Context(prec=max(28, digits), rounding=ROUND_HALF_UP)
+    return value.quantize(Decimal(1).scaleb(-places), context=context)
+
+
+def _reference_format(value: Decimal, places: int, trim: bool) -> str:
+    rounded = _reference_round(value, places)
+    sign = "-" if rounded < 0 else ""
+    integer, _unused, frac = f"{abs(rounded):f}".partition(".")
+    groups: list[str] = []
+    while len(integer) > 3:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    groups.insert(0, integer)
+    text = sign + ".".join(groups)
+    if frac and not (trim and set(frac) == {"0"}):
+        text += "," + frac
+    return text
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.one_of(
+        st.decimals(allow_nan=False, allow_infinity=False),
+        st.decimals(allow_nan=False, allow_infinity=False, places=30),
+        st.integers(-(10**40), 10**40).map(lambda n: Decimal(n) / 3),
+        st.integers(-(10**6), 10**6).map(lambda n: Decimal(n).scaleb(-3)),
+    ),
+    st.integers(0, 12),
+    st.booleans(),
+)
+def test_rounding_and_display_match_the_reference(value: Decimal, places: int, trim: bool) -> None:
+    expected = _reference_round(value, places)
+    rounded = round_half_up(value, places)
+    assert rounded.as_tuple() == expected.as_tuple()
+    assert format_it(value, places, trim=trim) == _reference_format(value, places, trim)

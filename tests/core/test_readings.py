@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from traguardo.core.readings import (
     ReadingKind,
@@ -101,3 +103,32 @@ def test_unreadable_value_is_not_measurable_with_its_reason_never_zero() -> None
 def test_empty_value_is_missing() -> None:
     assert parse_reading("  ").kind is ReadingKind.EMPTY
     assert parse_reading(None).kind is ReadingKind.EMPTY
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.from_regex(
+        r"\A[ ]?(?:\d{1,4}(?:\.\d{3}){0,3}|\d{1,7}|0\d{1,3})(?:,\d{1,7})?"
+        r"(?:[ ]?(?:%|€|gg|GG|euro|giorni|ore|\.))?[ ]?\Z",
+        fullmatch=True,
+    )
+)
+def test_plain_numbers_read_directly_as_the_general_reading_reads_them(text: str) -> None:
+    """The shortcut for plain numbers (``54,47%``, ``676.433,56 €``) gives what the general
+    reading gives: the same kind, number (same digits and exponent) and unit."""
+    from traguardo.core.readings import _parse_reading, _read_in_full
+
+    quick = _parse_reading(text)
+    full = _read_in_full(text.strip())
+    assert quick == full
+    number = quick[0].number
+    assert number is None or number.as_tuple() == full[0].number.as_tuple()  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "text", ["1.234", "98.7", "0.500", "1.500.000,25 €", "12 gg", "54,47%", "007", "1234.567", "٣"]
+)
+def test_plain_number_shortcut_agrees_on_the_tricky_forms(text: str) -> None:
+    from traguardo.core.readings import _parse_reading, _read_in_full
+
+    assert _parse_reading(text) == _read_in_full(text)

@@ -185,6 +185,13 @@ def find_number(text: str) -> tuple[Decimal, int, int] | None:
     return None
 
 
+# One rounding context per number of places, for the figures that fit in 28 digits (all
+# scores do): making a Context per call was most of the cost of an explanation.
+_PRECISION = 28
+_HALF_UP = Context(prec=_PRECISION, rounding=ROUND_HALF_UP)
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(10))
+
+
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """The SMVP rounding: ``places`` decimals, halves away from zero.
 
@@ -195,8 +202,12 @@ def round_half_up(value: Decimal, places: int = 2) -> Decimal:
         value = Decimal(value)
     if not value.is_finite():
         return value
+    # quantize rounds exactly whatever the precision, which only has to hold the result:
+    # at most adjusted() + 1 + places digits, so 28 do below 10^(27 - places - 1).
+    if 0 <= places < len(_QUANTA) and value.adjusted() < _PRECISION - places - 2:
+        return value.quantize(_QUANTA[places], context=_HALF_UP)
     digits = len(value.as_tuple().digits) + abs(value.adjusted()) + places + 2
-    context = Context(prec=max(28, digits), rounding=ROUND_HALF_UP)
+    context = Context(prec=max(_PRECISION, digits), rounding=ROUND_HALF_UP)
     return value.quantize(Decimal(1).scaleb(-places), context=context)
 
 
@@ -204,14 +215,19 @@ def format_it(value: Decimal, places: int = 2, *, trim: bool = False) -> str:
     """Italian display form: ``3144.879`` -> ``3.144,88``; ``trim`` drops ``,00``."""
     rounded = round_half_up(value, places)
     sign = "-" if rounded < 0 else ""
-    integer, _unused, frac = f"{abs(rounded):f}".partition(".")
-    groups: list[str] = []
-    while len(integer) > 3:
-        groups.insert(0, integer[-3:])
-        integer = integer[:-3]
-    groups.insert(0, integer)
-    text = sign + ".".join(groups)
-    if frac and not (trim and set(frac) == {"0"}):
+    if rounded.is_finite():
+        # Python's own grouping (1,234.56) with the Italian separators swapped in.
+        integer, _unused, frac = format(abs(rounded), ",f").partition(".")
+        text = sign + integer.replace(",", ".")
+    else:
+        integer, _unused, frac = f"{abs(rounded):f}".partition(".")
+        groups: list[str] = []
+        while len(integer) > 3:
+            groups.insert(0, integer[-3:])
+            integer = integer[:-3]
+        groups.insert(0, integer)
+        text = sign + ".".join(groups)
+    if frac and not (trim and not frac.strip("0")):
         text += "," + frac
     return text
 

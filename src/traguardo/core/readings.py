@@ -98,6 +98,23 @@ def _target_number(raw: str, number: str) -> Decimal:
 
 def parse_target(text: str) -> Target:
     """Parse a target as written; raise :class:`TargetFormatError` saying what was expected."""
+    target = target_or_none(text)
+    return target if target is not None else _read_target(text)
+
+
+@lru_cache(maxsize=65536)
+def target_or_none(text: str) -> Target | None:
+    """The target as parsed, None when it cannot be read (:func:`parse_target` says why).
+
+    Memoised: a parsed target is frozen and holds no translated text (only the refusal
+    does, and it is not kept), and plans repeat a few target texts many times."""
+    try:
+        return _read_target(text)
+    except TargetFormatError:
+        return None
+
+
+def _read_target(text: str) -> Target:
     raw = text.strip()
     lowered = raw.lower()
     if lowered in _YES:
@@ -213,10 +230,28 @@ def value_problem(text: str | None, limits: Limits = VALUE_LIMITS) -> str | None
     return limits_problem(reading.number, limits, raw)
 
 
+# The form most values take, a plain Italian number with an optional unit (``54,47%``,
+# ``676.433,56 €``, ``12 gg``): read directly, it is what the general reading below
+# makes of it (tests/core/test_readings.py compares the two on many numbers).
+_PLAIN = re.compile(
+    r"(?P<int>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d+))?(?:\s*(?P<unit>%|€|gg))?", re.ASCII
+)
+
+
 @lru_cache(maxsize=65536)
 def _parse_reading(text: str | None) -> tuple[Reading, str, _Fields]:
     """The reading without its reason, the reason's untranslated message and its fields."""
     raw = (text or "").strip()
+    plain = _PLAIN.fullmatch(raw)
+    if plain:
+        integer, frac = plain["int"].replace(".", ""), plain["frac"]
+        number = Decimal(f"{integer}.{frac}" if frac else integer)
+        return Reading(raw, ReadingKind.NUMBER, number, plain["unit"] or ""), "", ()
+    return _read_in_full(raw)
+
+
+def _read_in_full(raw: str) -> tuple[Reading, str, _Fields]:
+    """_parse_reading for any text (`raw` is stripped)."""
     if not raw:
         return Reading("", ReadingKind.EMPTY), N_("nessun valore rilevato"), ()
     lowered = raw.lower().rstrip(".")

@@ -60,12 +60,23 @@ class Context:
     explain: bool = True
 
 
+_QUIET = Context("", explain=False)
+
+
 class Rule:
     slug: ClassVar[str]
     label: ClassVar[str]
 
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
         raise NotImplementedError
+
+    def value(self, target: Target, reading: Reading) -> Decimal | None:
+        """The degree alone (None: not measurable), for scoring without explanations.
+
+        The built-in rules compute it without building any text, and their
+        :meth:`degree` takes its figure from here, so both agree by construction. A rule
+        that does not override it is asked for its degree without explanations."""
+        return self.degree(target, reading, _QUIET).value
 
     # Helpers shared by the numeric rules --------------------------------------------
     def _scored(
@@ -149,20 +160,27 @@ def _dec(value: Any, name: str) -> Decimal:
     )
 
 
-def _capped(
-    ratio_pct: Decimal, cap: Decimal, floor: Decimal | None
-) -> tuple[Decimal, tuple[str, ...]]:
+def _capped_value(ratio_pct: Decimal, cap: Decimal, floor: Decimal | None) -> Decimal:
     if floor is not None and ratio_pct < floor:
-        return ZERO, (
+        return ZERO
+    return min(ratio_pct, cap)
+
+
+def _floor_notes(ratio_pct: Decimal, floor: Decimal | None) -> tuple[str, ...]:
+    if floor is not None and ratio_pct < floor:
+        return (
             _("sotto la soglia minima del {floor} il grado è 0").format(
                 floor=format_percent(floor)
             ),
         )
-    return min(ratio_pct, cap), ()
+    return ()
+
+
+_NUMERIC = frozenset((ReadingKind.NUMBER, ReadingKind.FROM_TEXT))
 
 
 def _numeric(reading: Reading) -> Decimal | None:
-    return reading.number if reading.kind in (ReadingKind.NUMBER, ReadingKind.FROM_TEXT) else None
+    return reading.number if reading.kind in _NUMERIC else None
 
 
 @register
@@ -176,6 +194,19 @@ class HigherIsBetter(Rule):
         self.cap = _dec(cap, "cap")
         self.floor = None if floor is None else _dec(floor, "floor")
 
+    def value(self, target: Target, reading: Reading) -> Decimal | None:
+        actual = reading.number if reading.kind in _NUMERIC else None
+        low = target.low
+        if actual is None or low is None:
+            return None
+        return self.of(actual, low)
+
+    def of(self, actual: Decimal, low: Decimal) -> Decimal:
+        """The degree of `actual` against the threshold `low`."""
+        if low == 0:
+            return self.cap
+        return _capped_value(actual / low * HUNDRED, self.cap, self.floor)
+
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
         actual = _numeric(reading)
         if actual is None or target.low is None:
@@ -186,10 +217,12 @@ class HigherIsBetter(Rule):
                 ctx,
                 self.slug,
             )
+        value = self.of(actual, target.low)
+        if not ctx.explain:
+            return Degree(value, DegreeStatus.SCORED)
         if target.low == 0:
-            return self._scored(self.cap, _("target 0 raggiunto"), target, reading, ctx)
-        ratio = actual / target.low * HUNDRED
-        value, notes = _capped(ratio, self.cap, self.floor)
+            return self._scored(value, _("target 0 raggiunto"), target, reading, ctx)
+        notes = _floor_notes(actual / target.low * HUNDRED, self.floor)
         cap_ratio = format_it(self.cap / HUNDRED, 2, trim=True)
         formula = f"min({format_exact(actual)} / {format_exact(target.low)}; {cap_ratio})"
         return self._scored(value, formula, target, reading, ctx, notes)
@@ -206,6 +239,15 @@ class LowerIsBetter(Rule):
         self.cap = _dec(cap, "cap")
         self.floor = None if floor is None else _dec(floor, "floor")
 
+    def value(self, target: Target, reading: Reading) -> Decimal | None:
+        actual = reading.number if reading.kind in _NUMERIC else None
+        low = target.low
+        if actual is None or low is None:
+            return None
+        if actual <= low:
+            return self.cap
+        return _capped_value(low / actual * HUNDRED, self.cap, self.floor)
+
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
         actual = _numeric(reading)
         if actual is None or target.low is None:
@@ -216,10 +258,14 @@ class LowerIsBetter(Rule):
                 ctx,
                 self.slug,
             )
+        value = self.value(target, reading)
+        assert value is not None
+        if not ctx.explain:
+            return Degree(value, DegreeStatus.SCORED)
         t, a = format_exact(target.low), format_exact(actual)
         if actual <= target.low:
-            return self._scored(self.cap, f"{a} <= {t}", target, reading, ctx)
-        value, notes = _capped(target.low / actual * HUNDRED, self.cap, self.floor)
+            return self._scored(value, f"{a} <= {t}", target, reading, ctx)
+        notes = _floor_notes(target.low / actual * HUNDRED, self.floor)
         return self._scored(value, f"{t} / {a}", target, reading, ctx, notes)
 
 
@@ -234,6 +280,13 @@ class Exact(Rule):
         self.tolerance = _dec(tolerance, "tolerance")
         self.cap = _dec(cap, "cap")
 
+    def value(self, target: Target, reading: Reading) -> Decimal | None:
+        actual = reading.number if reading.kind in _NUMERIC else None
+        low = target.low
+        if actual is None or low is None:
+            return None
+        return self.cap if abs(actual - low) <= self.tolerance else ZERO
+
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
         actual = _numeric(reading)
         if actual is None or target.low is None:
@@ -244,11 +297,13 @@ class Exact(Rule):
                 ctx,
                 self.slug,
             )
+        value = self.value(target, reading)
+        assert value is not None
+        if not ctx.explain:
+            return Degree(value, DegreeStatus.SCORED)
         hit = abs(actual - target.low) <= self.tolerance
         a, t = format_exact(actual), format_exact(target.low)
-        return self._scored(
-            self.cap if hit else ZERO, f"{a} {'=' if hit else '≠'} {t}", target, reading, ctx
-        )
+        return self._scored(value, f"{a} {'=' if hit else '≠'} {t}", target, reading, ctx)
 
 
 @register
@@ -265,30 +320,51 @@ class InRange(Rule):
         self.cap = _dec(cap, "cap")
         self.floor = None if floor is None else _dec(floor, "floor")
 
+    def value(self, target: Target, reading: Reading) -> Decimal | None:
+        actual = reading.number if reading.kind in _NUMERIC else None
+        low, high = target.low, target.high
+        if actual is None or low is None or high is None:
+            return None
+        if low <= actual <= high:
+            return self.cap
+        if actual < low:
+            return _capped_value(actual / low * HUNDRED, self.cap, self.floor)
+        if self.above == "full":
+            return self.cap
+        return _capped_value(high / actual * HUNDRED, self.cap, self.floor)
+
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
         actual = _numeric(reading)
         if actual is None or target.low is None or target.high is None:
             return unmeasurable(
                 _("serve un valore numerico e un intervallo"), target, reading, ctx, self.slug
             )
+        value = self.value(target, reading)
+        assert value is not None
+        if not ctx.explain:
+            return Degree(value, DegreeStatus.SCORED)
         a = format_exact(actual)
         lo, hi = format_exact(target.low), format_exact(target.high)
         if target.low <= actual <= target.high:
-            return self._scored(self.cap, f"{lo} <= {a} <= {hi}", target, reading, ctx)
+            return self._scored(value, f"{lo} <= {a} <= {hi}", target, reading, ctx)
         if actual < target.low:
-            value, notes = _capped(actual / target.low * HUNDRED, self.cap, self.floor)
+            notes = _floor_notes(actual / target.low * HUNDRED, self.floor)
             return self._scored(value, f"{a} / {lo}", target, reading, ctx, notes)
         if self.above == "full":
             return self._scored(
-                self.cap,
+                value,
                 f"{a} > {hi}",
                 target,
                 reading,
                 ctx,
                 (_("oltre il massimo dell'intervallo: l'SMVP lo considera raggiunto"),),
             )
-        value, notes = _capped(target.high / actual * HUNDRED, self.cap, self.floor)
+        notes = _floor_notes(target.high / actual * HUNDRED, self.floor)
         return self._scored(value, f"{hi} / {a}", target, reading, ctx, notes)
+
+
+_ANSWERS = frozenset((ReadingKind.YES, ReadingKind.NO))
+_YES_NO_TARGETS = frozenset((TargetKind.YES, TargetKind.NO))
 
 
 @register
@@ -301,8 +377,14 @@ class YesNo(Rule):
     def __init__(self, cap: Any = 100) -> None:
         self.cap = _dec(cap, "cap")
 
+    def value(self, target: Target, reading: Reading) -> Decimal | None:
+        if target.kind not in _YES_NO_TARGETS or reading.kind not in _ANSWERS:
+            return None
+        hit = (reading.kind is ReadingKind.YES) == (target.kind is TargetKind.YES)
+        return self.cap if hit else ZERO
+
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
-        if target.kind not in (TargetKind.YES, TargetKind.NO):
+        if target.kind not in _YES_NO_TARGETS:
             return unmeasurable(
                 _("la regola sì/no richiede un target «si» o «no»"),
                 target,
@@ -310,11 +392,15 @@ class YesNo(Rule):
                 ctx,
                 self.slug,
             )
-        if reading.kind not in (ReadingKind.YES, ReadingKind.NO):
+        if reading.kind not in _ANSWERS:
             return unmeasurable(_("atteso un valore «SI» o «NO»"), target, reading, ctx, self.slug)
+        value = self.value(target, reading)
+        assert value is not None
+        if not ctx.explain:
+            return Degree(value, DegreeStatus.SCORED)
         hit = (reading.kind is ReadingKind.YES) == (target.kind is TargetKind.YES)
         formula = f"{reading.text} {'=' if hit else '≠'} {target.text}"
-        return self._scored(self.cap if hit else ZERO, formula, target, reading, ctx)
+        return self._scored(value, formula, target, reading, ctx)
 
 
 @register
@@ -335,6 +421,27 @@ class Bands(Rule):
         self.bands = tuple(parsed)
         self.interpolate = bool(interpolate)
 
+    def _band(
+        self, ratio: Decimal
+    ) -> tuple[Decimal, tuple[Decimal, Decimal] | None, tuple[Decimal, Decimal] | None]:
+        """The degree at `ratio`, the band it falls in and the next one up (None: none)."""
+        below = [band for band in self.bands if band[0] <= ratio]
+        if not below:
+            return ZERO, None, None
+        threshold, score = below[-1]
+        above = [band for band in self.bands if band[0] > ratio]
+        if self.interpolate and above:
+            t2, s2 = above[0]
+            value = score + (s2 - score) * (ratio - threshold) / (t2 - threshold)
+            return value, below[-1], above[0]
+        return score, below[-1], None
+
+    def value(self, target: Target, reading: Reading) -> Decimal | None:
+        actual = reading.number if reading.kind in _NUMERIC else None
+        if actual is None or not target.low:
+            return None
+        return self._band(actual / target.low * HUNDRED)[0]
+
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
         actual = _numeric(reading)
         if actual is None or not target.low:
@@ -346,40 +453,33 @@ class Bands(Rule):
                 self.slug,
             )
         ratio = actual / target.low * HUNDRED
+        value, band, upper = self._band(ratio)
+        if not ctx.explain:
+            return Degree(value, DegreeStatus.SCORED)
         r = format_it(ratio, 2)
-        below = [band for band in self.bands if band[0] <= ratio]
-        if not below:
-            return self._scored(
-                ZERO,
-                _("{ratio}% sotto la prima fascia ({first}%)").format(
-                    ratio=r, first=format_it(self.bands[0][0], 2)
-                ),
-                target,
-                reading,
-                ctx,
+        if band is None:
+            formula = _("{ratio}% sotto la prima fascia ({first}%)").format(
+                ratio=r, first=format_it(self.bands[0][0], 2)
             )
-        threshold, score = below[-1]
-        above = [band for band in self.bands if band[0] > ratio]
-        if self.interpolate and above:
-            (t2, s2) = above[0]
-            value = score + (s2 - score) * (ratio - threshold) / (t2 - threshold)
+            return self._scored(value, formula, target, reading, ctx)
+        threshold, score = band
+        if upper is not None:
+            t2, s2 = upper
             s1, s2_, t1, t2_ = (format_it(x, 2) for x in (score, s2, threshold, t2))
             formula = f"{s1} + ({s2_} − {s1}) × ({r} − {t1}) / ({t2_} − {t1})"
             return self._scored(value, formula, target, reading, ctx)
-        return self._scored(
-            score,
-            _("fascia da {threshold}% ({ratio}%)").format(
-                threshold=format_it(threshold, 2), ratio=r
-            ),
-            target,
-            reading,
-            ctx,
+        formula = _("fascia da {threshold}% ({ratio}%)").format(
+            threshold=format_it(threshold, 2), ratio=r
         )
+        return self._scored(value, formula, target, reading, ctx)
 
 
 class EqualMeans(StrEnum):
     AT_LEAST = "at_least"
     EXACT = "exact"
+
+
+_PERCENT_GOALS = frozenset((TargetKind.EQUAL, TargetKind.AT_LEAST))
 
 
 @register
@@ -408,23 +508,31 @@ class Smvp(Rule):
         self.exact = Exact(cap=cap)
         self.range = InRange(above=range_above, cap=cap, floor=floor)
         self.yes_no = YesNo(cap=cap)
+        equal = self.higher if self.equal_means is EqualMeans.AT_LEAST else self.exact
+        # The rule for each form of target, looked up once per indicator.
+        self._by_kind: dict[TargetKind, Rule] = {
+            TargetKind.AT_LEAST: self.higher,
+            TargetKind.MORE_THAN: self.higher,
+            TargetKind.AT_MOST: self.lower,
+            TargetKind.LESS_THAN: self.lower,
+            TargetKind.EQUAL: equal,
+            TargetKind.RANGE: self.range,
+        }
 
     def pick(self, target: Target) -> Rule:
-        kind = target.kind
-        if kind in (TargetKind.AT_LEAST, TargetKind.MORE_THAN):
-            return self.higher
-        if kind in (TargetKind.AT_MOST, TargetKind.LESS_THAN):
-            return self.lower
-        if kind is TargetKind.EQUAL:
-            return self.higher if self.equal_means is EqualMeans.AT_LEAST else self.exact
-        if kind is TargetKind.RANGE:
-            return self.range
-        return self.yes_no
+        return self._by_kind.get(target.kind, self.yes_no)
+
+    def value(self, target: Target, reading: Reading) -> Decimal | None:
+        if reading.kind in _ANSWERS and target.kind in _PERCENT_GOALS and target.unit == "%":
+            # "SI" against "= 100%": the SMVP reads a done/not-done answer as 100% / 0%.
+            done = HUNDRED if reading.kind is ReadingKind.YES else ZERO
+            return None if target.low is None else self.higher.of(done, target.low)
+        return self._by_kind.get(target.kind, self.yes_no).value(target, reading)
 
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
-        answered = reading.kind in (ReadingKind.YES, ReadingKind.NO)
+        answered = reading.kind in _ANSWERS
         # "SI" against "= 100%": the SMVP reads a done/not-done answer as 100% / 0%.
-        percent_goal = target.kind in (TargetKind.EQUAL, TargetKind.AT_LEAST) and target.is_percent
+        percent_goal = target.kind in _PERCENT_GOALS and target.is_percent
         if answered and percent_goal:
             done = HUNDRED if reading.kind is ReadingKind.YES else ZERO
             as_number = Reading(reading.text, ReadingKind.NUMBER, done, "%")
