@@ -23,7 +23,7 @@ GROUP_FILL = 'rgb("#f2f2f2")'
 # blue headings, annexes on landscape pages, running header (entity, part) and "Pagina n di m".
 TEMPLATE = """
 #set document(title: %(title)s, author: %(author)s)
-#set text(font: "DejaVu Sans", size: 9.5pt, lang: "it", region: "IT",
+#set text(font: "DejaVu Sans", size: 9.5pt, lang: "it",
   fill: rgb("#1a1a1a"))
 #set par(justify: true, leading: 0.5em, spacing: 0.9em)
 #set text(hyphenate: true)
@@ -149,7 +149,9 @@ class _RichToTypst(HTMLParser):
         if kind == "h":
             if self.heading_level is None:
                 return f"#strong{body}\n\n"
-            return f"#heading(level: {self.heading_level}, bookmarked: true, outlined: false){body}\n"
+            return (
+                f"#heading(level: {self.heading_level}, bookmarked: true, outlined: false){body}\n"
+            )
         return "".join(parts)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -246,16 +248,17 @@ def table_typst(table: TableBlock, font_size: str) -> str:
     count = len(table.columns)
     widths = table.widths or (1.0,) * count
     columns = ", ".join(f"{w:g}fr" for w in widths)
-    numeric = ", ".join(str(i) for i in sorted(table.numeric))
+    numeric = "(" + "".join(f"{i}," for i in sorted(table.numeric)) + ")"
     # Rows with long rich text (comments, results) may break across pages; the others not.
     breakable = any(isinstance(cell, Rich) for row in table.rows for cell in row.cells)
-    out = [f"#block(sticky: true, below: 1.5mm)[#text(size: 8.5pt, weight: \"bold\")[#{_s(table.caption)}]]\n"]
+    caption = f'#text(size: 8.5pt, weight: "bold")[#{_s(table.caption)}]'
+    out = [f"#block(sticky: true, below: 1.5mm)[{caption}]\n"]
     out.append(f"#[#set text(size: {font_size})\n")
     if not breakable:
         out.append("#set table.cell(breakable: false)\n")
     out.append(
         f"#table(columns: ({columns},), "
-        f"align: (x, y) => if y > 0 and x in ({numeric},) {{ right }} else {{ left }},\n"
+        f"align: (x, y) => if y > 0 and x in {numeric} {{ right }} else {{ left }},\n"
     )
     # Column titles may hyphenate (narrow columns, long words); body cells keep words whole,
     # as the HTML does (`hyphens: manual`), so names and figures read back unbroken.
@@ -266,9 +269,8 @@ def table_typst(table: TableBlock, font_size: str) -> str:
     out.append(f"table.header({header}),\n")
     for row in table.rows:
         if row.kind == "group":
-            out.append(
-                f"table.cell(colspan: {count}, fill: {GROUP_FILL}, align: left)[#strong{_cell(row.cells[0])}],\n"
-            )
+            group = f"table.cell(colspan: {count}, fill: {GROUP_FILL}, align: left)"
+            out.append(f"{group}[#strong{_cell(row.cells[0])}],\n")
             continue
         if row.kind == "total":
             cells = [f"table.cell(fill: {HEAD_FILL})[#strong{_cell(v)}]" for v in row.cells]
@@ -282,13 +284,18 @@ def table_typst(table: TableBlock, font_size: str) -> str:
 def chart_typst(chart: Chart) -> str:
     return (
         "#block(breakable: false, above: 3mm, below: 6mm)["
-        f'#image(bytes({_s(chart.svg)}), format: "svg", width: 150mm, alt: {_s(chart.description)})\n'
+        f'#image(bytes({_s(chart.svg)}), format: "svg", width: 150mm, '
+        f"alt: {_s(chart.description)})\n"
         f'#text(size: 8pt, fill: rgb("#444444"))[#{_s(chart.description)}]]\n'
     )
 
 
 def part_typst(part: Part) -> str:
-    margin = "(top: 18mm, bottom: 14mm, x: 10mm)" if part.landscape else "(top: 22mm, bottom: 18mm, x: 15mm)"
+    margin = (
+        "(top: 18mm, bottom: 14mm, x: 10mm)"
+        if part.landscape
+        else "(top: 22mm, bottom: 18mm, x: 15mm)"
+    )
     flipped = "true" if part.landscape else "false"
     font_size = "6.8pt" if part.landscape else "7.5pt"
     out = [f"#set page(flipped: {flipped}, margin: {margin})\n"]
@@ -326,7 +333,7 @@ def document_typst(document: Document) -> str:
     cover = COVER % {
         "blue": BLUE,
         "entity": _s(document.entity),
-        "title": f"text(size: 24pt, fill: rgb(\"#1a1a1a\"), {_s(document.title.upper())})",
+        "title": f'text(size: 24pt, fill: rgb("#1a1a1a"), {_s(document.title.upper())})',
         "subtitle": _s(document.subtitle),
         "year": _s(str(document.year)),
         "approval": approval,
