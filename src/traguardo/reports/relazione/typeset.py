@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 
 from traguardo.reports.relazione.document import Chart, Document, Heading, Narrative, Part, Rich
 from traguardo.reports.relazione.document import Table as TableBlock
+from traguardo.reports.relazione.sanitize import to_text
 
 BLUE = 'rgb("#0066cc")'
 HEAD_FILL = 'rgb("#e6eef7")'
@@ -244,24 +245,44 @@ def _cell(value: str | Rich) -> str:
     return "[" + _plain(value) + "]"
 
 
-def table_typst(table: TableBlock, font_size: str) -> str:
+# Body cells keep their words whole (as the HTML's `hyphens: manual`), so names and figures
+# read back unbroken; a word wider than its column (e.g. "MERCATORUM" under "Fonte") would
+# run over the border, so that cell alone may hyphenate. Widths are estimated generously:
+# DejaVu Sans capitals are about 0.7 em wide.
+PT = 0.3528  # mm
+EM_PER_CHAR = 0.7
+CELL_PADDING = 2.4  # mm, both sides
+
+
+def _longest_word(value: str | Rich) -> int:
+    text = to_text(value.html) if isinstance(value, Rich) else value
+    return max((len(word) for word in text.split()), default=0)
+
+
+def _body_cell(value: str | Rich, width: float, size: float) -> str:
+    if _longest_word(value) * size * EM_PER_CHAR * PT > width - CELL_PADDING:
+        return "[#set text(hyphenate: true)\n" + _cell(value)[1:]
+    return _cell(value)
+
+
+def table_typst(table: TableBlock, font_size: float, text_width: float) -> str:
+    """`font_size` in points, `text_width` (the page's, in mm) to spot words that can't fit."""
     count = len(table.columns)
     widths = table.widths or (1.0,) * count
+    mm = [text_width * w / sum(widths) for w in widths]
     columns = ", ".join(f"{w:g}fr" for w in widths)
     numeric = "(" + "".join(f"{i}," for i in sorted(table.numeric)) + ")"
     # Rows with long rich text (comments, results) may break across pages; the others not.
     breakable = any(isinstance(cell, Rich) for row in table.rows for cell in row.cells)
     caption = f'#text(size: 8.5pt, weight: "bold")[#{_s(table.caption)}]'
     out = [f"#block(sticky: true, below: 1.5mm)[{caption}]\n"]
-    out.append(f"#[#set text(size: {font_size})\n")
+    out.append(f"#[#set text(size: {font_size}pt)\n")
     if not breakable:
         out.append("#set table.cell(breakable: false)\n")
     out.append(
         f"#table(columns: ({columns},), "
         f"align: (x, y) => if y > 0 and x in {numeric} {{ right }} else {{ left }},\n"
     )
-    # Column titles may hyphenate (narrow columns, long words); body cells keep words whole,
-    # as the HTML does (`hyphens: manual`), so names and figures read back unbroken.
     header = ", ".join(
         f"table.cell(fill: {HEAD_FILL})[#set text(hyphenate: true)\n#strong{_cell(c)}]"
         for c in table.columns
@@ -273,12 +294,23 @@ def table_typst(table: TableBlock, font_size: str) -> str:
             out.append(f"{group}[#strong{_cell(row.cells[0])}],\n")
             continue
         if row.kind == "total":
-            cells = [f"table.cell(fill: {HEAD_FILL})[#strong{_cell(v)}]" for v in row.cells]
-        else:
-            cells = [_cell(v) for v in row.cells]
+            out.append(_total_row(row.cells) + ",\n")
+            continue
+        cells = (_body_cell(v, mm[i], font_size) for i, v in enumerate(row.cells))
         out.append(", ".join(cells) + ",\n")
     out.append(")]\n")
     return "".join(out)
+
+
+def _total_row(cells: tuple[str | Rich, ...]) -> str:
+    """The label of a total row spans the empty cells after it (it would not fit in "N.")."""
+    span = 1
+    while span < len(cells) - 1 and cells[span] == "":
+        span += 1
+    fill = f"fill: {HEAD_FILL}"
+    label = f"table.cell(colspan: {span}, {fill}, align: left)[#strong{_cell(cells[0])}]"
+    rest = [f"table.cell({fill})[#strong{_cell(v)}]" for v in cells[span:]]
+    return ", ".join([label, *rest])
 
 
 def chart_typst(chart: Chart) -> str:
@@ -297,7 +329,8 @@ def part_typst(part: Part) -> str:
         else "(top: 22mm, bottom: 18mm, x: 15mm)"
     )
     flipped = "true" if part.landscape else "false"
-    font_size = "6.8pt" if part.landscape else "7.5pt"
+    font_size = 6.8 if part.landscape else 7.5
+    text_width = 297 - 2 * 10 if part.landscape else 210 - 2 * 15
     out = [f"#set page(flipped: {flipped}, margin: {margin})\n"]
     outlined = "true" if part.in_toc else "false"
     out.append(f"#heading(level: 1, outlined: {outlined}, bookmarked: true, {_s(part.title)})\n")
@@ -306,7 +339,7 @@ def part_typst(part: Part) -> str:
     for block in part.blocks:
         if isinstance(block, Heading):
             level = min(block.level, last + 1)
-            in_toc = "true" if part.in_toc and level == 2 and block.anchor else "false"
+            in_toc = "true" if part.in_toc and block.level == 2 and block.anchor else "false"
             out.append(
                 f"#heading(level: {level}, outlined: {in_toc}, bookmarked: true, "
                 f"{_s(block.text)})\n"
@@ -315,7 +348,7 @@ def part_typst(part: Part) -> str:
         elif isinstance(block, Narrative):
             out.append(rich(block.html, heading_level=min(3, last + 1)) + "\n\n")
         elif isinstance(block, TableBlock):
-            out.append(table_typst(block, font_size))
+            out.append(table_typst(block, font_size, text_width))
         elif isinstance(block, Chart):
             out.append(chart_typst(block))
     return "".join(out)
