@@ -27,7 +27,6 @@ TEMPLATE = """
 #set text(font: "DejaVu Sans", size: 9.5pt, lang: "it",
   fill: rgb("#1a1a1a"))
 #set par(justify: true, leading: 0.5em, spacing: 0.9em)
-#set text(hyphenate: true)
 #let part-title() = {
   let here-page = here().page()
   let on-page = query(heading.where(level: 1)).filter(h => h.location().page() == here-page)
@@ -318,7 +317,7 @@ def chart_typst(chart: Chart) -> str:
         "#block(breakable: false, above: 3mm, below: 6mm)["
         f'#image(bytes({_s(chart.svg)}), format: "svg", width: 150mm, '
         f"alt: {_s(chart.description)})\n"
-        f'#text(size: 8pt, fill: rgb("#444444"))[#{_s(chart.description)}]]\n'
+        f'#par(justify: false)[#text(size: 8pt, fill: rgb("#444444"))[#{_s(chart.description)}]]]\n'
     )
 
 
