@@ -16,7 +16,7 @@ import pytest
 import typst
 from pypdf import PdfReader
 
-from traguardo.reports.relazione.charts import BarChart, to_png, to_svg
+from traguardo.reports.relazione.charts import BarChart, to_svg
 from traguardo.reports.relazione.document import (
     Chart,
     Document,
@@ -27,6 +27,7 @@ from traguardo.reports.relazione.document import (
     Row,
     Table,
 )
+from traguardo.reports.relazione.generate import GenerationError
 from traguardo.reports.relazione.pdf import render_pdf
 from traguardo.reports.relazione.sanitize import clean_html
 from traguardo.reports.relazione.typeset import _s, document_typst, rich
@@ -76,7 +77,9 @@ def _document(text: str) -> Document:
                         (3, 2),
                         frozenset({1}),
                     ),
-                    Chart("g1", chart.title, to_svg(chart), to_png(chart), chart.description()),
+                    Chart(
+                        "g1", chart.title, to_svg(chart), b"", chart.description()
+                    ),  # PNG: DOCX only
                 ],
             ),
             Part("p2", f"Allegato {text}", [Heading(3, f"Scheda {text}")], landscape=True),
@@ -99,7 +102,7 @@ def test_hostile_text_is_printed_as_it_is_and_never_evaluated(text: str) -> None
 
 
 def test_user_text_enters_the_source_only_as_string_literals() -> None:
-    assert _s('a"b\\c\nd\x01') == '"a\\"b\\\\c\\nd\\u{1}"'
+    assert _s('a"b\\c\nd\x01\te') == '"a\\"b\\\\c\\nd e"'
     for text in HOSTILE:
         source = document_typst(_document(text))
         # outside the string literals there is only this module's own template and calls
@@ -125,3 +128,16 @@ def test_a_typst_error_is_not_swallowed() -> None:
     compiler = typst.Compiler()
     with pytest.raises(typst.TypstError):
         compiler.compile(b'#panic("x")', format="pdf")
+
+
+def test_control_characters_pasted_into_a_text_are_dropped_not_fatal() -> None:
+    pdf = PdfReader(io.BytesIO(render_pdf(_document("campana\x07 fuga\x1b\r\tfine"))))
+    extracted = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
+    assert "Parte campana fuga fine" in extracted
+    assert "Grafico campana fuga fine" in document_typst(_document("campana\x07 fuga\x1b fine"))
+
+
+def test_a_character_the_font_lacks_is_named_with_its_part() -> None:
+    with pytest.raises(GenerationError) as raised:
+        render_pdf(_document("nome 中"))
+    assert "«中»" in raised.value.message and "«Parte nome 中»" in raised.value.message

@@ -10,6 +10,7 @@ bench/relazione.py) took ten times as long. See docs/performance.md, "Relazione 
 from __future__ import annotations
 
 import functools
+import re
 import tempfile
 from pathlib import Path
 
@@ -34,14 +35,37 @@ def _fonts() -> typst.Fonts:
     return typst.Fonts()
 
 
+_MISSING_GLYPH = re.compile(r'the text `"(.+?)"` could not be displayed')
+
+
 def render_pdf(document: Document) -> bytes:
     source = document_typst(document).encode("utf-8")
     # The source reads no file; an empty root keeps `read`/`image` away from the disk anyway.
     with tempfile.TemporaryDirectory(prefix="relazione-typst-") as root:
         compiler = typst.Compiler(root=root, font_paths=_fonts(), ignore_system_fonts=True)
-        data = compiler.compile(source, format="pdf", pdf_standards=PDF_STANDARDS)
+        try:
+            data = compiler.compile(source, format="pdf", pdf_standards=PDF_STANDARDS)
+        except typst.TypstError as exc:
+            missing = _MISSING_GLYPH.search(exc.message)
+            if missing is None:
+                raise  # a fault of this module's source, not of the user's text
+            raise _missing_glyph(document, missing.group(1)) from exc
     assert isinstance(data, bytes)
     return data
+
+
+def _missing_glyph(document: Document, text: str) -> Exception:
+    """PDF/A embeds every glyph it shows: a character the font lacks (e.g. Chinese in
+    DejaVu Sans) cannot be printed. Say which and where, so the office can change the text."""
+    # imported here: generate.py reads the database, this module does not need Django
+    from traguardo.reports.relazione.generate import GenerationError
+
+    where = next((p.title for p in document.parts if text in repr(p)), "")
+    place = f" nella parte «{where}»" if where else ""
+    return GenerationError(
+        f"Il PDF non può essere generato: il carattere «{text}»{place} non è disponibile "
+        "nel font del documento (DejaVu Sans). Sostituiscilo nel testo e riprova."
+    )
 
 
 def render_pdf_weasyprint(document: Document) -> bytes:

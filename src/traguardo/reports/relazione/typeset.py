@@ -10,6 +10,7 @@ that whitelist into Typst calls (strong, emph, underline, link, list, enum, head
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from traguardo.reports.relazione.document import Chart, Document, Heading, Narrative, Part, Rich
@@ -80,15 +81,18 @@ COVER = """
 
 
 def _s(text: str) -> str:
-    """A Typst string literal holding `text` exactly: the only way user text gets in."""
+    """A Typst string literal holding `text` (control characters dropped, tabs as spaces):
+    the only way user text gets into the source."""
     out = ['"']
     for char in text:
         if char in ('"', "\\"):
             out.append("\\" + char)
         elif char == "\n":
             out.append("\\n")
-        elif ord(char) < 0x20 or char in "\u2028\u2029":
-            out.append(f"\\u{{{ord(char):x}}}")
+        elif char == "\t":
+            out.append(" ")
+        elif ord(char) < 0x20 or char in "\u2028\u2029\x7f":
+            continue  # control characters print nothing (and have no glyph for PDF/A)
         else:
             out.append(char)
     out.append('"')
@@ -312,10 +316,16 @@ def _total_row(cells: tuple[str | Rich, ...]) -> str:
     return ", ".join([label, *rest])
 
 
+# Characters XML 1.0 forbids: a label pasted with a control character would make the SVG
+# unreadable (browsers show nothing; Typst stops), so they are dropped from the image.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def chart_typst(chart: Chart) -> str:
+    svg = _NOT_XML.sub("", chart.svg)
     return (
         "#block(breakable: false, above: 3mm, below: 6mm)["
-        f'#image(bytes({_s(chart.svg)}), format: "svg", width: 150mm, '
+        f'#image(bytes({_s(svg)}), format: "svg", width: 150mm, '
         f"alt: {_s(chart.description)})\n"
         f'#par(justify: false)[#text(size: 8pt, fill: rgb("#444444"))[#{_s(chart.description)}]]]\n'
     )
