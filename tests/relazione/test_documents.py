@@ -49,21 +49,21 @@ def outputs(_demo_module: int, demo_relazione: DemoRelazione) -> Iterator[Output
     yield Outputs(reader, pages, docx, demo_relazione.score, _demo_module)
 
 
-_FOOTER = re.compile(r" Pagina \d+ di \d+$")
-_HEADER = "Relazione sulla performance "
+_FOOTER = re.compile(r" ?Pagina \d+ di \d+$")
+_HEADER = re.compile(r"^.*? – Relazione sulla performance \d{4} ")
 
 
 def _part(pages: list[str], title: str) -> str:
     """The text of every page whose running header names the part starting with `title`
-    (margin boxes come last in the extracted text: header left, header right, footer)."""
+    (Typst writes the margins around the body: header (entity, part) first, footer last)."""
     chosen = []
     for page in pages:
-        start = page.rfind(_HEADER)
-        if start < 0 or not _FOOTER.search(page):
+        header, footer = _HEADER.search(page), _FOOTER.search(page)
+        if header is None or footer is None:
             continue
-        part = page[start + len(_HEADER) + 5 :]
-        if part.startswith(title):
-            chosen.append(page[:start])
+        body = page[header.end() : footer.start()]
+        if body.startswith(title):
+            chosen.append(body)
     assert chosen, f"no page of «{title}»"
     return " ".join(chosen)
 
@@ -90,7 +90,7 @@ def test_pdf_opens_with_cover_contents_and_page_numbers(outputs: Outputs) -> Non
     cover = outputs.pdf_pages[0]
     assert "RELAZIONE SULLA PERFORMANCE" in cover and "ANNO 2019" in cover
     assert "Deliberazione della Giunta n. 76 del 29.05.2020" in cover
-    assert outputs.pdf_pages[1].startswith("Sommario")
+    assert _HEADER.sub("", outputs.pdf_pages[1]).startswith("Sommario Sommario")
     total = len(outputs.pdf_pages)
     assert f"Pagina 2 di {total}" in outputs.pdf_pages[1]
     for title in ("Allegato B", "Allegato C", "Allegato D", "Allegato E"):
@@ -235,3 +235,45 @@ def test_pdf_is_tagged_with_bookmarks_and_embedded_fonts(outputs: Outputs) -> No
     assert outputs.pdf.pages[0].mediabox.width == pytest.approx(595.3, abs=1)  # A4
     landscape = [p for p in outputs.pdf.pages if p.mediabox.width > p.mediabox.height]
     assert landscape, "the annexes are on landscape pages"
+
+
+def test_pdf_bookmarks_and_contents_point_at_the_pages_of_their_parts(outputs: Outputs) -> None:
+    """Every part's bookmark opens the page where the part starts (its running header names
+    it), the contents give the same page number, and subsections nest under their part."""
+    reader = outputs.pdf
+    contents = outputs.pdf_pages[1]
+    outline = reader.outline
+    checked = 0
+    for index, item in enumerate(outline):
+        if isinstance(item, list):
+            continue
+        page = reader.get_destination_page_number(item)
+        body = _HEADER.sub("", outputs.pdf_pages[page])
+        assert body.startswith(item.title), (item.title, page)
+        assert f"{item.title} " in contents and re.search(
+            re.escape(item.title) + r" [ .]*" + str(page + 1) + r"\b", contents
+        ), f"contents do not give page {page + 1} for «{item.title}»"
+        checked += 1
+        children = outline[index + 1] if index + 1 < len(outline) else None
+        if item.title.startswith("3. "):
+            assert isinstance(children, list)
+            assert [c.title for c in children if not isinstance(c, list)][:2] == [
+                "3.0 - Albero della performance",
+                "3.1 - Rendicontazione degli obiettivi strategici triennali",
+            ]
+    assert checked == 11
+
+
+def test_pdf_declares_pdf_a_2b_and_pdf_ua_1(outputs: Outputs) -> None:
+    """The published Relazione is archived: PDF/A-2b identification in the XMP metadata
+    (what validators read first), PDF/UA-1 beside it, the title shown in the window."""
+    xmp = outputs.pdf.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"pdfaid:part(>|=\")2", xmp) and re.search(
+        r"pdfaid:conformance(>|=\")B", xmp
+    ), xmp[:500]
+    assert re.search(r"pdfuaid:part(>|=\")1", xmp)
+    root = outputs.pdf.trailer["/Root"]
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 (a PDF boolean)
+    assert "/OutputIntents" in root  # PDF/A needs the colour space declared
+    entity = Cycle.objects.select_related("entity").get(pk=outputs.cycle_pk).entity.name
+    assert outputs.pdf.metadata.title == f"Relazione sulla performance 2019 – {entity}"
