@@ -104,3 +104,23 @@ def test_bad_rule_configuration_is_a_clear_error(
 ) -> None:
     with pytest.raises(RuleConfigError, match=message):
         build_rule(slug, params)
+
+
+@pytest.mark.parametrize(
+    ("slug", "params", "target", "value"),
+    [
+        ("range", {}, "compresi tra 0 e 5", "-1"),  # under a range starting at 0: x / 0
+        ("lower_is_better", {}, "<= -5", "0"),  # -5 / 0
+    ],
+)
+def test_a_ratio_with_a_zero_divisor_is_not_measurable_never_an_error(
+    slug: str, params: dict[str, str], target: str, value: str
+) -> None:
+    rule = build_rule(slug, params)
+    parsed_target, reading = parse_target(target), parse_reading(value)
+    assert rule.value(parsed_target, reading) is None
+    for explain in (True, False):
+        degree = rule.degree(parsed_target, reading, Context("x", explain))
+        assert degree.status is DegreeStatus.NOT_MEASURABLE and degree.value is None
+    explained = rule.degree(parsed_target, reading, Context("x", True)).explanation
+    assert "divisione per zero" in explained.notes[0]

@@ -119,6 +119,15 @@ def unmeasurable(reason: str, target: Target, reading: Reading, ctx: Context, ru
     return Degree(None, DegreeStatus.NOT_MEASURABLE, explanation)
 
 
+# A proportional degree divides by the target or by the value: with a zero where the
+# divisor should be (a value of 0 above a negative target, a negative value under a range
+# starting at 0) there is no ratio, and the indicator is not measurable under this rule.
+UNDEFINED_RATIO = N_(
+    "il rapporto tra valore e target non è definito (divisione per zero): per target o valori "
+    "nulli o negativi l'SMVP deve usare una regola a fasce o sì/no"
+)
+
+
 RULES: dict[str, Callable[..., Rule]] = {}
 
 
@@ -246,6 +255,8 @@ class LowerIsBetter(Rule):
             return None
         if actual <= low:
             return self.cap
+        if actual == 0:  # above a negative target: target / actual has no meaning
+            return None
         return _capped_value(low / actual * HUNDRED, self.cap, self.floor)
 
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
@@ -259,7 +270,8 @@ class LowerIsBetter(Rule):
                 self.slug,
             )
         value = self.value(target, reading)
-        assert value is not None
+        if value is None:
+            return unmeasurable(_(UNDEFINED_RATIO), target, reading, ctx, self.slug)
         if not ctx.explain:
             return Degree(value, DegreeStatus.SCORED)
         t, a = format_exact(target.low), format_exact(actual)
@@ -328,9 +340,13 @@ class InRange(Rule):
         if low <= actual <= high:
             return self.cap
         if actual < low:
+            if low == 0:  # under a range that starts at 0: actual / 0 has no meaning
+                return None
             return _capped_value(actual / low * HUNDRED, self.cap, self.floor)
         if self.above == "full":
             return self.cap
+        if actual == 0:  # over a range of negative numbers: high / 0 has no meaning
+            return None
         return _capped_value(high / actual * HUNDRED, self.cap, self.floor)
 
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
@@ -340,7 +356,8 @@ class InRange(Rule):
                 _("serve un valore numerico e un intervallo"), target, reading, ctx, self.slug
             )
         value = self.value(target, reading)
-        assert value is not None
+        if value is None:
+            return unmeasurable(_(UNDEFINED_RATIO), target, reading, ctx, self.slug)
         if not ctx.explain:
             return Degree(value, DegreeStatus.SCORED)
         a = format_exact(actual)
