@@ -86,10 +86,10 @@ def _office(view: View) -> View:
 # --- shared by the two areas ------------------------------------------------------------
 
 
-def _send_invitation(request: HttpRequest, entity: Entity, email: str, path: str) -> bool:
-    """E-mails the one-time link; False (and the link shown to the inviter, who passes it
-    on) when the mail server refuses it."""
-    link = request.build_absolute_uri(path)
+def _send_invitation(request: HttpRequest, entity: Entity, email: str, link: str) -> bool:
+    """E-mails the one-time link (absolute, from TRAGUARDO_SITE_URL, under the
+    administration's code when there are several); False (and the link shown to the
+    inviter, who passes it on) when the mail server refuses it."""
     subject = _("Traguardo: il tuo accesso per %(entity)s") % {"entity": entity.name}
     body = _(
         "Ti è stato dato un accesso a Traguardo, il ciclo della performance di %(entity)s.\n\n"
@@ -147,9 +147,9 @@ def _users_page(
             except OnboardingRefused as exc:
                 form.add_error(None, exc.message)
             else:
-                if new.set_password_path:
+                if new.set_password_url:
                     email = new.user.email or data["email"]
-                    if _send_invitation(request, entity, email, new.set_password_path):
+                    if _send_invitation(request, entity, email, new.set_password_url):
                         messages.success(
                             request,
                             _("Invito inviato a %(email)s: il collegamento vale una sola volta.")
