@@ -28,10 +28,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.db.models import F, Model, Q, Value
 from django.db.models.functions import Concat
 
+from tests.entity_rows import entity_rows
 from tests.security.test_url_matrix import (
     ADMIN_PREFIX,
     RULES,
@@ -43,14 +43,11 @@ from tests.security.test_url_matrix import (
 )
 from tests.world import World
 from traguardo.audit import recorder
-from traguardo.audit.models import AuditEntry
-from traguardo.audit.registry import cycle_lookups
 from traguardo.monitoring.models import Measurement
-from traguardo.organisation.models import Entity, OrgUnit
+from traguardo.organisation.models import OrgUnit
 from traguardo.plans import versions
 from traguardo.plans.models import (
     AnnualObjective,
-    Cycle,
     Indicator,
     OperationalObjective,
     StrategicObjective,
@@ -130,38 +127,6 @@ def _user(ids: Ids, role: str) -> Any:
     return get_user_model().objects.get(username=prefix + role)
 
 
-def _entity_rows(entity: Entity) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row that belongs to `entity`, field by field, per table: its own row, the rows
-    of its cycles (through any path, `audit.registry.cycle_lookups`), the rows that name it
-    directly, and its audit trail."""
-    rows: dict[str, list[tuple[Any, ...]]] = {}
-    for model in apps.get_models():
-        config = model._meta.app_config
-        if config is None or not config.name.startswith("traguardo.") or model._meta.proxy:
-            continue
-        label = model._meta.label_lower
-        where = Q()
-        if model is Entity:
-            where = Q(pk=entity.pk)
-        elif model is AuditEntry:
-            where = Q(entity_id=entity.pk)
-        elif model is Cycle:
-            where = Q(entity=entity)
-        else:
-            for lookup in cycle_lookups(model):
-                where |= Q(**{f"{lookup}__entity": entity})
-            names = {f.name for f in model._meta.get_fields() if f.many_to_one}
-            if "entity" in names:
-                where |= Q(entity=entity)
-        if not where:
-            continue
-        found = model._base_manager.filter(where).distinct().order_by("pk").values_list()
-        rows[label] = [
-            tuple(bytes(v) if isinstance(v, memoryview) else v for v in r) for r in found
-        ]
-    return rows
-
-
 def _changed(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> list[str]:
     return [label for label in sorted(before) if before[label] != after.get(label)]
 
@@ -226,10 +191,10 @@ def test_no_role_of_another_administration_reads_or_changes_anything(
     pair: tuple[Ids, Ids], role: str
 ) -> None:
     a, b = pair
-    before = _entity_rows(a.world.entity)
+    before = entity_rows(a.world.entity)
     problems = _walk(role, a, b, A_WORD)
     problems += _histories_refused(role, a, b, A_WORD)
-    after = _entity_rows(a.world.entity)
+    after = entity_rows(a.world.entity)
     problems += [f"{role} changed rows of A in {label}" for label in _changed(before, after)]
     assert problems == [], "\n".join(problems)
     # ... and the walk reached pages of its own: B's word where B's pages answered.
@@ -239,10 +204,10 @@ def test_no_role_of_another_administration_reads_or_changes_anything(
 @pytest.mark.parametrize("role", ROLES_OF_A)
 def test_the_reverse_direction(pair: tuple[Ids, Ids], role: str) -> None:
     a, b = pair
-    before = _entity_rows(b.world.entity)
+    before = entity_rows(b.world.entity)
     problems = _walk(role, b, a, B_WORD)
     problems += _histories_refused(role, b, a, B_WORD)
-    after = _entity_rows(b.world.entity)
+    after = entity_rows(b.world.entity)
     problems += [f"{role} changed rows of B in {label}" for label in _changed(before, after)]
     assert problems == [], "\n".join(problems)
 
