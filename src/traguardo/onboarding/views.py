@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from traguardo.accounts import permissions
+from traguardo.accounts import current, permissions
 from traguardo.accounts.models import Membership, Role
 from traguardo.monitoring.cycles import add_cycle
 from traguardo.onboarding.forms import CycleForm, EntityForm, InviteForm
@@ -50,8 +50,10 @@ def installation_admin_required(view: View) -> View:
 
 
 def office_entity(request: HttpRequest) -> Entity:
-    """The administration whose performance office the user is (?ente=CODE among several);
-    403 for anyone else and for the administration of another office."""
+    """The administration whose performance office the user is: the page's (the URL's code,
+    else the one chosen in the header), else their first as an office; `?ente=CODE` (links
+    of earlier versions) still picks one. 403 for anyone else and for the administration
+    of another office."""
     if not request.user.is_authenticated:
         raise PermissionDenied(_("Accedi come struttura tecnica permanente."))
     own = [
@@ -61,13 +63,22 @@ def office_entity(request: HttpRequest) -> Entity:
     ]
     if not own:
         raise PermissionDenied(_("Pagina riservata alla struttura tecnica permanente."))
+    refused = _("Non sei la struttura tecnica permanente di questo ente.")
     code = request.GET.get("ente", "").strip()
     entities = Entity.objects.filter(pk__in=own).order_by("name")
+    named = current.url_entity(request)
+    if named is not None:  # /tvbl/ente/utenti/: that administration or nothing
+        if named.pk not in own or (code and code != named.code):
+            raise PermissionDenied(refused)
+        return named
     if code:
         entity = entities.filter(code=code).first()
         if entity is None:
-            raise PermissionDenied(_("Non sei la struttura tecnica permanente di questo ente."))
+            raise PermissionDenied(refused)
         return entity
+    chosen = current.chosen_entity(request)
+    if chosen is not None and chosen.pk in own:
+        return chosen
     first = entities.first()
     assert first is not None
     return first
@@ -263,15 +274,18 @@ def users(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _own_url(name: str, entity: Entity, request: HttpRequest) -> str:
-    url = reverse(name)
-    return f"{url}?ente={entity.code}" if request.GET.get("ente") else url
+    """An office page of `entity`: under its code when the installation holds several."""
+    if current.several():
+        return current.reverse_for(request, entity, name)
+    return reverse(name)
 
 
 @_office
 @require_http_methods(["GET", "POST"])
 def office_users(request: HttpRequest, entity: Entity) -> HttpResponse:
     here = _own_url("onboarding:office_users", entity, request)
-    return _users_page(request, entity, here, {"installation": False})
+    cycle_url = _own_url("onboarding:office_cycle_new", entity, request)
+    return _users_page(request, entity, here, {"installation": False, "cycle_url": cycle_url})
 
 
 @_office
@@ -280,6 +294,6 @@ def office_cycle_new(request: HttpRequest, entity: Entity) -> HttpResponse:
     return _cycle_page(
         request,
         entity,
-        reverse("plans:editor"),
-        {"installation": False},
+        _own_url("plans:editor", entity, request),
+        {"installation": False, "users_url": _own_url("onboarding:office_users", entity, request)},
     )
