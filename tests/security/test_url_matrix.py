@@ -15,7 +15,8 @@ URLs that write) must be answered as the table says:
 The POSTs carry no data: they test the permission, not the forms (the forms have their own
 tests). Roles: "" (anonymous), po, po2 (a colleague: sector 3.1), dirigente, segretario,
 oiv, ufficio (tests/world.py) and "altro", the performance office of another administration
-with a cycle of its own.
+with a cycle of its own. Every role of a second administration of the world's shape walks
+the same URLs in tests/security/test_isolation.py (`build_ids` gives the ids of either).
 """
 
 from __future__ import annotations
