@@ -30,7 +30,7 @@ from django.test import Client, TestCase
 from django.test.utils import override_settings
 from django.utils import translation
 
-from tests.world import World, build_world
+from tests.world import SECOND_WORLD, World, build_world
 from traguardo.core.results import PlanScore
 from traguardo.demo.fixture import load_cycle
 from traguardo.demo.importer import import_cycle
@@ -80,6 +80,12 @@ class _WorldRows(_SharedRows):
         cls.rows = build_world()
 
 
+class _TwoWorldsRows(_SharedRows):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.rows = (build_world(), build_world(**SECOND_WORLD))
+
+
 class _Shared:
     """Rows written once inside an outer, never committed transaction, for all the tests
     that request `fixture` (run one after the other, see pytest_collection_modifyitems)."""
@@ -107,7 +113,11 @@ class _Shared:
         self.loaded = False
 
 
-_SHARED = [_Shared("_demo_module", _DemoRows), _Shared("_world_module", _WorldRows)]
+_SHARED = [
+    _Shared("_demo_module", _DemoRows),
+    _Shared("_world_module", _WorldRows),
+    _Shared("_two_worlds_module", _TwoWorldsRows),
+]
 
 
 def _shared_of(item: pytest.Item) -> _Shared | None:
@@ -242,6 +252,21 @@ def world(_world_module: World, db: None) -> World:
     Written once, like the demo; each test gets its own copy of the Python objects (as
     Django's setUpTestData does) and its own transaction, rolled back."""
     return copy.deepcopy(_world_module)
+
+
+@pytest.fixture(scope="module")
+def _two_worlds_module(django_db_setup: Any, django_db_blocker: Any) -> tuple[World, World]:
+    """The shared pair of small worlds (built on first use)."""
+    pair: tuple[World, World] = _SHARED[2].ensure(django_db_blocker)
+    return pair
+
+
+@pytest.fixture
+def two_worlds(_two_worlds_module: tuple[World, World], db: None) -> tuple[World, World]:
+    """Two administrations of the same shape (tests/world.py): the world's and a second one
+    (`SECOND_WORLD`: "Comune di Altrove", users b_ufficio, b_po, ..., objectives «Attività
+    ...»), for the isolation tests. Written once, like `world`."""
+    return copy.deepcopy(_two_worlds_module)
 
 
 @pytest.fixture

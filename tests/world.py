@@ -60,6 +60,14 @@ USERS: dict[str, tuple[Role, str]] = {
     "oiv": (Role.OIV, ""),
 }
 
+# The second administration of `two_worlds` (tests/conftest.py): the same shape, other names.
+SECOND_WORLD = {
+    "name": "Comune di Altrove",
+    "short_name": "CA",
+    "users": "b_",
+    "titles": "Attività",
+}
+
 
 @dataclass
 class World:
@@ -88,10 +96,18 @@ class World:
         return Period.objects.get(cycle=self.cycle, code=Period.Code.INTERIM)
 
 
-def build_world(state: str = Cycle.State.MONITORING) -> World:
-    cycle = f.CycleFactory(
-        state=state, entity__name="Camera di Commercio di Treviso-Belluno", entity__short_name="TB"
-    )
+def build_world(
+    state: str = Cycle.State.MONITORING,
+    *,
+    name: str = "Camera di Commercio di Treviso-Belluno",
+    short_name: str = "TB",
+    users: str = "",
+    titles: str = "Obiettivo",
+) -> World:
+    """The small world; a second administration beside it takes another `name`, a prefix
+    for its `users` ("b_": b_ufficio, b_po, ...) and another word for its objectives'
+    `titles` (the same shape, told apart by name)."""
+    cycle = f.CycleFactory(state=state, entity__name=name, entity__short_name=short_name)
     world = World(cycle=cycle)
     entity = cycle.entity
     for area in ("0", "1", "2", "3"):
@@ -117,7 +133,7 @@ def build_world(state: str = Cycle.State.MONITORING) -> World:
                 home_unit=world.units[unit],
                 number=int(local),
                 annual=other_annual if unit == "3.1" else annual,
-                title=TITLES.get(code, f"Obiettivo {code}"),
+                title=(TITLES.get(code) if not users else None) or f"{titles} {code}",
             )
             world.objectives[code] = objective
         indicator = f.IndicatorFactory(
@@ -135,7 +151,7 @@ def build_world(state: str = Cycle.State.MONITORING) -> World:
     _value(world.block_indicator, final, "120")
     for username, (role, unit) in USERS.items():
         f.UserFactory(
-            username=username,
+            username=users + username,
             password=DEMO_PASSWORD,
             role=role,
             role__entity=entity,
@@ -146,7 +162,7 @@ def build_world(state: str = Cycle.State.MONITORING) -> World:
             cycle=cycle,
             key=key,
             role=role,
-            person=Person.objects.get(memberships__user__username=username),
+            person=Person.objects.get(memberships__user__username=users + username),
             units=[world.units[unit]],
             objectives=[world.objectives[code] for code in objectives],
         )

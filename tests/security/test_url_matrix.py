@@ -15,7 +15,8 @@ URLs that write) must be answered as the table says:
 The POSTs carry no data: they test the permission, not the forms (the forms have their own
 tests). Roles: "" (anonymous), po, po2 (a colleague: sector 3.1), dirigente, segretario,
 oiv, ufficio (tests/world.py) and "altro", the performance office of another administration
-with a cycle of its own.
+with a cycle of its own. Every role of a second administration of the world's shape walks
+the same URLs in tests/security/test_isolation.py (`build_ids` gives the ids of either).
 """
 
 from __future__ import annotations
@@ -271,14 +272,22 @@ class Ids:
 @pytest.fixture
 def ids(world: World, settings: Any, tmp_path: Any) -> Ids:
     settings.MEDIA_ROOT = str(tmp_path)
-    users = get_user_model().objects
-    office = users.get(username=OFFICE)
     other = f.CycleFactory(entity=f.EntityFactory(name="Altro ente", short_name="AE"))
     f.user_with_role(Role.PERFORMANCE_OFFICE, other.entity, username=OTHER)
+    return build_ids(world, other)
+
+
+def build_ids(world: World, other: Cycle, users: str = "") -> Ids:
+    """The objects the URLs name, in `world` (whose usernames start with `users`): an
+    evidence, an upload, Relazione jobs, a fund, an OIV document, an audited change."""
+    people = get_user_model().objects
+    office = people.get(username=users + OFFICE)
     indicator = world.indicator("2.1/2", 1)
     objective = world.objectives["2.1/2"]
     measurement = indicator.measurements.get(period=world.final)
-    evidence = f.EvidenceFactory(measurement=measurement, uploaded_by=users.get(username=PO))
+    evidence = f.EvidenceFactory(
+        measurement=measurement, uploaded_by=people.get(username=users + PO)
+    )
     block = world.block_indicator.entity_block  # type: ignore[union-attr]
     upload = Upload.objects.create(user=office, cycle=world.cycle, name="piano.xlsx", data=b"x")
     job = ReportJob.objects.create(cycle=world.cycle, format="docx")

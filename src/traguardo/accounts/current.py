@@ -11,6 +11,7 @@ neither.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import get_script_prefix, reverse, set_script_prefix
@@ -108,5 +109,25 @@ def reverse_for(
     set_script_prefix(f"{base_prefix(request)}{entity.code}/")
     try:
         return reverse(viewname, args=args, kwargs=kwargs)
+    finally:
+        set_script_prefix(previous)
+
+
+def absolute_url(
+    viewname: str,
+    entity: Entity | None = None,
+    args: list[object] | tuple[object, ...] | None = None,
+    kwargs: dict[str, object] | None = None,
+) -> str:
+    """A link for an e-mail or a command's output, built without a request: the configured
+    address of the site (``TRAGUARDO_SITE_URL``, which includes any sub-path the site is
+    served under), then the code of `entity` when the installation holds more than one
+    administration (the reader may work for several), then the page's path."""
+    site = str(settings.TRAGUARDO_SITE_URL).rstrip("/")
+    prefix = f"/{entity.code}/" if entity is not None and several() else "/"
+    previous = get_script_prefix()
+    set_script_prefix(prefix)
+    try:
+        return site + reverse(viewname, args=args, kwargs=kwargs)
     finally:
         set_script_prefix(previous)

@@ -45,6 +45,7 @@ from traguardo.exchange.result import (
 )
 from traguardo.exchange.safety import Refused, check_expansion
 from traguardo.exchange.workbooks import add_sheet
+from traguardo.organisation.models import Entity
 from traguardo.plans import versions
 from traguardo.plans.models import Cycle
 
@@ -212,6 +213,9 @@ def export_cycle(cycle: Cycle, progress: Progress = no_progress) -> bytes:
         "format": FORMAT,
         "version": VERSION,
         "entity": cycle.entity.name,
+        # The administration, by its stable code: an archive goes back into it only
+        # (restore_archive); "entity" keeps its name, as archives before codes had.
+        "entity_code": cycle.entity.code,
         "year": cycle.year,
         "exported_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "tables": {t["model"]: len(t["rows"]) for t in data},
@@ -279,12 +283,43 @@ def read_archive(data: bytes) -> dict[str, Any]:
     return content
 
 
+def other_administration(content: dict[str, Any], entity: Entity) -> str:
+    """Why an archive may not go into `entity` ("" when it may): it is another
+    administration's, by its code (or, for an archive made before codes, by its name)."""
+    code = str(content.get("entity_code") or "")
+    name = str(content.get("entity") or "")
+    if (code and code == entity.code) or (not code and name == entity.name):
+        return ""
+    return _(
+        "l'archivio è dell'ente «{name}»{code}, non di «{here}» ({here_code}): "
+        "un'esportazione si importa solo nel suo ente. Per spostare un ente in "
+        "un'altra installazione importala con «traguardo import» senza --entity"
+    ).format(
+        name=name,
+        code=f" ({code})" if code else "",
+        here=entity.name,
+        here_code=entity.code,
+    )
+
+
 def restore_archive(
-    data: bytes, *, dry_run: bool, progress: Progress = no_progress
+    data: bytes,
+    *,
+    dry_run: bool,
+    entity: Entity | None = None,
+    progress: Progress = no_progress,
 ) -> ImportResult:
+    """Restore an export. `entity`: the administration the import is done in (the web
+    page's, `--entity`): an archive of another administration is refused. Without it (the
+    command line without --entity) the archive goes into its own administration, created
+    when missing."""
     content = read_archive(data)
     result = ImportResult("archive", int(content["year"]), dry_run=dry_run)
     result.rows = sum(len(t["rows"]) for t in content["data"])
+    refusal = other_administration(content, entity) if entity is not None else ""
+    if refusal:
+        result.issues.append(Issue("manifest.json", None, "", refusal))
+        return result
     if Cycle.objects.filter(entity__name=content["entity"], year=content["year"]).exists():
         result.issues.append(
             Issue(

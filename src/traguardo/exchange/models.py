@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from traguardo.jobs.models import Job
 from traguardo.modelutils import choices_constraint
+from traguardo.organisation.models import Entity
 from traguardo.plans.models import Cycle
 
 
@@ -45,6 +46,16 @@ class Upload(Job):
         blank=True,
         related_name="uploads",
         verbose_name=_("ciclo"),
+    )
+    # The administration the file is imported into (a full export has no cycle yet: its
+    # archive must be of this administration, exchange.archive.restore_archive).
+    entity = models.ForeignKey(
+        Entity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ente"),
     )
     name = models.CharField(_("nome del file"), max_length=255)
     # Kept until the import is saved, so that an interrupted or failed run can be retried.

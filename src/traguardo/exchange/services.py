@@ -13,6 +13,7 @@ from traguardo.exchange.plan_import import PlanImport
 from traguardo.exchange.result import ImportResult, Progress, no_progress
 from traguardo.exchange.safety import FileKind, Refused, classify
 from traguardo.exchange.values_import import ValuesImport
+from traguardo.organisation.models import Entity
 from traguardo.plans.models import Cycle
 
 
@@ -25,12 +26,16 @@ def import_file(
     user: Any = None,
     progress: Progress = no_progress,
     seen: Mapping[str, int] | None = None,
+    entity: Entity | None = None,
 ) -> ImportResult:
     """Check `data` (a file called `name`) and, unless `dry_run`, save it: all or nothing.
 
     Raises :class:`Refused` when the file as a whole cannot be read (not a spreadsheet,
     too large, a zip bomb, macros, an unknown encoding); problems of single rows are in
     the result's `issues`, and then nothing is saved.
+
+    `entity`: the administration the import is done in (the cycle's, when given): a full
+    export of another administration is refused.
 
     `seen`: when confirming a preview, the versions of the values it read (its result's
     `seen`): a value saved by someone since then is a conflict, reported, never overwritten.
@@ -39,7 +44,10 @@ def import_file(
     if kind is FileKind.ARCHIVE:
         from traguardo.exchange.archive import restore_archive
 
-        restored: ImportResult = restore_archive(data, dry_run=dry_run, progress=progress)
+        into = entity if entity is not None else (cycle.entity if cycle is not None else None)
+        restored: ImportResult = restore_archive(
+            data, dry_run=dry_run, entity=into, progress=progress
+        )
         if restored.saved:
             record_bulk(
                 f"Importazione dell'archivio {name}",

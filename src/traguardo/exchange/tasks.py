@@ -64,7 +64,7 @@ def run_upload(pk: int) -> Upload | None:
     attempt = jobs.claim(Upload, pk)
     if attempt is None:
         return None
-    item = Upload.objects.select_related("cycle").get(pk=pk)
+    item = Upload.objects.select_related("cycle", "entity").get(pk=pk)
     with override(item.language or None):
         _save(item, attempt)
     item.refresh_from_db()
@@ -94,6 +94,7 @@ def _save(item: Upload, attempt: int) -> None:
                 user=user,
                 progress=progress,
                 seen=seen,
+                entity=item.entity,
             )
     except Refused as exc:
         issue = {"sheet": "", "row": None, "column": "", "message": exc.message}

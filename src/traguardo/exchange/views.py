@@ -132,7 +132,14 @@ def export(request: HttpRequest) -> HttpResponse:
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
     cycle = _cycle(request)
-    check(_is_office(request.user, cycle), _(FORBIDDEN))
+    # The administration the file goes into: the cycle's, else the page's (an archive may
+    # bring an administration's first cycle); its office only.
+    entity = cycle.entity if cycle is not None else current.current_entity(request)
+    check(
+        entity is not None
+        and permissions.has_role_in(request.user, entity.pk, Role.PERFORMANCE_OFFICE),
+        _(FORBIDDEN),
+    )
     # Refuse an oversized upload from its declared length, before Django reads the body.
     declared = int(request.META.get("CONTENT_LENGTH") or 0)
     problem = size_problem(declared - 64 * 1024) if declared > 64 * 1024 else None
@@ -147,12 +154,13 @@ def upload(request: HttpRequest) -> HttpResponse:
     data = file.read()
     name = file.name or "file"
     try:
-        result = import_file(name, data, cycle, dry_run=True, user=request.user)
+        result = import_file(name, data, cycle, dry_run=True, user=request.user, entity=entity)
     except Refused as exc:
         return _index_error(request, cycle, f"{name}: {exc.message}")
     item = Upload.objects.create(
         user_id=_uid(request),
         cycle=cycle if result.kind != "archive" else None,
+        entity=entity,
         name=name[:255],
         data=data,
         preview=result_context(result),
@@ -182,8 +190,13 @@ def _index_error(request: HttpRequest, cycle: Cycle | None, message: str) -> Htt
 
 
 def _own_upload(request: HttpRequest, pk: int) -> Upload:
-    item = get_object_or_404(Upload.objects.select_related("cycle"), pk=pk)
+    item = get_object_or_404(Upload.objects.select_related("cycle", "entity"), pk=pk)
     check(item.user_id == _uid(request), _(FORBIDDEN))
+    if item.cycle is None and item.entity_id is not None:  # a full export, by its office
+        check(
+            permissions.has_role_in(request.user, item.entity_id, Role.PERFORMANCE_OFFICE),
+            _(FORBIDDEN),
+        )
     check(_is_office(request.user, item.cycle), _(FORBIDDEN))
     return item
 

@@ -102,16 +102,9 @@ def send_reminders(
     return report
 
 
-def _code_prefix(period: Period) -> str:
-    """With several administrations, links name the period's one (/tvbl/monitoraggio/):
-    the reader may work for others too (docs/web.md, "Administrations")."""
-    return f"/{period.cycle.entity.code}" if current.several() else ""
-
-
 def _send(
     user: Any, period: Period, kind: ReminderKind, rows: list[Any], today: datetime.date
 ) -> ReminderSent | None:
-    site = getattr(settings, "TRAGUARDO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
     context = {
         "user": user,
         "period": period,
@@ -119,7 +112,9 @@ def _send(
         "rows": rows,
         "today": today,
         "days_left": (period.deadline - today).days if period.deadline else None,
-        "todo_url": f"{site}{_code_prefix(period)}/monitoraggio/",
+        # Under the period's administration when there are several: the reader may work
+        # for others too (docs/web.md, "Administrations").
+        "todo_url": current.absolute_url("monitoring:todo", period.cycle.entity),
     }
     # Each recipient reads the e-mail in the language they chose (Italian by default).
     with translation.override(preferred_language(user)):

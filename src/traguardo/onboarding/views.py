@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from traguardo.accounts import permissions
+from traguardo.accounts import current, permissions
 from traguardo.accounts.models import Membership, Role
 from traguardo.monitoring.cycles import add_cycle
 from traguardo.onboarding.forms import CycleForm, EntityForm, InviteForm
@@ -50,8 +50,10 @@ def installation_admin_required(view: View) -> View:
 
 
 def office_entity(request: HttpRequest) -> Entity:
-    """The administration whose performance office the user is (?ente=CODE among several);
-    403 for anyone else and for the administration of another office."""
+    """The administration whose performance office the user is: the page's (the URL's code,
+    else the one chosen in the header), else their first as an office; `?ente=CODE` (links
+    of earlier versions) still picks one. 403 for anyone else and for the administration
+    of another office."""
     if not request.user.is_authenticated:
         raise PermissionDenied(_("Accedi come struttura tecnica permanente."))
     own = [
@@ -61,13 +63,22 @@ def office_entity(request: HttpRequest) -> Entity:
     ]
     if not own:
         raise PermissionDenied(_("Pagina riservata alla struttura tecnica permanente."))
+    refused = _("Non sei la struttura tecnica permanente di questo ente.")
     code = request.GET.get("ente", "").strip()
     entities = Entity.objects.filter(pk__in=own).order_by("name")
+    named = current.url_entity(request)
+    if named is not None:  # /tvbl/ente/utenti/: that administration or nothing
+        if named.pk not in own or (code and code != named.code):
+            raise PermissionDenied(refused)
+        return named
     if code:
         entity = entities.filter(code=code).first()
         if entity is None:
-            raise PermissionDenied(_("Non sei la struttura tecnica permanente di questo ente."))
+            raise PermissionDenied(refused)
         return entity
+    chosen = current.chosen_entity(request)
+    if chosen is not None and chosen.pk in own:
+        return chosen
     first = entities.first()
     assert first is not None
     return first
@@ -86,10 +97,10 @@ def _office(view: View) -> View:
 # --- shared by the two areas ------------------------------------------------------------
 
 
-def _send_invitation(request: HttpRequest, entity: Entity, email: str, path: str) -> bool:
-    """E-mails the one-time link; False (and the link shown to the inviter, who passes it
-    on) when the mail server refuses it."""
-    link = request.build_absolute_uri(path)
+def _send_invitation(request: HttpRequest, entity: Entity, email: str, link: str) -> bool:
+    """E-mails the one-time link (absolute, from TRAGUARDO_SITE_URL, under the
+    administration's code when there are several); False (and the link shown to the
+    inviter, who passes it on) when the mail server refuses it."""
     subject = _("Traguardo: il tuo accesso per %(entity)s") % {"entity": entity.name}
     body = _(
         "Ti è stato dato un accesso a Traguardo, il ciclo della performance di %(entity)s.\n\n"
@@ -147,9 +158,9 @@ def _users_page(
             except OnboardingRefused as exc:
                 form.add_error(None, exc.message)
             else:
-                if new.set_password_path:
+                if new.set_password_url:
                     email = new.user.email or data["email"]
-                    if _send_invitation(request, entity, email, new.set_password_path):
+                    if _send_invitation(request, entity, email, new.set_password_url):
                         messages.success(
                             request,
                             _("Invito inviato a %(email)s: il collegamento vale una sola volta.")
@@ -263,15 +274,18 @@ def users(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _own_url(name: str, entity: Entity, request: HttpRequest) -> str:
-    url = reverse(name)
-    return f"{url}?ente={entity.code}" if request.GET.get("ente") else url
+    """An office page of `entity`: under its code when the installation holds several."""
+    if current.several():
+        return current.reverse_for(request, entity, name)
+    return reverse(name)
 
 
 @_office
 @require_http_methods(["GET", "POST"])
 def office_users(request: HttpRequest, entity: Entity) -> HttpResponse:
     here = _own_url("onboarding:office_users", entity, request)
-    return _users_page(request, entity, here, {"installation": False})
+    cycle_url = _own_url("onboarding:office_cycle_new", entity, request)
+    return _users_page(request, entity, here, {"installation": False, "cycle_url": cycle_url})
 
 
 @_office
@@ -280,6 +294,6 @@ def office_cycle_new(request: HttpRequest, entity: Entity) -> HttpResponse:
     return _cycle_page(
         request,
         entity,
-        reverse("plans:editor"),
-        {"installation": False},
+        _own_url("plans:editor", entity, request),
+        {"installation": False, "users_url": _own_url("onboarding:office_users", entity, request)},
     )

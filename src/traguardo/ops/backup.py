@@ -8,6 +8,12 @@ recreates the first two and sessions are not worth keeping. The audit trail is i
 
 A restore loads the archive into a migrated, empty database of the same code version
 (the manifest's migrations must all be applied); `--replace` empties the database first.
+
+`--entity CODE` backs up one administration (`rows_of_entity`): its rows, the rows of its
+cycles, its audit trail, the users who hold a role in it (with their other roles left out)
+and the files of its rows; the manifest names it. Such an archive restores into an empty
+database only (moving an administration to an installation of its own); `--replace` is
+refused for it, since it would delete the other administrations.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from traguardo.audit.recorder import paused
 from traguardo.organisation.codes import suggested_code
+from traguardo.organisation.models import Entity
 from traguardo.plans import versions
 
 FORMAT = "traguardo.backup/1"
@@ -68,8 +75,105 @@ def _media_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file())
 
 
-def write_backup(out: Path) -> dict[str, Any]:
-    """Write the archive to `out` (atomically: a half-written file never replaces it)."""
+# Installation-level rows: never part of one administration's backup.
+INSTALLATION_ONLY = frozenset({"accounts.installationadmin"})
+USER_LABEL = "auth.user"
+
+
+def _key(label: str, value: Any) -> tuple[str, Any]:
+    """A row's identity as foreign keys name it: its pk, or its natural key (users)."""
+    return (label, tuple(value) if isinstance(value, list) else value)
+
+
+def _foreign_keys(label: str) -> list[tuple[str, str]]:
+    """(field, target label) of the model's foreign keys, as data.json names them."""
+    model = apps.get_model(label)
+    return [
+        (f.name, f.related_model._meta.label_lower)
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.related_model is not None and (f.many_to_one or f.one_to_one)
+    ]
+
+
+def rows_of_entity(rows: list[dict[str, Any]], entity_pk: int) -> list[dict[str, Any]]:
+    """The rows of data.json that belong to one administration, in their order.
+
+    A row belongs to the administration its foreign keys lead to (its own row, its units,
+    its cycles and everything hanging off them, however deep), an audit entry to the
+    administration it records (`entity_id`). Users are kept when a kept row names them (a
+    role, an author), with the rows that hang only off them (their preferences); the
+    installation's own rows (its administrators) and every other administration's are left
+    out."""
+    fks = {label: _foreign_keys(label) for label in {r["model"] for r in rows}}
+    owner: dict[tuple[str, Any], int] = {}
+    for row in rows:
+        if row["model"] == "organisation.entity":
+            owner[_key(row["model"], row["pk"])] = int(row["pk"])
+        elif row["model"] == "audit.auditentry" and row["fields"].get("entity_id") is not None:
+            owner[_key(row["model"], row["pk"])] = int(row["fields"]["entity_id"])
+    pending = [r for r in rows if _key(r["model"], r["pk"]) not in owner]
+    while True:  # one pass per level of depth: a few passes
+        left = []
+        for row in pending:
+            found = next(
+                (
+                    owner[target]
+                    for name, label in fks[row["model"]]
+                    if row["fields"].get(name) is not None
+                    and (target := _key(label, row["fields"][name])) in owner
+                ),
+                None,
+            )
+            if found is None:
+                left.append(row)
+            else:
+                owner[_key(row["model"], row["pk"])] = found
+        if len(left) == len(pending):
+            break
+        pending = left
+    kept = [r for r in rows if owner.get(_key(r["model"], r["pk"])) == entity_pk]
+    users = {
+        _key(USER_LABEL, r["fields"][name])
+        for r in kept
+        for name, label in fks[r["model"]]
+        if label == USER_LABEL and r["fields"].get(name) is not None
+    }
+    chosen = {id(r) for r in kept}
+
+    def of_kept_user(row: dict[str, Any]) -> bool:
+        """A user named by a kept row, or a row of no administration hanging off one."""
+        label = row["model"]
+        if label == USER_LABEL:
+            natural = (USER_LABEL, (row["fields"].get("username"),))
+            return natural in users or (USER_LABEL, row.get("pk")) in users
+        if _key(label, row["pk"]) in owner or label in INSTALLATION_ONLY:
+            return False
+        return any(
+            target == USER_LABEL
+            and row["fields"].get(name) is not None
+            and _key(USER_LABEL, row["fields"][name]) in users
+            for name, target in fks[label]
+        )
+
+    # ... and the installation's groups, few and needed by its users.
+    chosen |= {id(r) for r in rows if r["model"] == "auth.group" or of_kept_user(r)}
+    return [r for r in rows if id(r) in chosen]
+
+
+def _files_of(rows: list[dict[str, Any]]) -> set[str]:
+    """The media files the rows' file fields name."""
+    names: set[str] = set()
+    for row in rows:
+        model = apps.get_model(row["model"])
+        for f in model._meta.concrete_fields:
+            if f.get_internal_type() in ("FileField", "ImageField") and row["fields"].get(f.name):
+                names.add(str(row["fields"][f.name]))
+    return names
+
+
+def write_backup(out: Path, entity: Entity | None = None) -> dict[str, Any]:
+    """Write the archive to `out` (atomically: a half-written file never replaces it): the
+    whole installation, or the administration `entity` only."""
     media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data.json"
@@ -83,11 +187,21 @@ def write_backup(out: Path) -> dict[str, Any]:
         )
         rows = json.loads(data.read_text(encoding="utf-8"))
         media = _media_files(media_root)
+        if entity is not None:
+            rows = rows_of_entity(rows, entity.pk)
+            # The rows as dumpdata wrote them (already JSON: strings, numbers, lists).
+            data.write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
+            wanted = _files_of(rows)
+            media = [p for p in media if p.relative_to(media_root).as_posix() in wanted]
+        codes = sorted(r["fields"]["code"] for r in rows if r["model"] == "organisation.entity")
         manifest = {
             "format": FORMAT,
             "created": datetime.datetime.now(datetime.UTC).isoformat(),
             "database": connection.vendor,
             "migrations": _applied_migrations(),
+            # One administration's backup names it; a whole one lists them all.
+            "entity": {"code": entity.code, "name": entity.name} if entity else None,
+            "entities": codes,
             "rows": dict(sorted(Counter(r["model"] for r in rows).items())),
             "media": [p.relative_to(media_root).as_posix() for p in media],
         }
@@ -114,6 +228,15 @@ def read_manifest(archive: zipfile.ZipFile, name: str) -> dict[str, Any]:
             f"{name}: formato «{manifest.get('format')}» non supportato (atteso {FORMAT})"
         )
     return dict(manifest)
+
+
+def manifest_of(source: Path) -> dict[str, Any]:
+    """The manifest of the archive at `source` (BackupError if it is not one)."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            return read_manifest(archive, str(source))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise BackupError(f"{source}: non è un archivio zip") from None
 
 
 def missing_migrations(manifest: dict[str, Any]) -> list[str]:

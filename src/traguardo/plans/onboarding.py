@@ -18,11 +18,11 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from traguardo.accounts import current
 from traguardo.accounts.models import POST_ROLES, InstallationAdmin, Membership, Role
 from traguardo.audit import recorder
 from traguardo.audit.middleware import current_user
@@ -95,15 +95,16 @@ class NewUser:
     user: Any
     membership: Membership
     created: bool  # False: an existing user got a new role
-    set_password_path: str  # "" when the user already had a password
+    set_password_url: str  # "" when the user already had a password
 
 
-def set_password_path(user: Any) -> str:
-    """The one-time link (path) where `user` chooses a password (Django's reset tokens:
-    it stops working once the password is set)."""
+def set_password_url(user: Any, entity: Entity | None = None) -> str:
+    """The one-time link where `user` chooses a password (Django's reset tokens: it stops
+    working once the password is set): absolute, from TRAGUARDO_SITE_URL, under the code of
+    `entity` when the installation holds several (`current.absolute_url`)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return reverse("accounts:set_password", args=[uid, token])
+    return current.absolute_url("accounts:set_password", entity, args=[uid, token])
 
 
 def _unit(entity: Entity, code: str, day: datetime.date) -> OrgUnit:
@@ -142,7 +143,7 @@ def add_user(
 
     The Segretario generale, a dirigente or a PO holder is the person heading `unit`: the
     one holding that post there on `day` (today by default), or a new person given the post
-    from that day. A new user has no password: `set_password_path` is the one-time link
+    from that day. A new user has no password: `set_password_url` is the one-time link
     where they choose it."""
     try:
         owner = get_entity(entity)
@@ -200,15 +201,15 @@ def add_user(
         )
     membership = Membership.objects.create(user=user, entity=owner, role=role, person=person)
     record_created(membership, owner.pk, f"Ruolo di {username}")
-    link = set_password_path(user) if not user.has_usable_password() else ""
-    return NewUser(user=user, membership=membership, created=created, set_password_path=link)
+    link = set_password_url(user, owner) if not user.has_usable_password() else ""
+    return NewUser(user=user, membership=membership, created=created, set_password_url=link)
 
 
 @dataclass(frozen=True)
 class NewInstallationAdmin:
     user: Any
     created: bool  # False: an existing user became installation administrator
-    set_password_path: str  # "" when the user already had a password
+    set_password_url: str  # "" when the user already had a password
 
 
 @transaction.atomic
@@ -244,8 +245,8 @@ def add_installation_admin(
         raise OnboardingRefused(f"l'utente «{username}» è già amministratore dell'installazione")
     grant = InstallationAdmin.objects.create(user=user)
     record_created(grant, None, f"Amministratore dell'installazione: {username}")
-    link = set_password_path(user) if not user.has_usable_password() else ""
-    return NewInstallationAdmin(user=user, created=created, set_password_path=link)
+    link = set_password_url(user) if not user.has_usable_password() else ""
+    return NewInstallationAdmin(user=user, created=created, set_password_url=link)
 
 
 def remove_role(membership: Membership) -> None:

@@ -131,6 +131,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # /<code>/...: the administration named by the URL (traguardo/accounts/middleware.py).
     "traguardo.accounts.middleware.EntityPrefixMiddleware",
+    # ... and an object's page under another administration's code is a 404
+    # (traguardo/project/object_entities.py).
+    "traguardo.project.object_entities.ObjectEntityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Remembers who made each change, for the audit trail.

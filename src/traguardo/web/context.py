@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from traguardo.accounts import current, permissions
@@ -26,7 +26,12 @@ MENU: list[tuple[str, Any, frozenset[Role] | None]] = [
     ("oiv:workspace", _("OIV"), frozenset({Role.OIV, Role.PERFORMANCE_OFFICE})),
     ("relazione:index", _("Relazione"), frozenset()),
     ("exchange:index", _("Importa ed esporta"), frozenset({Role.PERFORMANCE_OFFICE})),
+    # the office's own onboarding pages: who holds which role, a new cycle
+    ("onboarding:office_users", _("Utenti e ruoli"), frozenset({Role.PERFORMANCE_OFFICE})),
+    ("onboarding:office_cycle_new", _("Nuovo ciclo"), frozenset({Role.PERFORMANCE_OFFICE})),
 ]
+# The installation administrator's pages (not a role in an administration).
+INSTALLATION_MENU = ("onboarding:installation", _("Installazione"))
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -47,6 +52,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name)
         except NoReverseMatch:
             continue  # the page belongs to a part of the application not installed yet
+        items.append({"url": url, "label": label, "active": request.path == url})
+    if permissions.is_installation_admin(user):
+        # installation-wide: never under an administration's code
+        name, label = INSTALLATION_MENU
+        url = current.base_prefix(request) + reverse(name).removeprefix(get_script_prefix())
         items.append({"url": url, "label": label, "active": request.path == url})
     entities = current.user_entities(request) if member else []
     return {

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from traguardo.exchange.report import text_report
 from traguardo.exchange.safety import Refused, size_problem
 from traguardo.exchange.services import import_file
-from traguardo.plans.management.commands._common import add_entity_argument, cycle_of
+from traguardo.plans.management.commands._common import add_entity_argument, cycle_of, entity_of
 
 
 class Command(BaseCommand):
@@ -38,6 +38,9 @@ class Command(BaseCommand):
         cycle = None
         if options["year"] is not None:
             cycle = cycle_of(options)
+        # A full export goes into the administration of --entity, if given (an archive of
+        # another one is refused); without it, into its own (moving it to this installation).
+        entity = entity_of(options) if options.get("entity") else None
         last = [-1]
 
         def progress(done: int, total: int, label: str) -> None:
@@ -49,7 +52,12 @@ class Command(BaseCommand):
 
         try:
             result = import_file(
-                path.name, data, cycle, dry_run=options["dry_run"], progress=progress
+                path.name,
+                data,
+                cycle,
+                dry_run=options["dry_run"],
+                progress=progress,
+                entity=entity,
             )
         except Refused as exc:
             raise CommandError(f"{path.name}: {exc.message}") from None

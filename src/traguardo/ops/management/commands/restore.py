@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from traguardo.ops.backup import BackupError, database_is_empty, restore_backup
+from traguardo.ops.backup import BackupError, database_is_empty, manifest_of, restore_backup
 
 
 class Command(BaseCommand):
@@ -24,6 +24,16 @@ class Command(BaseCommand):
         source: Path = options["file"]
         if not source.is_file():
             raise CommandError(f"{source}: file inesistente")
+        try:
+            manifest = manifest_of(source)
+        except BackupError as exc:
+            raise CommandError(str(exc)) from None
+        one = manifest.get("entity")
+        if one and not database_is_empty():
+            raise CommandError(
+                f"{source} è il backup del solo ente «{one.get('code')}»: si ripristina "
+                "soltanto in un database vuoto (--replace cancellerebbe anche gli altri enti)"
+            )
         if not database_is_empty() and not options["replace"]:
             raise CommandError(
                 "il database contiene già dati: ripristina in un database vuoto "

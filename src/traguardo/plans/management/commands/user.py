@@ -6,7 +6,6 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from traguardo.accounts.models import Role
@@ -69,7 +68,7 @@ class Command(BaseCommand):
                 + "."
             )
         )
-        self.link(new.set_password_path)
+        self.link(new.set_password_url)
 
     def installation_admin(self, options: dict[str, Any]) -> None:
         if options["entity"] or options["role"] or options["unit"]:
@@ -89,11 +88,10 @@ class Command(BaseCommand):
                 "(pagine /installazione/)."
             )
         )
-        self.link(new.set_password_path)
+        self.link(new.set_password_url)
 
-    def link(self, path: str) -> None:
-        if path:
-            base = settings.TRAGUARDO_SITE_URL.rstrip("/")
+    def link(self, url: str) -> None:
+        if url:
             self.stdout.write(
-                f"Collegamento per scegliere la password (vale una sola volta):\n  {base}{path}"
+                f"Collegamento per scegliere la password (vale una sola volta):\n  {url}"
             )
