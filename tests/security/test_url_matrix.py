@@ -318,7 +318,7 @@ def build_ids(world: World, other: Cycle, users: str = "") -> Ids:
     # A validation of sector 2.1 (its period is closed: undoing it is refused after the
     # permission check, which is what the matrix tests).
     validation = UnitValidation.objects.create(
-        period=world.final, unit=world.unit("2.1"), by=users.get(username=DIR), count=0
+        period=world.final, unit=world.unit("2.1"), by=people.get(username=users + DIR), count=0
     )
     with recorder.acting_as(office):
         recorder.save(indicator)
