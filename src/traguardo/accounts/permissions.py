@@ -125,6 +125,19 @@ def units_in_scope(user: User, cycle: Cycle, *, roles_: Iterable[Role] | None = 
     `roles_` limits which posts count (e.g. only PO posts for value entry by a PO holder).
     """
     wanted = {r.value for r in (roles_ or (Role.SEGRETARIO, Role.DIRIGENTE, Role.PO))}
+    # Kept on the user object for the request, like the memberships: pages that check every
+    # objective or unit (the to-do list, the cards) would otherwise read the posts and the
+    # unit tree once per row.
+    key = (cycle.entity_id, cycle.year, frozenset(wanted))
+    cached: dict[tuple[int, int, frozenset[str]], set[int]] = user.__dict__.setdefault(
+        _CACHE + "_scope", {}
+    )
+    if key not in cached:
+        cached[key] = _units_in_scope(user, cycle, wanted)
+    return set(cached[key])
+
+
+def _units_in_scope(user: User, cycle: Cycle, wanted: set[str]) -> set[int]:
     people = {
         m.person_id
         for m in memberships(user)
@@ -195,7 +208,8 @@ def can_manage_cycle(user: User, cycle: Cycle) -> bool:
 
 
 def objective_unit_ids(objective: OperationalObjective) -> set[int]:
-    ids = set(objective.assignments.values_list("unit_id", flat=True))
+    # .all(): the assignments prefetched by a page that lists objectives, else one query
+    ids = {a.unit_id for a in objective.assignments.all()}
     ids.add(objective.home_unit_id)
     return ids
 

@@ -120,6 +120,8 @@ def todo(request: HttpRequest) -> HttpResponse:
                 ("validated", _("Validati")),
             ],
             "is_office": permissions.has_role(user, Role.PERFORMANCE_OFFICE),
+            # monitoring:indicator without its id, reversed once rather than once per row
+            "indicator_url": reverse("monitoring:indicator", args=[0]).removesuffix("0/"),
         },
     )
 
