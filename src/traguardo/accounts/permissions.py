@@ -264,7 +264,7 @@ def can_view_card(user: User, card: ReportCard) -> bool:
     if has_role_in(user, entity_id, Role.SEGRETARIO):
         return True
     if card.role == "po" and has_role(user, Role.DIRIGENTE):
-        card_units = set(card.units.values_list("id", flat=True))
+        card_units = {u.pk for u in card.units.all()}  # prefetched by lists of cards
         scope = units_in_scope(user, card.cycle, roles_=(Role.DIRIGENTE,))
         return bool(card_units) and card_units <= scope
     return False
