@@ -21,8 +21,8 @@ Pages answering 501 (not built yet) are counted and left out of the figures.
 Users sign in first (over --ramp seconds), then all browse together: the pages are measured
 apart from the sign-in rush. Prints p50/p95/max per page in milliseconds for each number of
 users (default: one user, the baseline, then 50); the goal is p95 < 300 ms. The "one user"
-run signs in each demo user in turn, alone on the server. Each run prints the commit and
-the load average at its start and end.
+run signs in each demo user in turn, alone on the server, back-to-back (no think time).
+Each run prints the commit and the load average at its start and end.
 """
 
 from __future__ import annotations
@@ -410,7 +410,7 @@ def main() -> int:
                         stats,
                         indicator,
                         start,
-                        args.think,
+                        0.0 if alone else args.think,  # one user: back-to-back
                         args.ramp * i / max(users - 1, 1),
                         None if alone else signed_in,
                         not args.no_values,
@@ -432,7 +432,7 @@ def main() -> int:
                     for thread in threads:
                         thread.join()
                 print(
-                    f"think time: {args.think} s, arrivals over {args.ramp} s, "
+                    f"think time: {0.0 if alone else args.think} s, arrivals over {args.ramp} s, "
                     f"workers {args.workers or 'default'}, threads {args.threads or 'default'}, "
                     f"shared cache: {args.cache_url or 'no'}, "
                     f"values posted: {'no' if args.no_values else 'yes'}"
