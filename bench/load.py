@@ -191,7 +191,9 @@ def post_value(
     stats.add("monitoring page", status, seconds)
     if status != 200 or 'name="text"' not in html:
         return
-    form = html[html.find("<form", html.find('name="text"') - 5000) :]
+    # the form holding the first `text` field (the value's), not the comment form after it
+    at = html.find('name="text"')
+    form = html[html.rfind("<form", 0, at) : html.find("</form>", at)]
     fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
     fields.update(
         {k: v for k, v in re.findall(r'<select[^>]*name="([^"]+)".*?value="([^"]*)"', form, re.S)}

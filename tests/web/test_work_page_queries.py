@@ -23,7 +23,6 @@ from traguardo.individual.models import ReportCard
 from traguardo.monitoring.models import Period
 from traguardo.organisation.models import Assignment, Person
 from traguardo.plans import versions
-from traguardo.plans.models import AnnualObjective
 
 MORE = 3  # of each kind added; one more row per kind would be enough to show an N+1
 
@@ -40,7 +39,7 @@ def grow(world: World, n: int = MORE) -> None:
         holder = f.PersonFactory(entity=cycle.entity)
         f.AssignmentFactory(unit=unit, person=holder, role=Assignment.Role.PO)
         strategic = f.StrategicObjectiveFactory(cycle=cycle, code=f"9{i}")
-        annual: AnnualObjective = f.AnnualObjectiveFactory(strategic=strategic, code=f"9{i}.1")
+        annual = f.AnnualObjectiveFactory(strategic=strategic, code=f"9{i}.1")
         objective = f.OperationalObjectiveFactory(
             cycle=cycle, home_unit=unit, number=1, annual=annual
         )
