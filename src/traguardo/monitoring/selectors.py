@@ -106,12 +106,16 @@ def is_late(period: Period, measurement: Measurement | None, today: datetime.dat
     return timezone.localdate(measurement.entered_at) > period.deadline
 
 
-def todo(
-    user: Any, period: Period, *, today: datetime.date | None = None, with_entity: bool = True
-) -> Summary:
-    """The indicators the user answers for at `period`, with their state."""
-    cycle = period.cycle
-    today = today or timezone.localdate()
+@dataclass
+class Scope:
+    """The objectives (with their assignments) and indicators (with the year's targets) a
+    user answers for in a cycle: the same for every period of the cycle."""
+
+    objectives: dict[int, OperationalObjective]
+    indicators: list[Indicator]
+
+
+def scope_of(user: Any, cycle: Cycle, with_entity: bool) -> Scope:
     objectives = list(objectives_in_scope(user, cycle).prefetch_related("assignments"))
     by_id = {o.pk: o for o in objectives}  # with their assignments, for the permission check
     # Ids, not model instances, in the IN lists (Django resolves each instance), and only
@@ -129,6 +133,26 @@ def todo(
             .prefetch_related(targets)
             .order_by("entity_block__number", "number", "id")
         )
+    return Scope(by_id, indicators)
+
+
+def todo(
+    user: Any,
+    period: Period,
+    *,
+    today: datetime.date | None = None,
+    with_entity: bool = True,
+    scopes: dict[tuple[int, bool], Scope] | None = None,
+) -> Summary:
+    """The indicators the user answers for at `period`, with their state. `scopes`: a dict
+    kept by the caller across the periods it lists (each cycle's scope is read once)."""
+    cycle = period.cycle
+    today = today or timezone.localdate()
+    scopes = {} if scopes is None else scopes
+    key = (cycle.pk, with_entity)
+    if key not in scopes:
+        scopes[key] = scope_of(user, cycle, with_entity)
+    by_id, indicators = scopes[key].objectives, scopes[key].indicators
     measurements = {
         m.indicator_id: m
         for m in Measurement.objects.filter(

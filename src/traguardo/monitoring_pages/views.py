@@ -48,6 +48,7 @@ from traguardo.monitoring.models import (
     PeriodEvent,
 )
 from traguardo.monitoring.selectors import (
+    Scope,
     is_computed,
     open_periods,
     unit_measurements,
@@ -94,8 +95,9 @@ def todo(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("stato", "")
     status = STATUS_FILTERS.get(wanted)
     sections = []
+    scopes: dict[tuple[int, bool], Scope] = {}  # each cycle's indicators read once
     for period in open_periods(user, current.entity_ids(request)):
-        summary = todo_rows(user, period)
+        summary = todo_rows(user, period, scopes=scopes)
         rows = [r for r in summary.rows if getattr(r, status)] if status else summary.rows
         sections.append(
             {
