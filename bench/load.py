@@ -9,14 +9,20 @@ demo users, collects the static files, starts gunicorn with deploy/gunicorn.conf
 production mode (debug off; plain HTTP on 127.0.0.1, so the HTTPS redirect and secure
 cookies are turned off for this run only) and drives simulated users, one thread each: sign
 in, then browse dashboard, tree, results, an explanation and (OIV and office) the OIV
-workspace, in rounds. Values are posted through the monitoring page of an indicator when
+workspace, in rounds; and the work pages of issue 17.4 under the role that uses them
+(WORK_PAGES: /monitoraggio/ for the office and the dirigente, /piano/, the Relazione
+preview, the list of report cards and one card for the office, the dirigente and a PO).
+The demo's cycle is put back to monitoring with its two campaigns open, so that the to-do
+lists are full. Values are posted through the monitoring page of an indicator when
 that page exists and has a form with a `text` field (monitoring.services behind it),
 else through the API when /api/v1/ lists a measurements endpoint, else users only browse.
 Pages answering 501 (not built yet) are counted and left out of the figures.
 
 Users sign in first (over --ramp seconds), then all browse together: the pages are measured
 apart from the sign-in rush. Prints p50/p95/max per page in milliseconds for each number of
-users (default: one user, the baseline, then 50); the goal is p95 < 300 ms.
+users (default: one user, the baseline, then 50); the goal is p95 < 300 ms. The "one user"
+run signs in each demo user in turn, alone on the server, back-to-back (no think time).
+Each run prints the commit and the load average at its start and end.
 """
 
 from __future__ import annotations
@@ -55,6 +61,26 @@ PAGES = (
     ("home", "/"),
 )
 OIV_PAGES = (("oiv", "/oiv/"),)
+# Issue 17.4: the work pages, each under the role that uses it. "{card}" is the first card
+# the user may see (found at setup).
+WORK_PAGES: dict[str, tuple[tuple[str, str], ...]] = {
+    "ufficio": (
+        ("work: monitoring (office)", "/monitoraggio/"),
+        ("work: plan editor", "/piano/"),
+        ("work: Relazione preview", "/relazione/2019/anteprima/"),
+        ("work: cards (office)", "/schede/"),
+        ("work: one card (office)", "/schede/{card}/"),
+    ),
+    "dirigente": (
+        ("work: monitoring (dirigente)", "/monitoraggio/"),
+        ("work: cards (dirigente)", "/schede/"),
+        ("work: one card (dirigente)", "/schede/{card}/"),
+    ),
+    "po": (
+        ("work: cards (PO)", "/schede/"),
+        ("work: one card (PO)", "/schede/{card}/"),
+    ),
+}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -110,6 +136,7 @@ def simulated_user(
     arrival: float = 0.0,
     signed_in: threading.Barrier | None = None,
     post_values: bool = True,
+    cards: dict[str, str] | None = None,
 ) -> None:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
@@ -141,6 +168,10 @@ def simulated_user(
         if think:  # people do not all click at the same instant
             time.sleep(random.uniform(0, 2 * think))
     pages = PAGES + (OIV_PAGES if username in ("oiv", "ufficio") else ())
+    pages += tuple(
+        (name, path.format(card=(cards or {}).get(username, "0")))
+        for name, path in WORK_PAGES.get(username, ())
+    )
     for round_ in range(rounds):
         for name, path in pages:
             if think:  # a person reads the page before the next click
@@ -160,12 +191,16 @@ def post_value(
     stats.add("monitoring page", status, seconds)
     if status != 200 or 'name="text"' not in html:
         return
-    form = html[html.find("<form", html.find('name="text"') - 5000) :]
+    # the form holding the first `text` field (the value's), not the comment form after it
+    at = html.find('name="text"')
+    form = html[html.rfind("<form", 0, at) : html.find("</form>", at)]
     fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
     fields.update(
         {k: v for k, v in re.findall(r'<select[^>]*name="([^"]+)".*?value="([^"]*)"', form, re.S)}
     )
     fields["text"] = f"{100 + round_}"
+    # below target a value needs its reason (monitoring.services refuses it otherwise: 400)
+    fields.setdefault("justification", "Valore di prova del benchmark di carico.")
     status, _html, seconds = request(opener, url, fields, referer=url)
     stats.add("monitoring value (POST)", status, seconds)
 
@@ -225,6 +260,34 @@ def report(stats: Stats, elapsed: float, users: int) -> str:
             lines.append(f"{page:26} {count:8} {'-':>8} {'-':>8} {'-':>8}  {codes}")
     lines.append(f"throughput: {total / elapsed:.1f} requests/s")
     return "\n".join(lines)
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def commit() -> str:
+    result = subprocess.run(
+        ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.strip() or "unknown"
+
+
+def card_of_each_user(env: dict[str, str]) -> dict[str, str]:
+    """The first report card each user of WORK_PAGES may open (its id, for its page)."""
+    code = (
+        "from django.contrib.auth import get_user_model; "
+        "from traguardo.plans.models import Cycle; "
+        "from traguardo.individual.services import visible_cards; "
+        "c = Cycle.objects.get(year=2019); "
+        f"[print(n, (visible_cards(get_user_model().objects.get(username=n), c.pk) or [0])[0].pk)"
+        f" for n in {sorted(WORK_PAGES)!r}]"
+    )
+    out = manage(env, "shell", "-v", "0", "-c", code)
+    return dict(line.split() for line in out.splitlines() if line.strip())
 
 
 def main() -> int:
@@ -298,6 +361,16 @@ def main() -> int:
             "-c",
             "from traguardo.plans.models import Cycle; Cycle.objects.update(state='monitoring')",
         )
+        # ...and its two campaigns open (issue 17.4): the to-do lists of /monitoraggio/ list
+        # every indicator of the reader's scope only while a period is open.
+        manage(
+            env,
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from traguardo.monitoring.models import Period; Period.objects.update(closed=False)",
+        )
         manage(env, "collectstatic", "--noinput", "-v0")
         indicator = manage(
             env,
@@ -305,9 +378,10 @@ def main() -> int:
             "-v",
             "0",
             "-c",
-            "from traguardo.plans.models import Indicator as I; "
-            "print(I.objects.filter(objective__home_unit__code='2.1')"
-            ".order_by('pk').first().pk)",
+            # a numeric one (a number posted to a yes/no indicator is refused: 400)
+            "from traguardo.monitoring.models import Measurement as M; "
+            "print(M.objects.filter(indicator__objective__home_unit__code='2.1', "
+            "number__isnull=False).order_by('indicator_id').first().indicator_id)",
         ).split()[-1]
         config = str(ROOT / "deploy" / "gunicorn.conf.py")
         gunicorn = [
@@ -318,40 +392,52 @@ def main() -> int:
             "/dev/null",
         ]
         base = f"http://127.0.0.1:{port}"
+        cards = card_of_each_user(env)
         with running(gunicorn, env, base + "/accesso/entra/"):
             for users in [int(n) for n in args.users.split(",")]:
+                print(f"commit {commit()}, {users} user(s): load average at the start {loadavg()}")
                 stats = Stats()
                 start = threading.Event()
                 cpu: list[tuple[float, float, float, float]] = []
                 # The CPU the server uses for the pages is counted from the moment everybody
                 # has signed in (the sign-ins hash passwords by design).
                 signed_in = threading.Barrier(users, action=partial(cpu_mark, cpu, config))
-                threads = [
-                    threading.Thread(
-                        target=simulated_user,
-                        args=(
-                            base,
-                            USERS[i % len(USERS)],
-                            args.rounds,
-                            stats,
-                            indicator,
-                            start,
-                            args.think,
-                            args.ramp * i / max(users - 1, 1),
-                            signed_in,
-                            not args.no_values,
-                        ),
+
+                # One user back-to-back: each demo user in turn, alone on the server, so every
+                # role's pages have their one-user baseline (sign-ins included in its CPU).
+                alone = users == 1
+                names = list(USERS) if alone else [USERS[i % len(USERS)] for i in range(users)]
+                user_args = [
+                    (
+                        base,
+                        username,
+                        args.rounds,
+                        stats,
+                        indicator,
+                        start,
+                        0.0 if alone else args.think,  # one user: back-to-back
+                        args.ramp * i / max(users - 1, 1),
+                        None if alone else signed_in,
+                        not args.no_values,
+                        cards,
                     )
-                    for i in range(users)
+                    for i, username in enumerate(names)
                 ]
-                for thread in threads:
-                    thread.start()
                 began = time.perf_counter()
-                start.set()
-                for thread in threads:
-                    thread.join()
+                if alone:
+                    start.set()
+                    cpu_mark(cpu, config)
+                    for one in user_args:
+                        simulated_user(*one)
+                else:
+                    threads = [threading.Thread(target=simulated_user, args=a) for a in user_args]
+                    for thread in threads:
+                        thread.start()
+                    start.set()
+                    for thread in threads:
+                        thread.join()
                 print(
-                    f"think time: {args.think} s, arrivals over {args.ramp} s, "
+                    f"think time: {0.0 if alone else args.think} s, arrivals over {args.ramp} s, "
                     f"workers {args.workers or 'default'}, threads {args.threads or 'default'}, "
                     f"shared cache: {args.cache_url or 'no'}, "
                     f"values posted: {'no' if args.no_values else 'yes'}"
@@ -370,7 +456,7 @@ def main() -> int:
                         )
                     ]
                     print(f"CPU while browsing ({t1 - t0:.0f} s): " + ", ".join(used))
-                print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n")
+                print(f"load average at the end: {loadavg()} on {os.cpu_count()} cores\n")
     finally:
         subprocess.run([*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
     return 0

@@ -125,6 +125,19 @@ def units_in_scope(user: User, cycle: Cycle, *, roles_: Iterable[Role] | None = 
     `roles_` limits which posts count (e.g. only PO posts for value entry by a PO holder).
     """
     wanted = {r.value for r in (roles_ or (Role.SEGRETARIO, Role.DIRIGENTE, Role.PO))}
+    # Kept on the user object for the request, like the memberships: pages that check every
+    # objective or unit (the to-do list, the cards) would otherwise read the posts and the
+    # unit tree once per row.
+    key = (cycle.entity_id, cycle.year, frozenset(wanted))
+    cached: dict[tuple[int, int, frozenset[str]], set[int]] = user.__dict__.setdefault(
+        _CACHE + "_scope", {}
+    )
+    if key not in cached:
+        cached[key] = _units_in_scope(user, cycle, wanted)
+    return set(cached[key])
+
+
+def _units_in_scope(user: User, cycle: Cycle, wanted: set[str]) -> set[int]:
     people = {
         m.person_id
         for m in memberships(user)
@@ -195,7 +208,8 @@ def can_manage_cycle(user: User, cycle: Cycle) -> bool:
 
 
 def objective_unit_ids(objective: OperationalObjective) -> set[int]:
-    ids = set(objective.assignments.values_list("unit_id", flat=True))
+    # .all(): the assignments prefetched by a page that lists objectives, else one query
+    ids = {a.unit_id for a in objective.assignments.all()}
     ids.add(objective.home_unit_id)
     return ids
 
@@ -250,7 +264,7 @@ def can_view_card(user: User, card: ReportCard) -> bool:
     if has_role_in(user, entity_id, Role.SEGRETARIO):
         return True
     if card.role == "po" and has_role(user, Role.DIRIGENTE):
-        card_units = set(card.units.values_list("id", flat=True))
+        card_units = {u.pk for u in card.units.all()}  # prefetched by lists of cards
         scope = units_in_scope(user, card.cycle, roles_=(Role.DIRIGENTE,))
         return bool(card_units) and card_units <= scope
     return False

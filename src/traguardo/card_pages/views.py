@@ -22,7 +22,9 @@ from traguardo.individual.services import (
     ACTOR_LABELS,
     StepForbidden,
     actors_for,
+    card_results,
     card_view,
+    cards_data,
     deadlines,
     parse_ratings,
     posts_in_year,
@@ -48,13 +50,14 @@ def cards(request: HttpRequest) -> HttpResponse:
     score = score_cycle(cycle)
     rows = []
     states = dict(CardProcess.objects.filter(card__cycle=cycle).values_list("card_id", "state"))
-    for card in visible_cards(request.user, cycle.pk):
-        view = card_view(card, score)
+    cards = visible_cards(request.user, cycle.pk)
+    data = cards_data(cards)  # one query per kind, not five per card
+    for card in cards:
         rows.append(
             {
                 "card": card,
                 "state": CardState(states.get(card.pk, "draft")).label,
-                "final": view.final,
+                "final": card_results(card, score, data)[3],
             }
         )
     return render(request, "individual/cards.html", {"cycle": cycle, "rows": rows})

@@ -113,14 +113,62 @@ def ratings_of(card: ReportCard) -> dict[str, Decimal | None]:
     }
 
 
-def card_view(card: ReportCard, plan_score: PlanScore) -> CardView:
-    score = next((c for c in plan_score.cards if c.key == card.key), None)
-    scheme = (
-        CardScheme.objects.filter(cycle_id=card.cycle_id, role=card.role)
+@dataclass(frozen=True)
+class CardsData:
+    """What the scores of a set of cards are computed from, read with one query per kind
+    (the list of cards would otherwise read each card's scheme, ratings, SMVP settings and
+    posts: about five queries per card)."""
+
+    schemes: dict[str, CardScheme]  # by role, with their competences
+    ratings: dict[int, dict[str, Decimal | None]]  # by card id
+    config: EvaluationConfig | None
+    posts: dict[int, list[Post]]  # by person id, read only when the SMVP splits by days
+
+
+def cards_data(cards: list[ReportCard]) -> CardsData:
+    """Assumes the cards share one cycle (every page lists the cards of one cycle)."""
+    if not cards:
+        return CardsData({}, {}, None, {})
+    cycle_id = cards[0].cycle_id
+    schemes: dict[str, CardScheme] = {}
+    for scheme in (
+        CardScheme.objects.filter(cycle_id=cycle_id, role__in={c.role for c in cards})
         .prefetch_related("competences")
-        .first()
-    )
-    ratings = ratings_of(card)
+        .order_by("id")
+    ):
+        schemes.setdefault(scheme.role, scheme)  # the first, as .first() did
+    ratings: dict[int, dict[str, Decimal | None]] = {c.pk: {} for c in cards}
+    for card_id, code, rating in BehaviourRating.objects.filter(
+        card_id__in=list(ratings)
+    ).values_list("card_id", "competence__code", "rating"):
+        ratings[card_id][code] = rating
+    config = EvaluationConfig.objects.filter(cycle_id=cycle_id).first()
+    posts: dict[int, list[Post]] = {}
+    if config is not None and config.split_by_days:
+        posts = _posts_of(cards[0], {c.person_id for c in cards if c.person_id is not None})
+    return CardsData(schemes, ratings, config, posts)
+
+
+def card_view(card: ReportCard, plan_score: PlanScore, data: CardsData | None = None) -> CardView:
+    score, scheme, ratings, final, split = card_results(card, plan_score, data)
+    events = list(card.events.select_related("user").order_by("on", "id"))
+    return CardView(card, score, scheme, final, ratings, state_of(card), events, split)
+
+
+def card_results(
+    card: ReportCard, plan_score: PlanScore, data: CardsData | None = None
+) -> tuple[
+    CardScore | None,
+    CardScheme | None,
+    dict[str, Decimal | None],
+    FinalScore | None,
+    SplitResults | None,
+]:
+    """The card's score, scheme, ratings, final score and split by post (no process)."""
+    data = data or cards_data([card])
+    score = next((c for c in plan_score.cards if c.key == card.key), None)
+    scheme = data.schemes.get(card.role)
+    ratings = data.ratings.get(card.pk, {})
     final = None
     split = None
     core = (
@@ -130,7 +178,7 @@ def card_view(card: ReportCard, plan_score: PlanScore) -> CardView:
         else RoleScheme(card.role, Decimal(100), Decimal(0), Decimal(5))
     )
     try:
-        split = split_by_post(card, plan_score, core)
+        split = split_by_post(card, plan_score, core, data)
     except ValueError:
         split = None  # row weights that do not fit a post's card, or overlapping posts
     if scheme is not None and score is not None:
@@ -146,12 +194,11 @@ def card_view(card: ReportCard, plan_score: PlanScore) -> CardView:
             )
         except ValueError:
             final = None  # a scheme whose row weights do not fit this card: shown as n.d.
-    events = list(card.events.select_related("user").order_by("on", "id"))
-    return CardView(card, score, scheme, final, ratings, state_of(card), events, split)
+    return score, scheme, ratings, final, split
 
 
 def split_by_post(
-    card: ReportCard, plan_score: PlanScore, scheme: RoleScheme
+    card: ReportCard, plan_score: PlanScore, scheme: RoleScheme, data: CardsData | None = None
 ) -> SplitResults | None:
     """The card's results part split by the days in each post, when the cycle's SMVP says
     so (EvaluationConfig.split_by_days) and the person changed post during the year.
@@ -160,10 +207,16 @@ def split_by_post(
     1 January: the card of that holder (same role). With the 2019 rotations, PO-0.1's
     holder led 2.4 until 20.05 (its card's own objectives) and 0.1 from 21.05 (the
     objectives on PO-2.4's card, whose holder led 0.1 on 1 January)."""
-    config = EvaluationConfig.objects.filter(cycle_id=card.cycle_id).first()
+    config = (
+        data.config
+        if data is not None
+        else EvaluationConfig.objects.filter(cycle_id=card.cycle_id).first()
+    )
     if config is None or not config.split_by_days:
         return None
-    posts = posts_in_year(card)
+    posts = data.posts.get(card.person_id, []) if data is not None and card.person_id else None
+    if posts is None:
+        posts = posts_in_year(card)
     if all(p.whole_year for p in posts):
         return None
     by_key = {c.key: c for c in plan_score.cards}
@@ -346,17 +399,24 @@ def posts_in_year(card: ReportCard) -> list[Post]:
     what a split of the card by days would weigh (core.cards.pro_rata_by_days)."""
     if card.person_id is None:
         return []
+    return _posts_of(card, {card.person_id}).get(card.person_id, [])
+
+
+def _posts_of(card: ReportCard, person_ids: set[int]) -> dict[int, list[Post]]:
+    """posts_in_year() of several people, in the year of `card`'s cycle, in one query."""
     first = _january_first(card)
     last = datetime.date(card.cycle.year, 12, 31)
-    out = []
+    out: dict[int, list[Post]] = {}
     for a in (
-        Assignment.objects.filter(person_id=card.person_id, start__lte=last)
+        Assignment.objects.filter(person_id__in=person_ids, start__lte=last)
         .exclude(end__lt=first)
         .select_related("unit")
-        .order_by("start")
+        .order_by("start", "id")
     ):
         start, end = max(a.start, first), min(a.end or last, last)
-        out.append(Post(str(a.unit), start, end, (end - start).days + 1, a.unit_id))
+        out.setdefault(a.person_id, []).append(
+            Post(str(a.unit), start, end, (end - start).days + 1, a.unit_id)
+        )
     return out
 
 

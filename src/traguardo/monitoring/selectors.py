@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from traguardo.accounts import permissions
@@ -16,7 +16,7 @@ from traguardo.core.rules import Degree
 from traguardo.monitoring.degrees import Grader, misses_target
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.organisation.models import OrgUnit
-from traguardo.plans.models import Cycle, Indicator, OperationalObjective
+from traguardo.plans.models import Cycle, Indicator, OperationalObjective, Target
 
 # Roles whose to-do list is the whole plan (the office enters, the OIV reads).
 WHOLE_PLAN_ROLES = (Role.PERFORMANCE_OFFICE, Role.OIV)
@@ -106,28 +106,58 @@ def is_late(period: Period, measurement: Measurement | None, today: datetime.dat
     return timezone.localdate(measurement.entered_at) > period.deadline
 
 
-def todo(
-    user: Any, period: Period, *, today: datetime.date | None = None, with_entity: bool = True
-) -> Summary:
-    """The indicators the user answers for at `period`, with their state."""
-    cycle = period.cycle
-    today = today or timezone.localdate()
-    objectives = list(objectives_in_scope(user, cycle))
+@dataclass
+class Scope:
+    """The objectives (with their assignments) and indicators (with the year's targets) a
+    user answers for in a cycle: the same for every period of the cycle."""
+
+    objectives: dict[int, OperationalObjective]
+    indicators: list[Indicator]
+
+
+def scope_of(user: Any, cycle: Cycle, with_entity: bool) -> Scope:
+    objectives = list(objectives_in_scope(user, cycle).prefetch_related("assignments"))
+    by_id = {o.pk: o for o in objectives}  # with their assignments, for the permission check
+    # Ids, not model instances, in the IN lists (Django resolves each instance), and only
+    # the targets of the cycle's year.
+    targets = Prefetch("targets", queryset=Target.objects.filter(year=cycle.year))
     indicators: list[Indicator] = list(
-        Indicator.objects.filter(objective__in=objectives)
+        Indicator.objects.filter(objective_id__in=list(by_id))
         .select_related("objective__home_unit")
-        .prefetch_related("targets")
+        .prefetch_related(targets)
         .order_by("objective__home_unit__code", "objective__number", "number", "id")
     )
     if with_entity and permissions.has_role_in(user, cycle.entity_id, *WHOLE_PLAN_ROLES):
         indicators += list(
             Indicator.objects.filter(entity_block__cycle=cycle)
-            .prefetch_related("targets")
+            .prefetch_related(targets)
             .order_by("entity_block__number", "number", "id")
         )
+    return Scope(by_id, indicators)
+
+
+def todo(
+    user: Any,
+    period: Period,
+    *,
+    today: datetime.date | None = None,
+    with_entity: bool = True,
+    scopes: dict[tuple[int, bool], Scope] | None = None,
+) -> Summary:
+    """The indicators the user answers for at `period`, with their state. `scopes`: a dict
+    kept by the caller across the periods it lists (each cycle's scope is read once)."""
+    cycle = period.cycle
+    today = today or timezone.localdate()
+    scopes = {} if scopes is None else scopes
+    key = (cycle.pk, with_entity)
+    if key not in scopes:
+        scopes[key] = scope_of(user, cycle, with_entity)
+    by_id, indicators = scopes[key].objectives, scopes[key].indicators
     measurements = {
         m.indicator_id: m
-        for m in Measurement.objects.filter(period=period, indicator__in=indicators)
+        for m in Measurement.objects.filter(
+            period=period, indicator_id__in=[i.pk for i in indicators]
+        )
     }
     grader = Grader.for_cycle(cycle)
     enterable: dict[int | None, bool] = {}
@@ -141,7 +171,7 @@ def todo(
         objective = indicator.objective
         if indicator.objective_id not in enterable:
             enterable[indicator.objective_id] = (
-                permissions.can_enter_value(user, objective, cycle)
+                permissions.can_enter_value(user, by_id.get(objective.pk, objective), cycle)
                 if objective is not None
                 else permissions.can_manage_cycle(user, cycle) and cycle.state == "monitoring"
             )
@@ -199,16 +229,30 @@ def units_to_validate(user: Any, period: Period) -> list[UnitState]:
     with_objectives = set(cycle.objective_assignments.values_list("unit_id", flat=True)) | set(
         cycle.operational_objectives.values_list("home_unit_id", flat=True)
     )
-    units = OrgUnit.objects.filter(pk__in=with_objectives).order_by("code")
-    states = []
-    for unit in units:
-        if not permissions.can_validate_unit(user, unit, cycle):
-            continue
-        values = unit_measurements(unit, period)
-        states.append(
-            UnitState(unit, values.count(), values.filter(validated_at__isnull=False).count())
-        )
-    return states
+    units = [
+        unit
+        for unit in OrgUnit.objects.filter(pk__in=with_objectives).order_by("code")
+        if permissions.can_validate_unit(user, unit, cycle)
+    ]
+    # The counts of unit_measurements() for every unit at once: a value counts for each unit
+    # carrying its objective (home unit or assigned), once per unit.
+    carriers: dict[int, set[int]] = {}
+    for objective_id, home_unit_id in cycle.operational_objectives.values_list(
+        "id", "home_unit_id"
+    ):
+        carriers.setdefault(objective_id, set()).add(home_unit_id)
+    for objective_id, unit_id in cycle.objective_assignments.values_list("objective_id", "unit_id"):
+        carriers.setdefault(objective_id, set()).add(unit_id)
+    values: dict[int, int] = {}
+    validated: dict[int, int] = {}
+    for objective_id, validated_at in Measurement.objects.filter(
+        period=period, indicator__objective__isnull=False
+    ).values_list("indicator__objective_id", "validated_at"):
+        for unit_id in carriers.get(objective_id, ()):
+            values[unit_id] = values.get(unit_id, 0) + 1
+            if validated_at is not None:
+                validated[unit_id] = validated.get(unit_id, 0) + 1
+    return [UnitState(unit, values.get(unit.pk, 0), validated.get(unit.pk, 0)) for unit in units]
 
 
 def indicators_of(objectives: Iterable[OperationalObjective]) -> QuerySet[Indicator]:

@@ -231,7 +231,6 @@ def record_value(
     return Recorded(current, created=False, degree=degree)
 
 
-@transaction.atomic
 def may_enter(user: Any, indicator: Indicator, cycle: Cycle) -> bool:
     """Whether `user` enters (and so comments) the indicator's values: an objective's by
     its owners, Allegato B's by the office while the cycle is monitored."""
@@ -241,6 +240,7 @@ def may_enter(user: Any, indicator: Indicator, cycle: Cycle) -> bool:
     return permissions.can_manage_cycle(user, cycle) and cycle.state == "monitoring"
 
 
+@transaction.atomic  # the period is locked (select_for_update) while the comment is written
 def add_comment(user: Any, indicator: Indicator, period: Period, text: str) -> Comment:
     """A comment on the indicator's value at `period` (recorded in its history).
 

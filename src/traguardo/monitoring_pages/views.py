@@ -50,6 +50,7 @@ from traguardo.monitoring.models import (
     UnitValidation,
 )
 from traguardo.monitoring.selectors import (
+    Scope,
     is_computed,
     open_periods,
     unit_measurements,
@@ -103,8 +104,9 @@ def todo(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("stato", "")
     status = STATUS_FILTERS.get(wanted)
     sections = []
+    scopes: dict[tuple[int, bool], Scope] = {}  # each cycle's indicators read once
     for period in open_periods(user, current.entity_ids(request)):
-        summary = todo_rows(user, period)
+        summary = todo_rows(user, period, scopes=scopes)
         rows = [r for r in summary.rows if getattr(r, status)] if status else summary.rows
         sections.append(
             {
@@ -129,6 +131,8 @@ def todo(request: HttpRequest) -> HttpResponse:
                 ("validated", _("Validati")),
             ],
             "is_office": permissions.has_role(user, Role.PERFORMANCE_OFFICE),
+            # monitoring:indicator without its id, reversed once rather than once per row
+            "indicator_url": reverse("monitoring:indicator", args=[0]).removesuffix("0/"),
         },
     )
 

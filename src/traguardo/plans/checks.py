@@ -81,23 +81,31 @@ def plan_issues(cycle: Cycle) -> list[Issue]:
     targets = Target.objects.filter(indicator__objective__cycle=cycle) | Target.objects.filter(
         indicator__entity_block__cycle=cycle
     )
-    for target in targets.select_related("indicator__objective__home_unit"):
-        message = target_message(target.text)
-        if message:
-            ind = target.indicator
-            where = (
-                _("Obiettivo %(code)s, indicatore %(n)s")
-                % {"code": ind.objective.code, "n": ind.number}
-                if ind.objective
-                else _("Indicatore B%(n)s") % {"n": ind.number}
+    # Only the text is read for every target; the unreadable ones are then fetched with
+    # their indicators in one query (~500 targets as model rows cost more than the page).
+    unreadable = {
+        pk: message
+        for pk, text in targets.values_list("pk", "text")
+        if (message := target_message(text))
+    }
+    for target in Target.objects.filter(pk__in=list(unreadable)).select_related(
+        "indicator__objective__home_unit"
+    ):  # the model's order (indicator, year), as before
+        message = unreadable[target.pk]
+        ind = target.indicator
+        where = (
+            _("Obiettivo %(code)s, indicatore %(n)s")
+            % {"code": ind.objective.code, "n": ind.number}
+            if ind.objective
+            else _("Indicatore B%(n)s") % {"n": ind.number}
+        )
+        issues.append(
+            Issue(
+                f"{where}, target {target.year}",
+                message,
+                reverse("plans:indicator", args=[ind.pk]),
             )
-            issues.append(
-                Issue(
-                    f"{where}, target {target.year}",
-                    message,
-                    reverse("plans:indicator", args=[ind.pk]),
-                )
-            )
+        )
     return issues
 
 

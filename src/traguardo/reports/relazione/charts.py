@@ -7,6 +7,7 @@ no plotting library is needed and both images show exactly the same figures.
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -113,6 +114,10 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size)
 
 
+# The Builder draws every chart as PNG too (for the DOCX), the HTML preview included: the
+# same figures give the same image, so the last ones are kept (PNG encoding is most of the
+# preview's time otherwise). BarChart is frozen, made of tuples: it names its content.
+@functools.lru_cache(maxsize=32)
 def to_png(chart: BarChart, scale: int = 2) -> bytes:
     """The same chart as a PNG, drawn at `scale` times the SVG's size for print."""
     group, legend, height = _geometry(chart)
