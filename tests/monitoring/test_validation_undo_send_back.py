@@ -95,3 +95,13 @@ def test_the_owner_reads_the_note_on_the_indicator_page(
     page = sign_in("po").get(reverse("monitoring:indicator", args=[indicator.pk]))
     assert 'data-testid="returned-note"' in page.content.decode()
     assert "La fonte dice 118, non 120." in page.content.decode()
+
+
+def test_the_owners_to_do_list_flags_the_value_sent_back(
+    world: World, open_final: Period, sign_in: Any
+) -> None:
+    measurement = Measurement.objects.get(indicator=world.indicator("2.1/1", 1), period=open_final)
+    send_back(_user("dirigente"), measurement, "Controlla la fonte")
+    text = html_lib.unescape(sign_in("po").get(reverse("monitoring:todo")).content.decode())
+    assert text.count('data-testid="returned"') == 1
+    assert 'title="Controlla la fonte"' in text

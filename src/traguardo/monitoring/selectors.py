@@ -63,6 +63,7 @@ class Row:
     to_justify: bool
     validated: bool
     can_enter: bool
+    returned: bool = False  # sent back by the dirigente with a note (validation.send_back)
 
     @property
     def entered(self) -> bool:
@@ -95,6 +96,10 @@ class Summary:
     @property
     def validated(self) -> int:
         return self.count("validated")
+
+    @property
+    def returned(self) -> int:
+        return self.count("returned")
 
 
 def is_late(period: Period, measurement: Measurement | None, today: datetime.date) -> bool:
@@ -191,6 +196,7 @@ def todo(
                     and not measurement.justification.strip()
                 ),
                 validated=bool(measurement is not None and measurement.validated_at),
+                returned=bool(measurement is not None and measurement.returned_at),
                 can_enter=enterable[indicator.objective_id] and not period.closed,
             )
         )
