@@ -218,6 +218,67 @@ def record_saved(instance: models.Model, old: Values | None) -> None:
         _record(instance, AuditEntry.Action.UPDATE, changes)
 
 
+def record_saved_many(
+    saved: Iterable[tuple[models.Model, Values | None]], *, user: Any = None, batch: int = 2000
+) -> int:
+    """`record_saved` for many rows saved in bulk (an import of thousands of values): the
+    same entry for each row, written with `bulk_create`. `user`: the one the service
+    names, else the acting one. Returns how many entries were recorded."""
+    if _paused.get():
+        return 0
+    summary = _summary.get()
+    who, username = _given_or_acting(user)
+    pending: list[AuditEntry] = []
+    written = 0
+    for instance, old in saved:
+        if not is_audited(instance._meta.label_lower):
+            continue
+        new = values_of(instance)
+        if old is None:
+            action = AuditEntry.Action.CREATE
+            changes = {k: [None, jsonable(v)] for k, v in new.items() if not _empty(v)}
+        else:
+            action = AuditEntry.Action.UPDATE
+            changes = {
+                f.name: [jsonable(old[f.name]), jsonable(new[f.name])]
+                for f in _fields(instance)
+                if f.name in old and not _same(f, old[f.name], new[f.name])
+            }
+            if not changes:
+                continue
+        written += 1
+        cycle = cycle_of(instance)
+        if summary is not None:
+            summary.counts[(instance._meta.label_lower, action)] += 1
+            if cycle is not None:
+                summary.cycles.add((cycle.pk, cycle.entity_id))
+            continue
+        parent_label, parent_pk = parent_of(instance)
+        pending.append(
+            AuditEntry(
+                user=who,
+                username=username,
+                action=action,
+                model_label=instance._meta.label_lower,
+                object_pk=str(instance.pk),
+                object_repr=_repr(instance),
+                parent_label=parent_label,
+                parent_pk=parent_pk,
+                cycle_id=cycle.pk if cycle is not None else None,
+                entity_id=cycle.entity_id
+                if cycle is not None
+                else getattr(instance, "entity_id", None),
+                changes=changes,
+            )
+        )
+        if len(pending) >= batch:
+            AuditEntry.objects.bulk_create(pending)
+            pending = []
+    if pending:
+        AuditEntry.objects.bulk_create(pending)
+    return written
+
+
 def record_deleted(instance: models.Model) -> None:
     """Record a deleted row with its last values (call before the delete: the pk)."""
     if not _audited(instance):
