@@ -94,6 +94,8 @@ class ValuesImport:
                 ).format(year=self.cycle.year, state=self.cycle.get_state_display()),
             )
         periods = {p.code: p for p in Period.objects.filter(cycle=self.cycle)}
+        for period in periods.values():
+            period.cycle = self.cycle  # read by each value's audit entry: no query per row
         indicators = indicators_by_code(self.cycle)
         seen: dict[tuple[str, str], int] = {}
         out: list[WantedValue] = []
@@ -184,8 +186,9 @@ class ValuesImport:
             return result
         try:
             with transaction.atomic():
-                self._save(todo)
-                versions.bump([self.cycle.pk])  # once for the whole file
+                if todo:  # nothing changed: no write, the cached figures stay valid
+                    self._save(todo)
+                    versions.bump([self.cycle.pk])  # once for the whole file
         except ImportAborted:
             result.issues = self.issues
             return result
@@ -297,6 +300,7 @@ class ValuesImport:
                 )
                 continue
             old = recorder.values_of(stored)
+            stored.indicator, stored.period = w.indicator, w.period  # loaded: no query per row
             for name, value in fields.items():
                 setattr(stored, name, value)
             stored.version += 1
