@@ -48,6 +48,13 @@ def period_code(text: str) -> str:
     return ".".join(digits.split(".")[:2])
 
 
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    text: str
+    comment: str
+    version: int
+
+
 @dataclass(slots=True)
 class WantedValue:
     row: Row
@@ -94,8 +101,8 @@ class ValuesImport:
                 ).format(year=self.cycle.year, state=self.cycle.get_state_display()),
             )
         periods = {p.code: p for p in Period.objects.filter(cycle=self.cycle)}
-        for period in periods.values():
-            period.cycle = self.cycle  # read by each value's audit entry: no query per row
+        for known in periods.values():
+            known.cycle = self.cycle  # read by each value's audit entry: no query per row
         indicators = indicators_by_code(self.cycle)
         seen: dict[tuple[str, str], int] = {}
         out: list[WantedValue] = []
@@ -178,7 +185,13 @@ class ValuesImport:
         result.warnings = list(self.book.warnings)
         if self.issues:
             return result
-        todo = self._compare(wanted, self._stored(lock=False), result)
+        stored = {  # what the comparison reads, without building 50,000 model instances
+            (indicator, period): _Stored(text, comment, version)
+            for indicator, period, text, comment, version in Measurement.objects.filter(
+                period__cycle=self.cycle
+            ).values_list("indicator_id", "period_id", "text", "comment", "version")
+        }
+        todo = self._compare(wanted, stored, result)
         result.changes = self.changes
         if self.user is not None:
             self._check_permissions(todo)
@@ -201,17 +214,15 @@ class ValuesImport:
         result.saved = True
         return result
 
-    def _stored(self, *, lock: bool) -> dict[tuple[int, int], Measurement]:
-        """The cycle's values now, by (indicator, period): one query."""
-        found = Measurement.objects.filter(period__cycle=self.cycle)
-        if lock:
-            found = found.select_for_update()
+    def _locked(self) -> dict[tuple[int, int], Measurement]:
+        """The cycle's values now, by (indicator, period), locked until the end: one query."""
+        found = Measurement.objects.filter(period__cycle=self.cycle).select_for_update()
         return {(m.indicator_id, m.period_id): m for m in found}
 
     def _compare(
         self,
         wanted: list[WantedValue],
-        existing: Mapping[tuple[int, int], Measurement],
+        existing: Mapping[tuple[int, int], _Stored],
         result: ImportResult,
     ) -> list[WantedValue]:
         todo: list[WantedValue] = []
@@ -264,7 +275,7 @@ class ValuesImport:
             p.pk: p
             for p in Period.objects.select_for_update().filter(pk__in={w.period.pk for w in todo})
         }
-        current = self._stored(lock=True)
+        current = self._locked()
         user = self.user if getattr(self.user, "is_authenticated", False) else None
         now = timezone.now()
         creates: list[Measurement] = []
