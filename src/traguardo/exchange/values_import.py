@@ -101,8 +101,8 @@ class ValuesImport:
                 ).format(year=self.cycle.year, state=self.cycle.get_state_display()),
             )
         periods = {p.code: p for p in Period.objects.filter(cycle=self.cycle)}
-        for known in periods.values():
-            known.cycle = self.cycle  # read by each value's audit entry: no query per row
+        for each in periods.values():
+            each.cycle = self.cycle  # read by each value's audit entry: no query per row
         indicators = indicators_by_code(self.cycle)
         seen: dict[tuple[str, str], int] = {}
         out: list[WantedValue] = []
