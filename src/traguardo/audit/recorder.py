@@ -224,17 +224,19 @@ def record_saved_many(
     saved: Iterable[tuple[models.Model, Values | None]], *, user: Any = None, batch: int = 2000
 ) -> int:
     """`record_saved` for many rows saved in bulk (an import of thousands of values): the
-    same entry for each row, written with `bulk_create`. `user`: the one the service
-    names, else the acting one. Returns how many entries were recorded."""
+    same entry for each row, written in batches by one prepared INSERT. `user`: the one
+    the service names, else the acting one. Returns how many entries were recorded."""
     if _paused.get():
         return 0
     summary = _summary.get()
     who, username = _given_or_acting(user)
-    pending: list[AuditEntry] = []
+    now = timezone.now()
+    pending: list[dict[str, Any]] = []
     written = 0
     fields_of: dict[type[models.Model], list[models.Field[Any, Any]]] = {}
     for instance, old in saved:
-        if not is_audited(instance._meta.label_lower):
+        label = instance._meta.label_lower
+        if not is_audited(label):
             continue
         fields = fields_of.get(type(instance))
         if fields is None:
@@ -255,27 +257,29 @@ def record_saved_many(
         written += 1
         cycle = cycle_of(instance)
         if summary is not None:
-            summary.counts[(instance._meta.label_lower, action)] += 1
+            summary.counts[(label, action)] += 1
             if cycle is not None:
                 summary.cycles.add((cycle.pk, cycle.entity_id))
             continue
         parent_label, parent_pk = parent_of(instance)
         pending.append(
-            AuditEntry(
-                user=who,
-                username=username,
-                action=action,
-                model_label=instance._meta.label_lower,
-                object_pk=str(instance.pk),
-                object_repr=_repr(instance),
-                parent_label=parent_label,
-                parent_pk=parent_pk,
-                cycle_id=cycle.pk if cycle is not None else None,
-                entity_id=cycle.entity_id
+            {  # the fields of an AuditEntry, as _record fills them
+                "at": now,
+                "user": who.pk if who is not None else None,
+                "username": username,
+                "action": action.value,
+                "model_label": label,
+                "object_pk": str(instance.pk),
+                "object_repr": _repr(instance),
+                "parent_label": parent_label,
+                "parent_pk": parent_pk,
+                "cycle_id": cycle.pk if cycle is not None else None,
+                "entity_id": cycle.entity_id
                 if cycle is not None
                 else getattr(instance, "entity_id", None),
-                changes=changes,
-            )
+                "changes": changes,
+                "note": "",
+            }
         )
         if len(pending) >= batch:
             _insert_many(pending)
@@ -285,28 +289,26 @@ def record_saved_many(
     return written
 
 
-def _insert_many(entries: list[AuditEntry]) -> None:
-    """One prepared INSERT run with `executemany`: `bulk_create` compiles a statement per
-    few dozen rows on SQLite (its limit on parameters), slow for tens of thousands. The
-    entries' ids are not needed afterwards."""
+def _insert_many(entries: list[dict[str, Any]]) -> None:
+    """One prepared INSERT run with `executemany`, without building model instances:
+    `bulk_create` compiles a statement per few dozen rows on SQLite (its limit on
+    parameters), slow for tens of thousands. The entries' ids are not needed afterwards."""
     connection = connections[router.db_for_write(AuditEntry)]
     meta = AuditEntry._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
+    missing = {f.name for f in fields} - set(entries[0])
+    assert not missing, f"audit entry fields not filled: {missing}"  # a field added later
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(meta.db_table),
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    rows = []
-    for entry in entries:
-        row = []
-        for f in fields:
-            value = f.pre_save(entry, add=True)
-            row.append(f.get_db_prep_save(value, connection))
-        rows.append(row)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.executemany(
+            sql,
+            [[f.get_db_prep_save(entry[f.name], connection) for f in fields] for entry in entries],
+        )
 
 
 def record_deleted(instance: models.Model) -> None:
