@@ -318,9 +318,17 @@ class ValuesImport:
             updates.append((stored, old))
         if self.issues:
             raise ImportAborted
-        for start in range(0, len(creates), BATCH):
-            Measurement.objects.bulk_create(creates[start : start + BATCH])
-            self.progress(start + len(creates[start : start + BATCH]), total, label)
+        _insert_many(creates, lambda done: self.progress(done, total, label))
+        if creates:  # their ids, for the audit entries: one query
+            ids = {
+                (indicator, period): pk
+                for indicator, period, pk in Measurement.objects.filter(
+                    period__cycle=self.cycle
+                ).values_list("indicator_id", "period_id", "id")
+            }
+            for m in creates:
+                m.pk = ids[m.indicator_id, m.period_id]
+                m._state.adding = False
         _update_many(
             [m for m, _old in updates],
             lambda done: self.progress(len(creates) + done, total, label),
@@ -378,38 +386,60 @@ _FIELDS = (
 )
 
 
+class _Prepared:
+    """Measurement fields as the database takes them. Numbers, users, times and versions
+    repeat across rows: each distinct one is prepared once (a decimal's or a time's
+    preparation is most of the cost of building the rows of a bulk write)."""
+
+    def __init__(self, fields: list[Any]) -> None:
+        self.fields = fields
+        self.memo: list[dict[Any, Any] | None] = [
+            None if f.get_internal_type() == "TextField" else {} for f in fields
+        ]
+
+    def row(self, m: Measurement) -> list[Any]:
+        out = []
+        for f, memo in zip(self.fields, self.memo, strict=True):
+            value = getattr(m, f.attname)
+            if memo is None:  # texts: unique per row, and cheap to prepare
+                out.append(f.get_db_prep_save(value, connection))
+                continue
+            if value not in memo:
+                memo[value] = f.get_db_prep_save(value, connection)
+            out.append(memo[value])
+        return out
+
+
+def _insert_many(items: list[Measurement], progress: Callable[[int], None]) -> None:
+    """One prepared INSERT run for many rows: `bulk_create` compiles a statement per few
+    dozen rows on SQLite (its limit on parameters), slow for tens of thousands."""
+    if not items:
+        return
+    meta = Measurement._meta
+    prepared = _Prepared([f for f in meta.concrete_fields if not f.primary_key])
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in prepared.fields)
+    marks = ", ".join(["%s"] * len(prepared.fields))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), BATCH):
+            chunk = items[start : start + BATCH]
+            cursor.executemany(sql, [prepared.row(m) for m in chunk])
+            progress(start + len(chunk))
+
+
 def _update_many(items: list[Measurement], progress: Callable[[int], None]) -> None:
     """One prepared UPDATE run for many rows: Django's bulk_update builds a CASE per field
     and row, which is slow beyond a few hundred rows."""
     if not items:
         return
     meta = Measurement._meta
-    prepared: list[Any] = [meta.get_field(f) for f in _FIELDS]
+    prepared = _Prepared([meta.get_field(f) for f in _FIELDS])
     quote = connection.ops.quote_name
-    columns = ", ".join(f"{quote(f.column)} = %s" for f in prepared)
+    columns = ", ".join(f"{quote(f.column)} = %s" for f in prepared.fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE id = %s"
-    # Numbers, users, times and versions repeat across rows: each distinct one is prepared
-    # once (a decimal's or a time's preparation is most of the cost of this loop).
-    memo: list[dict[Any, Any]] = [{} for _f in prepared]
-
-    texts = {i for i, f in enumerate(prepared) if f.get_internal_type() == "TextField"}
-
-    def prep(index: int, value: Any) -> Any:
-        if index in texts:  # unique per row, and cheap to prepare
-            return prepared[index].get_db_prep_save(value, connection)
-        cache = memo[index]
-        if value not in cache:
-            cache[value] = prepared[index].get_db_prep_save(value, connection)
-        return cache[value]
-
     with connection.cursor() as cursor:
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
-            cursor.executemany(
-                sql,
-                [
-                    [prep(i, getattr(m, f.attname)) for i, f in enumerate(prepared)] + [m.pk]
-                    for m in chunk
-                ],
-            )
+            cursor.executemany(sql, [[*prepared.row(m), m.pk] for m in chunk])
             progress(start + len(chunk))
