@@ -217,7 +217,7 @@ def test_headline_indicators_are_recorded_under_their_indicator(demo: Cycle, off
     assert (create.parent_label, create.parent_pk) == ("plans.indicator", str(indicator.pk))
 
 
-def test_a_values_import_writes_one_summary_and_bumps_the_version(
+def test_a_values_import_writes_an_entry_per_value_a_summary_and_one_bump(
     demo: Cycle, office: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     Period.objects.filter(cycle=demo, code="31.12").update(closed=False)
@@ -239,15 +239,21 @@ def test_a_values_import_writes_one_summary_and_bumps_the_version(
     monkeypatch.setattr(versions, "bump", counting)
     since = last_pk()
     data = make_xlsx({"Valori": rows})
-    # The command line's import (no user: rows saved in bulk): one summary, one bump.
+    # The command line's import (no user, saved in bulk): each value keeps its own entry,
+    # under its indicator, plus the summary with the counts; one bump for the file.
     import_file("valori.xlsx", data, demo, dry_run=False)
     entries = new_entries(since)
-    assert [(e.action, e.model_label) for e in entries] == [("bulk", "bulk")]
-    assert entries[0].changes["counts"]["Valori"]["update"] == 2
-    assert entries[0].username == "ufficio"
+    assert sorted((e.action, e.model_label) for e in entries) == [
+        ("bulk", "bulk"),
+        ("update", "monitoring.measurement"),
+        ("update", "monitoring.measurement"),
+    ]
+    summary = next(e for e in entries if e.action == "bulk")
+    assert summary.changes["counts"]["Valori"]["update"] == 2
+    assert {e.username for e in entries} == {"ufficio"}
+    assert {e.parent_label for e in entries if e.action == "update"} == {"plans.indicator"}
     assert bumps == [[demo.pk]]
-    # A signed-in user's import goes through record_value row by row (its permission
-    # checks): each value keeps its own entry, under its indicator, plus the summary.
+    # A signed-in user's import: the same entries, and still one bump, not one per value.
     for row in rows:
         if row[0] in ("B14", "B15"):
             row[7] = "13%"
@@ -255,6 +261,7 @@ def test_a_values_import_writes_one_summary_and_bumps_the_version(
     import_file("valori.xlsx", make_xlsx({"Valori": rows}), demo, dry_run=False, user=office)
     labels = sorted(e.model_label for e in new_entries(since))
     assert labels == ["bulk", "monitoring.measurement", "monitoring.measurement"]
+    assert bumps == [[demo.pk], [demo.pk]]
 
 
 @pytest.fixture

@@ -105,3 +105,24 @@ def test_the_owners_to_do_list_flags_the_value_sent_back(
     text = html_lib.unescape(sign_in("po").get(reverse("monitoring:todo")).content.decode())
     assert text.count('data-testid="returned"') == 1
     assert 'title="Controlla la fonte"' in text
+
+
+def test_an_imported_value_clears_the_note_too(world: World, open_final: Period) -> None:
+    """The bulk import writes what record_value writes: a new value ends the "sent back"."""
+    from tests.exchange.helpers import make_xlsx
+    from traguardo.exchange.codes import indicators_by_code
+    from traguardo.exchange.services import import_file
+
+    indicator = world.indicator("2.1/1", 1)
+    measurement = Measurement.objects.get(indicator=indicator, period=open_final)
+    send_back(_user("dirigente"), measurement, "Controlla la fonte")
+    code = next(c for c, i in indicators_by_code(world.cycle).items() if i.pk == indicator.pk)
+    data = make_xlsx({"Valori": [["Codice", "Periodo", "Valore"], [code, "31.12", "119"]]})
+    result = import_file("valori.xlsx", data, world.cycle, dry_run=False, user=_user("po"))
+    assert result.saved, result.issues[:3]
+    measurement.refresh_from_db()
+    assert (measurement.text, measurement.returned_note, measurement.returned_at) == (
+        "119",
+        "",
+        None,
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from traguardo.accounts.models import InstallationAdmin, Membership, Role
@@ -214,13 +215,31 @@ def objective_unit_ids(objective: OperationalObjective) -> set[int]:
     return ids
 
 
+@dataclass(frozen=True)
+class ValueEntryScope:
+    """Whose objectives' values a user enters in a cycle, worked out once: an import of
+    thousands of rows asks it per unit, not per value (same rule as `can_enter_value`)."""
+
+    every_unit: bool  # the performance office of the cycle's administration
+    units: frozenset[int]  # otherwise: the units the user heads (with their sub-units)
+
+    def allows(self, objective_units: Iterable[int]) -> bool:
+        """The objective's units (home unit and assignments) include one of the user's."""
+        return self.every_unit or not self.units.isdisjoint(objective_units)
+
+
+def value_entry_scope(user: User, cycle: Cycle) -> ValueEntryScope:
+    if cycle.state not in VALUE_ENTRY_STATES:
+        return ValueEntryScope(False, frozenset())
+    if has_role_in(user, cycle.entity_id, Role.PERFORMANCE_OFFICE):
+        return ValueEntryScope(True, frozenset())
+    return ValueEntryScope(False, frozenset(units_in_scope(user, cycle)))
+
+
 def can_enter_value(user: User, objective: OperationalObjective, cycle: Cycle) -> bool:
     """Record a monitoring value or comment for one of the objective's indicators."""
-    if cycle.state not in VALUE_ENTRY_STATES:
-        return False
-    if has_role_in(user, cycle.entity_id, Role.PERFORMANCE_OFFICE):
-        return True
-    return bool(objective_unit_ids(objective) & units_in_scope(user, cycle))
+    scope = value_entry_scope(user, cycle)
+    return scope.every_unit or scope.allows(objective_unit_ids(objective))
 
 
 def can_delete_evidence(user: User, evidence: Evidence) -> bool:

@@ -1,9 +1,13 @@
 """Import the monitoring values of a period: one row per indicator, matched by its code.
 
 The rules are those of :func:`traguardo.monitoring.services.record_value` (the cycle must be
-in monitoring, a closed period refuses values, the text must be readable); a signed-in
-user's values go through that very function, so its permission check applies too. Empty
-value cells are left alone: owners fill only what they have.
+in monitoring, a closed period refuses values, the text must be readable and not too long,
+a signed-in user enters only the values of their units, a confirmed preview never
+overwrites a value saved since), checked for the whole file at once: the user's units are
+worked out once, the stored values read in one query, and the changed values written in
+bulk with what record_value writes (version plus one, who and when, the validation
+cleared, one audit entry per value) and one data-version bump. A row refused anywhere
+means nothing is saved. Empty value cells are left alone: owners fill only what they have.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import DataError, IntegrityError, connection, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from traguardo.core.readings import ReadingKind, parse_reading, value_problem
+from traguardo.audit import recorder
+from traguardo.core.readings import Reading, ReadingKind, parse_reading, value_problem
 from traguardo.core.tabular import CodeError, Issue, parse_indicator_code
 from traguardo.exchange.codes import indicators_by_code
 from traguardo.exchange.reader import Row, Table, Workbook
@@ -28,8 +33,9 @@ from traguardo.exchange.result import (
     Progress,
     no_progress,
 )
+from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.monitoring.models import Measurement, Period
-from traguardo.monitoring.services import READING_KINDS, ValueRefused, record_value
+from traguardo.monitoring.services import READING_KINDS, VALUE_MAX_LENGTH, entry_check
 from traguardo.plans import versions
 from traguardo.plans.models import Cycle, Indicator
 
@@ -42,6 +48,13 @@ def period_code(text: str) -> str:
     return ".".join(digits.split(".")[:2])
 
 
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    text: str
+    comment: str
+    version: int
+
+
 @dataclass(slots=True)
 class WantedValue:
     row: Row
@@ -50,6 +63,7 @@ class WantedValue:
     period: Period
     text: str
     comment: str | None  # None: the file has no comment column, keep what is stored
+    reading: Reading  # what record_value reads in `text` (number, yes/no, not measurable)
 
 
 class ValuesImport:
@@ -87,6 +101,8 @@ class ValuesImport:
                 ).format(year=self.cycle.year, state=self.cycle.get_state_display()),
             )
         periods = {p.code: p for p in Period.objects.filter(cycle=self.cycle)}
+        for each in periods.values():
+            each.cycle = self.cycle  # read by each value's audit entry: no query per row
         indicators = indicators_by_code(self.cycle)
         seen: dict[tuple[str, str], int] = {}
         out: list[WantedValue] = []
@@ -140,13 +156,7 @@ class ValuesImport:
                 continue
             seen[code, pcode] = row.number
             if period.closed:
-                self._issue(
-                    row,
-                    "value",
-                    _("il periodo {period} è chiuso: i valori non si modificano più").format(
-                        period=period.get_code_display()
-                    ),
-                )
+                self._issue(row, "value", _closed(period))
                 continue
             with translation.override("it"):  # its reason is stored: data, in Italian
                 reading = parse_reading(text)
@@ -158,7 +168,14 @@ class ValuesImport:
                 self._issue(row, "value", problem)
                 continue
             comment = row.cells.get("comment") if "comment" in table.headers else None
-            out.append(WantedValue(row, code, indicator, period, text.strip(), comment))
+            too_long = _too_long(text.strip(), VALUE_MAX_LENGTH) or _too_long(
+                comment, TEXT_MAX_LENGTH
+            )
+            if too_long:
+                key = "comment" if len(text.strip()) <= VALUE_MAX_LENGTH else "value"
+                self._issue(row, key, too_long)
+                continue
+            out.append(WantedValue(row, code, indicator, period, text.strip(), comment, reading))
         return out
 
     def run(self, *, dry_run: bool) -> ImportResult:
@@ -168,41 +185,23 @@ class ValuesImport:
         result.warnings = list(self.book.warnings)
         if self.issues:
             return result
-        existing = {
-            (m.indicator_id, m.period_id): m
-            for m in Measurement.objects.filter(period__cycle=self.cycle)
+        stored = {  # what the comparison reads, without building 50,000 model instances
+            (indicator, period): _Stored(text, comment, version)
+            for indicator, period, text, comment, version in Measurement.objects.filter(
+                period__cycle=self.cycle
+            ).values_list("indicator_id", "period_id", "text", "comment", "version")
         }
-        todo: list[tuple[WantedValue, Measurement | None]] = []
-        for w in wanted:
-            old = existing.get((w.indicator.pk, w.period.pk))
-            if old is None:
-                action, fields = Action.CREATE, tuple[str, ...]()
-            else:
-                changed = []
-                if old.text != w.text:
-                    changed.append(self.table.header("value"))
-                if w.comment is not None and old.comment != w.comment:
-                    changed.append(self.table.header("comment"))
-                action = Action.UPDATE if changed else Action.UNCHANGED
-                fields = tuple(changed)
-            self.changes.append(Change(self.table.title, w.row.number, w.code, action, fields))
-            if action is not Action.UNCHANGED:
-                todo.append((w, old))
-                result.seen[_key(w)] = old.version if old is not None else 0
+        todo = self._compare(wanted, stored, result)
         result.changes = self.changes
-        if dry_run:
+        if self.user is not None:
+            self._check_permissions(todo)
+        if self.issues or dry_run:
             return result
-        if self.seen is not None:
-            for w, old in todo:
-                if self.seen.get(_key(w)) != (old.version if old is not None else 0):
-                    self._issue(w.row, "value", _conflict(w, old))
-            if self.issues:
-                result.issues = self.issues
-                return result
         try:
             with transaction.atomic():
-                self._save(todo)
-                versions.bump([self.cycle.pk])
+                if todo:  # nothing changed: no write, the cached figures stay valid
+                    self._save(todo)
+                    versions.bump([self.cycle.pk])  # once for the whole file
         except ImportAborted:
             result.issues = self.issues
             return result
@@ -215,52 +214,152 @@ class ValuesImport:
         result.saved = True
         return result
 
-    def _save(self, todo: list[tuple[WantedValue, Measurement | None]]) -> None:
+    def _locked(self) -> dict[tuple[int, int], Measurement]:
+        """The cycle's values now, by (indicator, period), locked until the end: one query."""
+        found = Measurement.objects.filter(period__cycle=self.cycle).select_for_update()
+        return {(m.indicator_id, m.period_id): m for m in found}
+
+    def _compare(
+        self,
+        wanted: list[WantedValue],
+        existing: Mapping[tuple[int, int], _Stored],
+        result: ImportResult,
+    ) -> list[WantedValue]:
+        todo: list[WantedValue] = []
+        value_header = self.table.header("value")
+        comment_header = self.table.header("comment")
+        for w in wanted:
+            old = existing.get((w.indicator.pk, w.period.pk))
+            if old is None:
+                action, fields = Action.CREATE, tuple[str, ...]()
+            else:
+                changed = []
+                if old.text != w.text:
+                    changed.append(value_header)
+                if w.comment is not None and old.comment != w.comment:
+                    changed.append(comment_header)
+                action = Action.UPDATE if changed else Action.UNCHANGED
+                fields = tuple(changed)
+            self.changes.append(Change(self.table.title, w.row.number, w.code, action, fields))
+            if action is not Action.UNCHANGED:
+                todo.append(w)
+                result.seen[_key(w)] = old.version if old is not None else 0
+        return todo
+
+    def _check_permissions(self, todo: list[WantedValue]) -> None:
+        """`record_value`'s permission check (monitoring.services.may_enter) for every row
+        that changes a value, worked out per unit rather than per value."""
+        allowed = entry_check(self.user, self.cycle)
+        for w in todo:
+            if not allowed(w.indicator):
+                objective = w.indicator.objective
+                unit = objective.home_unit.code if objective is not None else _("ente")
+                self._issue(
+                    w.row,
+                    "value",
+                    _(
+                        "Non puoi inserire valori per l'indicatore {code}: è dell'unità "
+                        "{unit}, non di una tua unità"
+                    ).format(code=w.code, unit=unit),
+                )
+
+    def _save(self, todo: list[WantedValue]) -> None:
+        """Save every changed value as `record_value` would, in bulk: the same fields (the
+        version plus one, who and when, the unit's validation cleared), one audit entry per
+        value. Runs inside the import's transaction."""
         total = len(todo)
-        if self.user is not None:
-            for done, (w, old) in enumerate(todo, start=1):
-                comment = w.comment if w.comment is not None else (old.comment if old else "")
-                expected = self.seen.get(_key(w)) if self.seen is not None else None
-                try:
-                    record_value(
-                        self.user,
-                        w.indicator,
-                        w.period,
-                        w.text,
-                        comment=comment,
-                        expected_version=expected,
-                    )
-                except ValueRefused as exc:
-                    self._issue(w.row, "value", exc.message)
-                if done % 500 == 0:
-                    self.progress(done, total, _("salvataggio dei valori"))
-            if self.issues:
-                raise ImportAborted
-            self.progress(total, total, _("salvataggio dei valori"))
-            return
-        # The command line has no user: the same rules (checked above), in batches.
+        label = _("salvataggio dei valori")
+        # Lock the periods as record_value does: closing a campaign, saving a value from
+        # the form and this import are serialised.
+        periods = {
+            p.pk: p
+            for p in Period.objects.select_for_update().filter(pk__in={w.period.pk for w in todo})
+        }
+        current = self._locked()
+        user = self.user if getattr(self.user, "is_authenticated", False) else None
+        now = timezone.now()
         creates: list[Measurement] = []
-        updates: list[Measurement] = []
-        for w, old in todo:
-            with translation.override("it"):  # its reason is stored: data, in Italian
-                reading = parse_reading(w.text)
-            item = old or Measurement(indicator=w.indicator, period=w.period)
-            item.text = w.text
-            item.number = reading.number
-            item.reading_kind = READING_KINDS[reading.kind]
-            item.not_measurable_reason = (
-                reading.reason if reading.kind is ReadingKind.NOT_MEASURABLE else ""
-            )
+        updates: list[tuple[Measurement, recorder.Values]] = []
+        for w in todo:
+            period = periods[w.period.pk]
+            if period.closed:
+                self._issue(w.row, "value", _closed(period))
+                continue
+            stored = current.get((w.indicator.pk, w.period.pk))
+            if self.seen is not None:
+                found = stored.version if stored is not None else 0
+                if self.seen.get(_key(w)) != found:
+                    self._issue(w.row, "value", _conflict(w, stored))
+                    continue
+            reading = w.reading
+            fields: dict[str, Any] = {
+                "text": w.text,
+                "number": reading.number,
+                "reading_kind": READING_KINDS[reading.kind],
+                "not_measurable_reason": reading.reason
+                if reading.kind is ReadingKind.NOT_MEASURABLE
+                else "",
+            }
             if w.comment is not None:
-                item.comment = w.comment
-            (updates if old else creates).append(item)
-        for start in range(0, len(creates), BATCH):
-            Measurement.objects.bulk_create(creates[start : start + BATCH])
-            self.progress(start + len(creates[start : start + BATCH]), total, _("salvataggio"))
+                fields["comment"] = w.comment
+            if stored is not None and all(getattr(stored, k) == v for k, v in fields.items()):
+                continue  # saved meanwhile with this very value: nothing to do
+            # As record_value: a new value loses its confirmation and a dirigente's "sent back".
+            fields.update(
+                entered_by=user,
+                entered_at=now,
+                validated_by=None,
+                validated_at=None,
+                returned_note="",
+                returned_at=None,
+            )
+            if stored is None:
+                creates.append(
+                    Measurement(indicator=w.indicator, period=w.period, version=1, **fields)
+                )
+                continue
+            old = recorder.values_of(stored)
+            stored.indicator, stored.period = w.indicator, w.period  # loaded: no query per row
+            for name, value in fields.items():
+                setattr(stored, name, value)
+            stored.version += 1
+            updates.append((stored, old))
+        if self.issues:
+            raise ImportAborted
+        _insert_many(creates, lambda done: self.progress(done, total, label))
+        if creates:  # their ids, for the audit entries: one query
+            ids = {
+                (indicator, period): pk
+                for indicator, period, pk in Measurement.objects.filter(
+                    period__cycle=self.cycle
+                ).values_list("indicator_id", "period_id", "id")
+            }
+            for m in creates:
+                m.pk = ids[m.indicator_id, m.period_id]
+                m._state.adding = False
         _update_many(
-            updates, lambda done: self.progress(len(creates) + done, total, _("salvataggio"))
+            [m for m, _old in updates],
+            lambda done: self.progress(len(creates) + done, total, label),
         )
-        self.progress(total, total, _("salvataggio"))
+        recorder.record_saved_many(
+            [*((m, None) for m in creates), *updates], user=self.user, batch=BATCH
+        )
+        self.progress(total, total, label)
+
+
+def _closed(period: Period) -> str:
+    return _("il periodo {period} è chiuso: i valori non si modificano più").format(
+        period=period.get_code_display()
+    )
+
+
+def _too_long(text: str | None, limit: int) -> str | None:
+    """record_value's limit on a value as written and on a comment."""
+    if text is None or len(text.strip()) <= limit:
+        return None
+    return _("testo troppo lungo: al massimo {limit} caratteri (ne hai scritti {n})").format(
+        limit=limit, n=len(text.strip())
+    )
 
 
 def _key(w: WantedValue) -> str:
@@ -281,7 +380,62 @@ def _conflict(w: WantedValue, current: Measurement | None) -> str:
     ).format(code=w.code, who=who, text=current.text)
 
 
-_FIELDS = ("text", "number", "reading_kind", "not_measurable_reason", "comment")
+_FIELDS = (
+    "text",
+    "number",
+    "reading_kind",
+    "not_measurable_reason",
+    "comment",
+    "entered_by",
+    "entered_at",
+    "validated_by",
+    "validated_at",
+    "returned_note",
+    "returned_at",
+    "version",
+)
+
+
+class _Prepared:
+    """Measurement fields as the database takes them. Numbers, users, times and versions
+    repeat across rows: each distinct one is prepared once (a decimal's or a time's
+    preparation is most of the cost of building the rows of a bulk write)."""
+
+    def __init__(self, fields: list[Any]) -> None:
+        self.fields = fields
+        self.memo: list[dict[Any, Any] | None] = [
+            None if f.get_internal_type() == "TextField" else {} for f in fields
+        ]
+
+    def row(self, m: Measurement) -> list[Any]:
+        out = []
+        for f, memo in zip(self.fields, self.memo, strict=True):
+            value = getattr(m, f.attname)
+            if memo is None:  # texts: unique per row, and cheap to prepare
+                out.append(f.get_db_prep_save(value, connection))
+                continue
+            if value not in memo:
+                memo[value] = f.get_db_prep_save(value, connection)
+            out.append(memo[value])
+        return out
+
+
+def _insert_many(items: list[Measurement], progress: Callable[[int], None]) -> None:
+    """One prepared INSERT run for many rows: `bulk_create` compiles a statement per few
+    dozen rows on SQLite (its limit on parameters), slow for tens of thousands."""
+    if not items:
+        return
+    meta = Measurement._meta
+    prepared = _Prepared([f for f in meta.concrete_fields if not f.primary_key])
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in prepared.fields)
+    marks = ", ".join(["%s"] * len(prepared.fields))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), BATCH):
+            chunk = items[start : start + BATCH]
+            cursor.executemany(sql, [prepared.row(m) for m in chunk])
+            progress(start + len(chunk))
 
 
 def _update_many(items: list[Measurement], progress: Callable[[int], None]) -> None:
@@ -290,19 +444,12 @@ def _update_many(items: list[Measurement], progress: Callable[[int], None]) -> N
     if not items:
         return
     meta = Measurement._meta
-    prepared: list[Any] = [meta.get_field(f) for f in _FIELDS]
+    prepared = _Prepared([meta.get_field(f) for f in _FIELDS])
     quote = connection.ops.quote_name
-    columns = ", ".join(f"{quote(f.column)} = %s" for f in prepared)
+    columns = ", ".join(f"{quote(f.column)} = %s" for f in prepared.fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE id = %s"
     with connection.cursor() as cursor:
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
-            cursor.executemany(
-                sql,
-                [
-                    [f.get_db_prep_save(getattr(m, f.attname), connection) for f in prepared]
-                    + [m.pk]
-                    for m in chunk
-                ],
-            )
+            cursor.executemany(sql, [[*prepared.row(m), m.pk] for m in chunk])
             progress(start + len(chunk))

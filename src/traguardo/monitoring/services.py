@@ -7,6 +7,7 @@ the same everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,7 @@ from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.monitoring.degrees import Grader, misses_target
 from traguardo.monitoring.models import Comment, Measurement, Period
 from traguardo.plans import versions
-from traguardo.plans.models import Cycle, Indicator
+from traguardo.plans.models import Cycle, Indicator, ObjectiveAssignment
 
 # A value as written (the form's and the API's limit); comments and justifications:
 # TEXT_MAX_LENGTH, as every free text.
@@ -238,6 +239,29 @@ def may_enter(user: Any, indicator: Indicator, cycle: Cycle) -> bool:
     if objective is not None:
         return permissions.can_enter_value(user, objective, cycle)
     return permissions.can_manage_cycle(user, cycle) and cycle.state == "monitoring"
+
+
+def entry_check(user: Any, cycle: Cycle) -> Callable[[Indicator], bool]:
+    """`may_enter` for many indicators of `cycle` at once (an import): the user's units and
+    the units of every objective are read in two queries, then each indicator is a lookup."""
+    scope = permissions.value_entry_scope(user, cycle)
+    manages = permissions.can_manage_cycle(user, cycle) and cycle.state == "monitoring"
+    units: dict[int, set[int]] = {}
+    if not scope.every_unit and scope.units:
+        for objective_id, unit_id in ObjectiveAssignment.objects.filter(cycle=cycle).values_list(
+            "objective_id", "unit_id"
+        ):
+            units.setdefault(objective_id, set()).add(unit_id)
+
+    def allowed(indicator: Indicator) -> bool:
+        objective = indicator.objective
+        if objective is None:
+            return manages
+        if scope.every_unit or not scope.units:
+            return scope.every_unit
+        return scope.allows(units.get(objective.pk, set()) | {objective.home_unit_id})
+
+    return allowed
 
 
 @transaction.atomic  # the period is locked (select_for_update) while the comment is written
