@@ -27,9 +27,9 @@ templates), without a server, a network or a browser, so that the only differenc
 and B is the number of administrations in the database. Cache: the default per-process
 cache (LocMemCache) or `--cache-url`; it is cleared before each page's series, the first
 request (which fills it) checks the status (200, else the exit code is 1) and is not
-counted; the figures are warm. `score` is timed cold (cache cleared before every call): the
-plan fetched and scored, as the command does; 2019 is closed with a snapshot, so `score`
-reads it, and `score --live` (computed from the data) is timed too.
+counted; the figures are warm. The `score` command is timed with the cache cleared before
+every call: 2019 is closed, so `score` reads its stored snapshot (which the process also
+keeps after its first call); `score --live` fetches the plan and scores it (cold).
 
 Background tasks (the Relazione, imports) are not on these paths: the pages only read, and
 jobs go through Celery to the broker (`TRAGUARDO_BROKER_URL`, docs/deploy.md) with their row
