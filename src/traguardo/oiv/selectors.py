@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
-
 from traguardo.core.challenge import Finding, TargetActual, analyse
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.oiv.models import Criterion, EvidenceSample, Outcome, ValidationCheck
+from traguardo.plans import scope
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective, Target
 
 
@@ -123,7 +122,7 @@ def challenge_items(cycle: Cycle) -> list[TargetActual]:
     actuals = _final_values(cycle)
     previous = _previous_values(cycle)
     targets = Target.objects.filter(
-        Q(indicator__objective__cycle=cycle) | Q(indicator__entity_block__cycle=cycle),
+        scope.of_cycles(cycle, "indicator__"),
         year__gte=cycle.year,
     )
     by_indicator: dict[int, list[Any]] = {}
