@@ -130,7 +130,7 @@ def _django() -> None:
 def do_values() -> dict[str, Any]:
     """The carried-forward cycles' indicators get the demo values of their lineage."""
     from traguardo.monitoring.models import Measurement, Period
-    from traguardo.plans.models import Indicator
+    from traguardo.plans import scope
 
     source = {
         (m.indicator.lineage, m.period.code): m
@@ -140,9 +140,7 @@ def do_values() -> dict[str, Any]:
     }
     made = 0
     for period in Period.objects.filter(cycle__entity__code=SOURCE, cycle__year__gt=YEAR):
-        indicators = Indicator.objects.filter(
-            objective__cycle=period.cycle
-        ) | Indicator.objects.filter(entity_block__cycle=period.cycle)
+        indicators = scope.indicators_of(period.cycle)
         rows = []
         for indicator in indicators:
             old = source.get((indicator.lineage, period.code))
