@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth import authenticate
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
@@ -40,6 +40,7 @@ from traguardo.api.scores import (
 from traguardo.api.writes import record
 from traguardo.core.contract import to_contract_dict
 from traguardo.monitoring.models import Measurement
+from traguardo.plans import scope
 from traguardo.plans.models import (
     AnnualObjective,
     Cycle,
@@ -205,7 +206,7 @@ class CycleIndicators(JsonApiView, generics.ListAPIView[Indicator]):
             return Indicator.objects.none()
         cycle = self.cycle
         return (
-            Indicator.objects.filter(Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle))
+            scope.indicators_of(cycle)
             .select_related("objective__home_unit", "entity_block")
             .prefetch_related("targets")
             .order_by(

@@ -55,6 +55,9 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["model_label", "object_pk"], name="audit_entry_object"),
             models.Index(fields=["parent_label", "parent_pk"], name="audit_entry_parent"),
+            # A cycle's bulk entries (history pages): without it, a scan of every
+            # administration's trail (bench/tenants.py, issue 13).
+            models.Index(fields=["cycle_id", "action"], name="audit_entry_cycle_action"),
         ]
         constraints = [choices_constraint("action", AuditAction)]
 

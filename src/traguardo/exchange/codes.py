@@ -7,8 +7,9 @@ exactly as the scoring fetch numbers it, so codes in files, in the results pages
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
+from traguardo.plans import scope
 from traguardo.plans.models import Cycle, Indicator, Target
 
 
@@ -16,7 +17,7 @@ def indicators_by_code(cycle: Cycle) -> dict[str, Indicator]:
     out: dict[str, Indicator] = {}
     rows: dict[int, int] = {}
     for indicator in (
-        Indicator.objects.filter(Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle))
+        scope.indicators_of(cycle)
         .select_related("objective__home_unit", "objective__cycle", "entity_block__cycle")
         .order_by(
             "entity_block__number",
@@ -35,7 +36,5 @@ def indicators_by_code(cycle: Cycle) -> dict[str, Indicator]:
 
 
 def cycle_targets(cycle: Cycle) -> QuerySet[Target]:
-    """The targets of every indicator of the cycle (one query, no list of ids)."""
-    return Target.objects.filter(
-        Q(indicator__objective__cycle=cycle) | Q(indicator__entity_block__cycle=cycle)
-    )
+    """The targets of every indicator of the cycle (plans.scope: by indexed keys)."""
+    return Target.objects.filter(scope.of_cycles(cycle, "indicator__"))

@@ -44,7 +44,7 @@ from traguardo.exchange.result import (
     no_progress,
 )
 from traguardo.organisation.models import Assignment, OrgUnit, Person
-from traguardo.plans import versions
+from traguardo.plans import scope, versions
 from traguardo.plans.models import (
     AnnualObjective,
     Cycle,
@@ -173,7 +173,7 @@ class PlanImport:
         self.indicators: dict[str, Indicator] = indicators_by_code(cycle)
         self.targets: dict[int, dict[int, str]] = defaultdict(dict)
         for indicator_id, year, text in Target.objects.filter(
-            Q(indicator__objective__cycle=cycle) | Q(indicator__entity_block__cycle=cycle)
+            scope.of_cycles(cycle, "indicator__")
         ).values_list("indicator_id", "year", "text"):
             self.targets[indicator_id][year] = text
 

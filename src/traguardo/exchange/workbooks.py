@@ -27,6 +27,7 @@ from traguardo.exchange import schema
 from traguardo.exchange.codes import cycle_targets, indicators_by_code
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.organisation.models import Assignment, OrgUnit, Person
+from traguardo.plans import scope
 from traguardo.plans.models import (
     AnnualObjective,
     Cycle,
@@ -198,9 +199,7 @@ def plan_rows(cycle: Cycle | None) -> dict[str, list[list[Any]]]:
 
 def _target_years(cycle: Cycle) -> list[int]:
     years = set(
-        Target.objects.filter(
-            Q(indicator__objective__cycle=cycle) | Q(indicator__entity_block__cycle=cycle)
-        ).values_list("year", flat=True)
+        Target.objects.filter(scope.of_cycles(cycle, "indicator__")).values_list("year", flat=True)
     )
     years.add(cycle.year)
     return sorted(years)

@@ -3,14 +3,14 @@ not validated (registered with plans.blockers by the app's ready())."""
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from traguardo.monitoring.models import Measurement, Period
+from traguardo.plans import scope
 from traguardo.plans.blockers import Blocker
-from traguardo.plans.models import Cycle, Indicator
+from traguardo.plans.models import Cycle
 
 
 def blockers(cycle: Cycle, target: str) -> list[Blocker]:
@@ -29,9 +29,7 @@ def blockers(cycle: Cycle, target: str) -> list[Blocker]:
             )
         )
     final = Period.objects.filter(cycle=cycle, code=Period.Code.FINAL).first()
-    indicators = Indicator.objects.filter(
-        Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle), replaced_by__isnull=True
-    )
+    indicators = scope.indicators_of(cycle).filter(replaced_by__isnull=True)
     total = indicators.count()
     if final is None:
         if total:

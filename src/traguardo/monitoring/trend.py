@@ -17,6 +17,7 @@ from django.db.models import Q
 from traguardo.core.rules import Degree
 from traguardo.monitoring.degrees import Grader
 from traguardo.monitoring.models import Measurement, Period
+from traguardo.plans import scope
 from traguardo.plans.models import Cycle, Indicator
 
 
@@ -99,12 +100,14 @@ def previous_years_of_cycle(cycle: Cycle) -> dict[uuid.UUID, list[YearValue]]:
     earlier = list(Cycle.objects.filter(entity_id=cycle.entity_id, year__lt=cycle.year))
     if not earlier:
         return {}
-    lineages = Indicator.objects.filter(
-        Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle), replaced_by__isnull=True
-    ).values_list("lineage", flat=True)
+    lineages = (
+        scope.indicators_of(cycle)
+        .filter(replaced_by__isnull=True)
+        .values_list("lineage", flat=True)
+    )
     twins = list(
         Indicator.objects.filter(lineage__in=list(lineages), replaced_by__isnull=True)
-        .filter(Q(objective__cycle__in=earlier) | Q(entity_block__cycle__in=earlier))
+        .filter(scope.of_cycles(earlier))
         .select_related("objective__cycle", "entity_block__cycle")
         .prefetch_related("targets")
     )

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
-
 from traguardo.core.challenge import Finding, TargetActual, analyse
 from traguardo.monitoring import target_history
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.target_history import TargetChange
 from traguardo.oiv.models import Criterion, EvidenceSample, Outcome, ValidationCheck
+from traguardo.plans import scope
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective, Target
 
 
@@ -125,7 +124,7 @@ def challenge_items(cycle: Cycle) -> list[TargetActual]:
     actuals = _final_values(cycle)
     previous = _previous_values(cycle)
     targets = Target.objects.filter(
-        Q(indicator__objective__cycle=cycle) | Q(indicator__entity_block__cycle=cycle),
+        scope.of_cycles(cycle, "indicator__"),
         year__gte=cycle.year,
     )
     by_indicator: dict[int, list[Any]] = {}
@@ -182,9 +181,7 @@ class RevisedTarget:
 
 
 def revised_after_value(cycle: Cycle) -> list[RevisedTarget]:
-    indicators = Indicator.objects.filter(
-        Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle)
-    ).select_related("entity_block", "objective__home_unit")
+    indicators = scope.indicators_of(cycle).select_related("entity_block", "objective__home_unit")
     by_id = {i.pk: i for i in indicators}
     found = []
     for indicator_id, changes in target_history.history(by_id, cycle.year).items():

@@ -24,7 +24,7 @@ from traguardo.accounts.models import Role
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.services import ValueRefused, record_value
 from traguardo.plan_editor import deletion
-from traguardo.plans import checks, editing, filters, tree
+from traguardo.plans import checks, editing, filters, scope, tree
 from traguardo.plans.forms import (
     AnnualForm,
     AssignmentForm,
@@ -151,14 +151,10 @@ def editor(request: HttpRequest) -> HttpResponse:
     targets = {
         t.indicator_id: t.text
         for t in Target.objects.filter(year=cycle.year).filter(
-            models.Q(indicator__objective__cycle=cycle)
-            | models.Q(indicator__entity_block__cycle=cycle)
+            scope.of_cycles(cycle, "indicator__")
         )
     }
-    for ind in (
-        Indicator.objects.filter(objective__cycle=cycle)
-        | Indicator.objects.filter(entity_block__cycle=cycle)
-    ).order_by("number", "id"):
+    for ind in scope.indicators_of(cycle).order_by("number", "id"):
         ind.target_text = targets.get(ind.pk, "")  # type: ignore[attr-defined]
         owner = ind.objective_id or -(ind.entity_block_id or 0)
         indicators.setdefault(owner, []).append(ind)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from traguardo.core.numbers import format_exact
 from traguardo.core.readings import TargetFormatError, parse_target
+from traguardo.plans import scope
 from traguardo.plans.blockers import Blocker
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, Target
 
@@ -78,9 +79,7 @@ def plan_issues(cycle: Cycle) -> list[Issue]:
                 reverse("plans:editor") + f"?anno={cycle.year}#blocchi",
             )
         )
-    targets = Target.objects.filter(indicator__objective__cycle=cycle) | Target.objects.filter(
-        indicator__entity_block__cycle=cycle
-    )
+    targets = Target.objects.filter(scope.of_cycles(cycle, "indicator__"))
     # Only the text is read for every target; the unreadable ones are then fetched with
     # their indicators in one query (~500 targets as model rows cost more than the page).
     unreadable = {

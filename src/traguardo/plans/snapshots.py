@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import translation
 
+from traguardo.plans import scope
 from traguardo.plans.editing import display, label_of
 from traguardo.plans.models import (
     AnnualObjective,
@@ -96,13 +97,9 @@ def _plan_data(cycle: Cycle) -> dict[str, dict[str, Any]]:
     for b in EntityBlock.objects.filter(cycle=cycle).select_related("annual_objective"):
         put(b, fields_of(b))
     targets: dict[int, dict[str, str]] = {}
-    for t in Target.objects.filter(indicator__objective__cycle=cycle) | Target.objects.filter(
-        indicator__entity_block__cycle=cycle
-    ):
+    for t in Target.objects.filter(scope.of_cycles(cycle, "indicator__")):
         targets.setdefault(t.indicator_id, {})[f"target {t.year}"] = t.text
-    indicators = Indicator.objects.filter(objective__cycle=cycle) | Indicator.objects.filter(
-        entity_block__cycle=cycle
-    )
+    indicators = scope.indicators_of(cycle)
     for i in indicators.select_related("objective__home_unit", "entity_block"):
         fields = fields_of(i)
         fields.update(sorted(targets.get(i.pk, {}).items()))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from traguardo.audit import recorder
-from traguardo.plans import editing, versions
+from traguardo.plans import editing, scope, versions
 from traguardo.plans.models import (
     AnnualObjective,
     Cycle,
@@ -104,10 +104,9 @@ def children_map(cycle: Cycle) -> dict[str, list[str]]:
         cycle=cycle, annual_objective__isnull=False
     ).values_list("pk", "annual_objective_id"):
         add(f"annual:{parent}", f"block:{pk}")
-    for pk, objective, block in (
-        Indicator.objects.filter(objective__cycle=cycle)
-        | Indicator.objects.filter(entity_block__cycle=cycle)
-    ).values_list("pk", "objective_id", "entity_block_id"):
+    for pk, objective, block in scope.indicators_of(cycle).values_list(
+        "pk", "objective_id", "entity_block_id"
+    ):
         add(f"operational:{objective}" if objective else f"block:{block}", f"indicator:{pk}")
     return children
 

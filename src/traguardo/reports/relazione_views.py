@@ -11,7 +11,6 @@ import json
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +21,8 @@ from django.views.decorators.http import require_POST
 from traguardo.accounts import current, permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.modelutils import TEXT_MAX_LENGTH
-from traguardo.plans.models import Cycle, Indicator
+from traguardo.plans import scope
+from traguardo.plans.models import Cycle
 from traguardo.reports import published
 from traguardo.reports.models import HeadlineIndicator, Narrative, ReportJob
 from traguardo.reports.relazione import texts
@@ -260,9 +260,7 @@ def narratives(request: HttpRequest, year: int) -> HttpResponse:
             "placeholders": sorted(builder.values.items()),
             "editor_config": EDITOR_CONFIG,
             "headlines": _headline_rows(builder),
-            "indicators": Indicator.objects.filter(
-                Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle)
-            )
+            "indicators": scope.indicators_of(cycle)
             .select_related("objective__home_unit", "entity_block")
             .order_by("entity_block__number", "objective__home_unit__code", "number"),
         },
@@ -291,11 +289,7 @@ def _headline(request: HttpRequest, cycle: Cycle) -> HttpResponse:
         texts.remove_headline(request.user, cycle, posted_id("id"))
         messages.success(request, _("Indicatore di sintesi rimosso."))
         return redirect(target)
-    indicator = (
-        Indicator.objects.filter(Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle))
-        .filter(pk=posted_id("indicator"))
-        .first()
-    )
+    indicator = scope.indicators_of(cycle).filter(pk=posted_id("indicator")).first()
     if indicator is None:
         messages.error(request, _("Scegli un indicatore del piano di questo ciclo."))
         return redirect(target)

@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from traguardo.organisation.models import Assignment, OrgUnit
+from traguardo.plans import scope
 from traguardo.plans.filters import folded
 from traguardo.plans.models import (
     AnnualObjective,
@@ -74,7 +74,7 @@ def search(cycle: Cycle, query: str, *, all_people: bool = False) -> list[Group]
         .order_by("home_unit__code", "number")
     )
     indicators = (
-        Indicator.objects.filter(Q(objective__cycle=cycle) | Q(entity_block__cycle=cycle))
+        scope.indicators_of(cycle)
         .select_related("objective__home_unit", "entity_block")
         .order_by(
             "objective__home_unit__code", "objective__number", "entity_block__number", "number"

@@ -23,6 +23,7 @@ from traguardo.individual.services import core_scheme, split_by_post
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.trend import previous_years_of_cycle
 from traguardo.organisation.models import OrgUnit
+from traguardo.plans import scope
 from traguardo.plans.models import (
     Act,
     AnnualObjective,
@@ -120,7 +121,7 @@ class Builder:
         }
         self.targets: dict[int, dict[int, str]] = defaultdict(dict)
         for indicator_id, year, text in Target.objects.filter(
-            Q(indicator__objective__cycle=cycle) | Q(indicator__entity_block__cycle=cycle)
+            scope.of_cycles(cycle, "indicator__")
         ).values_list("indicator_id", "year", "text"):
             self.targets[indicator_id][year] = text
         self.staff = StaffFigures.objects.filter(cycle=cycle).first()
