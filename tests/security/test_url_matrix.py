@@ -108,6 +108,9 @@ RULES: dict[str, Rule] = {
     "web:completeness": own(MEMBERS),
     "web:tree": own(MEMBERS),
     "web:objective": Rule(MEMBERS),
+    # the footer pages (accessibility statement, privacy, ...): public; the office edits its own
+    "web:site_page": Rule(EVERYONE | {OTHER}),
+    "web:site_page_edit": own(OFFICE_ONLY, OFFICE_ONLY),
     "audit:history": Rule(MEMBERS),  # an indicator's history
     # --- plan editor: the office edits, members read -------------------------------------
     "plans:editor": own(OFFICE_ONLY),
@@ -325,6 +328,8 @@ def _url(name: str, ids: Ids) -> str:
         "plans:block_delete": [v["block"]],
         "plans:indicator": [v["indicator"]],
         "plans:indicator_delete": [v["indicator"]],
+        "web:site_page": ["accessibilita"],
+        "web:site_page_edit": ["accessibilita"],
         "monitoring:indicator": [v["indicator"]],
         "monitoring:evidence": [v["evidence"]],
         "monitoring:evidence_delete": [v["evidence"]],
@@ -443,7 +448,7 @@ def test_once_published_citizens_read_the_public_pages_only(ids: Ids) -> None:
     public |= {"api:cycle", "api:tree", "api:indicators", "api:periods", "api:measurements"}
     public |= {"api:score", "api:explain", "api:indicator", "api:indicator-values", "api:schema"}
     public |= {"api:revisions"}  # the plan's revisions are formal acts, public once published
-    public |= {"accounts:login", "accounts:set_password", "set_language"}
+    public |= {"accounts:login", "accounts:set_password", "set_language", "web:site_page"}
     problems = []
     for name in sorted(RULES):
         response = _client(ANON, name.startswith("api:")).get(_url(name, ids))
@@ -457,6 +462,7 @@ def test_under_another_administrations_code_every_staff_page_is_refused(ids: Ids
     the world's administration but the public ones, and the world's office every page of
     the other's; each reads its own under its own code."""
     public = {"web:home", "reports:latest", "reports:results", "reports:explain"}
+    public |= {"web:site_page"}
     public |= {"accounts:login", "accounts:logout", "accounts:set_password", "set_language"}
     public |= {"accounts:switch_entity"}
     other = _client(OTHER, api=False)

@@ -20,7 +20,7 @@ RESERVED = frozenset(
     {
         "accesso", "admin", "albero", "api", "cruscotto", "dati", "ente", "i18n", "installazione",
         "media", "monitoraggio", "obiettivo", "oiv", "personale", "piano", "premi", "relazione",
-        "risultati", "schede", "static", "storico",
+        "risultati", "schede", "sito", "static", "storico",
     }
 )  # fmt: skip
 
