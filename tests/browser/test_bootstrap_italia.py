@@ -12,15 +12,15 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 
 from tests.browser.conftest import assert_accessible, login
 from traguardo.monitoring.models import Period
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 from traguardo.web.models import SitePage
 
-DESKTOP = {"width": 1280, "height": 900}
-MOBILE = {"width": 375, "height": 740}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+MOBILE: ViewportSize = {"width": 375, "height": 740}
 
 # The main pages of each role ({objective}, {indicator}: the demo's ids).
 PAGES: dict[str, list[str]] = {
@@ -164,7 +164,8 @@ def test_fonts_header_menu_and_footer(page: Page, live_demo: Cycle, live_server:
     plan.click()
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/piano/stato/")
-    assert page.locator("#menu-plan").get_attribute("class").split().count("active") == 1
+    # The phase of the current page is marked in the menu.
+    assert "active" in (page.locator("#menu-plan").get_attribute("class") or "").split()
 
 
 def test_footer_pages_are_public_and_the_office_edits_them(

@@ -19,7 +19,7 @@ def test_a_page_without_a_text_of_its_own_shows_the_model_with_the_name() -> Non
     entity = f.EntityFactory(name="Comune di Prova")
     page = Client().get("/sito/accessibilita/").content.decode()
     assert "Comune di Prova si impegna a rendere il proprio sito web accessibile" in page
-    assert "<h2 class=\"h4 mt-4\">Stato di conformità</h2>" in page
+    assert '<h2 class="h4 mt-4">Stato di conformità</h2>' in page
     assert Client().get(f"/{entity.code}/sito/contatti/").status_code == 200
     assert Client().get("/sito/altro/").status_code == 404
 

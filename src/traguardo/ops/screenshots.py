@@ -1,4 +1,5 @@
-"""Screenshots of the main pages, signed in as the demo users (docs/screenshots/*.png)."""
+"""Screenshots of the main pages, signed in as the demo users: at desktop width
+(docs/screenshots/*.png) and at a phone's 375 px (docs/screenshots/375/*.png)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ViewportSize
 
 from traguardo.ops.appserver import child_env, free_port, manage, prepare_demo, running
 
@@ -35,6 +40,7 @@ SHOTS = (
     Shot("", "home", "/"),
     Shot("", "results", "/risultati/2019/"),
     Shot("", "explain-b14", "/risultati/2019/perche/B14/"),
+    Shot("", "accessibility", "/sito/accessibilita/"),
     Shot("ufficio", "dashboard-ufficio", "/cruscotto/"),
     Shot("ufficio", "tree", "/albero/"),
     Shot("ufficio", "objective", "/obiettivo/{objective}/"),
@@ -61,6 +67,11 @@ PUBLISH = (
     "from traguardo.plans.models import Cycle;"
     "Cycle.objects.filter(entity__code='tvbl', year=2019).update(state=Cycle.State.PUBLISHED)"
 )
+
+
+# The widths of each shot: the desktop one, and a phone's (in a subfolder named after it).
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+MOBILE: ViewportSize = {"width": 375, "height": 740}
 
 
 def _citizen(shot: Shot) -> bool:
@@ -103,9 +114,7 @@ def take(out: Path, say: Callable[[str], None], only: set[str] | None = None) ->
                     published = True
                 context = contexts.get(shot.user)
                 if context is None:
-                    context = browser.new_context(
-                        locale="it-IT", viewport={"width": 1280, "height": 900}
-                    )
+                    context = browser.new_context(locale="it-IT", viewport=DESKTOP)
                     contexts[shot.user] = context
                     if shot.user:
                         _login(context, base, shot.user)
@@ -119,10 +128,17 @@ def take(out: Path, say: Callable[[str], None], only: set[str] | None = None) ->
                     page.close()
                     continue
                 page.wait_for_load_state("networkidle")
-                target = out / f"{shot.name}.png"
-                page.screenshot(path=str(target), full_page=True)
-                saved.append(target)
-                say(f"  {target}")
+                for folder, viewport in ((out, DESKTOP), (out / "375", MOBILE)):
+                    folder.mkdir(parents=True, exist_ok=True)
+                    if viewport is MOBILE:
+                        # Reloaded at the new width: the page's script sizes its boxes.
+                        page.set_viewport_size(viewport)
+                        page.reload()
+                        page.wait_for_load_state("networkidle")
+                    target = folder / f"{shot.name}.png"
+                    page.screenshot(path=str(target), full_page=True)
+                    saved.append(target)
+                    say(f"  {target}")
                 page.close()
             browser.close()
     return saved

@@ -4,7 +4,6 @@ edited by its performance office (or the installation's administrator)."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from django import forms
 from traguardo.accounts import current
 from traguardo.organisation.models import Entity
 from traguardo.web.models import SitePageKind
