@@ -119,6 +119,8 @@ def take(out: Path, say: Callable[[str], None], only: set[str] | None = None) ->
                     if shot.user:
                         _login(context, base, shot.user)
                 page = context.new_page()  # type: ignore[attr-defined]
+                # Generous: the big pages (tree, plan) on a busy machine take their time.
+                page.set_default_timeout(120_000)
                 if shot.name == "oiv-objective-check":
                     _fill_a_check(page, base + shot.path.format(**ids))
                 response = page.goto(base + shot.path.format(**ids))
@@ -127,14 +129,14 @@ def take(out: Path, say: Callable[[str], None], only: set[str] | None = None) ->
                     say(f"  salto {shot.name}: {shot.path.format(**ids)} risponde {status}")
                     page.close()
                     continue
-                page.wait_for_load_state("networkidle")
+                _settle(page)
                 for folder, viewport in ((out, DESKTOP), (out / "375", MOBILE)):
                     folder.mkdir(parents=True, exist_ok=True)
                     if viewport is MOBILE:
                         # Reloaded at the new width: the page's script sizes its boxes.
                         page.set_viewport_size(viewport)
                         page.reload()
-                        page.wait_for_load_state("networkidle")
+                        _settle(page)
                     target = folder / f"{shot.name}.png"
                     page.screenshot(path=str(target), full_page=True)
                     saved.append(target)
@@ -142,6 +144,13 @@ def take(out: Path, say: Callable[[str], None], only: set[str] | None = None) ->
                 page.close()
             browser.close()
     return saved
+
+
+def _settle(page: object) -> None:
+    """Loaded, fonts included (the pages are rendered on the server: no network to wait
+    for, and a busy machine may never see the network idle)."""
+    page.wait_for_load_state("load")  # type: ignore[attr-defined]
+    page.evaluate("() => document.fonts.ready.then(() => true)")  # type: ignore[attr-defined]
 
 
 def _login(context: object, base: str, username: str) -> None:
