@@ -10,7 +10,8 @@
   // keyboard focus (arrow keys scroll it) and is named after its caption.
   var boxes = document.querySelectorAll(".table-responsive, .chart-box, main figure");
   Array.prototype.forEach.call(boxes, function (box) {
-    if (box.scrollWidth <= box.clientWidth || box.hasAttribute("tabindex")) {
+    var scrolls = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
+    if (!scrolls || box.hasAttribute("tabindex")) {
       return;
     }
     var caption = box.querySelector("caption, figcaption, title");
