@@ -45,6 +45,8 @@ def test_login_and_404_render_with_hashed_static_files(
     assert statuses.split() == ["200", "404"], result.stderr[-3000:]
     # hashed file names (cache-busting) and the fonts folder's plain URL
     assert re.search(r"/static/css/bootstrap-italia\.min\.[0-9a-f]{12}\.css", login)
-    assert '"/static/fonts/"' in login
+    # (loadFonts() appends "/Titillium_Web/...": no trailing slash, no "//" in the URLs)
+    assert '"/static/fonts"' in login
+    assert re.search(r"/static/traguardo/traguardo\.[0-9a-f]{12}\.js", login)
     # our 404 page, not the one of the Bootstrap Italia package
     assert "Traguardo" in missing

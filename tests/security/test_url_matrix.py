@@ -111,6 +111,9 @@ RULES: dict[str, Rule] = {
     "web:completeness": own(MEMBERS),
     "web:tree": own(MEMBERS),
     "web:objective": Rule(MEMBERS),
+    # the footer pages (accessibility statement, privacy, ...): public; the office edits its own
+    "web:site_page": Rule(EVERYONE | {OTHER}),
+    "web:site_page_edit": own(OFFICE_ONLY, OFFICE_ONLY),
     "audit:history": Rule(MEMBERS),  # an indicator's history
     # --- plan editor: the office edits, members read -------------------------------------
     "plans:editor": own(OFFICE_ONLY),
@@ -369,6 +372,8 @@ def _url(name: str, ids: Ids) -> str:
         "plans:block_delete": [v["block"]],
         "plans:indicator": [v["indicator"]],
         "plans:indicator_delete": [v["indicator"]],
+        "web:site_page": ["accessibilita"],
+        "web:site_page_edit": ["accessibilita"],
         "monitoring:indicator": [v["indicator"]],
         "monitoring:evidence": [v["evidence"]],
         "monitoring:evidence_delete": [v["evidence"]],
@@ -498,7 +503,7 @@ def test_once_published_citizens_read_the_public_pages_only(ids: Ids) -> None:
     public |= {"api:revisions"}  # the plan's revisions are formal acts, public once published
     public |= {"transparency:index", "transparency:cycle", "transparency:relazione_file"}
     public |= {"transparency:plan", "transparency:rewards", "transparency:open_data"}
-    public |= {"accounts:login", "accounts:set_password", "set_language"}
+    public |= {"accounts:login", "accounts:set_password", "set_language", "web:site_page"}
     problems = []
     for name in sorted(RULES):
         url = _url(name, ids)
@@ -517,6 +522,7 @@ def test_under_another_administrations_code_every_staff_page_is_refused(ids: Ids
     the other's; each reads its own under its own code."""
     public = {"web:home", "reports:latest", "reports:results", "reports:explain"}
     public |= {n for n in RULES if n.startswith("transparency:")}
+    public |= {"web:site_page"}
     public |= {"accounts:login", "accounts:logout", "accounts:set_password", "set_language"}
     public |= {"accounts:switch_entity"}
     other = _client(OTHER, api=False)

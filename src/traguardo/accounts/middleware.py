@@ -24,7 +24,7 @@ from traguardo.organisation.models import Entity
 
 # Pages anyone may open under any administration's code.
 PUBLIC_NAMESPACES = frozenset({"reports", "accounts"})
-PUBLIC_VIEWS = frozenset({"web:home", "set_language"})
+PUBLIC_VIEWS = frozenset({"web:home", "web:site_page", "set_language"})
 
 
 def _entity(path_info: str) -> Entity | None:

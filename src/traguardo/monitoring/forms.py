@@ -66,6 +66,12 @@ class CommentForm(StyledForm):
         label=_("Commento"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The value form on the same page has a `text` field too: ids of their own
+        # (id_comment_text), so that each label names its box.
+        kwargs.setdefault("auto_id", "id_comment_%s")
+        super().__init__(*args, **kwargs)
+
 
 class OpenPeriodForm(StyledForm):
     code = forms.ChoiceField(label=_("Periodo"), choices=PeriodCode.choices)

@@ -1,4 +1,5 @@
-"""Screenshots of the main pages, signed in as the demo users (docs/screenshots/*.png)."""
+"""Screenshots of the main pages, signed in as the demo users: at desktop width
+(docs/screenshots/*.png) and at a phone's 375 px (docs/screenshots/375/*.png)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import ViewportSize
 
 from traguardo.ops.appserver import child_env, free_port, manage, prepare_demo, running
 
@@ -35,6 +40,7 @@ SHOTS = (
     Shot("", "home", "/"),
     Shot("", "results", "/risultati/2019/"),
     Shot("", "explain-b14", "/risultati/2019/perche/B14/"),
+    Shot("", "accessibility", "/sito/accessibilita/"),
     Shot("ufficio", "dashboard-ufficio", "/cruscotto/"),
     Shot("ufficio", "tree", "/albero/"),
     Shot("ufficio", "objective", "/obiettivo/{objective}/"),
@@ -61,6 +67,11 @@ PUBLISH = (
     "from traguardo.plans.models import Cycle;"
     "Cycle.objects.filter(entity__code='tvbl', year=2019).update(state=Cycle.State.PUBLISHED)"
 )
+
+
+# The widths of each shot: the desktop one, and a phone's (in a subfolder named after it).
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+MOBILE: ViewportSize = {"width": 375, "height": 740}
 
 
 def _citizen(shot: Shot) -> bool:
@@ -103,13 +114,13 @@ def take(out: Path, say: Callable[[str], None], only: set[str] | None = None) ->
                     published = True
                 context = contexts.get(shot.user)
                 if context is None:
-                    context = browser.new_context(
-                        locale="it-IT", viewport={"width": 1280, "height": 900}
-                    )
+                    context = browser.new_context(locale="it-IT", viewport=DESKTOP)
                     contexts[shot.user] = context
                     if shot.user:
                         _login(context, base, shot.user)
                 page = context.new_page()  # type: ignore[attr-defined]
+                # Generous: the big pages (tree, plan) on a busy machine take their time.
+                page.set_default_timeout(120_000)
                 if shot.name == "oiv-objective-check":
                     _fill_a_check(page, base + shot.path.format(**ids))
                 response = page.goto(base + shot.path.format(**ids))
@@ -118,14 +129,28 @@ def take(out: Path, say: Callable[[str], None], only: set[str] | None = None) ->
                     say(f"  salto {shot.name}: {shot.path.format(**ids)} risponde {status}")
                     page.close()
                     continue
-                page.wait_for_load_state("networkidle")
-                target = out / f"{shot.name}.png"
-                page.screenshot(path=str(target), full_page=True)
-                saved.append(target)
-                say(f"  {target}")
+                _settle(page)
+                for folder, viewport in ((out, DESKTOP), (out / "375", MOBILE)):
+                    folder.mkdir(parents=True, exist_ok=True)
+                    if viewport is MOBILE:
+                        # Reloaded at the new width: the page's script sizes its boxes.
+                        page.set_viewport_size(viewport)
+                        page.reload()
+                        _settle(page)
+                    target = folder / f"{shot.name}.png"
+                    page.screenshot(path=str(target), full_page=True)
+                    saved.append(target)
+                    say(f"  {target}")
                 page.close()
             browser.close()
     return saved
+
+
+def _settle(page: object) -> None:
+    """Loaded, fonts included (the pages are rendered on the server: no network to wait
+    for, and a busy machine may never see the network idle)."""
+    page.wait_for_load_state("load")  # type: ignore[attr-defined]
+    page.evaluate("() => document.fonts.ready.then(() => true)")  # type: ignore[attr-defined]
 
 
 def _login(context: object, base: str, username: str) -> None:

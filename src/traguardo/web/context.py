@@ -1,4 +1,9 @@
-"""Template context for every page: entity name, the signed-in user's roles, the menu."""
+"""Template context for every page: entity name, the signed-in user's roles, the menu.
+
+The menu's pages are grouped by the phase of the cycle they belong to (PHASES): a phase
+with one page the user may see is a plain link, one with several a dropdown, so that the
+menu stays on one row at desktop width (web/templates/web/_menu.html).
+"""
 
 from __future__ import annotations
 
@@ -34,6 +39,52 @@ MENU: list[tuple[str, Any, frozenset[Role] | None]] = [
 INSTALLATION_MENU = ("onboarding:installation", _("Installazione"))
 
 
+# The phases of the cycle, in order, and the pages (url names of MENU) of each. A page of
+# MENU missing here is a link of its own after the phases.
+PHASES: list[tuple[str, Any, tuple[str, ...]]] = [
+    ("overview", _("Panoramica"), ("web:dashboard", "web:tree")),
+    ("plan", _("Pianificazione"), ("plans:editor", "plans:revisions", "plans:states")),
+    ("monitoring", _("Monitoraggio"), ("monitoring:todo",)),
+    ("evaluation", _("Valutazione"), ("individual:cards", "oiv:workspace", "rewards:fund")),
+    (
+        "reporting",
+        _("Rendicontazione"),
+        ("relazione:index", "staff:gender", "web:home", "exchange:index"),
+    ),
+    (
+        "administration",
+        _("Amministrazione"),
+        ("onboarding:office_users", "onboarding:office_cycle_new", "onboarding:installation"),
+    ),
+]
+
+
+def menu_groups(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The visible menu items grouped by phase: [{key, label, items, active}], each group
+    with at least one item; a group of one item is shown as that item's link."""
+    by_name = {item["name"]: item for item in items}
+    groups = []
+    placed: set[str] = set()
+    for key, label, names in PHASES:
+        members = [by_name[n] for n in names if n in by_name]
+        placed.update(n for n in names if n in by_name)
+        if members:
+            groups.append(_group(key, label, members))
+    for item in items:
+        if item["name"] not in placed:
+            groups.append(_group(item["name"].replace(":", "-"), item["label"], [item]))
+    return groups
+
+
+def _group(key: str, label: Any, members: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "key": key,
+        "label": label,
+        "items": members,
+        "active": any(m["active"] for m in members),
+    }
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     member = permissions.is_member(user)
@@ -52,19 +103,22 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name)
         except NoReverseMatch:
             continue  # the page belongs to a part of the application not installed yet
-        items.append({"url": url, "label": label, "active": request.path == url})
+        items.append({"name": name, "url": url, "label": label, "active": request.path == url})
     if permissions.is_installation_admin(user):
         # installation-wide: never under an administration's code
         name, label = INSTALLATION_MENU
         url = current.base_prefix(request) + reverse(name).removeprefix(get_script_prefix())
-        items.append({"url": url, "label": label, "active": request.path == url})
+        items.append({"name": name, "url": url, "label": label, "active": request.path == url})
     entities = current.user_entities(request) if member else []
     return {
         "nav": {
             "items": items,
+            "groups": menu_groups(items),
             "roles": [m.get_role_display() for m in mine],
             "entity_name": entity.name if entity is not None else "",
             "entity": entity,
+            # The product, in the header only when no administration is meant.
+            "brand": entity.name if entity is not None else "Traguardo",
             # The header's switcher, with more than one administration to choose from.
             "entities": entities if len(entities) > 1 else [],
             "home_url": reverse("web:dashboard") if member else reverse("web:home"),

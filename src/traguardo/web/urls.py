@@ -1,6 +1,6 @@
 from django.urls import path
 
-from traguardo.web import views
+from traguardo.web import site_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -10,4 +10,7 @@ urlpatterns = [
     path("albero/", views.tree, name="tree"),
     path("cerca/", views.find, name="search"),
     path("obiettivo/<int:pk>/", views.objective, name="objective"),
+    # The footer pages of a public site (accessibility statement, privacy, legal, contacts).
+    path("sito/<slug:kind>/", site_views.page, name="site_page"),
+    path("sito/<slug:kind>/modifica/", site_views.edit, name="site_page_edit"),
 ]
