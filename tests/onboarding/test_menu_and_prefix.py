@@ -24,7 +24,7 @@ def menu(response: Any) -> list[str]:
     """The links of the main menu."""
     body = response.content.decode()
     block = body[body.index('data-testid="main-menu"') :]
-    block = block[: block.index("</ul>")]
+    block = block[: block.index("</nav>")]  # the phases' dropdowns are lists of their own
     return [html.unescape(h) for h in re.findall(r'href="([^"]+)"', block)]
 
 
