@@ -11,6 +11,7 @@ from traguardo.monitoring import target_history
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.target_history import TargetChange
 from traguardo.oiv.models import Criterion, EvidenceSample, Outcome, ValidationCheck
+from traguardo.organisation.models import OrgUnit
 from traguardo.plans import scope
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective, Target
 
@@ -65,13 +66,18 @@ def matrix(cycle: Cycle) -> list[Row]:
         .order_by("number")
         .values_list("pk", "number", "heading")
     ]
+    # The units' codes apart (the administration's units, by its indexed key): joined in the
+    # query, the database reads every administration's units (bench/tenants.py, issue 13).
+    codes = dict(OrgUnit.objects.filter(entity_id=cycle.entity_id).values_list("pk", "code"))
+    objectives = sorted(
+        OperationalObjective.objects.filter(cycle=cycle, replaced_by=None)
+        .order_by()  # the model's ordering joins the units too
+        .values_list("pk", "home_unit_id", "number", "title"),
+        key=lambda row: (codes.get(row[1], ""), row[2]),
+    )
     lines += [
-        ("obiettivo", pk, f"{unit}/{number}", title)
-        for pk, unit, number, title in OperationalObjective.objects.filter(
-            cycle=cycle, replaced_by=None
-        )
-        .order_by("home_unit__code", "number")
-        .values_list("pk", "home_unit__code", "number", "title")
+        ("obiettivo", pk, f"{codes.get(unit, '')}/{number}", title)
+        for pk, unit, number, title in objectives
     ]
     return [
         Row(scope, pk, code, title, tuple(checks.get((scope, pk), {}).get(c) for c in Criterion))
