@@ -80,11 +80,13 @@ def _objective_off(score: ObjectiveScore | None) -> bool:
 def matching_objectives(
     cycle: Cycle, score: PlanScore, filters: TreeFilters
 ) -> list[OperationalObjective]:
+    # The units apart (an IN list on their key) and the order made here: joined and sorted
+    # in the query, the database reads every administration's units (bench/tenants.py).
     objectives = (
         OperationalObjective.objects.filter(cycle=cycle)
-        .select_related("home_unit", "revised_by")
-        .prefetch_related("annual_objectives")
-        .order_by("home_unit__code", "number")
+        .select_related("revised_by")
+        .prefetch_related("home_unit", "annual_objectives")
+        .order_by()
     )
     if filters.unit is not None:
         ids = ObjectiveAssignment.objects.filter(
@@ -100,10 +102,16 @@ def matching_objectives(
         objectives = objectives.filter(biennial_of__isnull=False)
     if filters.revised:
         objectives = objectives.filter(revised_by__isnull=False)
-    result = list(objectives.distinct())
+    # Codes as numbers: 1.2 before 1.10.
+    result = sorted(objectives.distinct(), key=lambda o: (code_key(o.home_unit.code), o.number))
     if filters.off_target:
         result = [o for o in result if _objective_off(score.objectives.get(o.code))]
     return result
+
+
+def code_key(code: str) -> list[tuple[int, int, str]]:
+    """A unit code sorted as people number it: "2.10" after "2.9", numbers before names."""
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split(".")]
 
 
 @dataclass(frozen=True)
