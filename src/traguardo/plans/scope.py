@@ -22,10 +22,16 @@ def of_cycles(cycles: Cycle | Iterable[Cycle], through: str = "") -> Q:
     """Rows whose indicator belongs to `cycles` (one cycle or several): for Indicator
     itself, or for a model reaching it through `through` (e.g. `"indicator__"` for Target)."""
     ids = [cycles.pk] if isinstance(cycles, Cycle) else [c.pk for c in cycles]
+    # .order_by(): ids only, in no particular order; the model's ordering would join the
+    # units table (every administration's) to sort by their codes.
     objectives = list(
-        OperationalObjective.objects.filter(cycle_id__in=ids).values_list("pk", flat=True)
+        OperationalObjective.objects.filter(cycle_id__in=ids)
+        .order_by()
+        .values_list("pk", flat=True)
     )
-    blocks = list(EntityBlock.objects.filter(cycle_id__in=ids).values_list("pk", flat=True))
+    blocks = list(
+        EntityBlock.objects.filter(cycle_id__in=ids).order_by().values_list("pk", flat=True)
+    )
     return Q(**{f"{through}objective_id__in": objectives}) | Q(
         **{f"{through}entity_block_id__in": blocks}
     )
