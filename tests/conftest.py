@@ -42,6 +42,15 @@ from traguardo.scoring.lifecycle import ensure_snapshot
 
 def load_demo_cycle(state: str = "monitoring") -> Cycle:
     """Import the 2019 demo cycle, create the demo users and put the cycle in `state`."""
+    # A shared demo is built before the first test that asks for it, so before that test's
+    # own cache reset (_empty_cache): its snapshot must not be scored from what an earlier
+    # test on this worker left in the cache or in the process's snapshot memo.
+    from django.core.cache import cache
+
+    from traguardo.scoring import snapshots
+
+    cache.clear()
+    snapshots._local.clear()
     cycle = import_cycle(load_cycle(2019))
     ensure_content(cycle)  # the Relazione's narratives, as `traguardo load-demo` stores them
     create_demo_users(cycle.entity)
