@@ -8,6 +8,7 @@ fails on any serious or critical WCAG violation.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 from collections.abc import Iterator
@@ -169,3 +170,17 @@ def assert_accessible(page: Page) -> None:
         for v in bad
     ]
     assert not bad, f"{page.url}: " + json.dumps(summary, indent=1)
+
+
+def open_final_period_indicator(cycle: Cycle) -> Any:
+    """The year-end period of the demo opened for entry, and the indicator the value-entry
+    tests use: objective 2.1/2, indicator 1 ("Posizioni verificate nell'anno", "= 150")."""
+    from traguardo.monitoring.models import Period
+    from traguardo.plans.models import Indicator
+
+    Period.objects.filter(cycle=cycle, code=Period.Code.FINAL).update(
+        closed=False, deadline=datetime.date(2099, 1, 31)
+    )
+    return Indicator.objects.get(
+        objective__cycle=cycle, objective__home_unit__code="2.1", objective__number=2, number=1
+    )

@@ -9,14 +9,12 @@ in the same loop, so that the module stays within a minute or two on CI's two co
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from playwright.sync_api import Browser, Page, ViewportSize
 
-from tests.browser.conftest import assert_accessible, login
-from traguardo.monitoring.models import Period
-from traguardo.plans.models import Cycle, Indicator, OperationalObjective
+from tests.browser.conftest import assert_accessible, login, open_final_period_indicator
+from traguardo.plans.models import Cycle, OperationalObjective
 from traguardo.web.models import SitePage
 
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
@@ -227,15 +225,7 @@ def test_footer_pages_are_public_and_the_office_edits_them(
 def test_refused_value_focuses_the_error_summary(
     page: Page, live_demo: Cycle, live_server: Any
 ) -> None:
-    Period.objects.filter(cycle=live_demo, code=Period.Code.FINAL).update(
-        closed=False, deadline=datetime.date(2099, 1, 31)
-    )
-    indicator = Indicator.objects.get(
-        objective__cycle=live_demo,
-        objective__home_unit__code="2.1",
-        objective__number=2,
-        number=1,
-    )  # target "= 150"
+    indicator = open_final_period_indicator(live_demo)  # target "= 150"
     login(page, live_server.url, "po")
     page.goto(f"{live_server.url}/monitoraggio/indicatore/{indicator.pk}/")
     # The value box and the comment box each have their own id and label.

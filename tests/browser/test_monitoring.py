@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from tests.browser.conftest import assert_accessible, login
+from tests.browser.conftest import assert_accessible, login, open_final_period_indicator
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.plans.models import Cycle, Indicator
 
@@ -15,14 +15,8 @@ from traguardo.plans.models import Cycle, Indicator
 def test_po_enters_a_value_and_sees_the_scores_move(
     page: Page, live_demo: Cycle, live_server: Any
 ) -> None:
-    Period.objects.filter(cycle=live_demo, code=Period.Code.FINAL).update(
-        closed=False, deadline=datetime.date(2099, 1, 31)
-    )
-    indicator = Indicator.objects.get(
-        objective__cycle=live_demo,
-        objective__home_unit__code="2.1",
-        objective__number=2,
-        number=1,
+    indicator = open_final_period_indicator(
+        live_demo
     )  # "Posizioni verificate nell'anno", target "= 150", value 150
     login(page, live_server.url, "po")
     page.goto(live_server.url + "/monitoraggio/")
