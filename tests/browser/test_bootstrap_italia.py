@@ -87,7 +87,10 @@ def _check_page(page: Page, url: str, problems: list[str]) -> None:
     for viewport in (DESKTOP, MOBILE):
         page.set_viewport_size(viewport)
         response = page.goto(url)
-        page.wait_for_load_state("networkidle")
+        # "load" and the fonts, not "networkidle": on a busy machine the network may never
+        # look idle for 500 ms within the timeout (seen in CI).
+        page.wait_for_load_state("load")
+        page.evaluate("async () => { await document.fonts.ready; }")
         width = viewport["width"]
         if response is None or response.status != 200:
             problems.append(f"{url} @{width}: {response.status if response else 'no answer'}")
