@@ -15,6 +15,9 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from traguardo.core.levels import TVBL_LEVELS, Level
+from traguardo.core.payout import Payout
+
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -70,6 +73,9 @@ class Indicator:
     rule: str | None = None  # None: the SMVP default
     params: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     derived: DerivedValue | None = None
+    # The plan's "verso" (IndicatorDirection value: higher, lower, range, exact, yes_no,
+    # derived; "" when unknown): decides the rule for a bare target such as "5 gg".
+    direction: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,12 +131,48 @@ class MissingPolicy(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Smvp:
-    """The entity's scoring rulebook for the cycle."""
+    """The entity's scoring rulebook for the cycle (see docs/smvp.md and core.smvp)."""
 
     rule: str = "smvp"
     params: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
     missing_value: MissingPolicy = MissingPolicy.ZERO
     not_measurable: MissingPolicy = MissingPolicy.ZERO
+    levels: tuple[Level, ...] = TVBL_LEVELS
+    payout: Payout = field(default_factory=Payout)
+    name: str = ""  # the preset it was made from, or the administration's own name
+
+    def level(self, key: str) -> Level:
+        for level in self.levels:
+            if level.key == key:
+                return level
+        raise KeyError(key)
+
+
+@dataclass(frozen=True, slots=True)
+class AnnualGoal:
+    """An annual objective of the tree and the operational objectives that pursue it."""
+
+    code: str
+    title: str
+    objectives: tuple[str, ...]  # operational objective keys ("2.1/1")
+
+
+@dataclass(frozen=True, slots=True)
+class StrategicGoal:
+    code: str
+    title: str
+    annual: tuple[AnnualGoal, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    """What a person set on one scored figure, by its code (see PlanScore.explain):
+    the figure as published (loading a past cycle), and/or an override with its reason."""
+
+    published: Decimal | None = None
+    override: Decimal | None = None
+    reason: str = ""
+    by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +184,8 @@ class Plan:
     objectives: tuple[Objective, ...]
     cards: tuple[Card, ...] = ()
     smvp: Smvp = field(default_factory=Smvp)
+    strategic: tuple[StrategicGoal, ...] = ()
+    adjustments: Mapping[str, Adjustment] = field(default_factory=lambda: EMPTY)
 
 
 T = TypeVar("T")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from traguardo.core.explanation import SILENT, Explanation
@@ -85,6 +85,39 @@ class CardScore:
 
 
 @dataclass(frozen=True, slots=True)
+class LevelScore:
+    """A node of a level with no dedicated result type: an annual or strategic objective,
+    or a group of a level the administration names itself ("valore pubblico")."""
+
+    level: str  # LevelKey value or the administration's own level key
+    code: str  # "1.1", "VP1": the explain code is ``"<prefix><code>"`` (see LEVEL_PREFIXES)
+    title: str
+    performance: Decimal | None
+    parts: tuple[str, ...]  # explain codes of what was combined
+    explanation: Explanation = SILENT
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustedFigure:
+    """A figure a person overrode: the one used, the one computed, and why."""
+
+    code: str
+    used: Decimal
+    computed: Decimal | None
+    reason: str
+    by: str = ""
+
+
+# Explain codes of the generic levels: "OS-1" (strategic), "OA-1.1" (annual); a named
+# level's groups are "<level key>-<group code>".
+LEVEL_PREFIXES = {"strategic": "OS-", "annual": "OA-"}
+
+
+def level_code(level: str, code: str) -> str:
+    return LEVEL_PREFIXES.get(level, f"{level}-") + code
+
+
+@dataclass(frozen=True, slots=True)
 class PlanScore:
     entity_name: str
     year: int
@@ -92,6 +125,13 @@ class PlanScore:
     objectives: dict[str, ObjectiveScore]
     units: tuple[UnitScore, ...]
     cards: tuple[CardScore, ...]
+    # Scored levels beyond the above, by level key then node code (insertion = plan order):
+    # "annual", "strategic" when the SMVP scores them, and the administration's own levels.
+    levels: dict[str, dict[str, LevelScore]] = field(default_factory=dict)
+    # Overridden figures by explain code (the computed figure stays visible beside them).
+    adjusted: dict[str, AdjustedFigure] = field(default_factory=dict)
+    # Figures as published (loading past cycles), by explain code, for deviation checks.
+    published: dict[str, Decimal] = field(default_factory=dict)
 
     def unit(self, code: str) -> UnitScore:
         for unit in self.units:
@@ -113,6 +153,10 @@ class PlanScore:
         wanted = code.strip()
         if wanted.upper() in ("ENTE", "ENTITY"):
             return self.entity.explanation
+        for level, nodes in self.levels.items():
+            for code, node in nodes.items():
+                if level_code(level, code) == wanted:
+                    return node.explanation
         if wanted.upper().startswith("BLOCCO-"):
             number = int(wanted.split("-", 1)[1])
             return next(b.explanation for b in self.entity.blocks if b.number == number)

@@ -507,6 +507,10 @@ class Smvp(Rule):
     least n" (``= 300.000`` with 676.433,56 scores 100%, ``= 100%`` with 93% scores 93%),
     a range exceeded upwards is achieved (10–15 with 19 scores 100%), ``>``/``>=``
     are proportional with a 100% cap, ``<``/``<=`` are lower-is-better.
+
+    With ``fasce`` (``[[60, 50], [90, 100]]``) the degree so computed is then placed in
+    bands, as SMVPs that score "by bands of achievement" do: from 60% it counts 50, from
+    90% it counts 100, below the first band 0.
     """
 
     slug = "smvp"
@@ -518,8 +522,12 @@ class Smvp(Rule):
         range_above: str = "full",
         cap: Any = 100,
         floor: Any = None,
+        fasce: list[list[Any]] | None = None,
     ) -> None:
         self.equal_means = EqualMeans(equal_means)
+        self.bands = (
+            tuple(sorted((_dec(a, "fasce"), _dec(b, "fasce")) for a, b in fasce)) if fasce else ()
+        )
         self.higher = HigherIsBetter(cap=cap, floor=floor)
         self.lower = LowerIsBetter(cap=cap, floor=floor)
         self.exact = Exact(cap=cap)
@@ -543,10 +551,40 @@ class Smvp(Rule):
         if reading.kind in _ANSWERS and target.kind in _PERCENT_GOALS and target.unit == "%":
             # "SI" against "= 100%": the SMVP reads a done/not-done answer as 100% / 0%.
             done = HUNDRED if reading.kind is ReadingKind.YES else ZERO
-            return None if target.low is None else self.higher.of(done, target.low)
-        return self._by_kind.get(target.kind, self.yes_no).value(target, reading)
+            value = None if target.low is None else self.higher.of(done, target.low)
+        else:
+            value = self._by_kind.get(target.kind, self.yes_no).value(target, reading)
+        return self._in_band(value) if self.bands and value is not None else value
+
+    def _in_band(self, degree: Decimal) -> Decimal:
+        reached = [score for threshold, score in self.bands if degree >= threshold]
+        return reached[-1] if reached else ZERO
 
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
+        computed = self._degree(target, reading, ctx)
+        if not self.bands or computed.value is None:
+            return computed
+        banded = self._in_band(computed.value)
+        if not ctx.explain:
+            return Degree(banded, computed.status)
+        e = computed.explanation
+        note = _("fasce dell'SMVP: grado {degree} → {banded}").format(
+            degree=format_percent(computed.value), banded=format_percent(banded)
+        )
+        return Degree(
+            banded,
+            computed.status,
+            Explanation(
+                e.subject,
+                e.rule,
+                f"{e.formula} → {format_percent(banded)}",
+                e.inputs,
+                (*e.notes, note),
+                e.parts,
+            ),
+        )
+
+    def _degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
         answered = reading.kind in _ANSWERS
         # "SI" against "= 100%": the SMVP reads a done/not-done answer as 100% / 0%.
         percent_goal = target.kind in _PERCENT_GOALS and target.is_percent
