@@ -112,7 +112,7 @@ class Level:
     # weighted_mean/weighted_sum at levels whose parts carry no weight in the plan
     # (units, annual and strategic objectives, named groups): key of the part -> weight;
     # a part not listed weighs 1.
-    weights: Mapping[str, Decimal] = field(default_factory=lambda: MappingProxyType({}))
+    weights: Mapping[str, Decimal] = field(default_factory=dict)
     factor: Decimal = Decimal(1)  # fixed_total only
     source: str = ""  # entity: an EntitySource; named levels: the LevelKey they group
     groups: tuple[Group, ...] = ()  # named levels only

@@ -185,7 +185,7 @@ class Plan:
     cards: tuple[Card, ...] = ()
     smvp: Smvp = field(default_factory=Smvp)
     strategic: tuple[StrategicGoal, ...] = ()
-    adjustments: Mapping[str, Adjustment] = field(default_factory=lambda: EMPTY)
+    adjustments: Mapping[str, Adjustment] = field(default_factory=dict)
 
 
 T = TypeVar("T")

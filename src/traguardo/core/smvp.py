@@ -171,7 +171,7 @@ def _level(data: Mapping[str, Any], base: Level, where: str, *, own: bool = Fals
         _bool(data.get("valutato", base.scored), f"{where}.valutato"),
         method,
         rounding,
-        MappingProxyType(weights),
+        weights,
         factor,
         str(data.get("fonte", base.source) or ""),
         base.groups,
@@ -284,7 +284,7 @@ def parse_smvp(data: Any, *, has_blocks: bool | None = None) -> Smvp:
         levels.append(level)
     return Smvp(
         rule,
-        MappingProxyType(dict(params)),
+        dict(params),
         _choice(root.get("valore_mancante", "zero"), MissingPolicy, "valore_mancante"),
         _choice(root.get("non_misurabile", "zero"), MissingPolicy, "non_misurabile"),
         tuple(levels),

@@ -14,22 +14,10 @@ from decimal import Decimal
 from traguardo.core.engine import RuleBook, score_indicator
 from traguardo.core.i18n import _
 from traguardo.core.model import Indicator as CoreIndicator
-from traguardo.core.model import MissingPolicy, Smvp
 from traguardo.core.numbers import HUNDRED
 from traguardo.core.rules import Degree, DegreeStatus
-from traguardo.plans.models import Cycle, Indicator, ScoringConfig
-
-
-def smvp_of(cycle: Cycle) -> Smvp:
-    """The cycle's SMVP as the core reads it (same defaults as scoring.fetch)."""
-    config = ScoringConfig.objects.filter(cycle=cycle).first()
-    options = config.options if config else {}
-    return Smvp(
-        config.default_rule if config else "smvp",
-        options.get("params", {}),
-        MissingPolicy(options.get("missing_value", "zero")),
-        MissingPolicy(options.get("not_measurable", "zero")),
-    )
+from traguardo.plans.models import Cycle, Indicator
+from traguardo.plans.smvp_settings import cycle_smvp
 
 
 @dataclass(frozen=True)
@@ -41,7 +29,7 @@ class Grader:
 
     @classmethod
     def for_cycle(cls, cycle: Cycle) -> Grader:
-        return cls(cycle, RuleBook(smvp_of(cycle)))
+        return cls(cycle, RuleBook(cycle_smvp(cycle)))
 
     def target_text(self, indicator: Indicator) -> str:
         target = indicator.targets.filter(year=self.cycle.year).first()

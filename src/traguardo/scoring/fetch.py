@@ -15,11 +15,9 @@ from traguardo.core.model import (
     Derivation,
     DerivedValue,
     Indicator,
-    MissingPolicy,
     Objective,
     Plan,
     Role,
-    Smvp,
     SynthesisRow,
     Unit,
     UnitKind,
@@ -32,10 +30,10 @@ from traguardo.plans.models import (
     Cycle,
     EntityBlock,
     ObjectiveAssignment,
-    ScoringConfig,
     Target,
 )
 from traguardo.plans.models import Indicator as IndicatorRow
+from traguardo.plans.smvp_settings import cycle_smvp
 
 
 def fetch_plan(cycle: Cycle, period_code: str = Period.Code.FINAL) -> Plan:
@@ -176,12 +174,5 @@ def fetch_plan(cycle: Cycle, period_code: str = Period.Code.FINAL) -> Plan:
                 ),
             )
         )
-    config = ScoringConfig.objects.filter(cycle=cycle).first()
-    options = config.options if config else {}
-    smvp = Smvp(
-        config.default_rule if config else "smvp",
-        options.get("params", {}),
-        MissingPolicy(options.get("missing_value", "zero")),
-        MissingPolicy(options.get("not_measurable", "zero")),
-    )
+    smvp = cycle_smvp(cycle)
     return Plan(cycle.entity.name, year, units, blocks, tuple(objectives), tuple(cards), smvp)
