@@ -271,3 +271,24 @@ def test_bands_preset_places_degrees_in_bands() -> None:
     # 1.1/1#1: 50% is under the first band (60) → 0; 1.2/2#1: 66,67% → 50
     assert score.objectives["1.1/1"].indicators[0].degree.value == 0
     assert score.objectives["1.2/2"].performance == D(50)
+
+
+def test_a_stored_score_keeps_levels_overrides_and_their_order() -> None:
+    """Snapshots store the score as JSON; PostgreSQL's jsonb sorts object keys."""
+    import json
+
+    from traguardo.core.results import PlanScore
+    from traguardo.core.serial import from_data, to_data
+
+    adjusted = replace(
+        plan(),
+        adjustments={
+            "OA-2.2": Adjustment(override=D(1), reason="r"),
+            "ENTE": Adjustment(published=D(2)),
+        },
+    )
+    score = score_plan(adjusted)
+    stored = json.loads(json.dumps(to_data(score), sort_keys=True))
+    back = from_data(PlanScore, stored)
+    assert back == score
+    assert list(back.levels["annual"]) == ["1.1", "2.1", "2.2"]
