@@ -765,6 +765,9 @@ class Status(Rule):
 
     slug = "status"
     label = N_("Stato rispetto al target (superiore, in linea, inferiore)")
+    # Values without a number ("in linea") are this rule's to read: the engine must hand
+    # them over instead of taking them as not measurable.
+    reads_words: ClassVar[bool] = True
 
     def __init__(
         self,
