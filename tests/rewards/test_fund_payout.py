@@ -3,11 +3,13 @@ follows it, and its page and explanation say the step for each person."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from django.test import Client
+from openpyxl import load_workbook
 
 from traguardo.core.smvp import smvp_to_dict
 from traguardo.plans.models import Cycle, ScoringConfig
@@ -85,6 +87,8 @@ def test_the_fund_page_says_the_step_from_score_to_points(
     assert some.score_points == (some.score - 60) / 40 * 100
     page = client_as("ufficio").get("/premi/").content.decode()
     assert "punti dal punteggio: lineare a tratti: 60% → 0 punti, 100% → 100 punti" in page
-    assert "punti (curva lineare dell&#x27;SMVP)" in page or (
-        "punti (curva lineare dell'SMVP)" in page
-    )
+    assert "punti (curva lineare dell&#x27;SMVP)" in page
+    # the payroll file's explanations say the step too
+    book = load_workbook(io.BytesIO(client_as("ufficio").get("/premi/premi.xlsx").content))
+    notes = [row[3] or "" for row in book["Spiegazioni"].iter_rows(min_row=2, values_only=True)]
+    assert any("punti (curva lineare dell'SMVP)" in str(n) for n in notes)
