@@ -616,7 +616,7 @@ class Smvp(Rule):
 
 def _param(value: Any, name: str) -> Decimal:
     """A numeric parameter (a YAML float too); anything else is refused naming it."""
-    if isinstance(value, float) and not isinstance(value, bool):
+    if isinstance(value, float):
         value = str(value)
     if isinstance(value, bool):
         value = repr(value)  # refused below: a yes/no is not a number
