@@ -32,6 +32,7 @@ from traguardo.individual.services import (
     visible_cards,
 )
 from traguardo.plans.selectors import selected_cycle
+from traguardo.plans.smvp_settings import cycle_smvp
 from traguardo.scoring.services import score_cycle
 
 CARD_NOTE_MAX_LENGTH = 2000
@@ -121,6 +122,13 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
         if view.scheme
         else []
     )
+    # The SMVP's bands or curve from score to points for the bonus, when it has them.
+    payout = cycle_smvp(report.cycle).payout
+    payout_step = (
+        payout.step(view.final.value)
+        if view.final and view.final.value is not None and not payout.is_proportional
+        else ""
+    )
     return render(
         request,
         "individual/card.html",
@@ -146,5 +154,6 @@ def card(request: HttpRequest, pk: int) -> HttpResponse:
                 for post, part in (view.split.posts if view.split else ())
             ],
             "config": EvaluationConfig.objects.filter(cycle=report.cycle).first(),
+            "payout_step": payout_step,
         },
     )

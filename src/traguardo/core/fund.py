@@ -7,7 +7,9 @@ Two steps, both exact to the cent:
    with an economic value) is released by the achievement of its objectives, under the
    SMVP's rule (pro rata to the achievement, or all-or-nothing above a threshold).
 2. :func:`distribute`: the distributable amount goes to people by points =
-   score × category coefficient × presence factor, with the SMVP's rules: no bonus under
+   score × category coefficient × presence factor, where the SMVP may turn the score into
+   points first (its ``premi``: bands or a piecewise-linear curve, :mod:`core.payout`;
+   proportional, the default, keeps the score), with the SMVP's rules: no bonus under
    a threshold score; a differentiated bonus (art. 69 CCNL) for a limited top share; a cap
    per person, whose excess goes to the others. Amounts are cut to cents and the cents
    left over are handed out by largest remainder, so the amounts always add up to the
@@ -24,6 +26,7 @@ from enum import StrEnum
 from traguardo.core.explanation import Explanation
 from traguardo.core.i18n import _
 from traguardo.core.numbers import HUNDRED, ZERO, format_exact, format_it, format_percent
+from traguardo.core.payout import Payout
 
 CENT = Decimal("0.01")
 
@@ -131,6 +134,9 @@ class Rules:
     top_share: Decimal = Decimal(10)  # percent of beneficiaries with the differentiated bonus
     top_bonus: Decimal = Decimal(30)  # percent more points for them (art. 69: at least 30%)
     cap: Decimal | None = None  # highest amount per person
+    # The SMVP's step from score to points (default: the score itself). The threshold and
+    # the top share still look at the score.
+    payout: Payout = field(default_factory=Payout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +148,9 @@ class Allocation:
     top: bool
     amount: Decimal
     explanation: Explanation
+    # The points the score is worth under the SMVP's payout, before the coefficients (the
+    # score itself when the payout is proportional; 0 without a bonus).
+    score_points: Decimal = ZERO
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +192,19 @@ def _top_codes(eligible: Sequence[Beneficiary], share: Decimal) -> tuple[set[str
     )
 
 
+def _why_points(converted: bool, *, top: bool) -> str:
+    if converted:
+        if top:
+            return _(
+                "punti = punti dell'SMVP per il punteggio × coefficiente categoria × presenza "
+                "× maggiorazione"
+            )
+        return _("punti = punti dell'SMVP per il punteggio × coefficiente categoria × presenza")
+    if top:
+        return _("punti = punteggio × coefficiente categoria × presenza × maggiorazione")
+    return _("punti = punteggio × coefficiente categoria × presenza")
+
+
 def distribute(fund: Decimal, people: Sequence[Beneficiary], rules: Rules) -> Distribution:
     """Split `fund` (euro, to the cent) among `people` by points; see the module docstring."""
     if fund < 0 or fund != fund.quantize(CENT):
@@ -200,9 +222,11 @@ def distribute(fund: Decimal, people: Sequence[Beneficiary], rules: Rules) -> Di
     eligible = [p for p in people if p.score is not None and p.score >= rules.threshold]
     top, top_note = _top_codes(eligible, rules.top_share)
     points: dict[str, Decimal] = {}
+    base: dict[str, Decimal] = {}
     for p in eligible:
         factor = (HUNDRED + rules.top_bonus) / HUNDRED if p.code in top else Decimal(1)
-        points[p.code] = (p.score or ZERO) * rules.coefficients[p.category] * p.presence * factor
+        base[p.code] = rules.payout.points_for(p.score or ZERO)
+        points[p.code] = base[p.code] * rules.coefficients[p.category] * p.presence * factor
 
     # Shares with caps: whoever the cap binds gets the cap; the rest is shared again among
     # the others, until nobody new is capped.
@@ -236,6 +260,7 @@ def distribute(fund: Decimal, people: Sequence[Beneficiary], rules: Rules) -> Di
 
     rows = []
     total_points = sum(points.values(), ZERO)
+    converted = not rules.payout.is_proportional
     for p in people:
         base_inputs = (
             (_("categoria"), p.category),
@@ -268,6 +293,8 @@ def distribute(fund: Decimal, people: Sequence[Beneficiary], rules: Rules) -> Di
             )
             continue
         notes = []
+        if converted:
+            notes.append(rules.payout.step(p.score or ZERO))
         if p.code in top:
             notes.append(
                 _("premio differenziato (art. 69 CCNL): punti +{bonus}%").format(
@@ -277,6 +304,8 @@ def distribute(fund: Decimal, people: Sequence[Beneficiary], rules: Rules) -> Di
         if p.code in capped:
             formula = _("tetto individuale {cap}").format(cap=euro(rules.cap or ZERO))
             notes.append(_("l'eccedenza oltre il tetto è ripartita tra gli altri"))
+        elif p.code not in exact:  # no points (0 under the SMVP's payout, or no presence)
+            formula = _("{points} punti → 0,00 €").format(points=format_it(points[p.code], 4))
         else:
             formula = _("{points} punti × quota per punto = {exact} € → {amount}").format(
                 points=format_it(points[p.code], 4),
@@ -292,16 +321,15 @@ def distribute(fund: Decimal, people: Sequence[Beneficiary], rules: Rules) -> Di
                 p.score,
                 points[p.code],
                 p.code in top,
-                amounts[p.code],
+                amounts.get(p.code, ZERO),
                 Explanation(
                     subject,
-                    _("punti = punteggio × coefficiente categoria × presenza × maggiorazione")
-                    if p.code in top
-                    else _("punti = punteggio × coefficiente categoria × presenza"),
+                    _why_points(converted, top=p.code in top),
                     formula,
                     base_inputs,
                     tuple(notes),
                 ),
+                base[p.code],
             )
         )
     distributed = sum((r.amount for r in rows), ZERO)
@@ -324,11 +352,16 @@ def distribute(fund: Decimal, people: Sequence[Beneficiary], rules: Rules) -> Di
         summary = _("{fund} su {points} punti: distribuiti {distributed}").format(
             fund=euro(fund), points=format_it(total_points, 4), distributed=euro(distributed)
         )
+    rule = _("soglia {threshold}, premio differenziato al {share} dei premiati").format(
+        threshold=format_percent(rules.threshold), share=format_percent(rules.top_share)
+    )
+    if converted:
+        rule = _("{rule}; punti dal punteggio: {payout}").format(
+            rule=rule, payout=rules.payout.describe()
+        )
     explanation = Explanation(
         _("Ripartizione del fondo"),
-        _("soglia {threshold}, premio differenziato al {share} dei premiati").format(
-            threshold=format_percent(rules.threshold), share=format_percent(rules.top_share)
-        ),
+        rule,
         summary,
         (
             (_("fondo distribuibile"), euro(fund)),

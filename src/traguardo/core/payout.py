@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from traguardo.core.i18n import N_
-from traguardo.core.numbers import ZERO
+from traguardo.core.i18n import N_, _
+from traguardo.core.numbers import ZERO, format_exact, format_percent
 
 
 class PayoutKind(StrEnum):
@@ -22,6 +22,13 @@ class PayoutKind(StrEnum):
     BANDS = "bands"
     LINEAR = "linear"
 
+
+# Where a score's points come from, as the fund's explanation says it after the arrow.
+PAYOUT_SOURCES = {
+    PayoutKind.PROPORTIONAL: N_("proporzionali al punteggio"),
+    PayoutKind.BANDS: N_("fasce dell'SMVP"),
+    PayoutKind.LINEAR: N_("curva lineare dell'SMVP"),
+}
 
 PAYOUT_LABELS = {
     PayoutKind.PROPORTIONAL: N_("proporzionale al punteggio"),
@@ -54,3 +61,37 @@ class Payout:
             if a1 <= achievement <= a2:
                 return p1 + (p2 - p1) * (achievement - a1) / (a2 - a1)
         return last[1]  # pragma: no cover - the points cover every achievement
+
+    @property
+    def is_proportional(self) -> bool:
+        """Points are the score itself (no bands or curve to apply)."""
+        return self.kind is PayoutKind.PROPORTIONAL or not self.points
+
+    def describe(self) -> str:
+        """The rule in words: "a fasce: da 60% 50 punti, da 90% 100 punti"."""
+        label = _(PAYOUT_LABELS[self.kind])
+        if self.is_proportional:
+            return _(PAYOUT_LABELS[PayoutKind.PROPORTIONAL])
+        if self.kind is PayoutKind.BANDS:
+            steps = ", ".join(
+                _("da {achievement} {points} punti").format(
+                    achievement=format_percent(a).replace(",00%", "%"), points=format_exact(p)
+                )
+                for a, p in self.points
+            )
+            return f"{label}: {steps} ({_('sotto la prima fascia 0 punti')})"
+        corners = ", ".join(
+            _("{achievement} → {points} punti").format(
+                achievement=format_percent(a).replace(",00%", "%"), points=format_exact(p)
+            )
+            for a, p in self.points
+        )
+        return f"{label}: {corners}"
+
+    def step(self, achievement: Decimal) -> str:
+        """One score's step in words: "punteggio 87,00% → 70 punti (fasce dell'SMVP)"."""
+        return _("punteggio {achievement} → {points} punti ({source})").format(
+            achievement=format_percent(achievement),
+            points=format_exact(self.points_for(achievement), 4),
+            source=_(PAYOUT_SOURCES[self.kind]),
+        )

@@ -239,14 +239,26 @@ class HigherIsBetter(Rule):
 
 @register
 class LowerIsBetter(Rule):
-    """At or under the target scores the cap; above it, target / actual."""
+    """At or under the target scores the cap; above it, target / actual, or with
+    ``mode: distance`` 100 minus the distance from the target in percent of the target,
+    (2 × target − actual) / target (a value twice the target scores 0)."""
 
     slug = "lower_is_better"
     label = N_("Più basso è meglio")
 
-    def __init__(self, cap: Any = 100, floor: Any = None) -> None:
+    def __init__(self, cap: Any = 100, floor: Any = None, mode: str = "ratio") -> None:
+        if mode not in ("ratio", "distance"):
+            raise RuleConfigError(_("parametro «mode»: atteso «ratio» o «distance»"))
         self.cap = _dec(cap, "cap")
         self.floor = None if floor is None else _dec(floor, "floor")
+        self.distance = mode == "distance"
+
+    def _ratio(self, low: Decimal, actual: Decimal) -> Decimal:
+        """The degree before cap and floor, `actual` above `low`."""
+        if self.distance:
+            left = HUNDRED - (actual - low) / abs(low) * HUNDRED
+            return left if left > 0 else ZERO
+        return low / actual * HUNDRED
 
     def value(self, target: Target, reading: Reading) -> Decimal | None:
         actual = reading.number if reading.kind in _NUMERIC else None
@@ -255,9 +267,10 @@ class LowerIsBetter(Rule):
             return None
         if actual <= low:
             return self.cap
-        if actual == 0:  # above a negative target: target / actual has no meaning
+        # above a negative target target / actual has no meaning, nor a distance from 0
+        if (low if self.distance else actual) == 0:
             return None
-        return _capped_value(low / actual * HUNDRED, self.cap, self.floor)
+        return _capped_value(self._ratio(low, actual), self.cap, self.floor)
 
     def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
         actual = _numeric(reading)
@@ -277,7 +290,10 @@ class LowerIsBetter(Rule):
         t, a = format_exact(target.low), format_exact(actual)
         if actual <= target.low:
             return self._scored(value, f"{a} <= {t}", target, reading, ctx)
-        notes = _floor_notes(target.low / actual * HUNDRED, self.floor)
+        notes = _floor_notes(self._ratio(target.low, actual), self.floor)
+        if self.distance:
+            formula = f"max(1 − ({a} − {t}) / {format_exact(abs(target.low))}; 0)"
+            return self._scored(value, formula, target, reading, ctx, notes)
         return self._scored(value, f"{t} / {a}", target, reading, ctx, notes)
 
 
@@ -593,3 +609,285 @@ class Smvp(Rule):
             as_number = Reading(reading.text, ReadingKind.NUMBER, done, "%")
             return self.higher.degree(target, as_number, ctx)
         return self.pick(target).degree(target, reading, ctx)
+
+
+# --- rules added for SMVPs written as configuration (issue 14) -------------------------
+
+
+def _param(value: Any, name: str) -> Decimal:
+    """A numeric parameter (a YAML float too); anything else is refused naming it."""
+    if isinstance(value, float):
+        value = str(value)
+    if isinstance(value, bool):
+        value = repr(value)  # refused below: a yes/no is not a number
+    try:
+        number = _dec(value, name)
+        if not number.is_finite():
+            raise ValueError(name)
+        return number
+    except ValueError as exc:
+        if isinstance(exc, RuleConfigError):
+            raise
+        raise RuleConfigError(
+            _("parametro «{name}»: atteso un numero, trovato {value}").format(
+                name=name, value=repr(value)
+            )
+        ) from None
+
+
+@register
+class TwoPoint(Rule):
+    """A straight line through two points the SMVP names: the value at which the degree
+    is 0 (``zero``) and the value at which it is 100 (``full``; the target's number when
+    left out). ``zero: 10, full: 5`` reads "10 days or more: 0; 5 or fewer: 100", so
+    lower is better; ``zero: 50, full: 80`` the other way. The degree is kept between 0
+    and ``cap`` (default 100): beyond ``full`` it grows up to the cap, never past it."""
+
+    slug = "two_point"
+    label = N_("Interpolazione lineare tra due punti")
+
+    def __init__(self, zero: Any, full: Any = None, cap: Any = 100) -> None:
+        self.zero = _param(zero, "zero")
+        self.full = None if full is None else _param(full, "full")
+        self.cap = _param(cap, "cap")
+        if self.cap < 0:
+            raise RuleConfigError(_("parametro «cap»: non può essere negativo"))
+        if self.full is not None and self.full == self.zero:
+            raise RuleConfigError(_("parametri «zero» e «full»: i due punti devono essere diversi"))
+
+    def _full(self, target: Target) -> Decimal | None:
+        """The value scoring 100: the parameter, else the target's number (None: neither,
+        or the target's number is the zero point and there is no line)."""
+        full = self.full if self.full is not None else target.low
+        return None if full is None or full == self.zero else full
+
+    def _line(self, actual: Decimal, full: Decimal) -> Decimal:
+        return (actual - self.zero) / (full - self.zero) * HUNDRED
+
+    def value(self, target: Target, reading: Reading) -> Decimal | None:
+        actual = reading.number if reading.kind in _NUMERIC else None
+        full = self._full(target)
+        if actual is None or full is None:
+            return None
+        line = self._line(actual, full)
+        return ZERO if line <= 0 else min(line, self.cap)
+
+    def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
+        actual = _numeric(reading)
+        if actual is None:
+            return unmeasurable(_("serve un valore numerico"), target, reading, ctx, self.slug)
+        full = self._full(target)
+        if full is None:
+            return unmeasurable(
+                _(
+                    "manca il valore a cui il grado è 100: né il parametro «full» né un "
+                    "target numerico diverso dal punto «zero»"
+                ),
+                target,
+                reading,
+                ctx,
+                self.slug,
+            )
+        value = self.value(target, reading)
+        assert value is not None
+        if not ctx.explain:
+            return Degree(value, DegreeStatus.SCORED)
+        a, z, f = format_exact(actual), format_exact(self.zero), format_exact(full)
+        line = self._line(actual, full)
+        notes = [
+            _("grado 0 a {zero}, grado 100 a {full}{whose}").format(
+                zero=z,
+                full=f,
+                whose="" if self.full is not None else _(" (il target)"),
+            )
+        ]
+        if line < 0:
+            notes.append(_("oltre il punto di grado 0: il grado è 0"))
+        elif line > self.cap:
+            notes.append(
+                _("oltre il tetto del {cap}: il grado è il tetto").format(
+                    cap=format_percent(self.cap)
+                )
+            )
+        formula = f"({a} − {z}) / ({f} − {z})"
+        return self._scored(value, formula, target, reading, ctx, tuple(notes))
+
+
+class StatusCategory(StrEnum):
+    ABOVE = "superiore"
+    IN_LINE = "in linea"
+    BELOW = "inferiore"
+    NOT_MEASURABLE = "non misurabile"
+
+
+# The words an owner may enter instead of a number ("in linea", "Superiore alle attese"):
+# the category is the one the text starts with.
+_CATEGORY_WORDS = (
+    ("non misurabile", StatusCategory.NOT_MEASURABLE),
+    ("superiore", StatusCategory.ABOVE),
+    ("in linea", StatusCategory.IN_LINE),
+    ("inferiore", StatusCategory.BELOW),
+)
+_LOWER_TARGETS = frozenset((TargetKind.AT_MOST, TargetKind.LESS_THAN))
+_COMPARED = frozenset(
+    (
+        TargetKind.AT_LEAST,
+        TargetKind.MORE_THAN,
+        TargetKind.AT_MOST,
+        TargetKind.LESS_THAN,
+        TargetKind.EQUAL,
+        TargetKind.RANGE,
+    )
+)
+
+
+def status_category(text: str) -> StatusCategory | None:
+    """The category a value written as words names, or None when it names none."""
+    words = " ".join(text.lower().split()).rstrip(".")
+    for start, category in _CATEGORY_WORDS:
+        if words.startswith(start):
+            return category
+    return None
+
+
+@register
+class Status(Rule):
+    """Status categories: "superiore", "in linea", "inferiore" (to the target), "non
+    misurabile"; each category is worth the degree the SMVP gives it.
+
+    The owner may write the category itself as the value, or a number: it is then
+    compared with the target. Within ``tolerance`` percent of the target (or ``margin``,
+    in the value's own unit) it is "in linea"; better than that "superiore", worse
+    "inferiore" — better meaning lower for ``<=``/``<`` targets. In a range it is "in
+    linea", under it "inferiore", over it "superiore". Against "si"/"no" the expected
+    answer is "in linea", the other "inferiore". "non misurabile" is not measurable (the
+    SMVP's policy for those applies)."""
+
+    slug = "status"
+    label = N_("Stato rispetto al target (superiore, in linea, inferiore)")
+    # Values without a number ("in linea") are this rule's to read: the engine must hand
+    # them over instead of taking them as not measurable.
+    reads_words: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        superiore: Any = 100,
+        in_linea: Any = 100,
+        inferiore: Any = 0,
+        tolerance: Any = None,
+        margin: Any = None,
+    ) -> None:
+        self.degrees = {
+            StatusCategory.ABOVE: _param(superiore, "superiore"),
+            StatusCategory.IN_LINE: _param(in_linea, "in_linea"),
+            StatusCategory.BELOW: _param(inferiore, "inferiore"),
+        }
+        for category, degree in self.degrees.items():
+            if degree < 0:
+                raise RuleConfigError(
+                    _("parametro «{name}»: il grado non può essere negativo").format(
+                        name=category.value.replace(" ", "_")
+                    )
+                )
+        if tolerance is not None and margin is not None:
+            raise RuleConfigError(
+                _(
+                    "parametri «tolerance» e «margin»: indicare la tolleranza in percentuale "
+                    "del target oppure in valore assoluto, non entrambe"
+                )
+            )
+        self.tolerance = None if tolerance is None else _param(tolerance, "tolerance")
+        self.margin = None if margin is None else _param(margin, "margin")
+        for name, amount in (("tolerance", self.tolerance), ("margin", self.margin)):
+            if amount is not None and amount < 0:
+                raise RuleConfigError(
+                    _("parametro «{name}»: non può essere negativo").format(name=name)
+                )
+
+    def _slack(self, low: Decimal) -> Decimal:
+        if self.margin is not None:
+            return self.margin
+        if self.tolerance is not None:
+            return abs(low) * self.tolerance / HUNDRED
+        return ZERO
+
+    def category(self, target: Target, reading: Reading) -> StatusCategory | None:
+        """The reading's category against the target (None: it has none)."""
+        if reading.kind is ReadingKind.NOT_MEASURABLE or reading.kind is ReadingKind.FROM_TEXT:
+            named = status_category(reading.text)
+            if named is not None:
+                return named
+        if target.kind in _YES_NO_TARGETS:
+            if reading.kind not in _ANSWERS:
+                return None
+            hit = (reading.kind is ReadingKind.YES) == (target.kind is TargetKind.YES)
+            return StatusCategory.IN_LINE if hit else StatusCategory.BELOW
+        actual = reading.number if reading.kind in _NUMERIC else None
+        low = target.low
+        if actual is None or low is None or target.kind not in _COMPARED:
+            return None
+        high = target.high if target.kind is TargetKind.RANGE and target.high is not None else low
+        if low - self._slack(low) <= actual <= high + self._slack(high):
+            return StatusCategory.IN_LINE
+        better = actual < low if target.kind in _LOWER_TARGETS else actual > high
+        return StatusCategory.ABOVE if better else StatusCategory.BELOW
+
+    def value(self, target: Target, reading: Reading) -> Decimal | None:
+        category = self.category(target, reading)
+        if category is None or category is StatusCategory.NOT_MEASURABLE:
+            return None
+        return self.degrees[category]
+
+    def degree(self, target: Target, reading: Reading, ctx: Context) -> Degree:
+        category = self.category(target, reading)
+        if category is StatusCategory.NOT_MEASURABLE:
+            return unmeasurable(
+                _("indicato «non misurabile» dal responsabile"), target, reading, ctx, self.slug
+            )
+        if category is None:
+            return unmeasurable(
+                _(
+                    "servono un valore numerico e un target numerico (o «si»/«no»), oppure "
+                    "una delle categorie «superiore», «in linea», «inferiore», «non misurabile»"
+                ),
+                target,
+                reading,
+                ctx,
+                self.slug,
+            )
+        value = self.degrees[category]
+        if not ctx.explain:
+            return Degree(value, DegreeStatus.SCORED)
+        named = reading.kind in (ReadingKind.NOT_MEASURABLE, ReadingKind.FROM_TEXT) and (
+            status_category(reading.text) is not None
+        )
+        if named:
+            formula = _("categoria indicata «{category}»").format(category=category.value)
+        else:
+            formula = _("«{value}» rispetto al target «{target}»: {category}").format(
+                value=reading.text, target=target.text, category=category.value
+            )
+        notes = []
+        if not named and target.kind not in _YES_NO_TARGETS:
+            if self.margin is not None:
+                notes.append(
+                    _("in linea entro ±{margin} dal target").format(
+                        margin=format_exact(self.margin)
+                    )
+                )
+            elif self.tolerance is not None:
+                notes.append(
+                    _("in linea entro ±{tolerance} del target").format(
+                        tolerance=format_percent(self.tolerance)
+                    )
+                )
+        notes.append(
+            _(
+                "gradi per categoria: superiore {above}, in linea {in_line}, inferiore {below}"
+            ).format(
+                above=format_percent(self.degrees[StatusCategory.ABOVE]),
+                in_line=format_percent(self.degrees[StatusCategory.IN_LINE]),
+                below=format_percent(self.degrees[StatusCategory.BELOW]),
+            )
+        )
+        return self._scored(value, formula, target, reading, ctx, tuple(notes))

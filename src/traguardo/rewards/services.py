@@ -26,12 +26,15 @@ from traguardo.core.fund import (
     Released,
     ReleaseRule,
     Rules,
+    RulesError,
     band_shares,
     distribute,
     release,
 )
 from traguardo.core.numbers import HUNDRED, ZERO, NumberFormatError, parse_number
+from traguardo.core.payout import Payout
 from traguardo.core.results import PlanScore
+from traguardo.core.smvp import SmvpError
 from traguardo.core.tabular import neutralise_row
 from traguardo.individual.models import (
     CardEvent,
@@ -43,6 +46,7 @@ from traguardo.individual.models import (
 )
 from traguardo.individual.services import card_view
 from traguardo.plans.models import Cycle
+from traguardo.plans.smvp_settings import cycle_smvp
 from traguardo.rewards.models import Beneficiary as BeneficiaryRow
 from traguardo.rewards.models import Fund
 
@@ -59,6 +63,7 @@ class FundReport:
     released_total: Decimal
     distributable: Decimal
     distribution: Distribution
+    payout: Payout = field(default_factory=Payout)  # the SMVP's step from score to points
 
 
 def fund_report(fund: Fund, plan_score: PlanScore) -> FundReport:
@@ -79,18 +84,28 @@ def fund_report(fund: Fund, plan_score: PlanScore) -> FundReport:
     released = release(projects, ReleaseRule(fund.release_rule), fund.release_threshold)
     released_total = sum((r.amount for r in released), ZERO)
     distributable = fund.base_amount + released_total
+    try:
+        payout = cycle_smvp(fund.cycle).payout  # the SMVP's step from score to points
+    except SmvpError as exc:
+        raise RulesError(f"SMVP del ciclo, {exc}") from None
     rules = Rules(
         threshold=fund.threshold,
         coefficients={k: Decimal(str(v)) for k, v in fund.coefficients.items()},
         top_share=fund.top_share,
         top_bonus=fund.top_bonus,
         cap=fund.cap,
+        payout=payout,
     )
     people = [
         Beneficiary(b.code, b.category, b.score, b.presence) for b in fund.beneficiaries.all()
     ]
     return FundReport(
-        fund, released, released_total, distributable, distribute(distributable, people, rules)
+        fund,
+        released,
+        released_total,
+        distributable,
+        distribute(distributable, people, rules),
+        payout,
     )
 
 
