@@ -386,12 +386,6 @@ def test_the_engine_scores_the_new_rules_both_ways() -> None:
     assert explained == fast == Decimal(60)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engine takes a value without a number as not measurable before asking the "
-    "rule: the status rule's words need engine._degree and fast.py to hand such readings to "
-    "rules that read words (Status.reads_words)",
-)
 def test_the_engine_lets_the_status_rule_read_its_words() -> None:
     explained, fast = objective_performance(
         Indicator("1.1/1#1", 1, "Qualità", ">= 100", "in linea", ONE, "status", {}),

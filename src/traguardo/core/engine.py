@@ -161,7 +161,9 @@ def _degree(
             _("nessun valore rilevato"), target, reading, ctx, _("valore mancante")
         )
         return Degree(None, DegreeStatus.MISSING, degree.explanation)
-    if reading.kind is ReadingKind.NOT_MEASURABLE:
+    if reading.kind is ReadingKind.NOT_MEASURABLE and not getattr(
+        rules.for_indicator(indicator), "reads_words", False
+    ):  # a rule of categories reads words ("in linea") that have no number
         return unmeasurable(reading.reason, target, reading, ctx, _("non misurabile"))
     if target.kind is TargetKind.AGGREGATE:
         return unmeasurable(

@@ -84,7 +84,7 @@ class FastScorer(_Scorer):
             degree = _EXCLUDED
         elif reading.kind is _EMPTY:
             degree = _MISSING
-        elif reading.kind is _UNREADABLE or target.kind is _AGGREGATE:
+        elif target.kind is _AGGREGATE:
             degree = _NOT_MEASURABLE
         else:
             if indicator.rule is None and not indicator.params:
@@ -92,7 +92,9 @@ class FastScorer(_Scorer):
             else:
                 rule = self.rules.for_indicator(indicator)
                 has_value = not _explains_only(rule)
-            if has_value:
+            if reading.kind is _UNREADABLE and not getattr(rule, "reads_words", False):
+                degree = _NOT_MEASURABLE
+            elif has_value:
                 value = rule.value(target, reading)
                 degree = _NOT_MEASURABLE if value is None else Degree(value, _SCORED)
             else:
