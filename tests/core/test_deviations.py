@@ -7,7 +7,7 @@ import pytest
 
 from traguardo.core.deviations import deviations, exists, figure, label, level_key
 from traguardo.core.engine import score_plan
-from traguardo.core.levels import Level, LevelKey, Rounding, TVBL_LEVELS
+from traguardo.core.levels import TVBL_LEVELS, Level, LevelKey, Rounding
 from traguardo.core.model import Block, Indicator, Objective, Plan, Smvp, Unit, UnitKind
 from traguardo.core.results import AdjustedFigure, PlanScore
 

@@ -153,9 +153,7 @@ class Deviation:
     difference: Decimal | None  # published − rounded
 
 
-def check(
-    score: PlanScore, smvp: Smvp, code: str, published: Decimal
-) -> tuple[Deviation, bool]:
+def check(score: PlanScore, smvp: Smvp, code: str, published: Decimal) -> tuple[Deviation, bool]:
     """The comparison for one published figure, and whether it is a deviation."""
     try:
         key = level_key(score, code)
