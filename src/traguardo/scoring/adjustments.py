@@ -109,7 +109,7 @@ def adjustments_of(cycle: Cycle) -> dict[str, Adjustment]:
     """The cycle's adjustments as the core reads them (Plan.adjustments), by explain code:
     scoring.fetch passes them to the plan."""
     return {
-        code: Adjustment(published, override, reason, username or "")
+        code: Adjustment(_plain(published), _plain(override), reason, username or "")
         for code, published, override, reason, username in ScoreAdjustment.objects.filter(
             cycle=cycle
         )
@@ -122,11 +122,25 @@ def published_of(cycle: Cycle) -> dict[str, Decimal]:
     """The published figures recorded for the cycle, by explain code: read from the
     database, not from the score, so that a closed cycle's stored score is compared with
     figures recorded after it was stored."""
-    return dict(
+    found: dict[str, Decimal] = {}
+    for code, value in (
         ScoreAdjustment.objects.filter(cycle=cycle, published__isnull=False)
         .order_by("code")
         .values_list("code", "published")
-    )
+    ):
+        plain = _plain(value)
+        if plain is not None:
+            found[code] = plain
+    return found
+
+
+def _plain(value: Decimal | None) -> Decimal | None:
+    """A stored figure without the column's trailing zeros (72.630000 → 72.63; 100)."""
+    if value is None:
+        return None
+    plain = value.normalize()
+    exponent = plain.as_tuple().exponent
+    return plain.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else plain
 
 
 def deviations_of(cycle: Cycle, score: PlanScore | None = None) -> list[core_deviations.Deviation]:
