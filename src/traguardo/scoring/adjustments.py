@@ -35,7 +35,7 @@ from traguardo.accounts import permissions
 from traguardo.accounts.models import Role
 from traguardo.audit import recorder
 from traguardo.core import deviations as core_deviations
-from traguardo.core.model import Adjustment
+from traguardo.core.model import Adjustment, Smvp
 from traguardo.core.results import PlanScore
 from traguardo.plans import versions
 from traguardo.plans.models import Cycle
@@ -143,12 +143,19 @@ def _plain(value: Decimal | None) -> Decimal | None:
     return plain.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else plain
 
 
+def plan_smvp(cycle: Cycle) -> Smvp:
+    """The SMVP the cycle's score was computed with (a closed cycle's: the stored one)."""
+    from traguardo.scoring.services import plan_of
+
+    return plan_of(cycle).smvp
+
+
 def deviations_of(cycle: Cycle, score: PlanScore | None = None) -> list[core_deviations.Deviation]:
     """Every published figure of the cycle that the computed one does not reproduce."""
-    from traguardo.scoring.services import plan_of, score_cycle
+    from traguardo.scoring.services import score_cycle
 
     score = score if score is not None else score_cycle(cycle)
-    return core_deviations.deviations(score, plan_of(cycle).smvp, published_of(cycle))
+    return core_deviations.deviations(score, plan_smvp(cycle), published_of(cycle))
 
 
 def canonical(score: PlanScore, code: str) -> str:
@@ -277,3 +284,36 @@ def clear_override(cycle: Cycle, code: str, *, by: Any) -> None:
         row.override = None
         row.reason = ""
         _store(row, by)
+
+
+def flags(cycle: Cycle, score: PlanScore | None = None) -> dict[str, list[str]]:
+    """What the OIV's check list flags, by the code of its lines (oiv.selectors.matrix: an
+    objective "2.1/1", a block "B<number of the block>", "" for the Relazione as a whole):
+    "rettificato" for an override, "scostamento dal valore pubblicato" for a deviation, on
+    the line of the item or of the objective or block it belongs to."""
+    from traguardo.scoring.services import score_cycle
+
+    score = score if score is not None else score_cycle(cycle)
+    block_of = {
+        indicator.number: block.number
+        for block in score.entity.blocks
+        for indicator in block.indicators
+    }
+
+    def line(code: str) -> str:
+        if code.upper().startswith("BLOCCO-"):
+            return "B" + code.split("-", 1)[1]
+        if code[:1] == "B" and code[1:].isdigit():
+            number = block_of.get(int(code[1:]))
+            return f"B{number}" if number is not None else ""
+        objective = code.partition("#")[0]
+        return objective if objective in score.objectives else ""
+
+    found: dict[str, list[str]] = {}
+    for code in sorted(score.adjusted):
+        found.setdefault(line(code), []).append(_("%(code)s rettificato") % {"code": code})
+    for deviation in deviations_of(cycle, score):
+        found.setdefault(line(deviation.code), []).append(
+            _("%(code)s: scostamento dal valore pubblicato") % {"code": deviation.code}
+        )
+    return found
