@@ -66,8 +66,9 @@ def can_view(user: Any, cycle: Cycle) -> bool:
 
 
 def override_refusal(user: Any, cycle: Cycle) -> str | None:
-    """Why `user` may not override a figure of `cycle` now, or None if they may."""
-    if not permissions.has_role_in(user, cycle.entity_id, *OVERRIDE_ROLES):
+    """Why `user` may not override a figure of `cycle` now, or None if they may. No user
+    (None): a command run by the installation's operator, as for the other services."""
+    if user is not None and not permissions.has_role_in(user, cycle.entity_id, *OVERRIDE_ROLES):
         return _(
             "Solo la struttura tecnica permanente (ufficio performance) o il Segretario "
             "generale dell'ente rettificano un risultato."
@@ -81,8 +82,9 @@ def override_refusal(user: Any, cycle: Cycle) -> str | None:
 
 
 def published_refusal(user: Any, cycle: Cycle) -> str | None:
-    """Why `user` may not record a published figure of `cycle`, or None if they may."""
-    if not permissions.has_role_in(user, cycle.entity_id, *PUBLISHED_ROLES):
+    """Why `user` may not record a published figure of `cycle`, or None if they may
+    (None: a command, see override_refusal)."""
+    if user is not None and not permissions.has_role_in(user, cycle.entity_id, *PUBLISHED_ROLES):
         return _(
             "Solo la struttura tecnica permanente (ufficio performance) dell'ente registra i "
             "valori pubblicati."
