@@ -78,3 +78,17 @@ def test_oiv_check_list_flags_the_objective_with_a_deviation(world: World, sign_
     html = sign_in("oiv").get("/oiv/").content.decode()
     assert 'data-testid="adjustments-link"' in html
     assert "1.1/1#2: scostamento dal valore pubblicato" in html
+
+
+def test_an_override_shows_on_the_item_page_the_list_and_the_oiv_check_list(
+    world: World, sign_in: SignIn
+) -> None:
+    """With the engine applying the cycle's adjustments (scoring.fetch: adjustments_of)."""
+    office = get_user_model().objects.get(username="ufficio")
+    adjustments.override(world.cycle, "2.1/1", Decimal(90), reason="Fonte corretta", by=office)
+    html = sign_in("oiv").get(f"/risultati/{world.cycle.year}/perche/2.1/1/").content.decode()
+    assert "rettificato: 90,00</strong> (calcolato 100,00) — Fonte corretta" in html
+    listed = sign_in("oiv").get("/scostamenti/").content.decode()
+    assert "Fonte corretta" in listed and "100,00" in listed
+    check_list = sign_in("oiv").get("/oiv/").content.decode()
+    assert "2.1/1 rettificato" in check_list
