@@ -97,3 +97,33 @@ def test_deviations_of_the_cycle_compare_with_the_rounded_figure(world: World) -
     adjustments.set_published(world.cycle, "1.1/1", Decimal("99.5"), by=user("ufficio"))
     found = adjustments.deviations_of(world.cycle)
     assert [(d.code, d.difference) for d in found] == [("1.1/1", Decimal("-0.5"))]
+
+
+def test_the_command_line_records_and_lists(world: World) -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    year = str(world.cycle.year)
+    out = io.StringIO()
+    call_command("adjust", "1.1/1", "--year", year, "--published", "99,5", stdout=out)
+    assert "scostamento 1.1/1: pubblicato 99,50, calcolato 100,00" in out.getvalue()
+    with pytest.raises(CommandError, match="motivo"):
+        call_command("adjust", "1.1/1", "--year", year, "--override", "90", stdout=out)
+    with pytest.raises(CommandError, match="non è un numero"):
+        call_command("adjust", "1.1/1", "--year", year, "--published", "tanto", stdout=out)
+    assert AuditEntry.objects.filter(model_label="scoring.scoreadjustment").count() == 1
+
+
+def test_the_command_line_checks_the_named_user(world: World) -> None:
+    from django.core.management import CommandError, call_command
+
+    year = str(world.cycle.year)
+    with pytest.raises(CommandError, match="Segretario generale"):
+        call_command(
+            "adjust", "1.1/1", "--year", year, "--override", "9", "--reason", "r", "--user", "po"
+        )
+    call_command(
+        "adjust", "1.1/1", "--year", year, "--override", "9", "--reason", "r", "--user", "ufficio"
+    )
+    assert adjustments.adjustments_of(world.cycle)["1.1/1"].by == "ufficio"
