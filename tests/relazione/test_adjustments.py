@@ -73,3 +73,23 @@ def test_override_set_through_the_service_reaches_the_relazione(world: World) ->
     html = print_html(build_document(world.cycle))
     assert "90% (rettificato)" in html
     assert "Fonte corretta" in html and "Note sugli scostamenti" in html
+
+
+def test_the_notes_reach_the_docx_xlsx_and_pdf(world: World) -> None:
+    import io
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from traguardo.reports.relazione.docx import render_docx
+    from traguardo.reports.relazione.pdf import render_pdf
+    from traguardo.reports.relazione.xlsx import render_xlsx
+
+    adjustments.set_published(world.cycle, "1.1/1", Decimal("99.5"), by=office())
+    document = build_document(world.cycle)
+    with zipfile.ZipFile(io.BytesIO(render_docx(document))) as docx:
+        body = docx.read("word/document.xml").decode()
+    assert "Note sugli scostamenti e sulle rettifiche" in body and "99,50%" in body
+    book = load_workbook(io.BytesIO(render_xlsx(document)))
+    assert any(title.startswith("scostamenti_pubblicati") for title in book.sheetnames)
+    assert render_pdf(document).startswith(b"%PDF")
