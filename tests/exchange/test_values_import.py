@@ -52,6 +52,7 @@ def test_the_template_is_prefilled_for_owners(demo: Cycle, open_final: Period) -
         "Periodo",
         "Valore",
         "Commento",
+        "Valore pubblicato",
     ]
     row = next(r for r in rows if r[0] == "2.1/1#2")
     assert row[1] == "Posizioni verificate nell'anno"

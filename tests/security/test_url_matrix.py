@@ -175,6 +175,10 @@ RULES: dict[str, Rule] = {
     "oiv:decision": Rule(NOBODY, OIV_ONLY),
     "oiv:document": Rule(OFFICE_OIV),  # the OIV's own uploaded document, as an attachment
     "oiv:challenge": own(OFFICE_OIV),
+    # published figures and overrides: the office, the SG and the OIV read; the office and
+    # the SG write (an empty POST: back to the list with the message)
+    "scoring:adjustments": own(OFFICE_OIV | {SG}),
+    "scoring:adjust": own(NOBODY, frozenset({OFFICE, SG})),
     # --- Relazione -----------------------------------------------------------------------
     # Amministrazione trasparente: only published cycles, for everyone alike (the world's
     # cycle is not published: its pages answer 404; the list answers every visitor).
@@ -383,6 +387,7 @@ def _url(name: str, ids: Ids) -> str:
         "oiv:decision": [v["year"]],
         "oiv:document": [v["oiv_document"]],
         "oiv:challenge": [v["year"]],
+        "scoring:adjust": [v["year"]],
         "oiv:decision_document": [v["year"], v["decision"]],
         "monitoring:validation_undo": [v["validation"]],
         "monitoring:send_back": [v["measurement"]],

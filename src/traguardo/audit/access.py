@@ -58,6 +58,8 @@ RULES: dict[str, Rule] = {
     "plans.indicator": Rule.PLAN,
     "plans.target": Rule.PLAN,
     "plans.scoringconfig": Rule.PLAN,
+    # Published figures and overrides: they appear in the Relazione and on the plan's pages.
+    "scoring.scoreadjustment": Rule.PLAN,
     "reports.narrative": Rule.PLAN,
     "reports.headlineindicator": Rule.PLAN,
     "monitoring.period": Rule.PLAN,

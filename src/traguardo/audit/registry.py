@@ -30,6 +30,8 @@ AUDITED_LABELS = (
     "plans.scoringconfig",
     "plans.publication",
     "individual.reportcard",
+    # Published figures and overrides of scored figures (scoring.adjustments).
+    "scoring.scoreadjustment",
     # The Relazione's texts and headline indicators, as written by the office.
     "reports.narrative",
     "reports.headlineindicator",

@@ -35,10 +35,12 @@ from traguardo.core.tabular import (
 )
 from traguardo.exchange.cells import CellError, parse_choice, parse_date, parse_decimal, parse_int
 from traguardo.exchange.codes import cycle_targets, indicators_by_code
+from traguardo.exchange.published import PublishedFigures
 from traguardo.exchange.reader import Row, Table, Workbook
 from traguardo.exchange.result import (
     Action,
     Change,
+    ImportAborted,
     ImportResult,
     Progress,
     no_progress,
@@ -113,9 +115,17 @@ class Wanted:
 
 
 class PlanImport:
-    def __init__(self, cycle: Cycle, book: Workbook, progress: Progress = no_progress) -> None:
+    def __init__(
+        self,
+        cycle: Cycle,
+        book: Workbook,
+        progress: Progress = no_progress,
+        user: Any = None,
+    ) -> None:
         self.cycle = cycle
         self.book = book
+        self.user = user  # who records the published figures (None: a command)
+        self.published: list[PublishedFigures] = []
         self.progress = progress
         self.issues: list[Issue] = list(book.issues)
         self.changes: list[Change] = []
@@ -252,7 +262,25 @@ class PlanImport:
         blocks = set(self.blocks) | {w.fields["number"] for w in wanted["blocks"]}
         wanted["indicators"] = self._validate_indicators(objectives, blocks)
         self._check_lengths(wanted)
+        self._read_published(wanted)
         return wanted
+
+    def _read_published(self, wanted: dict[str, list[Wanted]]) -> None:
+        """The "Valore pubblicato" cells of the rows that are otherwise fine (exchange.published):
+        objectives' performance, blocks' achievement, indicators' degree."""
+        for sheet, code in (
+            ("operational", lambda w: w.code),
+            ("blocks", lambda w: f"BLOCCO-{w.fields['number']}"),
+            ("indicators", lambda w: w.code),
+        ):
+            table = self.book.tables.get(sheet)
+            if table is None or "published" not in table.headers:
+                continue
+            figures = PublishedFigures(table, self.issues)
+            for w in wanted[sheet]:
+                figures.read(w.row, code(w))
+            figures.check(self.cycle, self.user)
+            self.published.append(figures)
 
     def _check_lengths(self, wanted: dict[str, list[Wanted]]) -> None:
         """Texts longer than the database keeps: said here rather than failing on save."""
@@ -860,6 +888,11 @@ class PlanImport:
                 if not dry_run:
                     # Units and people belong to the entity: every cycle of it may move.
                     versions.bump_entity(self.cycle.entity_id)
+                    for figures in self.published:  # the plan saved first: its codes exist
+                        figures.save(self.cycle, self.user)
+        except ImportAborted:
+            result.issues = self.issues
+            return result
         except (IntegrityError, DataError) as exc:  # a rule the checks above missed
             self.issues.append(
                 Issue("", None, "", _("il database ha rifiutato i dati: {error}").format(error=exc))

@@ -48,6 +48,16 @@ def normal(text: str) -> str:
 
 TARGET_HEADER = re.compile(r"^target\s+(\d{4})$")
 
+
+def published(what: str) -> Column:
+    """The "Valore pubblicato" column, the last of its sheet (after the targets too): the
+    figure a published Relazione printed for the row's item (loading past cycles). On import
+    a non-empty cell records it (scoring.adjustments.set_published); an empty cell leaves
+    what is recorded alone. Traguardo compares it with the computed figure and shows the
+    deviations (exchange.published)."""
+    return Column("published", "Valore pubblicato", "Published figure", False, 14, what)
+
+
 UNITS = Sheet(
     "units",
     "Unità",
@@ -129,6 +139,7 @@ OPERATIONAL = Sheet(
             "unità/numero nell'unità, ad es. 2.2/3; 2.3/4",
         ),
         Column("description", "Descrizione", "Description", False, 50),
+        published("performance dell'obiettivo come pubblicata, ad es. 72,63"),
     ),
 )
 BLOCKS = Sheet(
@@ -140,6 +151,7 @@ BLOCKS = Sheet(
         Column("heading", "Intestazione", "Heading", True, 50),
         Column("weight_b", "Peso B", "Weight B", True, 10),
         Column("annual", "Obiettivo annuale", "Annual objective", False, 12),
+        published("realizzazione (A) del blocco come pubblicata, ad es. 95,8"),
     ),
 )
 INDICATORS = Sheet(
@@ -155,6 +167,7 @@ INDICATORS = Sheet(
         Column("direction", "Verso", "Direction", False, 12, "vuoto: ricavato dal target"),
         Column("method", "Metodo di calcolo", "Calculation method", False, 30),
         Column("source", "Fonte", "Source", False, 20),
+        published("grado di realizzazione come pubblicato, ad es. 72,63"),
     ),
     targets=True,
 )
@@ -174,6 +187,7 @@ VALUES = Sheet(
         Column("period", "Periodo", "Period", True, 10, "30.06 oppure 31.12"),
         Column("value", "Valore", "Value", True, 16),
         Column("comment", "Commento", "Comment", False, 40),
+        published("grado di realizzazione al 31.12 come pubblicato, ad es. 72,63"),
     ),
 )
 ALL_SHEETS = (*PLAN_SHEETS, VALUES)

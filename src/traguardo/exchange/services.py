@@ -70,7 +70,7 @@ def import_file(
             dry_run=dry_run
         )
     else:
-        result = PlanImport(cycle, book, progress=progress).run(dry_run=dry_run)
+        result = PlanImport(cycle, book, progress=progress, user=user).run(dry_run=dry_run)
     if result.saved:
         # Rows are saved in bulk: the audit trail gets one entry with the counts per sheet,
         # the file and who imported it (the importers bump the data versions themselves).

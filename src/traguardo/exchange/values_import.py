@@ -24,6 +24,7 @@ from traguardo.audit import recorder
 from traguardo.core.readings import Reading, ReadingKind, parse_reading, value_problem
 from traguardo.core.tabular import CodeError, Issue, parse_indicator_code
 from traguardo.exchange.codes import indicators_by_code
+from traguardo.exchange.published import PublishedFigures
 from traguardo.exchange.reader import Row, Table, Workbook
 from traguardo.exchange.result import (
     Action,
@@ -84,6 +85,10 @@ class ValuesImport:
         self.issues: list[Issue] = list(book.issues)
         self.changes: list[Change] = []
         self.table: Table = book.tables["values"]
+        self.published = PublishedFigures(self.table, self.issues)
+
+    def _published(self, row: Row, code: str) -> None:
+        self.published.read(row, code)
 
     def _issue(self, row: Row | None, key: str, message: str) -> None:
         column = self.table.header(key) if key else ""
@@ -131,6 +136,7 @@ class ValuesImport:
                     ),
                 )
                 continue
+            self._published(row, code)
             if not text:
                 continue  # not filled in: nothing to record
             pcode = period_code(row.cells.get("period", ""))
@@ -195,6 +201,7 @@ class ValuesImport:
         result.changes = self.changes
         if self.user is not None:
             self._check_permissions(todo)
+        self.published.check(self.cycle, self.user)
         if self.issues or dry_run:
             return result
         try:
@@ -202,6 +209,7 @@ class ValuesImport:
                 if todo:  # nothing changed: no write, the cached figures stay valid
                     self._save(todo)
                     versions.bump([self.cycle.pk])  # once for the whole file
+                self.published.save(self.cycle, self.user)
         except ImportAborted:
             result.issues = self.issues
             return result

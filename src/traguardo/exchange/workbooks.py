@@ -37,6 +37,7 @@ from traguardo.plans.models import (
     StrategicObjective,
     Target,
 )
+from traguardo.scoring.adjustments import published_of
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="06488A")  # white on dark blue: contrast 8:1
@@ -123,6 +124,7 @@ def plan_rows(cycle: Cycle | None) -> dict[str, list[list[Any]]]:
     rows: dict[str, list[list[Any]]] = {s.key: [] for s in schema.PLAN_SHEETS}
     if cycle is None:
         return rows
+    figures = published_of(cycle)
     first, last = datetime.date(cycle.year, 1, 1), datetime.date(cycle.year, 12, 31)
     units = OrgUnit.objects.filter(entity_id=cycle.entity_id, valid_from__lte=last).filter(
         Q(valid_to__isnull=True) | Q(valid_to__gte=first)
@@ -188,11 +190,18 @@ def plan_rows(cycle: Cycle | None) -> dict[str, list[list[Any]]]:
                 ", ".join(annual[o.pk]),
                 "; ".join(others[o.pk]),
                 o.description,
+                figures.get(o.code, ""),
             ]
         )
     for b in EntityBlock.objects.filter(cycle=cycle).select_related("annual_objective"):
         rows["blocks"].append(
-            [b.number, b.heading, b.weight_b, b.annual_objective.code if b.annual_objective else ""]
+            [
+                b.number,
+                b.heading,
+                b.weight_b,
+                b.annual_objective.code if b.annual_objective else "",
+                figures.get(f"BLOCCO-{b.number}", ""),
+            ]
         )
     return rows
 
@@ -210,6 +219,7 @@ def indicator_rows(cycle: Cycle | None) -> tuple[list[int], list[list[Any]]]:
         return [], []
     years = _target_years(cycle)
     indicators = indicators_by_code(cycle)
+    figures = published_of(cycle)
     targets: dict[int, dict[int, str]] = defaultdict(dict)
     for indicator_id, year, text in cycle_targets(cycle).values_list(
         "indicator_id", "year", "text"
@@ -228,6 +238,7 @@ def indicator_rows(cycle: Cycle | None) -> tuple[list[int], list[list[Any]]]:
                 i.method,
                 i.source,
                 *[targets[i.pk].get(year, "") for year in years],
+                figures.get(code, ""),  # the last column, after the targets
             ]
         )
     return years, out
@@ -252,8 +263,9 @@ def plan_workbook(cycle: Cycle | None, language: str = "it") -> bytes:
         widths = _widths(sheet)
         data = rows.get(sheet.key, [])
         if sheet.key == "indicators":
-            headers += [f"Target {year}" for year in years]
-            widths += [14] * len(years)
+            # The targets before "Valore pubblicato": it stays the last column of every sheet.
+            headers = headers[:-1] + [f"Target {year}" for year in years] + headers[-1:]
+            widths = widths[:-1] + [14] * len(years) + widths[-1:]
             data = indicators
         add_sheet(book, sheet.title(language), headers, data, widths)
     return _to_bytes(book)
@@ -300,6 +312,7 @@ def values_rows(cycle: Cycle, period: Period) -> list[list[Any]]:
         elif m.period.date < period.date:
             last[m.indicator_id] = f"{m.text} ({m.period.code})"
     owners = _owners(cycle, period.date)
+    figures = published_of(cycle)
     rows = []
     for code, i in indicators.items():
         unit = i.objective.home_unit if i.objective else None
@@ -315,6 +328,7 @@ def values_rows(cycle: Cycle, period: Period) -> list[list[Any]]:
                 period.code,
                 found.text if found else "",
                 found.comment if found else "",
+                figures.get(code, ""),
             ]
         )
     return rows

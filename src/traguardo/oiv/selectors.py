@@ -37,6 +37,9 @@ class Row:
     code: str
     title: str
     cells: tuple[Cell | None, ...] = ()
+    # What to check first: an overridden figure, a deviation from a published figure
+    # (scoring.adjustments.flags).
+    flags: tuple[str, ...] = ()
 
     @property
     def done(self) -> bool:

@@ -6,6 +6,7 @@ services on every POST).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
@@ -40,6 +41,7 @@ from traguardo.oiv.models import (
 from traguardo.plans import blockers as blocking
 from traguardo.plans import states
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective
+from traguardo.scoring import adjustments
 
 SCOPES = ("relazione", "blocco", "obiettivo")
 MATRIX_LINES = 40  # lines of the matrix per page: the ~140 of a plan, one click apart
@@ -72,6 +74,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
     cycle = _cycle(request, _year_param(request))
     rows = selectors.matrix(cycle)
     done, total = selectors.progress(rows)
+    flags = adjustments.flags(cycle)
+    rows = [replace(row, flags=tuple(flags.get(row.code, ()))) for row in rows]
     page = Paginator(rows, MATRIX_LINES).get_page(request.GET.get("pagina"))
     can_write = services.can_write(request.user, cycle)
     decisions = services.decisions(cycle)
@@ -101,6 +105,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "decision_form": DecisionForm(initial={"outcome": "validated", "date": None}),
             "evidence": selectors.evidence(cycle),
             "transitions": cycle.transitions.select_related("by"),
+            "flagged": sum(len(f) for f in flags.values()),
         },
     )
 

@@ -20,7 +20,8 @@ RESERVED = frozenset(
     {
         "accesso", "admin", "albero", "api", "cerca", "cruscotto", "dati", "ente", "i18n",
         "installazione", "media", "monitoraggio", "obiettivo", "oiv", "personale", "piano",
-        "premi", "relazione", "risultati", "schede", "sito", "static", "storico", "trasparenza",
+        "premi", "relazione", "risultati", "schede", "scostamenti", "sito", "static", "storico",
+        "trasparenza",
     }
 )  # fmt: skip
 

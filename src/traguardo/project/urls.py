@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("premi/", include("traguardo.rewards.urls")),
     path("personale/", include("traguardo.staff.urls")),
     path("oiv/", include("traguardo.oiv.urls")),
+    path("scostamenti/", include("traguardo.scoring.urls")),
     path("relazione/", include("traguardo.reports.relazione_urls")),
     path("dati/", include("traguardo.exchange.urls")),
     path("storico/", include("traguardo.audit.urls")),

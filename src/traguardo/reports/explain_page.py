@@ -4,10 +4,12 @@ Italian words (the core's explanations carry rule identifiers such as ``higher_i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from django.utils.translation import gettext as _
 
+from traguardo.core import deviations
 from traguardo.core.explanation import Explanation
 from traguardo.core.i18n import _ as core_
 from traguardo.core.results import PlanScore
@@ -15,6 +17,7 @@ from traguardo.core.rules import RULES
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.target_history import TargetChange, history
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
+from traguardo.scoring import adjustments
 
 
 def heading(score: PlanScore, code: str) -> str:
@@ -129,3 +132,23 @@ def target_changes(cycle: Cycle, code: str) -> list[TargetChange]:
     if len(indicators) != 1:
         return []
     return history([indicators[0].pk], cycle.year).get(indicators[0].pk, [])
+
+
+def adjustment(cycle: Cycle, score: PlanScore, code: str) -> dict[str, Any]:
+    """What the page says of an override or a published figure of the item: the figure used
+    and the computed one with the reason ("rettificato: 90 (calcolato 100) — motivo"), the
+    published figure and its deviation from the computed one rounded at the item's level."""
+    wanted = code.strip()
+    canonical = "ENTE" if wanted.upper() in ("ENTE", "ENTITY") else wanted
+    published = adjustments.published_of(cycle).get(canonical)
+    deviation = None
+    if published is not None:
+        smvp = adjustments.plan_smvp(cycle)
+        deviation, deviates = deviations.check(score, smvp, canonical, published)
+        if not deviates:
+            deviation = replace(deviation, difference=None)
+    return {
+        "adjusted": score.adjusted.get(canonical),
+        "published": published,
+        "published_check": deviation,
+    }

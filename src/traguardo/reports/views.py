@@ -14,7 +14,7 @@ from traguardo.accounts.permissions import can_view_card
 from traguardo.individual.models import ReportCard
 from traguardo.plans.models import Cycle, OperationalObjective
 from traguardo.reports import explain_page, public_charts
-from traguardo.scoring import lifecycle
+from traguardo.scoring import adjustments, lifecycle
 from traguardo.scoring.score_cache import part
 from traguardo.scoring.services import score_cycle
 
@@ -170,6 +170,7 @@ def explain(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "explanation": explanation,
             "justifications": explain_page.justifications(cycle, code),
             "target_changes": explain_page.target_changes(cycle, code),
+            **explain_page.adjustment(cycle, score, code),
         }
 
     # An unknown code raises before anything is cached: only real figures fill the cache.
@@ -182,5 +183,9 @@ def explain(request: HttpRequest, year: int, code: str) -> HttpResponse:
             "code": code,
             "heading": explain_page.heading(score_cycle(cycle), code),
             "body": body_html,
+            # The override and published-figure forms, for the roles that set them.
+            "can_override": adjustments.can_override(request.user, cycle),
+            "can_set_published": adjustments.can_set_published(request.user, cycle),
+            "next": request.get_full_path(),
         },
     )

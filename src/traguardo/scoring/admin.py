@@ -3,7 +3,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from traguardo.adminutils import ReadOnlyAdmin
-from traguardo.scoring.models import ScoreSnapshot
+from traguardo.scoring.models import ScoreAdjustment, ScoreSnapshot
 
 
 @admin.register(ScoreSnapshot)
@@ -18,3 +18,12 @@ class ScoreSnapshotAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ScoreSnapshot]:
         return ScoreSnapshot.objects.listed().select_related("cycle__entity")
+
+
+@admin.register(ScoreAdjustment)
+class ScoreAdjustmentAdmin(ReadOnlyAdmin):
+    """Published figures and overrides: written through scoring.adjustments (permissions,
+    audit, data version), on the "Scostamenti e rettifiche" page; read-only here."""
+
+    list_display = ["cycle", "code", "published", "override", "reason", "set_by", "set_at"]
+    search_fields = ["code", "reason"]

@@ -82,3 +82,59 @@ class ScoreSnapshot(models.Model):
     def performance_shown(self) -> str:
         """The entity performance at the 31.12, as pages show it."""
         return format_it(Decimal(self.performance)) if self.performance else "—"
+
+
+class ScoreAdjustment(models.Model):
+    """What a person set on one scored figure of a cycle, by its explain code
+    (``ENTE``, ``BLOCCO-10``, ``B14``, ``2.1/1``, ``2.1/1#2``, ``2.1``, ``OS-1``, ``OA-1.1``):
+
+    - `published`: the figure as published (a past cycle loaded from its Relazione), shown
+      beside the computed one and flagged when they differ (core.deviations);
+    - `override`: the figure used instead of the computed one, with its written `reason`;
+      the computed figure stays visible beside it ("rettificato").
+
+    Written only through scoring.adjustments (permissions, audit, data version)."""
+
+    cycle = models.ForeignKey(
+        "plans.Cycle",
+        on_delete=models.CASCADE,
+        related_name="score_adjustments",
+        verbose_name=_("ciclo"),
+    )
+    code = models.CharField(_("codice"), max_length=64)
+    published = models.DecimalField(
+        _("valore pubblicato"), max_digits=12, decimal_places=6, null=True, blank=True
+    )
+    override = models.DecimalField(
+        _("valore rettificato"), max_digits=12, decimal_places=6, null=True, blank=True
+    )
+    reason = models.TextField(_("motivo della rettifica"), blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("da"),
+    )
+    set_at = models.DateTimeField(_("data"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rettifica o valore pubblicato")
+        verbose_name_plural = _("rettifiche e valori pubblicati")
+        ordering = ["cycle_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "code"], name="scoring_adjustment_unique"),
+            models.CheckConstraint(
+                condition=models.Q(override__isnull=True) | ~models.Q(reason=""),
+                name="scoring_adjustment_override_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        parts = [self.code]
+        if self.override is not None:
+            parts.append(f"rettificato {format_it(self.override)}")
+        if self.published is not None:
+            parts.append(f"pubblicato {format_it(self.published)}")
+        return " · ".join(parts)

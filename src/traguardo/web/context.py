@@ -29,6 +29,11 @@ MENU: list[tuple[str, Any, frozenset[Role] | None]] = [
     ("rewards:fund", _("Fondo e premi"), frozenset({Role.PERFORMANCE_OFFICE, Role.OIV})),
     ("staff:gender", _("Bilancio di genere"), frozenset()),
     ("oiv:workspace", _("OIV"), frozenset({Role.OIV, Role.PERFORMANCE_OFFICE})),
+    (
+        "scoring:adjustments",
+        _("Scostamenti e rettifiche"),
+        frozenset({Role.PERFORMANCE_OFFICE, Role.SEGRETARIO, Role.OIV}),
+    ),
     ("relazione:index", _("Relazione"), frozenset()),
     ("exchange:index", _("Importa ed esporta"), frozenset({Role.PERFORMANCE_OFFICE})),
     # the office's own onboarding pages: who holds which role, a new cycle
@@ -45,7 +50,16 @@ PHASES: list[tuple[str, Any, tuple[str, ...]]] = [
     ("overview", _("Panoramica"), ("web:dashboard", "web:tree")),
     ("plan", _("Pianificazione"), ("plans:editor", "plans:revisions", "plans:states")),
     ("monitoring", _("Monitoraggio"), ("monitoring:todo",)),
-    ("evaluation", _("Valutazione"), ("individual:cards", "oiv:workspace", "rewards:fund")),
+    (
+        "evaluation",
+        _("Valutazione"),
+        (
+            "individual:cards",
+            "oiv:workspace",
+            "scoring:adjustments",
+            "rewards:fund",
+        ),
+    ),
     (
         "reporting",
         _("Rendicontazione"),

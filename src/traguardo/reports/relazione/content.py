@@ -15,6 +15,7 @@ from typing import ParamSpec, TypeVar
 from django.db.models import Prefetch, Q
 from django.utils import translation
 
+from traguardo.core import deviations as core_deviations
 from traguardo.core.cards import RoleScheme
 from traguardo.core.numbers import ZERO, format_it
 from traguardo.core.results import IndicatorScore, ObjectiveScore, PlanScore
@@ -52,6 +53,7 @@ from traguardo.reports.relazione.document import Narrative as NarrativeBlock
 from traguardo.reports.relazione.gender import gender_rates
 from traguardo.reports.relazione.placeholders import fill
 from traguardo.reports.relazione.sanitize import cell_html
+from traguardo.scoring import adjustments
 from traguardo.scoring.services import score_cycle
 
 P = ParamSpec("P")
@@ -68,6 +70,9 @@ def pct(value: Decimal | None) -> str:
 
 def num(value: Decimal | None) -> str:
     return "" if value is None else format_it(value, 2, trim=True)
+
+
+RECTIFIED = "rettificato"  # beside a figure a person overrode (see "Note sugli scostamenti")
 
 
 def _act_text(act: Act | None) -> str:
@@ -127,6 +132,14 @@ class Builder:
         self.staff = StaffFigures.objects.filter(cycle=cycle).first()
         self.problems: list[str] = []
         self.values = self._placeholder_values()
+
+    def fig(
+        self, code: str, value: Decimal | None, show: Callable[[Decimal | None], str] = pct
+    ) -> str:
+        """A figure as printed, with "(rettificato)" when a person overrode it: the computed
+        figure and the reason are in the notes of section 5."""
+        shown = show(value)
+        return f"{shown} ({RECTIFIED})" if code in self.score.adjusted and shown else shown
 
     # --- placeholders -----------------------------------------------------------------
     def _placeholder_values(self) -> dict[str, str]:
@@ -246,9 +259,9 @@ class Builder:
                     Row(
                         (
                             f"{area.code} {area.short} – {area.name}" if index == 0 else "",
-                            pct(area.performance) if index == 0 else "",
+                            self.fig(area.code, area.performance) if index == 0 else "",
                             f"{sector.code} {sector.short} – {sector.name}" if sector else "",
-                            pct(sector.performance) if sector else "",
+                            self.fig(sector.code, sector.performance) if sector else "",
                         )
                     )
                 )
@@ -278,7 +291,7 @@ class Builder:
             "sintesi_ente",
             "Performance di Ente (da Tabella calcolo Performance organizzativa dell'Ente)",
             ("Indicatore", "Performance raggiunta"),
-            (Row(("Performance di Ente", pct(self.score.entity.performance))),),
+            (Row(("Performance di Ente", self.fig("ENTE", self.score.entity.performance))),),
             (4, 1),
             frozenset({1}),
         )
@@ -595,7 +608,62 @@ class Builder:
                     frozenset({0}),
                 )
             )
+        blocks += self._adjustment_notes()
         return Part("processo", "5. Il processo di misurazione e valutazione", blocks)
+
+    def _adjustment_notes(self) -> list[Block]:
+        """ "Note sugli scostamenti": the figures a person overrode (used, computed, reason)
+        and the published figures the computed ones do not reproduce; nothing when none."""
+        rectified = [
+            Row(
+                (
+                    core_deviations.label(self.score, code),
+                    f"{pct(item.used)} ({RECTIFIED})",
+                    pct(item.computed),
+                    item.reason,
+                )
+            )
+            for code, item in sorted(self.score.adjusted.items())
+        ]
+        deviations = adjustments.deviations_of(self.cycle, self.score)
+        if not rectified and not deviations:
+            return []
+        blocks: list[Block] = [
+            Heading(2, "Note sugli scostamenti e sulle rettifiche", "note-scostamenti")
+        ]
+        if rectified:
+            blocks.append(
+                Table(
+                    "rettifiche",
+                    "Valori rettificati: il valore usato, quello calcolato e il motivo",
+                    ("Elemento", "Valore usato", "Valore calcolato", "Motivo"),
+                    tuple(rectified),
+                    (4, 1.4, 1.2, 5),
+                    frozenset({1, 2}),
+                )
+            )
+        if deviations:
+            blocks.append(
+                Table(
+                    "scostamenti_pubblicati",
+                    "Scostamenti tra i valori pubblicati e quelli calcolati",
+                    ("Elemento", "Valore pubblicato", "Valore calcolato", "Differenza"),
+                    tuple(
+                        Row(
+                            (
+                                d.label,
+                                pct(d.published),
+                                pct(d.rounded),
+                                num(d.difference) if d.difference is not None else "n.d.",
+                            )
+                        )
+                        for d in deviations
+                    ),
+                    (5, 1.3, 1.3, 1.1),
+                    frozenset({1, 2, 3}),
+                )
+            )
+        return blocks
 
     # --- annexes ----------------------------------------------------------------------
     def allegato_a(self) -> Part:
@@ -622,7 +690,7 @@ class Builder:
                                 "",
                                 f"{objective.code} {objective.title}",
                                 f"{objective.home_unit.code} {objective.home_unit.short}",
-                                pct(score.performance if score else None),
+                                self.fig(objective.code, score.performance if score else None),
                             )
                         )
                     )
@@ -675,14 +743,18 @@ class Builder:
                             self._target(indicator, year + 2),
                             num(indicator.weight),
                             self._value(indicator),
-                            pct(degree),
-                            pct(scored.achievement) if first else "",
+                            self.fig(f"B{indicator.number}", degree),
+                            self.fig(f"BLOCCO-{block.number}", scored.achievement) if first else "",
                             num(scored.weight) if first else "",
                             num(scored.result) if first else "",
                         )
                     )
                 )
-        total = ("Totale performance di Ente",) + ("",) * 13 + (num(self.score.entity.performance),)
+        total = (
+            ("Totale performance di Ente",)
+            + ("",) * 13
+            + (self.fig("ENTE", self.score.entity.performance, num),)
+        )
         rows.append(Row(total, "total"))
         table = Table(
             "allegato_b",
@@ -745,7 +817,9 @@ class Builder:
                         self._value(indicator) if indicator else "",
                         self._comment(indicator) if indicator else "",
                         num(indicator.weight) if indicator else "",
-                        pct(score.performance if score else None) if first else "",
+                        self.fig(objective.code, score.performance if score else None)
+                        if first
+                        else "",
                         annual if first else "",
                         self._objective_flags(objective) if first else "",
                     )
@@ -783,7 +857,10 @@ class Builder:
                                 "",
                                 "",
                                 "",
-                                pct(self.score.objectives[objective.code].performance),
+                                self.fig(
+                                    objective.code,
+                                    self.score.objectives[objective.code].performance,
+                                ),
                                 "",
                                 self._objective_flags(objective),
                             )
@@ -796,7 +873,7 @@ class Builder:
             blocks.append(
                 Table(
                     f"C {unit.code} {unit.short}"[:31],
-                    f"{title}: performance {pct(unit_score.performance)}",
+                    f"{title}: performance {self.fig(unit_score.code, unit_score.performance)}",
                     (
                         "Obiettivo",
                         "Indicatore",
