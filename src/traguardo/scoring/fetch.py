@@ -40,6 +40,7 @@ from traguardo.plans.models import (
 )
 from traguardo.plans.models import Indicator as IndicatorRow
 from traguardo.plans.smvp_settings import cycle_smvp
+from traguardo.scoring.adjustments import adjustments_of
 
 
 def fetch_plan(cycle: Cycle, period_code: str = Period.Code.FINAL) -> Plan:
@@ -190,6 +191,7 @@ def fetch_plan(cycle: Cycle, period_code: str = Period.Code.FINAL) -> Plan:
         tuple(cards),
         smvp,
         _strategic_goals(cycle, keys),
+        adjustments_of(cycle),
     )
 
 
