@@ -87,10 +87,10 @@ class FastScorer(_Scorer):
         elif reading.kind is _UNREADABLE or target.kind is _AGGREGATE:
             degree = _NOT_MEASURABLE
         else:
-            if indicator.rule is None and not indicator.params:
-                rule, has_value = self.default, self.default_has_value
+            rule = self.rules.for_indicator(indicator)  # the direction may pick the rule
+            if rule is self.default:
+                has_value = self.default_has_value
             else:
-                rule = self.rules.for_indicator(indicator)
                 has_value = not _explains_only(rule)
             if has_value:
                 value = rule.value(target, reading)
