@@ -125,6 +125,9 @@ def target_or_none(text: str) -> Target | None:
 
 def _read_target(text: str) -> Target:
     raw = text.strip()
+    problem = misread_problem(raw)  # "–5", "1,234.56", "1e308": said, never misread
+    if problem:
+        raise TargetFormatError(_("target «{raw}»: {error}").format(raw=raw, error=problem))
     lowered = raw.lower()
     if lowered in _YES:
         return Target(raw, TargetKind.YES)
