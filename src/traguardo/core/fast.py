@@ -88,10 +88,8 @@ class FastScorer(_Scorer):
             degree = _NOT_MEASURABLE
         else:
             rule = self.rules.for_indicator(indicator)  # the direction may pick the rule
-            if rule is self.default:
-                has_value = self.default_has_value
-            else:
-                has_value = not _explains_only(rule)
+            default = rule is self.default
+            has_value = self.default_has_value if default else not _explains_only(rule)
             if has_value:
                 value = rule.value(target, reading)
                 degree = _NOT_MEASURABLE if value is None else Degree(value, _SCORED)
