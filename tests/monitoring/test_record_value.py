@@ -219,3 +219,17 @@ def test_the_unicode_minus_is_recorded_as_minus(final: Period, indicator: Find) 
     target = indicator("2.1/2", 1)
     record_value(user("po"), target, final, "\u22125")
     assert stored(target, final).number == Decimal(-5)
+
+
+def test_a_stored_text_is_not_checked_again_when_only_the_comment_changes(
+    final: Period, indicator: Find
+) -> None:
+    """The seed has values such as "complessivamente 22 di cui n. 2 …", recorded before
+    the check: a comment on them must not be refused; a new such text is."""
+    target = indicator("2.1/2", 1)
+    legacy = "complessivamente 22 di cui n. 2 attinenti i servizi digitali"
+    Measurement.objects.filter(indicator=target, period=final).update(text=legacy)
+    record_value(user("po"), target, final, legacy, comment="verificato")
+    assert stored(target, final).comment == "verificato"
+    with pytest.raises(ValueRefused, match="più numeri"):
+        record_value(user("po"), target, final, "complessivamente 23 di cui n. 2")

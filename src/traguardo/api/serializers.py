@@ -290,13 +290,11 @@ class RatioTermField(serializers.CharField):
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, bool):
             self.fail("invalid")
-        if isinstance(data, int):
-            return Decimal(data)
-        if isinstance(data, float):
+        if isinstance(data, int | float):
             number = Decimal(repr(data))
             if not number.is_finite():
                 self.fail("invalid")
-            return number
+            data = f"{number:f}".replace(".", ",")  # the Italian form record_value reads
         return super().to_internal_value(data)
 
 
