@@ -233,3 +233,23 @@ def test_a_stored_text_is_not_checked_again_when_only_the_comment_changes(
     assert stored(target, final).comment == "verificato"
     with pytest.raises(ValueRefused, match="più numeri"):
         record_value(user("po"), target, final, "complessivamente 23 di cui n. 2")
+
+
+def test_the_entry_form_reads_a_bare_target_by_the_indicator_direction(
+    final: Period, indicator: Find
+) -> None:
+    """Issue 14: "5 gg" with direction "lower is better" and value 4 scored 80%."""
+    from traguardo.plans.models import Target
+
+    target = indicator("2.1/2", 1)
+    Target.objects.filter(indicator=target).update(text="5 gg")
+    Indicator.objects.filter(pk=target.pk).update(direction=Indicator.Direction.LOWER)
+    target.refresh_from_db()
+    recorded = record_value(user("po"), target, final, "4", justification="")
+    assert recorded.degree is not None and recorded.degree.value == Decimal(100)
+    with pytest.raises(ValueRefused, match="non raggiunge il target"):
+        record_value(user("po"), target, final, "6", justification="")
+    Indicator.objects.filter(pk=target.pk).update(direction=Indicator.Direction.HIGHER)
+    target.refresh_from_db()
+    recorded = record_value(user("po"), target, final, "4", justification="sotto")
+    assert recorded.degree is not None and recorded.degree.value == Decimal(80)
