@@ -304,3 +304,62 @@ def test_a_write_without_version_is_refused_unless_it_says_overwrite(
     )
     assert response.status_code == 200, response.content
     assert Measurement.objects.get(indicator=sector_21, period=open_final).text == "130"
+
+
+# --- values as numerator and denominator (issue 14) -------------------------------------
+
+
+def test_a_ratio_is_written_with_its_terms_and_read_back(
+    api_as: Api, open_final: Period, sector_21: Indicator
+) -> None:
+    client = api_as("po")
+    response = post(client, sector_21, text="", numerator="1.551", denominator=12.5)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    # Target ">= 100", not a percentage: the plain ratio, both terms returned.
+    assert (body["text"], body["number"]) == ("124,08", "124.080000")
+    assert (body["numerator"], body["denominator"]) == ("1551.000000", "12.500000")
+    # A comment alone keeps the value and its terms.
+    version = Measurement.objects.get(indicator=sector_21, period=open_final).version
+    again = client.post(
+        f"/api/v1/indicators/{sector_21.pk}/measurements/",
+        {"period": "31.12", "comment": "Dal gestionale", "version": version},
+        format="json",
+    )
+    assert again.status_code == 200, again.content
+    saved = Measurement.objects.get(indicator=sector_21, period=open_final)
+    assert saved.ratio_label == "1.551 / 12,5 = 124,08"
+    assert saved.comment == "Dal gestionale"
+
+
+def test_a_json_number_term_is_read_as_the_number_it_is(
+    api_as: Api, open_final: Period, sector_21: Indicator
+) -> None:
+    response = post(api_as("po"), sector_21, numerator=1.551, denominator="1")
+    assert response.status_code == 200, response.content
+    assert response.json()["numerator"] == "1.551000"  # not 1551
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "says"),
+    [
+        ({"numerator": "12", "denominator": "0"}, "denominator", "denominatore è zero"),
+        ({"numerator": "12"}, "denominator", "scrivi anche il denominatore"),
+        ({"numerator": "1,234.5", "denominator": "2"}, "numerator", "all'inglese"),
+        ({"text": "12,21/13,06"}, "text", "è un rapporto"),
+        ({"text": "\u20135"}, "text", "segno meno"),
+        ({"text": "1e308"}, "text", "esponenziale"),
+    ],
+)
+def test_bad_ratios_and_ambiguous_values_are_refused_with_their_field(
+    api_as: Api,
+    open_final: Period,
+    sector_21: Indicator,
+    data: dict[str, Any],
+    field: str,
+    says: str,
+) -> None:
+    before = Measurement.objects.get(indicator=sector_21, period=open_final).text
+    error = assert_error(post(api_as("po"), sector_21, **data), 400)
+    assert says in error["fields"][field][0]
+    assert Measurement.objects.get(indicator=sector_21, period=open_final).text == before

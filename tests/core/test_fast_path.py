@@ -183,6 +183,8 @@ def indicator(rng: random.Random, key: str, number_: int, name: str) -> Indicato
         weight,
         rule,
         {k: v for k, v in params.items() if v is not None},
+        # The plan's direction decides how a bare target reads (RuleBook.for_indicator).
+        direction=rng.choice(("", "higher", "lower", "exact", "range", "yes_no", "derived")),
     )
 
 
@@ -227,6 +229,7 @@ def random_plan(rng: random.Random) -> Plan:
                     item.rule,
                     item.params,
                     derived,
+                    item.direction,
                 )
             items.append(item)
         seats: tuple[tuple[str, int], ...] = ()
@@ -407,3 +410,31 @@ def test_a_rule_without_its_own_value_is_asked_for_its_degree() -> None:
         assert fast.objectives["1.1/1"].performance == Decimal("3.5")
     finally:
         del RULES["test_halves"]
+
+
+@pytest.mark.parametrize("default", ["smvp", "higher_is_better"])
+def test_a_bare_target_reads_by_the_direction_on_both_paths(default: str) -> None:
+    """Issue 14: "5 gg" with direction "lower" and value 4 scores 100% (it scored 80%),
+    whatever the SMVP's default rule; "<= 5 gg" and ">= 5" keep their sign's reading."""
+    items = (
+        Indicator("1.1/1#1", 1, "Tempi", "5 gg", "4", Decimal(1), direction="lower"),
+        Indicator("1.1/1#2", 2, "Tempi", "5 gg", "6", Decimal(1), direction="lower"),
+        Indicator("1.1/1#3", 3, "Pratiche", "5", "4", Decimal(1), direction="higher"),
+        Indicator("1.1/1#4", 4, "Esatto", "5", "6", Decimal(1), direction="exact"),
+        Indicator("1.1/1#5", 5, "Segno", ">= 5", "4", Decimal(1), direction="lower"),
+        Indicator("1.1/1#6", 6, "Senza verso", "5", "4", Decimal(1)),
+    )
+    smvp = Smvp(default, {}, MissingPolicy.ZERO, MissingPolicy.ZERO)
+    plan = Plan("E", 2024, UNITS, (), (Objective("1.1/1", "1.1", 1, "O", items),), smvp=smvp)
+    fast = assert_same(plan)
+    assert fast is not None
+    slow = score_plan(plan)
+    degrees = [i.degree.value for i in slow.objectives["1.1/1"].indicators]
+    assert degrees == [
+        Decimal(100),
+        Decimal(5) / Decimal(6) * 100,
+        Decimal(80),
+        Decimal(0),
+        Decimal(80),
+        Decimal(80),
+    ]

@@ -7,11 +7,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from traguardo.core.readings import (
+    RatioError,
     ReadingKind,
+    Target,
     TargetFormatError,
     TargetKind,
     parse_reading,
     parse_target,
+    ratio_text,
+    ratio_value,
+    value_problem,
 )
 
 
@@ -132,3 +137,94 @@ def test_plain_number_shortcut_agrees_on_the_tricky_forms(text: str) -> None:
     from traguardo.core.readings import _parse_reading, _read_in_full
 
     assert _parse_reading(text) == _read_in_full(text)
+
+
+# Values as people write them (issue 14) ------------------------------------------------------
+@pytest.mark.parametrize("text", ["12,21/13,06", "12,21 / 13,06", "3/4", "DG 9/2019"])
+def test_a_ratio_in_the_value_is_refused_and_never_read_as_its_numerator(text: str) -> None:
+    problem = value_problem(text)
+    assert problem is not None and "numeratore" in problem and "denominatore" in problem
+    reading = parse_reading(text)
+    assert reading.kind is ReadingKind.NOT_MEASURABLE and reading.number is None
+    assert "rapporto" in reading.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("complessivamente 22 di cui n. 2", "22, 2"),
+        ("31/12/2019", "31, 12, 2.019"),
+        ("2017 – 2018", "2.017, 2.018"),
+    ],
+)
+def test_a_value_with_several_numbers_is_refused_naming_them(text: str, numbers: str) -> None:
+    problem = value_problem(text)
+    assert problem is not None and f"({numbers})" in problem
+
+
+@pytest.mark.parametrize(
+    "text", ["6 oltre ad ulteriori incontri", "oltre 10", "> 8", "70 ispezioni"]
+)
+def test_a_value_with_one_number_in_words_is_still_accepted(text: str) -> None:
+    assert value_problem(text) is None
+    assert parse_reading(text).kind is ReadingKind.FROM_TEXT
+
+
+def test_the_unicode_minus_is_read_as_the_minus_it_is() -> None:
+    assert value_problem("\u22125") is None
+    assert parse_reading("\u22125").number == Decimal(-5)
+    assert parse_target("= \u22125").low == Decimal(-5)
+
+
+@pytest.mark.parametrize("dash", ["\u2013", "\u2014", "\u2010", "\u2012", "\uff0d", "\ufe63"])
+def test_other_dashes_before_a_number_are_refused_not_read_as_minus_nor_dropped(
+    dash: str,
+) -> None:
+    text = f"{dash}5"
+    problem = value_problem(text)
+    assert problem is not None and "segno meno" in problem
+    assert parse_reading(text).kind is ReadingKind.NOT_MEASURABLE
+    with pytest.raises(TargetFormatError, match="segno meno"):
+        parse_target(f">= {dash}5")
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("1,234.56", "all'inglese"),
+        ("1e308", "esponenziale"),
+        ("2,5E3 euro", "esponenziale"),
+        ("123456789012345678901", "troppo grande"),
+        ("0,1234567", "troppi decimali"),
+    ],
+)
+def test_misread_and_oversized_numbers_are_refused_as_values_and_not_read(
+    text: str, says: str
+) -> None:
+    problem = value_problem(text)
+    assert problem is not None and says in problem
+    if says not in ("troppo grande", "troppi decimali"):
+        assert parse_reading(text).number is None
+
+
+@pytest.mark.parametrize("text", ["1,234.56", "1e308", "123456789012345678901"])
+def test_misread_and_oversized_numbers_are_refused_as_targets(text: str) -> None:
+    with pytest.raises(TargetFormatError):
+        parse_target(f">= {text}")
+    with pytest.raises(TargetFormatError):
+        parse_target(text)
+
+
+def test_a_bare_target_is_marked_bare_and_equal_to_its_signed_form() -> None:
+    assert parse_target("5 gg").bare and parse_target("80%").bare
+    assert not parse_target(">= 5 gg").bare and not parse_target("<= 5 gg").bare
+    assert parse_target("5") == Target("5", TargetKind.AT_LEAST, Decimal(5))
+
+
+def test_a_ratio_is_computed_to_six_decimals_halves_up_percent_by_the_target() -> None:
+    assert ratio_text(Decimal("12.21"), Decimal("13.06"), percent=True) == "93,491577%"
+    assert ratio_text(Decimal("1551"), Decimal("12"), percent=False) == "129,25"
+    assert ratio_value(Decimal(1), Decimal(3), percent=False) == Decimal("0.333333")
+    assert ratio_value(Decimal(2), Decimal(3), percent=False) == Decimal("0.666667")
+    with pytest.raises(RatioError, match="zero"):
+        ratio_value(Decimal(1), Decimal(0), percent=True)

@@ -124,3 +124,18 @@ def test_a_ratio_with_a_zero_divisor_is_not_measurable_never_an_error(
         assert degree.status is DegreeStatus.NOT_MEASURABLE and degree.value is None
     explained = rule.degree(parsed_target, reading, Context("x", True)).explanation
     assert "divisione per zero" in explained.notes[0]
+
+
+def test_the_smvp_rule_reads_a_bare_target_as_its_bare_parameter_says() -> None:
+    bare, signed = parse_target("5 gg"), parse_target(">= 5 gg")
+    four, six = parse_reading("4"), parse_reading("6")
+    at_most = build_rule("smvp", {"bare": "at_most"})
+    assert at_most.value(bare, four) == 100
+    assert at_most.value(signed, four) == 80  # the sign keeps its reading
+    assert build_rule("smvp", {"bare": "exact"}).value(bare, six) == 0
+    assert build_rule("smvp").value(bare, four) == 80
+    # Bands still apply to the degree so read.
+    banded = build_rule("smvp", {"bare": "at_most", "fasce": [[90, 100], [60, 50]]})
+    assert banded.value(bare, six) == 50  # 5/6 = 83,33% → band from 60%
+    with pytest.raises(RuleConfigError, match="bare"):
+        build_rule("smvp", {"bare": "sideways"})

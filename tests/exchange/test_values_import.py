@@ -3,6 +3,7 @@ all or nothing even when a refusal comes while saving."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -36,7 +37,7 @@ def _set(rows: list[list[Any]], code: str, value: Any, comment: str | None = Non
     number = next(i for i, row in enumerate(rows, start=1) if row[0] == code)
     rows[number - 1][7] = value
     if comment is not None:
-        rows[number - 1][8] = comment
+        rows[number - 1][10] = comment
     return number
 
 
@@ -51,6 +52,8 @@ def test_the_template_is_prefilled_for_owners(demo: Cycle, open_final: Period) -
         "Ultimo valore",
         "Periodo",
         "Valore",
+        "Numeratore",
+        "Denominatore",
         "Commento",
         "Valore pubblicato",
     ]
@@ -221,3 +224,56 @@ def test_values_need_a_cycle_in_monitoring(demo: Cycle, open_final: Period) -> N
     result = import_file("v.xlsx", data, demo, dry_run=True)
     assert messages(result)[0][:3] == ("Valori", None, "")
     assert "non in monitoraggio" in messages(result)[0][3]
+
+
+def test_a_ratio_is_imported_with_its_terms_and_exported_back(
+    demo: Cycle, open_final: Period
+) -> None:
+    rows = _values(demo, open_final)
+    number = _set(rows, "2.1/1#2", "")
+    rows[number - 1][8:10] = ["1.551", "1,1"]
+    data = make_xlsx({"Valori": rows})
+    saved = import_file("valori.xlsx", data, demo, dry_run=False)
+    assert saved.issues == [] and saved.saved
+    measurement = Measurement.objects.get(
+        indicator=_indicator(demo, "2.1", 1, 2), period=open_final
+    )
+    # Target "= 1410": not a percentage, the value is the plain ratio.
+    assert measurement.text == "1.410"
+    assert (measurement.numerator, measurement.denominator) == (1551, Decimal("1.1"))
+    row = next(r for r in _values(demo, open_final) if r[0] == "2.1/1#2")
+    assert [str(c) for c in row[7:10]] == ["1.410", "1.551", "1,1"]
+    again = import_file("valori.xlsx", make_xlsx({"Valori": rows}), demo, dry_run=False)
+    assert again.totals()["update"] == 0
+
+
+def test_bad_ratios_and_ambiguous_values_are_refused_naming_row_and_column(
+    demo: Cycle, open_final: Period
+) -> None:
+    data = make_xlsx(
+        {
+            "Valori": [
+                ["Codice", "Periodo", "Valore", "Numeratore", "Denominatore"],
+                ["2.1/1#2", "31.12", "", "12", "0"],
+                ["2.1/1#1", "31.12", "", "12", ""],
+                ["B14", "31.12", "12,21/13,06", "", ""],
+                ["B15", "31.12", "1,234.56", "", ""],
+                ["B16", "31.12", "\u20135", "", ""],
+            ]
+        }
+    )
+    result = import_file("v.xlsx", data, demo, dry_run=False)
+    found = messages(result)
+    assert [(sheet, row, column) for sheet, row, column, _m in found] == [
+        ("Valori", 2, "Denominatore"),
+        ("Valori", 3, "Denominatore"),
+        ("Valori", 4, "Valore"),
+        ("Valori", 5, "Valore"),
+        ("Valori", 6, "Valore"),
+    ]
+    assert "denominatore è zero" in found[0][3]
+    assert "scrivi anche il denominatore" in found[1][3]
+    assert "numeratore e il denominatore" in found[2][3]
+    assert "all'inglese" in found[3][3]
+    assert "segno meno" in found[4][3]
+    assert not result.saved

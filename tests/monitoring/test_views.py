@@ -282,3 +282,46 @@ def test_the_pages_speak_english(sign_in: ClientAs, final: Period, indicator: Fi
     assert "Monitoring: values to enter" in client.get(reverse("monitoring:todo")).content.decode()
     html = client.get(page(indicator("2.1/2", 1))).content.decode()
     assert "Save the value" in html and "Reason for the deviation" in html
+
+
+def test_the_form_takes_a_ratio_and_the_page_shows_both_terms(
+    sign_in: ClientAs, final: Period, indicator: Find
+) -> None:
+    from traguardo.plans.models import Target
+
+    target = indicator("2.1/2", 1)
+    Target.objects.filter(indicator=target).update(text="= 100%")
+    client = sign_in("po")
+    html = client.get(page(target)).content.decode()
+    assert 'name="numerator"' in html and 'name="denominator"' in html
+    response = post_value(
+        client,
+        target,
+        final,
+        "",
+        numerator="12,21",
+        denominator="13,06",
+        justification="Due pratiche arrivate il 31.12",
+    )
+    assert response.status_code == 302
+    assert value(target, final) == "93,491577%"
+    html = client.get(page(target)).content.decode()
+    assert "12,21 / 13,06 = 93,49%" in html
+    # The form shows the terms again, for a correction.
+    assert 'value="12,21"' in html and 'value="13,06"' in html
+
+
+def test_the_form_refuses_a_zero_denominator_and_a_ratio_in_the_value_box(
+    sign_in: ClientAs, final: Period, indicator: Find
+) -> None:
+    target = indicator("2.1/2", 1)
+    client = sign_in("po")
+    response = post_value(client, target, final, "", numerator="12", denominator="0")
+    assert response.status_code == 400
+    assert "Il denominatore è zero" in response.content.decode()
+    response = post_value(client, target, final, "12,21/13,06")
+    assert response.status_code == 400
+    assert "è un rapporto" in response.content.decode()
+    response = post_value(client, target, final, "")
+    assert response.status_code == 400
+    assert value(target, final) == "150"

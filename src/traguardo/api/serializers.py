@@ -238,6 +238,21 @@ class MeasurementSerializer(OutputSerializer[Measurement]):
         allow_null=True,
         label=capfirst(Measurement._meta.get_field("number").verbose_name),
     )
+    # A value entered as a ratio: its two terms (null otherwise); `text` is their ratio.
+    numerator = ReadableDecimalField(
+        max_digits=VALUE_LIMITS.max_digits,
+        decimal_places=VALUE_LIMITS.decimal_places,
+        required=False,
+        allow_null=True,
+        label=capfirst(Measurement._meta.get_field("numerator").verbose_name),
+    )
+    denominator = ReadableDecimalField(
+        max_digits=VALUE_LIMITS.max_digits,
+        decimal_places=VALUE_LIMITS.decimal_places,
+        required=False,
+        allow_null=True,
+        label=capfirst(Measurement._meta.get_field("denominator").verbose_name),
+    )
     entered_by = serializers.SerializerMethodField()
 
     class Meta:
@@ -248,6 +263,8 @@ class MeasurementSerializer(OutputSerializer[Measurement]):
             "period",
             "text",
             "number",
+            "numerator",
+            "denominator",
             "reading_kind",
             "not_measurable_reason",
             "comment",
@@ -266,6 +283,21 @@ class MeasurementSerializer(OutputSerializer[Measurement]):
         return user.get_username() if is_member_of(request.user, cycle) else None
 
 
+class RatioTermField(serializers.CharField):
+    """A numerator or denominator: Italian text ("12,21", "1.551") or a JSON number, read
+    as the number it is (1.551 in JSON is one point five five one, never 1551)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, bool):
+            self.fail("invalid")
+        if isinstance(data, int | float):
+            number = Decimal(repr(data))
+            if not number.is_finite():
+                self.fail("invalid")
+            data = f"{number:f}".replace(".", ",")  # the Italian form record_value reads
+        return super().to_internal_value(data)
+
+
 class ValueWriteSerializer(serializers.Serializer[Any]):
     """A monitoring value as the user writes it ("54,47%", "1.250", "SI"), with a comment."""
 
@@ -280,6 +312,22 @@ class ValueWriteSerializer(serializers.Serializer[Any]):
             "Il valore come scritto: 54,47%, 1.250, SI, n.m. (motivo). Se manca, resta il "
             "valore già registrato e si aggiorna solo il commento."
         ),
+    )
+    numerator = RatioTermField(
+        max_length=40,
+        allow_blank=True,
+        required=False,
+        help_text=_(
+            "Per un valore che è un rapporto, con «denominator»: come scritto (12,21) o "
+            "numero JSON. Il valore diventa il loro rapporto, per 100 se il target è una "
+            "percentuale; «text» si può omettere."
+        ),
+    )
+    denominator = RatioTermField(
+        max_length=40,
+        allow_blank=True,
+        required=False,
+        help_text=_("Il denominatore del rapporto (diverso da zero), con «numerator»."),
     )
     comment = serializers.CharField(
         max_length=5000,

@@ -27,6 +27,8 @@ CONFLICT_CODES = frozenset({"closed", "conflict", "stale", "version", "version_c
 OPTIONAL_ARGUMENTS = {
     "justification": ("justification",),
     "version": ("version", "expected_version"),
+    "numerator": ("numerator",),
+    "denominator": ("denominator",),
 }
 
 
@@ -79,12 +81,18 @@ def record(user: Any, indicator: Indicator, data: dict[str, Any]) -> services.Re
             status.HTTP_400_BAD_REQUEST, "version_required", message, {"version": [message]}
         )
     text = data.get("text")
-    if text is None:  # a comment on the value already recorded
+    kwargs = optional_kwargs(data)
+    ratio = any(data.get(k) not in (None, "") for k in ("numerator", "denominator"))
+    if text is None and ratio:
+        text = ""  # the value is the ratio of the two terms
+    elif text is None:  # a comment on the value already recorded
         current = Measurement.objects.filter(indicator=indicator, period=period).first()
         if current is None:
             message = _("Nessun valore registrato per questo periodo: scrivi il valore.")
             raise ApiError(status.HTTP_400_BAD_REQUEST, "invalid", message, {"text": [message]})
         text = current.text
+        if current.is_ratio:  # keep the terms the value was made of
+            kwargs.update(numerator=current.numerator, denominator=current.denominator)
     try:
         return services.record_value(
             user,
@@ -92,7 +100,7 @@ def record(user: Any, indicator: Indicator, data: dict[str, Any]) -> services.Re
             period,
             text,
             comment=data.get("comment"),  # omitted: the stored comment stays
-            **optional_kwargs(data),
+            **kwargs,
         )
     except services.ValueRefused as refusal:
         raise api_error(refusal) from None

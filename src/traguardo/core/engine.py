@@ -77,14 +77,37 @@ class RuleBook:
         self._cache: dict[tuple[str, tuple[tuple[str, str], ...]], Rule] = {}
 
     def for_indicator(self, indicator: Indicator) -> Rule:
+        """The indicator's own rule, else the SMVP's. A bare target ("5 gg", no sign) reads
+        by the indicator's direction: "lower" as at most, "exact" as exactly, "higher" as
+        at least (the SMVP rule's ``bare``; another default rule gives way to the
+        direction's rule with the SMVP's cap and floor). "range", "yes_no" and "derived"
+        have no bare number to read. A signed target keeps the SMVP's reading of its sign."""
         if indicator.rule is None and not indicator.params:
-            return self.default
-        slug = indicator.rule or self.smvp.rule
-        params = (
-            {**self.smvp.params, **indicator.params}
-            if slug == self.smvp.rule
-            else dict(indicator.params)
-        )
+            bare = {"lower": "at_most", "exact": "exact", "higher": "at_least"}.get(
+                indicator.direction
+            )
+            if bare is None or (bare == "at_least" and self.smvp.rule == "smvp"):
+                return self.default
+            if self.smvp.rule == "smvp":
+                slug, params = "smvp", {**self.smvp.params, "bare": bare}
+            else:
+                from traguardo.core.readings import target_or_none
+
+                target = target_or_none(indicator.target)
+                if target is None or not target.bare:
+                    return self.default
+                slug = {"at_most": "lower_is_better", "exact": "exact"}.get(
+                    bare, "higher_is_better"
+                )
+                keep = ("cap",) if slug == "exact" else ("cap", "floor")
+                params = {k: v for k, v in self.smvp.params.items() if k in keep}
+        else:
+            slug = indicator.rule or self.smvp.rule
+            params = (
+                {**self.smvp.params, **indicator.params}
+                if slug == self.smvp.rule
+                else dict(indicator.params)
+            )
         key = (slug, tuple(sorted((k, repr(v)) for k, v in params.items())))
         if key not in self._cache:
             self._cache[key] = build_rule(slug, params)

@@ -87,11 +87,9 @@ class FastScorer(_Scorer):
         elif target.kind is _AGGREGATE:
             degree = _NOT_MEASURABLE
         else:
-            if indicator.rule is None and not indicator.params:
-                rule, has_value = self.default, self.default_has_value
-            else:
-                rule = self.rules.for_indicator(indicator)
-                has_value = not _explains_only(rule)
+            rule = self.rules.for_indicator(indicator)  # the direction may pick the rule
+            default = rule is self.default
+            has_value = self.default_has_value if default else not _explains_only(rule)
             if reading.kind is _UNREADABLE and not getattr(rule, "reads_words", False):
                 degree = _NOT_MEASURABLE
             elif has_value:

@@ -10,6 +10,7 @@ decimals, rounding halves up: 3,144879 -> 3,14; 72,6266 -> 72,63).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
@@ -23,6 +24,9 @@ HUNDRED = Decimal(100)
 # they are: the Unicode minus ``−5`` is minus five; a thin or narrow no-break space
 # separates thousands (``12 345``) as a plain or no-break space does.
 MINUS_SIGNS = "-\u2212"
+# Dashes that are not a minus (hyphen, en and em dash, small and full-width hyphen-minus):
+# before a number they are refused with a message, never read as minus nor dropped.
+OTHER_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\ufe58\ufe63\uff0d"
 GROUP_SPACES = " \u00a0\u202f\u2009"
 # A number as people type it: optional sign, digits with optional thousands dots
 # (or spaces), optional decimal comma. ``1.500`` is one thousand five hundred.
@@ -59,6 +63,14 @@ _MISREAD = (
     (
         re.compile(r"\d_\d"),
         N_("«{text}»: il trattino basso non separa le migliaia, scrivi ad es. 1.000"),
+    ),
+    (
+        # "–5" or "valore —5", not the dash of "2017 – 2018" or "2019–2021" (a span of years).
+        re.compile(rf"(?<!\d)(?<!\d\s)[{OTHER_DASHES}]\s?\d"),
+        N_(
+            "«{text}»: il trattino (–, —) non è il segno meno; per un numero negativo "
+            "scrivi il segno meno, ad es. -5"
+        ),
     ),
     (
         re.compile(r"\d,\d{3}(?:,\d{3})*\.\d|\d,\d{3},\d{3}"),
@@ -99,9 +111,15 @@ def misread_problem(text: str) -> str | None:
     >>> misread_problem("1.234,56") is None
     True
     """
+    message = misread_message(text)
+    return _(message).format(text=text.strip()) if message else None
+
+
+def misread_message(text: str) -> str | None:
+    """:func:`misread_problem`'s message untranslated, its field ``{text}`` unfilled."""
     for pattern, message in _MISREAD:
         if pattern.search(text):
-            return _(message).format(text=text.strip())
+            return message
     return None
 
 
@@ -175,14 +193,22 @@ def _to_decimal(sign: str | None, integer: str, frac: str | None, original: str)
 
 def find_number(text: str) -> tuple[Decimal, int, int] | None:
     """The first number inside a free text, with its span, or None."""
+    return next(_numbers_in(text), None)
+
+
+def find_numbers(text: str) -> list[tuple[Decimal, int, int]]:
+    """Every number inside a free text, with its span, in order."""
+    return list(_numbers_in(text))
+
+
+def _numbers_in(text: str) -> Iterator[tuple[Decimal, int, int]]:
     for match in _NUMBER.finditer(text):
         # A code such as ``ITAT1044`` is a word, not a number: skip digits glued to a letter.
         start, end = match.span()
         if start > 0 and text[start - 1].isalpha():
             continue
         digits = _GROUP.sub("", match["int"])
-        return _to_decimal(match["sign"], digits, match["frac"], text), start, end
-    return None
+        yield _to_decimal(match["sign"], digits, match["frac"], text), start, end
 
 
 # One rounding context per number of places, for the figures that fit in 28 digits (all

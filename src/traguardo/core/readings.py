@@ -11,20 +11,25 @@ too (``70 ispezioni``, ``oltre 10``, ``> 8``, ``676.433,56 €``, ``SI``) and pa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 
 from traguardo.core.i18n import N_, _
 from traguardo.core.numbers import (
+    HUNDRED,
     VALUE_LIMITS,
     Limits,
     NumberFormatError,
     find_number,
+    find_numbers,
+    format_exact,
     limits_problem,
+    misread_message,
     misread_problem,
     parse_number,
+    round_half_up,
 )
 
 
@@ -48,6 +53,10 @@ class Target:
     low: Decimal | None = None  # the threshold; for RANGE the lower bound
     high: Decimal | None = None  # RANGE upper bound
     unit: str = ""  # what followed the number: "%", "€", "gg", …
+    # A number without a sign ("5 gg", "100", "80%"): read as "at least" unless the
+    # indicator's direction says otherwise (engine.RuleBook.for_indicator). Not compared:
+    # "15" and ">= 15" are the same target for everything but the choice of the rule.
+    bare: bool = field(default=False, compare=False)
 
     @property
     def is_percent(self) -> bool:
@@ -116,6 +125,9 @@ def target_or_none(text: str) -> Target | None:
 
 def _read_target(text: str) -> Target:
     raw = text.strip()
+    problem = misread_problem(raw)  # "–5", "1,234.56", "1e308": said, never misread
+    if problem:
+        raise TargetFormatError(_("target «{raw}»: {error}").format(raw=raw, error=problem))
     lowered = raw.lower()
     if lowered in _YES:
         return Target(raw, TargetKind.YES)
@@ -156,9 +168,11 @@ def _read_target(text: str) -> Target:
             unit = _normal_unit(number["unit"]) or number.groupdict().get("words") or ""
             return Target(raw, kind, value, None, unit.strip())
     number = _NUMBER_AND_UNIT.match(raw)
-    if number:  # a bare number reads as "at least": "15" means reach 15
+    if number:  # a bare number reads as "at least" ("15" means reach 15), bar its direction
         value = _target_number(raw, number["number"])
-        return Target(raw, TargetKind.AT_LEAST, value, None, _normal_unit(number["unit"]))
+        return Target(
+            raw, TargetKind.AT_LEAST, value, None, _normal_unit(number["unit"]), bare=True
+        )
     raise TargetFormatError(
         _(
             "target «{raw}» non riconosciuto: attesi «>= n», «<= n», «= n», «> n», «< n», "
@@ -224,10 +238,55 @@ def value_problem(text: str | None, limits: Limits = VALUE_LIMITS) -> str | None
     problem = misread_problem(raw)
     if problem:
         return problem
+    if _RATIO.search(raw):
+        return _(RATIO_REFUSED).format(raw=raw)
     reading = parse_reading(raw)
     if reading.number is None:
         return None
+    if reading.kind is ReadingKind.FROM_TEXT:
+        numbers = find_numbers(raw)
+        if len(numbers) > 1:
+            return _(
+                "«{raw}» contiene più numeri ({numbers}): non si sceglie uno per te. "
+                "Scrivi nel valore il solo numero da misurare e il resto nelle note"
+            ).format(raw=raw, numbers=", ".join(format_exact(n) for n, _s, _e in numbers))
     return limits_problem(reading.number, limits, raw)
+
+
+# A ratio written in the value ("12,21/13,06", "3 / 4"), not a date ("31/12/2019"): its
+# numerator is not its value. Entered values refuse it (value_problem), stored ones read
+# it as not measurable.
+_RATIO = re.compile(r"(?<![\d/.,])\d[\d.,]*\s*/\s*\d[\d.,]*(?![\d.,]*\s*/)")
+RATIO_REFUSED = N_(
+    "«{raw}» è un rapporto: scrivi il numeratore e il denominatore nei loro campi "
+    "(«numeratore» e «denominatore» nei file), Traguardo calcola il valore"
+)
+
+
+class RatioError(ValueError):
+    """A numerator and denominator that do not make a value (denominator zero)."""
+
+
+def ratio_value(numerator: Decimal, denominator: Decimal, *, percent: bool) -> Decimal:
+    """numerator / denominator, times 100 when the target is a percentage.
+
+    >>> ratio_value(Decimal("12.21"), Decimal("13.06"), percent=True)
+    Decimal('93.491577')
+    """
+    if denominator == 0:
+        raise RatioError(_("il denominatore è zero: il rapporto non ha valore"))
+    quotient = numerator / denominator * (HUNDRED if percent else 1)
+    return round_half_up(quotient, VALUE_LIMITS.decimal_places)
+
+
+def ratio_text(numerator: Decimal, denominator: Decimal, *, percent: bool) -> str:
+    """The value as stored for a ratio, the form the core reads: ``93,491577%``.
+
+    Six decimals (the stored figure's precision), halves up; the report and the pages
+    show it with two, beside the numerator and the denominator.
+    """
+    value = ratio_value(numerator, denominator, percent=percent)
+    return format_exact(value, VALUE_LIMITS.decimal_places) + ("%" if percent else "")
 
 
 # The form most values take, a plain Italian number with an optional unit (``54,47%``,
@@ -277,6 +336,14 @@ def _read_in_full(raw: str) -> tuple[Reading, str, _Fields]:
                 return reading, "", ()
             reason = N_("«{raw}» è un limite inferiore: si assume {number}")
             return reading, reason, (("raw", raw), ("number", number))
+    # A number another program would read otherwise ("1,234.56", "–5", "2,5e3") or a ratio
+    # is not read as the first digits found in it: not measurable, saying why.
+    misread = misread_message(raw)
+    if misread:
+        return Reading(raw, ReadingKind.NOT_MEASURABLE), misread, (("text", raw),)
+    if _RATIO.search(body):
+        reading = Reading(raw, ReadingKind.NOT_MEASURABLE)
+        return reading, RATIO_REFUSED, (("raw", raw),)
     found = find_number(body)
     if found is None:
         reading = Reading(raw, ReadingKind.NOT_MEASURABLE)

@@ -539,6 +539,7 @@ class Smvp(Rule):
         cap: Any = 100,
         floor: Any = None,
         fasce: list[list[Any]] | None = None,
+        bare: str = "at_least",
     ) -> None:
         self.equal_means = EqualMeans(equal_means)
         self.bands = (
@@ -559,8 +560,20 @@ class Smvp(Rule):
             TargetKind.EQUAL: equal,
             TargetKind.RANGE: self.range,
         }
+        # A target without a sign ("5 gg"): "at least" unless the indicator's direction
+        # says "lower is better" (at_most) or "exact" (engine.RuleBook.for_indicator).
+        bare_rules: dict[str, Rule] = {
+            "at_least": self.higher,
+            "at_most": self.lower,
+            "exact": self.exact,
+        }
+        if bare not in bare_rules:
+            raise RuleConfigError(_("parametro «bare»: atteso «at_least», «at_most» o «exact»"))
+        self.bare = bare_rules[bare]
 
     def pick(self, target: Target) -> Rule:
+        if target.bare:
+            return self.bare
         return self._by_kind.get(target.kind, self.yes_no)
 
     def value(self, target: Target, reading: Reading) -> Decimal | None:
@@ -569,7 +582,7 @@ class Smvp(Rule):
             done = HUNDRED if reading.kind is ReadingKind.YES else ZERO
             value = None if target.low is None else self.higher.of(done, target.low)
         else:
-            value = self._by_kind.get(target.kind, self.yes_no).value(target, reading)
+            value = self.pick(target).value(target, reading)
         return self._in_band(value) if self.bands and value is not None else value
 
     def _in_band(self, degree: Decimal) -> Decimal:

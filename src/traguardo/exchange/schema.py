@@ -186,6 +186,9 @@ VALUES = Sheet(
         Column("last", "Ultimo valore", "Last value", False, 16),
         Column("period", "Periodo", "Period", True, 10, "30.06 oppure 31.12"),
         Column("value", "Valore", "Value", True, 16),
+        # A value that is a ratio: both terms instead of the value (which is then computed).
+        Column("numerator", "Numeratore", "Numerator", False, 12),
+        Column("denominator", "Denominatore", "Denominator", False, 12),
         Column("comment", "Commento", "Comment", False, 40),
         published("grado di realizzazione al 31.12 come pubblicato, ad es. 72,63"),
     ),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import DataError, IntegrityError, connection, transaction
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from traguardo.audit import recorder
 from traguardo.core.readings import Reading, ReadingKind, parse_reading, value_problem
 from traguardo.core.tabular import CodeError, Issue, parse_indicator_code
-from traguardo.exchange.codes import indicators_by_code
+from traguardo.exchange.codes import cycle_targets, indicators_by_code
 from traguardo.exchange.published import PublishedFigures
 from traguardo.exchange.reader import Row, Table, Workbook
 from traguardo.exchange.result import (
@@ -36,7 +37,13 @@ from traguardo.exchange.result import (
 )
 from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.monitoring.models import Measurement, Period
-from traguardo.monitoring.services import READING_KINDS, VALUE_MAX_LENGTH, entry_check
+from traguardo.monitoring.services import (
+    READING_KINDS,
+    VALUE_MAX_LENGTH,
+    ValueRefused,
+    entry_check,
+    ratio_of,
+)
 from traguardo.plans import versions
 from traguardo.plans.models import Cycle, Indicator
 
@@ -54,6 +61,8 @@ class _Stored:
     text: str
     comment: str
     version: int
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
 
 
 @dataclass(slots=True)
@@ -65,6 +74,8 @@ class WantedValue:
     text: str
     comment: str | None  # None: the file has no comment column, keep what is stored
     reading: Reading  # what record_value reads in `text` (number, yes/no, not measurable)
+    numerator: Decimal | None = None  # a value given as a ratio: its terms (`text` the ratio)
+    denominator: Decimal | None = None
 
 
 class ValuesImport:
@@ -109,6 +120,17 @@ class ValuesImport:
         for each in periods.values():
             each.cycle = self.cycle  # read by each value's audit entry: no query per row
         indicators = indicators_by_code(self.cycle)
+        targets = dict(  # a ratio is a percentage when the target is one
+            cycle_targets(self.cycle)
+            .filter(year=self.cycle.year)
+            .values_list("indicator_id", "text")
+        )
+        stored_texts = {
+            (indicator, period): text
+            for indicator, period, text in Measurement.objects.filter(
+                period__cycle=self.cycle
+            ).values_list("indicator_id", "period_id", "text")
+        }
         seen: dict[tuple[str, str], int] = {}
         out: list[WantedValue] = []
         for done, row in enumerate(table.rows, start=1):
@@ -116,8 +138,9 @@ class ValuesImport:
                 self.progress(done, len(table.rows), _("controllo dei valori"))
             raw = row.cells.get("code", "")
             text = row.cells.get("value", "")
+            terms = (row.cells.get("numerator", ""), row.cells.get("denominator", ""))
             if not raw:
-                if text:
+                if text or any(terms):
                     self._issue(row, "code", _("manca il codice dell'indicatore"))
                 continue
             try:
@@ -137,7 +160,7 @@ class ValuesImport:
                 )
                 continue
             self._published(row, code)
-            if not text:
+            if not text and not any(terms):
                 continue  # not filled in: nothing to record
             pcode = period_code(row.cells.get("period", ""))
             period = periods.get(pcode)
@@ -164,12 +187,22 @@ class ValuesImport:
             if period.closed:
                 self._issue(row, "value", _closed(period))
                 continue
+            try:  # record_value's reading of a numerator and a denominator
+                ratio = ratio_of(targets.get(indicator.pk, ""), *terms)
+            except ValueRefused as exc:
+                self._issue(row, exc.field, _lower_first(exc.message))
+                continue
+            if ratio is not None:
+                text = ratio.text
             with translation.override("it"):  # its reason is stored: data, in Italian
                 reading = parse_reading(text)
             if reading.kind is ReadingKind.EMPTY:
                 self._issue(row, "value", _("«{text}» non è un valore leggibile").format(text=text))
                 continue
-            problem = value_problem(text)
+            # A value as stored is not checked again (a text recorded before a check
+            # existed, such as the seed's "22 di cui n. 2", comes back in the template).
+            kept = ratio is None and stored_texts.get((indicator.pk, period.pk)) == text.strip()
+            problem = None if kept else value_problem(text)
             if problem:  # a number misread or too large for the stored figure
                 self._issue(row, "value", problem)
                 continue
@@ -181,7 +214,19 @@ class ValuesImport:
                 key = "comment" if len(text.strip()) <= VALUE_MAX_LENGTH else "value"
                 self._issue(row, key, too_long)
                 continue
-            out.append(WantedValue(row, code, indicator, period, text.strip(), comment, reading))
+            out.append(
+                WantedValue(
+                    row,
+                    code,
+                    indicator,
+                    period,
+                    text.strip(),
+                    comment,
+                    reading,
+                    ratio.numerator if ratio else None,
+                    ratio.denominator if ratio else None,
+                )
+            )
         return out
 
     def run(self, *, dry_run: bool) -> ImportResult:
@@ -192,10 +237,18 @@ class ValuesImport:
         if self.issues:
             return result
         stored = {  # what the comparison reads, without building 50,000 model instances
-            (indicator, period): _Stored(text, comment, version)
-            for indicator, period, text, comment, version in Measurement.objects.filter(
-                period__cycle=self.cycle
-            ).values_list("indicator_id", "period_id", "text", "comment", "version")
+            (indicator, period): _Stored(text, comment, version, numerator, denominator)
+            for indicator, period, text, comment, version, numerator, denominator in (
+                Measurement.objects.filter(period__cycle=self.cycle).values_list(
+                    "indicator_id",
+                    "period_id",
+                    "text",
+                    "comment",
+                    "version",
+                    "numerator",
+                    "denominator",
+                )
+            )
         }
         todo = self._compare(wanted, stored, result)
         result.changes = self.changes
@@ -244,6 +297,12 @@ class ValuesImport:
                 changed = []
                 if old.text != w.text:
                     changed.append(value_header)
+                for key, before, after in (
+                    ("numerator", old.numerator, w.numerator),
+                    ("denominator", old.denominator, w.denominator),
+                ):
+                    if before != after:
+                        changed.append(self.table.header(key))
                 if w.comment is not None and old.comment != w.comment:
                     changed.append(comment_header)
                 action = Action.UPDATE if changed else Action.UNCHANGED
@@ -303,6 +362,8 @@ class ValuesImport:
             fields: dict[str, Any] = {
                 "text": w.text,
                 "number": reading.number,
+                "numerator": w.numerator,
+                "denominator": w.denominator,
                 "reading_kind": READING_KINDS[reading.kind],
                 "not_measurable_reason": reading.reason
                 if reading.kind is ReadingKind.NOT_MEASURABLE
@@ -370,6 +431,11 @@ def _too_long(text: str | None, limit: int) -> str | None:
     )
 
 
+def _lower_first(message: str) -> str:
+    """record_value's sentence as an import issue (lower case, no full stop)."""
+    return (message[:1].lower() + message[1:]).rstrip(".")
+
+
 def _key(w: WantedValue) -> str:
     return f"{w.indicator.pk}:{w.period.pk}"
 
@@ -391,6 +457,8 @@ def _conflict(w: WantedValue, current: Measurement | None) -> str:
 _FIELDS = (
     "text",
     "number",
+    "numerator",
+    "denominator",
     "reading_kind",
     "not_measurable_reason",
     "comment",

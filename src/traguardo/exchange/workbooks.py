@@ -22,6 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from traguardo.core.numbers import format_exact
 from traguardo.core.tabular import neutralise
 from traguardo.exchange import schema
 from traguardo.exchange.codes import cycle_targets, indicators_by_code
@@ -327,6 +328,8 @@ def values_rows(cycle: Cycle, period: Period) -> list[list[Any]]:
                 last.get(i.pk, ""),
                 period.code,
                 found.text if found else "",
+                _term(found.numerator) if found else "",
+                _term(found.denominator) if found else "",
                 found.comment if found else "",
                 figures.get(code, ""),
             ]
@@ -334,14 +337,23 @@ def values_rows(cycle: Cycle, period: Period) -> list[list[Any]]:
     return rows
 
 
+def _term(number: Decimal | None) -> str:
+    """A ratio's term as the import reads it back (Italian form, exact)."""
+    return "" if number is None else format_exact(number)
+
+
 def values_workbook(cycle: Cycle, period: Period, language: str = "it") -> bytes:
     book = Workbook(write_only=True)
     intro = (
         f"Valori del monitoraggio {period.code}.{cycle.year}: compila la colonna «Valore» "
-        "(ad es. 54,47%, 1.250, SI) e, se serve, «Commento». Non modificare i codici."
+        "(ad es. 54,47%, 1.250, SI) oppure, per un rapporto, «Numeratore» e «Denominatore» "
+        "(il valore è il loro rapporto, per 100 se il target è una percentuale) e, se serve, "
+        "«Commento». Non modificare i codici."
         if language == "it"
         else f"Monitoring values {period.code}.{cycle.year}: fill in «Value» (e.g. 54,47%, "
-        "1.250, SI) and, if needed, «Comment». Do not change the codes."
+        "1.250, SI) or, for a ratio, «Numerator» and «Denominator» (the value is their "
+        "ratio, times 100 when the target is a percentage) and, if needed, «Comment». "
+        "Do not change the codes."
     )
     _instructions(book, language, [schema.VALUES], intro)
     add_sheet(

@@ -55,6 +55,9 @@ class MeasurementAdminForm(forms.ModelForm):
         if self.errors or indicator is None or period is None or self.request is None:
             return data
         loaded = data.get("loaded_version")
+        # A value entered as a ratio keeps its terms while its text is not changed here.
+        stored = self.instance if self.instance.pk is not None else None
+        keep = stored is not None and stored.is_ratio and (data.get("text") or "") == stored.text
         try:
             with transaction.atomic():
                 self.recorded = services.record_value(
@@ -62,6 +65,8 @@ class MeasurementAdminForm(forms.ModelForm):
                     indicator,
                     period,
                     data.get("text") or "",
+                    numerator=stored.numerator if keep and stored else None,
+                    denominator=stored.denominator if keep and stored else None,
                     comment=data.get("comment") or "",
                     justification=data.get("justification") or "",
                     expected_version=loaded if self.instance.pk is not None else 0,

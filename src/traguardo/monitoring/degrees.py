@@ -45,6 +45,7 @@ class Grader:
             weight=indicator.weight,
             rule=indicator.scoring_rule or None,
             params=indicator.rule_params or {},
+            direction=indicator.direction,
         )
         subject = _("indicatore {n}").format(n=indicator.number)
         return score_indicator(core, subject, self.rules).degree

@@ -29,8 +29,25 @@ class ValueForm(StyledForm):
     text = forms.CharField(
         label=_("Valore rilevato"),
         max_length=500,
+        required=False,
         help_text=_(
-            "Come lo scriveresti nella Relazione: 54,47%, 676.433,56 €, 1.250, SI oppure NO."
+            "Come lo scriveresti nella Relazione: 54,47%, 676.433,56 €, 1.250, SI oppure NO. "
+            "Un rapporto si scrive con numeratore e denominatore qui sotto."
+        ),
+    )
+    numerator = forms.CharField(
+        label=_("Numeratore"),
+        max_length=40,
+        required=False,
+        help_text=_("Facoltativo, per un valore che è un rapporto: ad es. 12,21."),
+    )
+    denominator = forms.CharField(
+        label=_("Denominatore"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "Con il numeratore: il valore è il loro rapporto, per 100 se il target è una "
+            "percentuale (12,21 / 13,06 = 93,49%); sostituisce quello scritto sopra."
         ),
     )
     justification = forms.CharField(
@@ -51,6 +68,16 @@ class ValueForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        ratio = (data.get("numerator") or "").strip() or (data.get("denominator") or "").strip()
+        if not (data.get("text") or "").strip() and not ratio:
+            self.add_error(
+                "text",
+                _("Scrivi un valore (per esempio 54,47%, 1.250 oppure SI) o un rapporto."),
+            )
+        return data
 
 
 class EvidenceForm(StyledForm):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from traguardo.core.numbers import VALUE_LIMITS
+from traguardo.core.numbers import VALUE_LIMITS, format_exact, format_it
 from traguardo.core.readings import value_problem
 from traguardo.modelutils import choices_constraint
 from traguardo.organisation.models import OrgUnit
@@ -113,6 +113,22 @@ class Measurement(models.Model):
         null=True,
         blank=True,
     )
+    # A value entered as a ratio keeps both terms; `text` is then their ratio as the core
+    # reads it (times 100 with "%" when the target is a percentage; see docs/monitoring.md).
+    numerator = ReadableDecimalField(
+        _("numeratore"),
+        max_digits=VALUE_LIMITS.max_digits,
+        decimal_places=VALUE_LIMITS.decimal_places,
+        null=True,
+        blank=True,
+    )
+    denominator = ReadableDecimalField(
+        _("denominatore"),
+        max_digits=VALUE_LIMITS.max_digits,
+        decimal_places=VALUE_LIMITS.decimal_places,
+        null=True,
+        blank=True,
+    )
     reading_kind = models.CharField(_("lettura"), max_length=16, choices=ReadingKind.choices)
     not_measurable_reason = models.TextField(_("motivo della non misurabilità"), blank=True)
     comment = models.TextField(_("commenti e note"), blank=True)
@@ -160,10 +176,36 @@ class Measurement(models.Model):
                 name="monitoring_measurement_number_matches_kind",
             ),
             choices_constraint("reading_kind", MeasurementReadingKind),
+            # A ratio has both terms and a denominator other than zero, or neither term.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(numerator__isnull=True, denominator__isnull=True)
+                    | (
+                        models.Q(numerator__isnull=False, denominator__isnull=False)
+                        & ~models.Q(denominator=0)
+                    )
+                ),
+                name="monitoring_measurement_ratio_terms",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.indicator} @ {self.period}: {self.text or self.number}"
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.numerator is not None and self.denominator is not None
+
+    @property
+    def ratio_label(self) -> str:
+        """``12,21 / 13,06 = 93,49%`` for a value entered as a ratio, else ""."""
+        if self.numerator is None or self.denominator is None or self.number is None:
+            return ""
+        percent = "%" if self.text.rstrip().endswith("%") else ""
+        return (
+            f"{format_exact(self.numerator)} / {format_exact(self.denominator)} = "
+            f"{format_it(self.number, 2)}{percent}"
+        )
 
     def clean(self) -> None:
         # The admin's form: the same check of numbers as every other way in.

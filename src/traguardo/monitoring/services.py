@@ -9,15 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _lazy
 
 from traguardo.accounts import permissions
 from traguardo.audit import recorder
-from traguardo.core.readings import ReadingKind, parse_reading, value_problem
+from traguardo.core.numbers import VALUE_LIMITS, NumberFormatError, limits_problem, parse_number
+from traguardo.core.readings import (
+    RatioError,
+    ReadingKind,
+    parse_reading,
+    ratio_text,
+    target_or_none,
+    value_problem,
+)
 from traguardo.core.rules import Degree
 from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.monitoring.degrees import Grader, misses_target
@@ -93,6 +103,73 @@ def conflict_message(current: Measurement | None) -> str:
     ) % {"who": who, "value": current.text, "date": f"{when:%d/%m/%Y}", "time": f"{when:%H:%M}"}
 
 
+@dataclass(frozen=True)
+class RatioValue:
+    """A value entered as numerator and denominator: both terms and the text they make."""
+
+    text: str
+    numerator: Decimal
+    denominator: Decimal
+
+
+_TERMS = {"numerator": _lazy("numeratore"), "denominator": _lazy("denominatore")}
+
+
+def _term(name: str, given: str | Decimal) -> Decimal:
+    if isinstance(given, Decimal):
+        problem = limits_problem(given, VALUE_LIMITS, str(given))
+        if problem:
+            raise ValueRefused(f"{_(_TERMS[name]).capitalize()}: {problem}.", field=name)
+        return given
+    try:
+        return parse_number(given, VALUE_LIMITS)
+    except NumberFormatError as exc:
+        raise ValueRefused(
+            f"{_(_TERMS[name]).capitalize()}: {exc}.", field=name, code="invalid_number"
+        ) from None
+
+
+def ratio_of(
+    target: str, numerator: str | Decimal | None, denominator: str | Decimal | None
+) -> RatioValue | None:
+    """The value of a numerator and a denominator, for an indicator whose target is
+    `target` (as written), or None when neither is given.
+
+    The value is numerator / denominator, times 100 and with "%" when the target is a
+    percentage ("= 100%", "80%"), to six decimals (the stored figure's), halves up:
+    12,21 / 13,06 against "100%" is 93,491577%. One term without the other, a term that
+    is not a number, and a denominator of zero are refused (ValueRefused naming the field).
+    """
+    given = {
+        "numerator": numerator.strip() if isinstance(numerator, str) else numerator,
+        "denominator": denominator.strip() if isinstance(denominator, str) else denominator,
+    }
+    if all(v is None or v == "" for v in given.values()):
+        return None
+    for name, value in given.items():
+        if value is None or value == "":
+            other = "denominator" if name == "numerator" else "numerator"
+            raise ValueRefused(
+                _("Hai scritto il %(other)s: scrivi anche il %(name)s (o nessuno dei due).")
+                % {"other": _(_TERMS[other]), "name": _(_TERMS[name])},
+                field=name,
+                code="ratio_incomplete",
+            )
+    assert given["numerator"] is not None and given["denominator"] is not None
+    top = _term("numerator", given["numerator"])
+    bottom = _term("denominator", given["denominator"])
+    parsed = target_or_none(target) if target else None
+    try:
+        text = ratio_text(top, bottom, percent=parsed is not None and parsed.is_percent)
+    except RatioError:
+        raise ValueRefused(
+            _("Il denominatore è zero: il rapporto non ha un valore. Controlla i dati."),
+            field="denominator",
+            code="zero_denominator",
+        ) from None
+    return RatioValue(text, top, bottom)
+
+
 @transaction.atomic
 def record_value(
     user: Any,
@@ -100,6 +177,8 @@ def record_value(
     period: Period,
     text: str,
     *,
+    numerator: str | Decimal | None = None,
+    denominator: str | Decimal | None = None,
     comment: str | None = None,
     justification: str | None = None,
     expected_version: int | None = None,
@@ -114,6 +193,10 @@ def record_value(
     it), it is required if the value misses its target (degree under 100% or not
     measurable, by the core's rules); None keeps the stored one and does not check it,
     for callers that do not collect it (such values show as "to justify" in the to-do list).
+
+    `numerator`, `denominator`: a value entered as a ratio (Italian text, or Decimal from
+    the API): both kept, and `text` is replaced by their ratio (see `ratio_of`). A value
+    without them clears the ones stored.
 
     `comment`: the comment on the value; None keeps the stored one (an API write or an
     import that does not send it never wipes it).
@@ -162,14 +245,26 @@ def record_value(
                 % {"limit": limit, "n": len(given.strip())},
                 field=name,
             )
+    grader = Grader.for_cycle(cycle)
+    target = grader.target_text(indicator)
+    ratio = ratio_of(target, numerator, denominator)
+    if ratio is not None:
+        text = ratio.text
     with translation.override("it"):  # its reason is stored: data, in Italian
         reading = parse_reading(text)
     if reading.kind is ReadingKind.EMPTY:
         raise ValueRefused("Scrivi un valore (per esempio 54,47%, 1.250 oppure SI).")
-    problem = value_problem(text)
+    # A value kept as it is stored (a comment or a justification changed) is not checked
+    # again: texts recorded before a check existed (the seed's "22 di cui n. 2") stay.
+    kept = ratio is None and text.strip() == (
+        Measurement.objects.filter(indicator=indicator, period=period)
+        .values_list("text", flat=True)
+        .first()
+    )
+    problem = None if kept else value_problem(text)
     if problem:
         raise ValueRefused(problem[:1].upper() + problem[1:] + ".", code="invalid_number")
-    degree = Grader.for_cycle(cycle).degree(indicator, text.strip())
+    degree = grader.degree(indicator, text.strip(), target)
     if justification is not None and not justification.strip() and misses_target(degree):
         raise ValueRefused(
             _(
@@ -190,6 +285,8 @@ def record_value(
     fields: dict[str, Any] = {
         "text": text.strip(),
         "number": reading.number,
+        "numerator": ratio.numerator if ratio else None,
+        "denominator": ratio.denominator if ratio else None,
         "reading_kind": READING_KINDS[reading.kind],
         "not_measurable_reason": reading.reason
         if reading.kind is ReadingKind.NOT_MEASURABLE

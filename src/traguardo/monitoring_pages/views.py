@@ -30,6 +30,7 @@ from django import forms
 from traguardo.accounts import current, permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
+from traguardo.core.numbers import format_exact
 from traguardo.modelutils import TEXT_MAX_LENGTH
 from traguardo.monitoring import campaigns
 from traguardo.monitoring.degrees import Grader, misses_target
@@ -356,6 +357,12 @@ def indicator(request: HttpRequest, pk: int) -> HttpResponse:
         value_form = ValueForm(
             initial={
                 "text": measurement.text if measurement else "",
+                "numerator": format_exact(measurement.numerator)
+                if measurement and measurement.numerator is not None
+                else "",
+                "denominator": format_exact(measurement.denominator)
+                if measurement and measurement.denominator is not None
+                else "",
                 "justification": measurement.justification if measurement else "",
                 "comment": measurement.comment if measurement else "",
                 "version": measurement.version if measurement else 0,
@@ -421,6 +428,8 @@ def _post_value(
             item,
             period,
             data["text"],
+            numerator=data["numerator"],
+            denominator=data["denominator"],
             comment=data["comment"],
             justification=data["justification"],
             expected_version=data["version"],

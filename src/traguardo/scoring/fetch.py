@@ -59,6 +59,7 @@ def fetch_plan(cycle: Cycle, period_code: str = Period.Code.FINAL) -> Plan:
         "scoring_rule",
         "rule_params",
         "derived_spec",
+        "direction",
     )
     rows = list(
         IndicatorRow.objects.filter(objective__cycle=cycle)
@@ -107,6 +108,7 @@ def fetch_plan(cycle: Cycle, period_code: str = Period.Code.FINAL) -> Plan:
             rule=row.scoring_rule or None,
             params=row.rule_params or {},
             derived=derived,
+            direction=row.direction,
         )
 
     by_objective: dict[int, list[Any]] = defaultdict(list)
