@@ -155,6 +155,24 @@ INDICATORS = Sheet(
         Column("direction", "Verso", "Direction", False, 12, "vuoto: ricavato dal target"),
         Column("method", "Metodo di calcolo", "Calculation method", False, 30),
         Column("source", "Fonte", "Source", False, 20),
+        Column(
+            "rule",
+            "Regola",
+            "Rule",
+            False,
+            18,
+            "vuoto: la regola predefinita dell'SMVP; altrimenti una tra bands, exact, "
+            "higher_is_better, lower_is_better, range, smvp, yes_no",
+        ),
+        Column(
+            "params",
+            "Parametri",
+            "Parameters",
+            False,
+            30,
+            "nome=valore separati da «;», ad es. tetto=120; soglia=60 oppure "
+            "fasce=60:50, 90:100; interpola=sì",
+        ),
     ),
     targets=True,
 )
