@@ -48,9 +48,7 @@ def _use_preset(cycle: Cycle, name: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["it", "en"])
-def test_rules_and_parameters_round_trip_through_the_template(
-    demo: Cycle, language: str
-) -> None:
+def test_rules_and_parameters_round_trip_through_the_template(demo: Cycle, language: str) -> None:
     bands = _indicator(demo, "2.1", 1, 1)
     bands.scoring_rule = "bands"
     bands.rule_params = {"bands": [[60, 50], ["90.5", 100]], "interpolate": True}
@@ -75,7 +73,9 @@ def test_rules_and_parameters_round_trip_through_the_template(
     # A rule written by the office on another indicator, in the readable form.
     other = _row(rows, "2.1/1#2")
     rows[other - 1][rule_col] = "higher_is_better"
-    rows[other - 1][params_col] = "tetto=120; soglia=60" if language == "it" else "cap=120; floor=60"
+    rows[other - 1][params_col] = (
+        "tetto=120; soglia=60" if language == "it" else "cap=120; floor=60"
+    )
     result = import_file("piano.xlsx", make_xlsx({SHEET: rows}), demo, dry_run=False)
     assert result.issues == [] and result.saved
     updates = [(c.code, c.fields) for c in result.changes if c.action == "update"]
@@ -86,7 +86,10 @@ def test_rules_and_parameters_round_trip_through_the_template(
         )
     ]
     second = _indicator(demo, "2.1", 1, 2)
-    assert (second.scoring_rule, second.rule_params) == ("higher_is_better", {"cap": 120, "floor": 60})
+    assert (second.scoring_rule, second.rule_params) == (
+        "higher_is_better",
+        {"cap": 120, "floor": 60},
+    )
     bands.refresh_from_db()
     assert bands.rule_params == {"bands": [[60, 50], ["90.5", 100]], "interpolate": True}
 
