@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from traguardo.core.rules import RULES
+
 LANGUAGES = ("it", "en")
 
 
@@ -161,8 +163,8 @@ INDICATORS = Sheet(
             "Rule",
             False,
             18,
-            "vuoto: la regola predefinita dell'SMVP; altrimenti una tra bands, exact, "
-            "higher_is_better, lower_is_better, range, smvp, yes_no",
+            "vuoto: la regola predefinita dell'SMVP; altrimenti una tra "
+            + ", ".join(sorted(RULES)),
         ),
         Column(
             "params",
