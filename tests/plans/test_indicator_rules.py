@@ -134,3 +134,17 @@ def test_the_weight_is_optional_only_when_the_smvp_uses_plain_means(
     plan = text(client.get(reverse("plans:editor") + f"?anno={world.cycle.year}"))
     assert "Somma dei pesi" not in plan
     assert "Nessun problema: tutti i target sono leggibili." in plan  # no weight issue
+
+
+def test_an_indicator_without_weight_is_scored_under_plain_means(
+    world: World, sign_in: SignIn
+) -> None:
+    client = sign_in("ufficio")
+    open_revision(client, world.cycle)
+    objective = _indicator(world.cycle).objective
+    assert objective is not None
+    _use_preset(world.cycle, "medie-semplici")
+    assert _new_indicator(client, world, objective).status_code == 302  # type: ignore[attr-defined]
+    # scored (plain means use no weight) and shown without a weight
+    page = text(client.get(reverse("web:objective", args=[objective.pk])))
+    assert "Pratiche evase" in page and ">Peso<" not in page
