@@ -12,7 +12,13 @@ from django.urls import reverse
 from tests.plans.helpers import indicator_post, open_revision, text
 from tests.world import World
 from traguardo.core.smvp import preset, smvp_to_dict
-from traguardo.plans.models import Cycle, Indicator, OperationalObjective, ScoringConfig
+from traguardo.plans.models import (
+    Cycle,
+    Indicator,
+    OperationalObjective,
+    RevisionChange,
+    ScoringConfig,
+)
 
 SignIn = Callable[[str], Client]
 
@@ -47,6 +53,12 @@ def test_the_form_saves_a_rule_and_shows_it_in_words(world: World, sign_in: Sign
     indicator.refresh_from_db()
     assert indicator.scoring_rule == "bands"
     assert indicator.rule_params == {"bands": [[60, 50], [90, 100]]}
+    recorded = {
+        c.field: (c.old_value, c.new_value)
+        for c in RevisionChange.objects.filter(indicator=indicator, revision__is_open=True)
+    }
+    assert recorded["regola di calcolo"] == ("", "bands")
+    assert recorded["parametri della regola"] == ("", "fasce=60:50, 90:100")
 
     page = text(client.get(url))
     assert "Regola di calcolo: Fasce di punteggio: fasce: dal 60% vale 50, dal 90% vale 100" in page
