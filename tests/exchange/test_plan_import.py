@@ -33,10 +33,10 @@ def _new_objective(sheets: dict[str, list[list[Any]]]) -> dict[str, list[list[An
     years = [h for h in header if str(h).startswith("Target")]
     pad = [""] * (len(years) - 1)
     sheets["Indicatori"].append(
-        ["2.1/99#1", None, "Pratiche evase", 60, "", "", "", "", ">= 1.500", *pad]
+        ["2.1/99#1", None, "Pratiche evase", 60, "", "", "", "", "", "", ">= 1.500", *pad]
     )
     sheets["Indicatori"].append(
-        ["2.1/99#2", None, "Report inviato", 40, "", "", "", "", "SI", *pad]
+        ["2.1/99#2", None, "Report inviato", 40, "", "", "", "", "", "", "SI", *pad]
     )
     return sheets
 
@@ -94,7 +94,7 @@ def test_a_changed_cell_is_an_update_naming_its_column(demo: Cycle) -> None:
     rows = sheets["Indicatori"]
     row = _row_of(rows, "2.1/1#1")
     rows[row - 1][2] = "Numero posizioni controllate e chiuse"
-    rows[row - 1][8] = ">= 1.600"
+    rows[row - 1][10] = ">= 1.600"
     result = import_file("p.xlsx", make_xlsx(_only(sheets, "Indicatori")), demo, dry_run=False)
     updates = [c for c in result.changes if c.action == "update"]
     assert [(c.code, c.row, c.fields) for c in updates] == [
@@ -125,7 +125,7 @@ def test_every_problem_is_reported_with_sheet_row_and_column(demo: Cycle) -> Non
     objectives.append(["2.1/1", "Lo stesso codice due volte", "", "", "", ""])
     indicators = sheets["Indicatori"]
     bad_target = _row_of(indicators, "2.1/2#1")
-    indicators[bad_target - 1][8] = ">= tante pratiche"
+    indicators[bad_target - 1][10] = ">= tante pratiche"
     bad_weight = _row_of(indicators, "2.1/1#1")
     indicators[bad_weight - 1][3] = 10  # the objective's indicators no longer sum to 100
     indicators.append(list(indicators[bad_weight - 1]))  # the same code twice
@@ -217,7 +217,7 @@ def test_english_headers_are_accepted_and_mixed_with_italian_values(demo: Cycle)
     sheets["Operational objectives"].append(
         ["3.1/50", "New objective", "Obiettivo operativo individuale", "", "", ""]
     )
-    sheets["Indicators"].append(["3.1/50#1", None, "Events", "100", "", "", "", "", ">= 3"])
+    sheets["Indicators"].append(["3.1/50#1", None, "Events", "100", "", "", "", "", "", "", ">= 3"])
     data = make_xlsx(_only(sheets, "Operational objectives", "Indicators"))
     result = import_file("plan.xlsx", data, demo, dry_run=False)
     assert result.issues == []

@@ -8,6 +8,7 @@ from typing import Any
 from django.test import Client
 from django.urls import reverse
 
+from traguardo.plans import rule_text
 from traguardo.plans.models import Cycle, Indicator, Revision, Target
 
 
@@ -40,7 +41,9 @@ def indicator_post(indicator: Indicator, **changes: Any) -> dict[str, Any]:
         "unit_label": indicator.unit_label,
         "kind": indicator.kind,
         "direction": indicator.direction,
-        "weight": str(indicator.weight).replace(".", ","),
+        "weight": "" if indicator.weight is None else str(indicator.weight).replace(".", ","),
+        "scoring_rule": indicator.scoring_rule,
+        "rule_params": rule_text.format_params(indicator.rule_params),
     }
     for target in Target.objects.filter(indicator=indicator):
         data[f"target_{target.year}"] = target.text

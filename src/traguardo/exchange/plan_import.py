@@ -46,7 +46,8 @@ from traguardo.exchange.result import (
     no_progress,
 )
 from traguardo.organisation.models import Assignment, OrgUnit, Person
-from traguardo.plans import scope, versions
+from traguardo.plans import rule_text, scope, versions
+from traguardo.plans.checks import indicator_weights_used
 from traguardo.plans.models import (
     AnnualObjective,
     Cycle,
@@ -57,6 +58,7 @@ from traguardo.plans.models import (
     StrategicObjective,
     Target,
 )
+from traguardo.plans.smvp_settings import cycle_smvp
 
 BATCH = 2000
 HUNDRED = Decimal(100)
@@ -181,6 +183,12 @@ class PlanImport:
             for b in EntityBlock.objects.filter(cycle=cycle).select_related("annual_objective")
         }
         self.indicators: dict[str, Indicator] = indicators_by_code(cycle)
+        self.smvp = cycle_smvp(cycle)
+        # Whether the SMVP combines indicators by weight: objectives, Allegato B blocks.
+        self.weighted = {
+            False: indicator_weights_used(self.smvp),
+            True: indicator_weights_used(self.smvp, block=True),
+        }
         self.targets: dict[int, dict[int, str]] = defaultdict(dict)
         for indicator_id, year, text in Target.objects.filter(
             scope.of_cycles(cycle, "indicator__")
@@ -712,8 +720,15 @@ class PlanImport:
             self._tick("Indicatori")
             raw = self._required(table, row, "code")
             name = self._required(table, row, "name")
-            weight = self._required(table, row, "weight")
-            if not raw or name is None or not weight:
+            # A weight is required where the SMVP weighs indicators (B<n>: the block level).
+            in_block = raw is not None and raw.strip().upper().startswith("B")
+            weighted = self.weighted[in_block]
+            weight = (
+                self._required(table, row, "weight")
+                if weighted
+                else self._text(table, row, "weight")
+            )
+            if not raw or name is None or (weighted and not weight):
                 continue
             try:
                 objective, number = parse_indicator_code(raw)
@@ -759,10 +774,15 @@ class PlanImport:
                         _("indicatore {code} dell'ente: indica il blocco").format(code=code),
                     )
                     ok = False
-            try:
-                fields["weight"] = parse_decimal(weight, low=Decimal(0), high=HUNDRED)
-            except CellError as exc:
-                self._issue(table, row, "weight", str(exc))
+            if "weight" in table.headers:
+                try:
+                    fields["weight"] = (
+                        parse_decimal(weight, low=Decimal(0), high=HUNDRED) if weight else None
+                    )
+                except CellError as exc:
+                    self._issue(table, row, "weight", str(exc))
+                    ok = False
+            if not self._read_rule(table, row, code, fields):
                 ok = False
             for key, choices in (("kind", Indicator.Kind), ("direction", Indicator.Direction)):
                 if key in table.headers and self._text(table, row, key):
@@ -794,12 +814,44 @@ class PlanImport:
                 if objective
                 else "block" in fields or (code in self.indicators)
             )
-            if "weight" in fields and owner_known:
+            if "weight" in fields and owner_known and weighted:
                 weighed.append(wanted)
             if ok:
                 out.append(wanted)
         self._check_weights(weighed)
         return out
+
+    def _read_rule(self, table: Table, row: Row, code: str, fields: dict[str, Any]) -> bool:
+        """The "Regola" and "Parametri" cells, checked by building the rule the engine
+        would build; a column that is absent keeps what is stored."""
+        has_rule, has_params = "rule" in table.headers, "params" in table.headers
+        if not has_rule and not has_params:
+            return True
+        existing = self.indicators.get(code)
+        slug = existing.scoring_rule if existing else ""
+        if has_rule:
+            try:
+                slug = rule_text.read_rule(self._text(table, row, "rule"))
+            except rule_text.RuleTextError as exc:
+                self._issue(table, row, "rule", str(exc))
+                return False
+        params: dict[str, Any] = dict(existing.rule_params or {}) if existing else {}
+        params_text = self._text(table, row, "params") if has_params else ""
+        if has_params:
+            try:
+                params = rule_text.parse_params(slug or self.smvp.rule, params_text)
+            except rule_text.RuleTextError as exc:
+                self._issue(table, row, "params", str(exc))
+                return False
+        try:
+            rule_text.check_rule(slug, params, self.smvp.rule, self.smvp.params)
+        except rule_text.RuleTextError as exc:
+            column = "params" if has_params and (params_text or not has_rule) else "rule"
+            self._issue(table, row, column, str(exc))
+            return False
+        fields["rule"] = slug
+        fields["params"] = params
+        return True
 
     def _check_weights(self, wanted: list[Wanted]) -> None:
         """Per objective (and per block), the file's indicators over the stored ones weigh 100."""
@@ -807,7 +859,7 @@ class PlanImport:
         first_row: dict[str, Wanted] = {}
         for key, indicator in self.indicators.items():
             owner = key.split("#")[0] if "#" in key else f"blocco {indicator.entity_block.number}"  # type: ignore[union-attr]
-            totals[owner][key] = indicator.weight
+            totals[owner][key] = indicator.weight or Decimal(0)
         touched: set[str] = set()
         for w in wanted:
             if w.fields["objective"]:
@@ -869,6 +921,8 @@ class PlanImport:
             "direction": indicator.direction,
             "method": indicator.method,
             "source": indicator.source,
+            "rule": indicator.scoring_rule,
+            "params": indicator.rule_params or {},
         }
         if indicator.entity_block is not None:
             current["block"] = indicator.entity_block.number
@@ -1148,6 +1202,10 @@ class PlanImport:
                 if key in f:
                     setattr(item, key, f[key])
                     update_fields.add(key)
+            for key, attribute in (("rule", "scoring_rule"), ("params", "rule_params")):
+                if key in f:
+                    setattr(item, attribute, f[key])
+                    update_fields.add(attribute)
             if "block" in f and not f["objective"]:
                 item.entity_block = self.blocks[f["block"]]
                 update_fields.add("entity_block")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from traguardo.core.rules import RULES
+
 LANGUAGES = ("it", "en")
 
 
@@ -167,6 +169,24 @@ INDICATORS = Sheet(
         Column("direction", "Verso", "Direction", False, 12, "vuoto: ricavato dal target"),
         Column("method", "Metodo di calcolo", "Calculation method", False, 30),
         Column("source", "Fonte", "Source", False, 20),
+        Column(
+            "rule",
+            "Regola",
+            "Rule",
+            False,
+            18,
+            "vuoto: la regola predefinita dell'SMVP; altrimenti una tra "
+            + ", ".join(sorted(RULES)),
+        ),
+        Column(
+            "params",
+            "Parametri",
+            "Parameters",
+            False,
+            30,
+            "nome=valore separati da «;», ad es. tetto=120; soglia=60 oppure "
+            "fasce=60:50, 90:100; interpola=sì",
+        ),
         published("grado di realizzazione come pubblicato, ad es. 72,63"),
     ),
     targets=True,

@@ -28,7 +28,7 @@ from traguardo.exchange import schema
 from traguardo.exchange.codes import cycle_targets, indicators_by_code
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.organisation.models import Assignment, OrgUnit, Person
-from traguardo.plans import scope
+from traguardo.plans import rule_text, scope
 from traguardo.plans.models import (
     AnnualObjective,
     Cycle,
@@ -215,7 +215,7 @@ def _target_years(cycle: Cycle) -> list[int]:
     return sorted(years)
 
 
-def indicator_rows(cycle: Cycle | None) -> tuple[list[int], list[list[Any]]]:
+def indicator_rows(cycle: Cycle | None, language: str = "it") -> tuple[list[int], list[list[Any]]]:
     if cycle is None:
         return [], []
     years = _target_years(cycle)
@@ -238,6 +238,8 @@ def indicator_rows(cycle: Cycle | None) -> tuple[list[int], list[list[Any]]]:
                 i.direction,
                 i.method,
                 i.source,
+                i.scoring_rule,
+                rule_text.format_params(i.rule_params, language),
                 *[targets[i.pk].get(year, "") for year in years],
                 figures.get(code, ""),  # the last column, after the targets
             ]
@@ -256,7 +258,7 @@ def plan_workbook(cycle: Cycle | None, language: str = "it") -> bytes:
     )
     _instructions(book, language, schema.PLAN_SHEETS, intro)
     rows = plan_rows(cycle)
-    years, indicators = indicator_rows(cycle)
+    years, indicators = indicator_rows(cycle, language)
     if not years:
         years = [cycle.year if cycle else datetime.date.today().year]
     for sheet in schema.PLAN_SHEETS:

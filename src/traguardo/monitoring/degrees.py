@@ -42,7 +42,8 @@ class Grader:
             name=indicator.name,
             target=self.target_text(indicator) if target is None else target,
             value=value,
-            weight=indicator.weight,
+            # no weight (an SMVP of plain means): the core's figure is then unused
+            weight=indicator.weight if indicator.weight is not None else Decimal(1),
             rule=indicator.scoring_rule or None,
             params=indicator.rule_params or {},
             direction=indicator.direction,

@@ -24,7 +24,7 @@ from traguardo.accounts.models import Role
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.services import ValueRefused, record_value
 from traguardo.plan_editor import deletion
-from traguardo.plans import checks, editing, filters, scope, tree
+from traguardo.plans import checks, editing, filters, rule_text, scope, tree
 from traguardo.plans.forms import (
     AnnualForm,
     AssignmentForm,
@@ -46,6 +46,7 @@ from traguardo.plans.models import (
     StrategicObjective,
     Target,
 )
+from traguardo.plans.smvp_settings import cycle_smvp
 from traguardo.scoring import whatif
 
 OFFICE_ONLY = "Solo la struttura tecnica permanente (ufficio performance) gestisce il piano."
@@ -159,14 +160,16 @@ def editor(request: HttpRequest) -> HttpResponse:
         owner = ind.objective_id or -(ind.entity_block_id or 0)
         indicators.setdefault(owner, []).append(ind)
 
+    weighted = checks.weights_shown(cycle)
+
     def objective_row(o: OperationalObjective) -> dict[str, Any]:
         inds = indicators.get(o.pk, [])
-        total = sum((i.weight for i in inds), Decimal(0))
+        total = sum((i.weight or Decimal(0) for i in inds), Decimal(0))
         return {
             "objective": o,
             "indicators": inds,
             "total": total,
-            "weights_ok": total == 100 or not inds,
+            "weights_ok": total == 100 or not inds or not weighted,
         }
 
     chosen = filters.parse(cycle, request.GET.get("unita"), request.GET.get("q"))
@@ -216,7 +219,8 @@ def editor(request: HttpRequest) -> HttpResponse:
             orphans=orphans,
             blocks=blocks,
             total_b=total_b,
-            total_b_ok=total_b == 100,
+            total_b_ok=total_b == 100 or not checks.block_weights_used(cycle_smvp(cycle)),
+            weights_used=weighted,
             issues=checks.plan_issues(cycle),
             filter=chosen,
             filter_units=filters.units(cycle),
@@ -428,12 +432,14 @@ def _objective_extra(request: HttpRequest, cycle: Cycle, item: Any) -> dict[str,
     )
     for ind in indicators:
         ind.target_text = targets.get(ind.pk, "")
-    total = sum((i.weight for i in indicators), Decimal(0))
+    total = sum((i.weight or Decimal(0) for i in indicators), Decimal(0))
+    weighted = checks.weights_shown(cycle)
     return {
         "indicators": indicators,
-        "weights_form": WeightsForm(indicators=indicators, prefix="w"),
+        "weights_form": WeightsForm(indicators=indicators, prefix="w", weighted=weighted),
+        "weights_used": weighted,
         "weights_total": total,
-        "weights_message": checks.weights_message(total) if indicators else None,
+        "weights_message": checks.weights_message(total) if indicators and weighted else None,
         "assignments": item.assignments.select_related("unit").order_by("unit__code"),
         "assignment_form": AssignmentForm(cycle=cycle, prefix="a"),
     }
@@ -530,7 +536,9 @@ def objective_weights(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = objective.cycle
     _writable(request, cycle)
     indicators = list(objective.indicators.order_by("number", "id"))
-    form = WeightsForm(request.POST, indicators=indicators, prefix="w")
+    form = WeightsForm(
+        request.POST, indicators=indicators, prefix="w", weighted=checks.weights_shown(cycle)
+    )
     if not form.is_valid():
         for error in form.non_field_errors():
             messages.error(request, f"{_('Obiettivo')} {objective.code}: {error}")
@@ -653,6 +661,8 @@ def _indicator_initial(ind: Indicator, cycle: Cycle) -> dict[str, Any]:
         "kind": ind.kind,
         "direction": ind.direction,
         "weight": ind.weight,
+        "scoring_rule": ind.scoring_rule,
+        "rule_params": rule_text.format_params(ind.rule_params),
     }
     for t in ind.targets.all():
         initial[f"target_{t.year}"] = t.text
@@ -663,7 +673,18 @@ def _indicator_initial(ind: Indicator, cycle: Cycle) -> dict[str, Any]:
     return initial
 
 
-PLAIN_FIELDS = ["number", "name", "method", "source", "unit_label", "kind", "direction", "weight"]
+PLAIN_FIELDS = [
+    "number",
+    "name",
+    "method",
+    "source",
+    "unit_label",
+    "kind",
+    "direction",
+    "weight",
+    "scoring_rule",
+    "rule_params",
+]
 
 
 @member_required
@@ -698,7 +719,13 @@ def indicator_new(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         cycle=cycle,
         block=block,
-        initial={"number": next_number, "direction": "higher", "weight": 0},
+        initial={
+            "number": next_number,
+            "direction": "higher",
+            "weight": 0
+            if checks.indicator_weights_used(cycle_smvp(cycle), block is not None)
+            else None,
+        },
     )
     if request.method == "POST":
         _writable(request, cycle)
@@ -812,20 +839,21 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
             delete_url=_delete_url(ind),
             changes=ind.revision_changes.select_related("revision").order_by("-at", "-pk")[:20],
             weights_warning=_weights_warning(ind, form),
+            rule_words=rule_text.describe(ind.scoring_rule, ind.rule_params),
         ),
     )
 
 
 def _weights_warning(ind: Indicator, form: IndicatorForm) -> str | None:
     """With the weight in the form, do the objective's indicators still sum to 100?"""
-    if ind.objective_id is None:
+    if ind.objective_id is None or not form.weighted:
         return None
     weight = (
         form.cleaned_data.get("weight") if form.is_bound and hasattr(form, "cleaned_data") else None
     )
-    weight = ind.weight if weight is None else weight
+    weight = (ind.weight or Decimal(0)) if weight is None else weight
     others = Indicator.objects.filter(objective_id=ind.objective_id).exclude(pk=ind.pk)
-    total = weight + sum((w for w in others.values_list("weight", flat=True)), Decimal(0))
+    total = weight + sum((w or 0 for w in others.values_list("weight", flat=True)), Decimal(0))
     message = checks.weights_message(total)
     if message is None:
         return None

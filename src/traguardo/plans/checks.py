@@ -1,7 +1,9 @@
 """The plan's consistency checks, shown live in the editor: what is wrong and where.
 
-- the weights of an operational objective's indicators sum to 100;
-- the weights B of the entity blocks are shown against 100;
+- the weights of an operational objective's indicators sum to 100, when the cycle's SMVP
+  combines them by weight (:func:`indicator_weights_used`);
+- the weights B of the entity blocks are shown against 100, when the entity's result is
+  weighted by them;
 - every target parses (the core's parser gives the message).
 """
 
@@ -14,11 +16,14 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from traguardo.core.levels import WEIGHTED_METHODS, EntitySource, LevelKey
+from traguardo.core.model import Smvp
 from traguardo.core.numbers import format_exact
 from traguardo.core.readings import TargetFormatError, parse_target
 from traguardo.plans import scope
 from traguardo.plans.blockers import Blocker
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, Target
+from traguardo.plans.smvp_settings import cycle_smvp
 
 HUNDRED = Decimal(100)
 
@@ -28,6 +33,37 @@ class Issue:
     where: str
     message: str
     url: str = ""
+
+
+def _weighted(smvp: Smvp, key: str) -> bool:
+    try:
+        level = smvp.level(key)
+    except KeyError:
+        return False
+    return level.scored and level.method in WEIGHTED_METHODS
+
+
+def indicator_weights_used(smvp: Smvp, block: bool = False) -> bool:
+    """Does the SMVP combine the indicators of an objective (of an Allegato B block, with
+    `block`) by their weights? Only then is a weight required and must they sum to 100;
+    otherwise an indicator may have no weight (``Indicator.weight`` empty)."""
+    return _weighted(smvp, LevelKey.BLOCK if block else LevelKey.OBJECTIVE)
+
+
+def block_weights_used(smvp: Smvp) -> bool:
+    """Is the entity's result weighted by the blocks' weights B?"""
+    try:
+        level = smvp.level(LevelKey.ENTITY)
+    except KeyError:
+        return False
+    return _weighted(smvp, LevelKey.ENTITY) and (level.source or EntitySource.BLOCKS) == (
+        EntitySource.BLOCKS
+    )
+
+
+def weights_shown(cycle: Cycle) -> bool:
+    """Plan pages show the indicators' weights only when the SMVP uses them."""
+    return indicator_weights_used(cycle_smvp(cycle))
 
 
 def weights_message(total: Decimal) -> str | None:
@@ -54,10 +90,16 @@ def plan_issues(cycle: Cycle) -> list[Issue]:
     issues: list[Issue] = []
     weights: dict[int, Decimal] = defaultdict(Decimal)
     codes: dict[int, str] = {}
-    for objective_id, weight, unit, number in Indicator.objects.filter(
-        objective__cycle=cycle, objective__replaced_by__isnull=True
-    ).values_list("objective_id", "weight", "objective__home_unit__code", "objective__number"):
-        weights[objective_id] += weight
+    smvp = cycle_smvp(cycle)
+    rows = (
+        Indicator.objects.filter(objective__cycle=cycle, objective__replaced_by__isnull=True)
+        if indicator_weights_used(smvp)
+        else Indicator.objects.none()
+    )
+    for objective_id, weight, unit, number in rows.values_list(
+        "objective_id", "weight", "objective__home_unit__code", "objective__number"
+    ):
+        weights[objective_id] += weight or 0
         codes[objective_id] = f"{unit}/{number}"
     for objective_id, total in sorted(weights.items(), key=lambda kv: codes[kv[0]]):
         message = weights_message(total)
@@ -70,7 +112,7 @@ def plan_issues(cycle: Cycle) -> list[Issue]:
                 )
             )
     total_b = block_weights_total(cycle)
-    if total_b != HUNDRED:
+    if total_b != HUNDRED and block_weights_used(smvp):
         issues.append(
             Issue(
                 _("Allegato B"),

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from traguardo.accounts import permissions
 from traguardo.audit import recorder
 from traguardo.core.numbers import format_exact
-from traguardo.plans import versions
+from traguardo.plans import rule_text, versions
 from traguardo.plans.models import (
     AnnualObjective,
     Cycle,
@@ -156,6 +156,8 @@ def display(value: Any) -> str:
         return "sì" if value else "no"
     if isinstance(value, Decimal):
         return format_exact(value)
+    if isinstance(value, Mapping):  # a rule's parameters: as the template writes them
+        return rule_text.format_params(value)
     if isinstance(value, models.Model):
         return label_of(value) if not isinstance(value, Revision) else str(value)
     return str(value)

@@ -11,7 +11,8 @@ from django import forms
 from traguardo.core.numbers import NumberFormatError, format_exact, parse_number
 from traguardo.modelutils import TEXT_MAX_LENGTH, limited_formfield
 from traguardo.organisation.models import OrgUnit
-from traguardo.plans.checks import target_message
+from traguardo.plans import rule_text
+from traguardo.plans.checks import indicator_weights_used, target_message
 from traguardo.plans.models import (
     AnnualObjective,
     Cycle,
@@ -20,6 +21,7 @@ from traguardo.plans.models import (
     OperationalObjective,
     StrategicObjective,
 )
+from traguardo.plans.smvp_settings import cycle_smvp
 
 
 class NumberField(forms.CharField):
@@ -182,6 +184,20 @@ class IndicatorForm(forms.Form):
     )
     direction = forms.ChoiceField(label=_("verso"), choices=Indicator.Direction.choices)
     weight = NumberField(label=_("peso (%)"), min_value=Decimal(0), max_value=Decimal(100))
+    scoring_rule = forms.ChoiceField(
+        label=_("regola di calcolo"),
+        required=False,
+        help_text=_("Vuota: la regola predefinita dell'SMVP del ciclo."),
+    )
+    rule_params = forms.CharField(
+        label=_("parametri della regola"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "nome=valore separati da «;», ad es. «tetto=120; soglia=60» oppure "
+            "«fasce=60:50, 90:100; interpola=sì». Vuoto: i valori predefiniti della regola."
+        ),
+    )
 
     def __init__(
         self,
@@ -194,6 +210,19 @@ class IndicatorForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.cycle, self.block, self.exclude_pk = cycle, block, exclude_pk
+        self.smvp = cycle_smvp(cycle)
+        # The weight is asked for only where the cycle's SMVP weighs the indicators.
+        self.weighted = indicator_weights_used(self.smvp, block=block is not None)
+        if not self.weighted:
+            weight = self.fields["weight"]
+            weight.required = False
+            weight.help_text = _(
+                "Facoltativo: l'SMVP del ciclo non pesa gli indicatori (media semplice)."
+            )
+        self.fields["scoring_rule"].choices = [  # type: ignore[attr-defined]
+            ("", _("predefinita dell'SMVP")),
+            *((slug, f"{label} ({slug})") for slug, label in rule_text.rule_choices()),
+        ]
         self.years = list(range(cycle.plan_period_start, cycle.plan_period_end + 1))
         for year in self.years:
             self.fields[f"target_{year}"] = forms.CharField(
@@ -224,6 +253,18 @@ class IndicatorForm(forms.Form):
                 )
         return number
 
+    def clean_rule_params(self) -> dict[str, Any]:
+        """The parameters as written, read and checked with the rule chosen (the SMVP's
+        default when none): the rule is built as the engine will build it."""
+        text = self.cleaned_data.get("rule_params") or ""
+        slug = self.cleaned_data.get("scoring_rule") or ""
+        try:
+            params = rule_text.parse_params(slug or self.smvp.rule, text)
+            rule_text.check_rule(slug, params, self.smvp.rule, self.smvp.params)
+        except rule_text.RuleTextError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return params
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for year in self.years:
@@ -244,15 +285,21 @@ class IndicatorForm(forms.Form):
 class WeightsForm(forms.Form):
     """All the weights of one objective's indicators at once: they must sum to 100."""
 
-    def __init__(self, *args: Any, indicators: list[Indicator], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, indicators: list[Indicator], weighted: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.indicators = indicators
+        # weighted: the SMVP weighs the indicators, so every weight is needed and they sum
+        # to 100; otherwise weights are optional and not summed.
+        self.weighted = weighted
         for ind in indicators:
             self.fields[f"weight_{ind.pk}"] = NumberField(
                 label=_("Peso dell'indicatore %(n)s") % {"n": ind.number},
                 min_value=Decimal(0),
                 max_value=Decimal(100),
                 initial=ind.weight,
+                required=weighted,
             )
             self.fields[f"version_{ind.pk}"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=ind.version, required=False
@@ -261,7 +308,7 @@ class WeightsForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         weights = [data.get(f"weight_{i.pk}") for i in self.indicators]
-        if all(w is not None for w in weights):
+        if self.weighted and all(w is not None for w in weights):
             total = sum((w for w in weights if w is not None), Decimal(0))
             if total != 100:
                 raise forms.ValidationError(

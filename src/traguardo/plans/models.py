@@ -585,11 +585,18 @@ class Indicator(Versioned):
     )
     unit_label = models.CharField(_("unità di misura"), max_length=50, blank=True)
     direction = models.CharField(_("verso"), max_length=16, choices=Direction.choices)
+    # Empty when the cycle's SMVP does not weigh indicators (plain means): "no weight" is
+    # not a weight of 0 (plans.checks.indicator_weights_used).
     weight = models.DecimalField(
         _("peso"),
         max_digits=WEIGHT_MAX_DIGITS,
         decimal_places=WEIGHT_DECIMAL_PLACES,
-        help_text=_("Peso percentuale dell'indicatore nell'obiettivo (0-100)."),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Peso percentuale dell'indicatore nell'obiettivo (0-100); vuoto se l'SMVP "
+            "non usa i pesi."
+        ),
     )
     art67 = models.BooleanField(_("indicatore art. 67"), default=False)
     phase = models.TextField(_("fase"), blank=True)
@@ -634,7 +641,7 @@ class Indicator(Versioned):
                 name="plans_indicator_one_owner",
             ),
             models.CheckConstraint(
-                condition=models.Q(weight__gte=0, weight__lte=100),
+                condition=models.Q(weight__isnull=True) | models.Q(weight__gte=0, weight__lte=100),
                 name="plans_indicator_weight_0_100",
             ),
             choices_constraint("kind", IndicatorKind, allow_blank=True),

@@ -88,9 +88,10 @@ def plan_csv(cycle: Cycle) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM: Excel reads UTF-8 then
 
 
-def _exact(value: Decimal) -> str:
-    """A weight as the administration set it (14,286 stays 14.286): never rounded here."""
-    return format(value.normalize(), "f")
+def _exact(value: Decimal | None) -> str:
+    """A weight as the administration set it (14,286 stays 14.286): never rounded here;
+    empty when the indicator has none (an SMVP of plain means)."""
+    return "" if value is None else format(value.normalize(), "f")
 
 
 @dataclass(frozen=True)

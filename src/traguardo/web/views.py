@@ -15,6 +15,7 @@ from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.organisation.models import Entity
+from traguardo.plans import checks, rule_text
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 from traguardo.scoring.score_cache import kept, part
 from traguardo.scoring.services import score_cycle
@@ -221,6 +222,7 @@ def objective(request: HttpRequest, pk: int) -> HttpResponse:
                 "off": key in indicator_scores and selectors.is_off_target(indicator_scores[key]),
                 "targets": sorted(indicator.targets.all(), key=lambda t: t.year),
                 "values": [(p, measurements.get((indicator.id, p.id))) for p in periods],
+                "rule": rule_text.describe(indicator.scoring_rule, indicator.rule_params),
             }
         )
     assignments = obj.assignments.select_related("unit").order_by("unit__code")
@@ -232,6 +234,8 @@ def objective(request: HttpRequest, pk: int) -> HttpResponse:
             "cycle": obj.cycle,
             "score": objective_score,
             "indicators": indicators,
+            # weights are shown only when the SMVP combines indicators by them
+            "weights_used": checks.weights_shown(obj.cycle),
             "assignments": assignments,
             "annual": obj.annual_objectives.select_related("strategic").order_by("code"),
             "replaces": obj.replaces.select_related("home_unit"),
