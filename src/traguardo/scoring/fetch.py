@@ -6,6 +6,7 @@ Fetch once, compute in pure Python: a handful of queries whatever the size of th
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from traguardo.core.model import (
@@ -104,7 +105,7 @@ def fetch_plan(cycle: Cycle, period_code: str = Period.Code.FINAL) -> Plan:
             name=row.name,
             target=targets.get(row.id, ""),
             value=values.get(row.id, ""),
-            weight=row.weight,
+            weight=row.weight if row.weight is not None else Decimal(1),  # none: unweighted SMVP
             rule=row.scoring_rule or None,
             params=row.rule_params or {},
             derived=derived,
