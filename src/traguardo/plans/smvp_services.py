@@ -289,14 +289,11 @@ def _record_revision(
     if revision is None:
         last = Revision.objects.filter(cycle=cycle).order_by("-number").first()
         number = (last.number if last else 0) + 1
-        with translation.override("it"):
-            snapshots.take(
-                cycle,
-                number - 1,
-                "Piano approvato"
-                if number == 1
-                else "Piano dopo la revisione n. %(n)s" % {"n": number - 1},
-            )
+        snapshots.take(
+            cycle,
+            number - 1,
+            "Piano approvato" if number == 1 else f"Piano dopo la revisione n. {number - 1}",
+        )
         revision = recorder.create(
             Revision,
             cycle=cycle,
@@ -326,8 +323,5 @@ def _record_revision(
     if created:
         Revision.objects.filter(pk=revision.pk).update(variations_count=len(changed))
         revision.variations_count = len(changed)
-        with translation.override("it"):
-            snapshots.take(
-                cycle, revision.number, "Piano dopo la revisione n. %(n)s" % {"n": revision.number}
-            )
+        snapshots.take(cycle, revision.number, f"Piano dopo la revisione n. {revision.number}")
     return revision
