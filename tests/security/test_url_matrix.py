@@ -136,6 +136,7 @@ RULES: dict[str, Rule] = {
     "plans:indicator_delete": Rule(OFFICE_ONLY, OFFICE_ONLY),
     "plans:move": Rule(NOBODY, OFFICE_ONLY, data={"node": "indicator:{indicator}"}),
     "plans:revisions": own(MEMBERS, OFFICE_ONLY),
+    "plans:smvp": own(MEMBERS, OFFICE_ONLY),
     "plans:compare": own(MEMBERS),
     # monitoring → closed: the office (blocked by the world's values not validated, the
     # page comes back with the blockers; the other administration closes its own cycle).
