@@ -46,7 +46,9 @@ def field_name(key: str, setting: str) -> str:
 
 
 def _rule_choices() -> list[tuple[str, str]]:
-    return [(slug, f"{slug} — {gettext(RULES[slug].label)}") for slug in sorted(RULES)]
+    return [
+        (slug, f"{slug} — {gettext(getattr(RULES[slug], 'label', slug))}") for slug in sorted(RULES)
+    ]
 
 
 def points_text(points: list[list[Any]]) -> str:
@@ -113,7 +115,9 @@ class SmvpForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["regola"].choices = _rule_choices()
+        rule = self.fields["regola"]
+        assert isinstance(rule, forms.ChoiceField)
+        rule.choices = _rule_choices()
         for level in TVBL_LEVELS:
             key = level.key
             self.fields[field_name(key, "etichetta")] = forms.CharField(
