@@ -85,6 +85,10 @@ def test_the_yaml_text_is_saved_as_written_and_its_error_names_the_setting(
     assert answer.status_code == 400
     page = answer.content.decode()
     assert 'data-testid="smvp-errors"' in page and "livelli.unit.metodo" in page
+    # The text alone is enough: the fields need not be posted in "yaml" mode.
+    alone = {"anno": "2019", "action": "save", "mode": "yaml", "documento": bad}
+    answer = office.post(URL, alone)
+    assert answer.status_code == 400 and "livelli.unit.metodo" in answer.content.decode()
     good = "nome: mio\nlivelli:\n  unit: {decimali: 3}\n"
     answer = office.post(
         URL, post_data(document_of(cycle), mode="yaml", documento=good, action="save")

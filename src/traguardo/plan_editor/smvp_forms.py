@@ -138,6 +138,11 @@ class SmvpForm(forms.Form):
             self.fields[field_name(key, "arrotonda_prima")] = forms.BooleanField(
                 label=_("Arrotonda prima del livello successivo"), required=False
             )
+        if self.is_bound and self.data.get("mode") == MODE_YAML:
+            # The text is taken as written: the fields need not be filled in.
+            for name, field in self.fields.items():
+                if name not in ("mode", "documento"):
+                    field.required = False
 
     @classmethod
     def initial_of(cls, document: dict[str, Any]) -> dict[str, Any]:

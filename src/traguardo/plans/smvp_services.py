@@ -39,9 +39,11 @@ from traguardo.plans.models import (
     Act,
     Cycle,
     EntityBlock,
+    OperationalObjective,
     Revision,
     RevisionChange,
     ScoringConfig,
+    StrategicObjective,
 )
 from traguardo.plans.smvp_settings import DOCUMENT, cycle_smvp, stored_document
 
@@ -71,9 +73,17 @@ class SmvpSaved:
 # --- reading ------------------------------------------------------------------------------
 
 
-def has_blocks(cycle: Cycle) -> bool:
-    """Whether the plan has the entity table (Allegato B blocks): ``fonte: blocks`` needs it."""
-    return EntityBlock.objects.filter(cycle=cycle).exists()
+def has_blocks(cycle: Cycle) -> bool | None:
+    """Whether the plan has the entity table (Allegato B blocks): ``fonte: blocks`` needs
+    it. None while the plan is empty (nothing imported yet): not known, not refused."""
+    if EntityBlock.objects.filter(cycle=cycle).exists():
+        return True
+    if (
+        OperationalObjective.objects.filter(cycle=cycle).exists()
+        or StrategicObjective.objects.filter(cycle=cycle).exists()
+    ):
+        return False
+    return None
 
 
 def parse_for(cycle: Cycle, document: Any) -> Smvp:
