@@ -223,9 +223,18 @@ def test_set_after_approval_needs_the_act(world: World) -> None:
 
 
 def test_the_command_line_prints_the_message_without_a_traceback(
-    world: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    world: World,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from django.db import connections
+
     from traguardo.cli import main
+
+    # Django closes every connection after a command run from the command line: that
+    # would close the test database under the tests that follow.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
 
     path = tmp_path / "smvp.yaml"
     path.write_text("premi: {tipo: a_caso}\n", encoding="utf-8")
