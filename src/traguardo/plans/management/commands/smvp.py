@@ -136,7 +136,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"SMVP del ciclo {cycle.year} di «{cycle.entity.code}» impostato dal {source} "
-                f"({len(saved.changed)} impostazioni cambiate)."
+                f"(impostazioni cambiate: {len(saved.changed)})."
             )
         )
         if saved.revision is not None:
