@@ -185,3 +185,29 @@ def test_decimal_comparison_of_rows() -> None:
 
     row = Row("Ente", "ENTE", "x", Decimal("98.61"), Decimal("97.00"))
     assert row.moved and row.delta == Decimal("-1.61")
+
+
+def test_the_installation_administrator_sets_a_new_administrations_smvp(
+    world: World, sign_in: Callable[[str], Client]
+) -> None:
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from tests import factories as f
+
+    cycle = draft(world)
+    call_command(
+        "user", "add", "gestore", "--installation-admin", "--email", "g@e.it", stdout=StringIO()
+    )
+    admin = f.signed_in(get_user_model().objects.get(username="gestore"))
+    url = reverse("plans:smvp_installation", args=[world.entity.code])
+    assert f'href="{url}"' in admin.get(reverse("onboarding:installation")).content.decode()
+    page = admin.get(url + "?preset=medie-semplici").content.decode()
+    assert 'data-testid="smvp-form"' in page and 'data-testid="smvp-whatif"' in page
+    simple = canonical(preset("medie-semplici"))
+    saved = admin.post(url + "?anno=2019", post_data(simple, action="save", atto="Delibera n. 1"))
+    assert saved.status_code == 302
+    assert document_of(cycle)["livelli"]["entity"]["fonte"] == "strategic"
+    assert sign_in("ufficio").get(url).status_code == 403

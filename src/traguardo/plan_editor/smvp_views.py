@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -22,6 +23,7 @@ from traguardo.accounts.decorators import check, member_required
 from traguardo.core.levels import METHOD_LABELS, Method
 from traguardo.core.model import Smvp
 from traguardo.core.smvp import PRESET_LABELS, PRESETS, SmvpError, preset
+from traguardo.organisation.models import Entity
 from traguardo.plan_editor.smvp_forms import (
     LEVEL_FIELDS,
     MODE_YAML,
@@ -93,8 +95,42 @@ def smvp(request: HttpRequest) -> HttpResponse:
         permissions.can_view_plan(request.user, cycle),
         _("Non fai parte dell'ente di questo ciclo."),
     )
+    return _page(request, cycle, reverse("plans:smvp"), {})
+
+
+@require_http_methods(["GET", "POST"])
+def installation_smvp(request: HttpRequest, code: str) -> HttpResponse:
+    """The same page for the installation administrator, about the administration of
+    `code` (?anno=YEAR, else its latest cycle): they set up a new administration's SMVP."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    check(
+        permissions.is_installation_admin(request.user),
+        _("Pagina riservata agli amministratori dell'installazione."),
+    )
+    entity = get_object_or_404(Entity, code=code)
+    cycles = Cycle.objects.select_related("entity").filter(entity=entity)
+    year = request.GET.get("anno") or request.POST.get("anno") or ""
+    if year:
+        if not str(year).isdigit():
+            raise Http404("anno non valido")
+        cycle = get_object_or_404(cycles, year=int(year))
+    else:
+        found = cycles.order_by("-year").first()
+        if found is None:
+            raise Http404("l'ente non ha ancora un ciclo")
+        cycle = found
+    return _page(
+        request,
+        cycle,
+        reverse("plans:smvp_installation", args=[entity.code]),
+        {"installation": True},
+    )
+
+
+def _page(request: HttpRequest, cycle: Cycle, url: str, extra: dict[str, Any]) -> HttpResponse:
     refusal = smvp_services.refusal(request.user, cycle)
-    here = reverse("plans:smvp") + f"?anno={cycle.year}"
+    here = url + f"?anno={cycle.year}"
     current = smvp_services.document_of(cycle)
     candidate: Smvp | None = None
     chosen = request.GET.get("preset", "")
@@ -182,6 +218,8 @@ def smvp(request: HttpRequest) -> HttpResponse:
             if form is not None
             else [],
             general_fields=GENERAL_FIELDS,
+            page_url=url,
+            **extra,
         ),
         status=status,
     )

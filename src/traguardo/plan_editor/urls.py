@@ -34,5 +34,6 @@ urlpatterns = [
     path("stato/", revision_views.states_view, name="states"),
     path("nuovo-ciclo/", new_cycle.new_cycle, name="new_cycle"),
     path("smvp/", smvp_views.smvp, name="smvp"),
+    path("smvp/ente/<slug:code>/", smvp_views.installation_smvp, name="smvp_installation"),
     path("stato/conferma/", revision_views.states_confirm, name="states_confirm"),
 ]
