@@ -87,7 +87,7 @@ def test_the_same_document_twice_changes_nothing(world: World) -> None:
     cycle = in_state(world, Cycle.State.DRAFT)
     set_cycle_smvp(cycle, simple(), by=None, act_reference="Delibera n. 1")
     again = set_cycle_smvp(cycle, simple(), by=None, act_reference="Delibera n. 1")
-    assert again.act is None and again.changed == ()
+    assert not again.stored and again.act is None and again.changed == ()
     assert Act.objects.filter(cycle=cycle, kind=Act.Kind.SMVP).count() == 1
 
 
@@ -157,6 +157,9 @@ def test_entity_source_blocks_is_refused_for_a_plan_without_blocks(world: World)
     assert error.value.where == "livelli.entity.fonte"
     saved = set_cycle_smvp(cycle, simple(), by=None, act_reference="")
     assert saved.smvp.level("entity").source == "strategic"
+    # In preparation an act is optional: none named, none recorded.
+    assert saved.stored and saved.act is None
+    assert not Act.objects.filter(cycle=cycle, kind=Act.Kind.SMVP).exists()
 
 
 def test_act_references_of_several_shapes() -> None:

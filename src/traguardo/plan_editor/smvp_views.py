@@ -153,7 +153,7 @@ def _page(request: HttpRequest, cycle: Cycle, url: str, extra: dict[str, Any]) -
                 form.add_error(exc.where if exc.where in ("atto", "motivo") else None, exc.message)
                 candidate = None
             else:
-                if saved.act is None:
+                if not saved.stored:
                     messages.info(request, _("Il SMVP è già questo: nulla da salvare."))
                 elif saved.revision is not None:
                     messages.success(

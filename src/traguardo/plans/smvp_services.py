@@ -66,8 +66,9 @@ class SmvpRefused(ValueError):
 class SmvpSaved:
     smvp: Smvp
     changed: tuple[tuple[str, str, str], ...]  # (setting, before, after)
-    act: Act | None  # None when nothing changed
+    act: Act | None  # None when nothing was stored, or no act was named (in preparation)
     revision: Revision | None  # the revision the change was recorded in (plan approved)
+    stored: bool = True  # False: the cycle had this very SMVP already, nothing was written
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -207,7 +208,8 @@ def set_cycle_smvp(
     Raises :class:`core.smvp.SmvpError` (with ``where``) for an invalid setting and
     :class:`SmvpRefused` when the change is not allowed (the cycle's state, the user's role,
     an act or a reason missing after approval). Nothing is written when the document is the
-    one stored already (``changed`` empty).
+    one stored already (``stored`` False). The act is recorded when `act_reference` names
+    one (required once the plan is approved).
     """
     locked = Cycle.objects.select_for_update().select_related("entity").get(pk=cycle.pk)
     why = refusal(by, locked)
@@ -220,10 +222,12 @@ def set_cycle_smvp(
     old_doc = before_doc if before_doc is not None else document_of(locked)
     changed = differences(old_doc, document)
     if before_doc is not None and not changed:
-        return SmvpSaved(smvp, (), None, None)
+        return SmvpSaved(smvp, (), None, None, stored=False)
     act_reference = act_reference.strip()
     reason = reason.strip()
-    revising = needs_revision(locked)
+    # Storing as a document what the older settings meant already changes nothing: no
+    # revision for that.
+    revising = needs_revision(locked) and bool(changed)
     if revising and not act_reference:
         raise SmvpRefused(
             _(
@@ -237,14 +241,18 @@ def set_cycle_smvp(
     act_type, number, date = parse_act_reference(act_reference)
     user = by if getattr(by, "is_authenticated", False) else None
     with recorder.acting_as(user) if user is not None else nullcontext():
-        act = recorder.create(
-            Act,
-            cycle=locked,
-            kind=Act.Kind.SMVP,
-            act_type=act_type,
-            number=number,
-            date=date,
-            subject=_subject(smvp, act_reference, reason),
+        act = (
+            recorder.create(
+                Act,
+                cycle=locked,
+                kind=Act.Kind.SMVP,
+                act_type=act_type,
+                number=number,
+                date=date,
+                subject=_subject(smvp, act_reference, reason),
+            )
+            if act_reference
+            else None
         )
         options = dict(config.options or {}) if config is not None else {}
         options.update(
@@ -288,7 +296,7 @@ def _record_revision(
     cycle: Cycle,
     config: ScoringConfig,
     user: Any,
-    act: Act,
+    act: Act | None,
     reason: str,
     changed: list[tuple[str, str, str]],
 ) -> Revision:

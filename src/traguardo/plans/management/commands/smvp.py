@@ -128,7 +128,7 @@ class Command(BaseCommand):
         except SmvpRefused as exc:
             where = {"atto": "--atto", "motivo": "--motivo"}.get(exc.where, exc.where)
             raise CommandError(f"{where}: {exc.message}" if where else exc.message) from None
-        if saved.act is None:
+        if not saved.stored:
             self.stdout.write(
                 f"Il ciclo {cycle.year} di «{cycle.entity.code}» ha già questo SMVP: nulla da fare."
             )
