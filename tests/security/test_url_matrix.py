@@ -136,6 +136,8 @@ RULES: dict[str, Rule] = {
     "plans:indicator_delete": Rule(OFFICE_ONLY, OFFICE_ONLY),
     "plans:move": Rule(NOBODY, OFFICE_ONLY, data={"node": "indicator:{indicator}"}),
     "plans:revisions": own(MEMBERS, OFFICE_ONLY),
+    "plans:smvp": own(MEMBERS, OFFICE_ONLY),
+    "plans:smvp_installation": Rule(NOBODY, NOBODY),
     "plans:compare": own(MEMBERS),
     # monitoring → closed: the office (blocked by the world's values not validated, the
     # page comes back with the blockers; the other administration closes its own cycle).
@@ -364,6 +366,7 @@ def _url(name: str, ids: Ids) -> str:
         "accounts:set_password": ["MQ", "wrong-token"],
         "onboarding:cycle_new": [ids.world.cycle.entity.code],
         "onboarding:users": [ids.world.cycle.entity.code],
+        "plans:smvp_installation": [ids.world.cycle.entity.code],
         "plans:strategic": [v["strategic"]],
         "plans:strategic_delete": [v["strategic"]],
         "plans:annual": [v["annual"]],

@@ -285,7 +285,13 @@ def _own_url(name: str, entity: Entity, request: HttpRequest) -> str:
 def office_users(request: HttpRequest, entity: Entity) -> HttpResponse:
     here = _own_url("onboarding:office_users", entity, request)
     cycle_url = _own_url("onboarding:office_cycle_new", entity, request)
-    return _users_page(request, entity, here, {"installation": False, "cycle_url": cycle_url})
+    smvp_url = _own_url("plans:smvp", entity, request)
+    return _users_page(
+        request,
+        entity,
+        here,
+        {"installation": False, "cycle_url": cycle_url, "smvp_url": smvp_url},
+    )
 
 
 @_office

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from traguardo.plan_editor import new_cycle, revision_views, views
+from traguardo.plan_editor import new_cycle, revision_views, smvp_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -33,5 +33,7 @@ urlpatterns = [
     path("revisioni/confronto/", revision_views.compare, name="compare"),
     path("stato/", revision_views.states_view, name="states"),
     path("nuovo-ciclo/", new_cycle.new_cycle, name="new_cycle"),
+    path("smvp/", smvp_views.smvp, name="smvp"),
+    path("smvp/ente/<slug:code>/", smvp_views.installation_smvp, name="smvp_installation"),
     path("stato/conferma/", revision_views.states_confirm, name="states_confirm"),
 ]

@@ -39,6 +39,11 @@ MENU: list[tuple[str, Any, frozenset[Role] | None]] = [
     # the office's own onboarding pages: who holds which role, a new cycle
     ("onboarding:office_users", _("Utenti e ruoli"), frozenset({Role.PERFORMANCE_OFFICE})),
     ("onboarding:office_cycle_new", _("Nuovo ciclo"), frozenset({Role.PERFORMANCE_OFFICE})),
+    (
+        "plans:smvp",
+        _("Sistema di misurazione (SMVP)"),
+        frozenset({Role.PERFORMANCE_OFFICE, Role.SEGRETARIO, Role.DIRIGENTE, Role.OIV}),
+    ),
 ]
 # The installation administrator's pages (not a role in an administration).
 INSTALLATION_MENU = ("onboarding:installation", _("Installazione"))
@@ -68,7 +73,12 @@ PHASES: list[tuple[str, Any, tuple[str, ...]]] = [
     (
         "administration",
         _("Amministrazione"),
-        ("onboarding:office_users", "onboarding:office_cycle_new", "onboarding:installation"),
+        (
+            "onboarding:office_users",
+            "onboarding:office_cycle_new",
+            "plans:smvp",
+            "onboarding:installation",
+        ),
     ),
 ]
 

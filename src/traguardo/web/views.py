@@ -70,7 +70,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/dashboard.html",
-        {"cycle": cycle, "cycles": cycles, "head": head_html, "body": body},
+        {
+            "cycle": cycle,
+            "cycles": cycles,
+            "head": head_html,
+            "body": body,
+            "office": permissions.has_role_in(
+                request.user, cycle.entity_id, Role.PERFORMANCE_OFFICE
+            ),
+        },
     )
 
 
