@@ -36,6 +36,7 @@ from traguardo.api.scores import (
     is_card_code,
     plan_score,
     scores_by_key,
+    smvp_levels,
 )
 from traguardo.api.writes import record
 from traguardo.core.contract import to_contract_dict
@@ -344,14 +345,19 @@ class CycleMeasurements(JsonApiView, generics.ListAPIView[Measurement]):
         "performance dell'ente, blocchi, obiettivi, unità e schede, ogni cifra con la sua "
         "spiegazione. `cards` elenca solo le schede che l'utente può leggere (la propria, "
         "quelle che valuta; tutte per la struttura tecnica e l'OIV): i risultati di una "
-        "scheda fanno parte della valutazione di una persona e non sono pubblici."
+        "scheda fanno parte della valutazione di una persona e non sono pubblici. `smvp` "
+        "descrive i livelli del sistema di misurazione del ciclo (nome, metodo, decimali) "
+        "con i risultati dei livelli che il contratto non ha (obiettivi strategici e annuali "
+        "quando valutati, livelli propri dell'ente), arrotondati ai decimali del livello."
     ),
     responses={200: ScoreContractSerializer, **errors(*READ_ERRORS)},
 )
 class CycleScore(JsonApiView):
     def get(self, request: Request, pk: int) -> Response:
         cycle = self.load_cycle(request, pk)
-        data = to_contract_dict(plan_score(request, cycle))
+        score = plan_score(request, cycle)
+        data = to_contract_dict(score)
+        data["smvp"] = smvp_levels(cycle, score)
         hidden = hidden_card_keys(request.user, cycle)
         data["cards"] = [c for c in data["cards"] if c["key"] not in hidden]
         return Response(data)
