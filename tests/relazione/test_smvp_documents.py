@@ -12,11 +12,14 @@ import csv
 import io
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from docx import Document as read_docx
+from pypdf import PdfReader
 
 from tests import factories as f
 from tests.api_clients import api_client
@@ -28,6 +31,7 @@ from traguardo.reports.relazione.content import build_document
 from traguardo.reports.relazione.docx import render_docx
 from traguardo.reports.relazione.html import body_html
 from traguardo.reports.relazione.opendata import render_opendata
+from traguardo.reports.relazione.pdf import render_pdf
 from traguardo.reports.smvp_view import build_view
 from traguardo.scoring.services import score_cycle
 
@@ -48,8 +52,8 @@ def _other(preset_name: str) -> Cycle:
     objectives each with an annual one, no entity block, no card, targets for 2019 only."""
     cycle = f.CycleFactory(
         state=Cycle.State.PUBLISHED,
-        entity__name="Comune di Altrove",
-        entity__short_name="CA",
+        entity__name="Unione dei Comuni del Piave",
+        entity__short_name="UCP",
     )
     ScoringConfig.objects.filter(cycle=cycle).update(
         options={"documento": smvp_to_dict(preset(preset_name))}
@@ -72,7 +76,7 @@ def _other(preset_name: str) -> Cycle:
                 f.MeasurementFactory(
                     indicator=indicator, period=final, number=Decimal(value), text=value
                 )
-    f.UserFactory(username="altrove_oiv", role=Role.OIV, role__entity=entity)
+    f.UserFactory(username="piave_oiv", role=Role.OIV, role__entity=entity)
     return cycle
 
 
@@ -122,7 +126,7 @@ def test_the_relazione_leaves_out_what_the_smvp_has_not(other: Cycle) -> None:
     if places == 1:  # "83,9%", never the two places of Treviso-Belluno's
         assert shown.count(",") == 1 and len(shown.split(",")[1]) == 1
     if view.smvp.name == "medie-semplici":
-        assert "Performance organizzativa dell'ente" in html
+        assert escape("Performance organizzativa dell'ente") in html
         assert document.table("sintesi_ente").rows[0].cells[0] == (
             "Performance organizzativa dell'ente"
         )
@@ -153,6 +157,19 @@ def test_the_docx_reads_the_same(other: Cycle) -> None:
     for word in NO_SHOW:
         assert word not in text, word
     assert f"Target {YEAR + 1}" not in text
+
+
+def test_the_pdf_reads_the_same(other: Cycle, tmp_path: Path) -> None:
+    content = render_pdf(build_document(other))
+    (tmp_path / "relazione.pdf").write_bytes(content)  # to look at: pdftoppm -png -r 50
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    text = " ".join(text.split())
+    for word in NO_SHOW:
+        assert word not in text, word
+    assert f"Target {YEAR + 1}" not in text and "Allegato C" in text
+    view = build_view(other, score_cycle(other, explain=False))
+    if view.entity.renamed:
+        assert view.entity.label in text
 
 
 def test_the_public_page_follows_the_smvp(other: Cycle) -> None:
@@ -199,7 +216,7 @@ def test_the_open_data_have_no_always_empty_column(other: Cycle) -> None:
 
 
 def test_the_api_gives_the_levels_and_their_decimals(other: Cycle) -> None:
-    response = api_client("altrove_oiv").get(f"/api/v1/cycles/{other.pk}/score/")
+    response = api_client("piave_oiv").get(f"/api/v1/cycles/{other.pk}/score/")
     assert response.status_code == 200, response.content
     data = response.json()
     assert data["schema"] == "traguardo.score/1" and data["blocks"] == []  # as before
