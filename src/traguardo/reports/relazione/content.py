@@ -332,6 +332,7 @@ class Builder:
             (("Performance", tuple(u.performance or Decimal(0) for u in units)),),
             unit="%",
             maximum=Decimal(100),
+            places=self.view.level("area" if kind == "area" else "unit").places,
         )
         return Chart(key, title, charts.to_svg(chart), charts.to_png(chart), chart.description())
 
@@ -617,12 +618,14 @@ class Builder:
             (c.year, self.score if c.pk == self.cycle.pk else score_cycle(c, explain=False))
             for c in cycles
         ]
+        label = self.view.entity.title("Performance di Ente")
         chart = charts.BarChart(
-            "Performance di Ente negli anni",
+            f"{label} negli anni",
             tuple(str(year) for year, _ in results),
-            (("Performance di Ente", tuple(s.entity.performance for _, s in results)),),
+            ((label, tuple(s.entity.performance for _, s in results)),),
             unit="%",
             maximum=Decimal(100),
+            places=self.view.entity.places,
         )
         return [
             Chart(
