@@ -103,7 +103,6 @@ class SmvpLevelResultSerializer(serializers.Serializer[object]):
         allow_null=True, help_text="Cifra arrotondata ai decimali del livello."
     )
     parts = serializers.ListField(child=serializers.CharField())
-    explanation = ExplanationSerializer()
 
 
 class SmvpLevelSerializer(serializers.Serializer[object]):
@@ -132,7 +131,11 @@ class ScoreContractSerializer(serializers.Serializer[object]):
     objectives = ContractObjectiveSerializer(many=True)
     units = ContractUnitSerializer(many=True)
     cards = ContractCardSerializer(many=True)
-    smvp = SmvpSerializer(required=False)
+    smvp = SmvpSerializer(
+        required=False,
+        help_text="I livelli dello SMVP del ciclo, con i risultati dei livelli che i campi "
+        "sopra non hanno (obiettivi strategici e annuali, livelli propri dell'ente).",
+    )
 
 
 class ExplainResponseSerializer(serializers.Serializer[object]):

@@ -7,10 +7,9 @@ from collections import defaultdict
 from typing import Any
 
 from traguardo.accounts.permissions import can_view_card
-from traguardo.core.results import IndicatorScore, PlanScore, level_code
+from traguardo.core.results import IndicatorScore, PlanScore
 from traguardo.individual.models import ReportCard
 from traguardo.plans.models import Cycle, Indicator
-from traguardo.reports.smvp_view import build_view
 from traguardo.scoring.services import score_cycle
 
 _CACHE = "_traguardo_api_scores"
@@ -76,39 +75,3 @@ def is_off_target(indicator: IndicatorScore) -> bool:
     if degree.status.value == "excluded" or degree.value is None:
         return False
     return degree.value < 100
-
-
-def smvp_levels(cycle: Cycle, score: PlanScore) -> dict[str, Any]:
-    """The SMVP's levels as the score endpoint shows them beside the contract: each level's
-    name, method and decimals, and the results of the levels the contract has no place for
-    (strategic and annual objectives, the administration's own levels), rounded to the
-    level's decimals. The contract's own figures keep their two places (compatibility)."""
-    view = build_view(cycle, score)
-    results = {r.level.key: r for r in view.results}
-    levels = []
-    for level in view.smvp.levels:
-        shown = view.level(level.key)
-        found = results.get(level.key)
-        levels.append(
-            {
-                "key": level.key,
-                "label": level.label,
-                "scored": level.scored,
-                "method": level.method.value,
-                "places": shown.places,
-                "rounding": shown.mode,
-                "rounded_before_next": level.rounding.before_next,
-                "results": [
-                    {
-                        "code": node.code,
-                        "explain_code": level_code(level.key, node.code),
-                        "title": node.title,
-                        "performance": shown.contract(node.performance),
-                        "parts": list(node.parts),
-                        "explanation": node.explanation.as_dict(),
-                    }
-                    for node in (found.nodes if found is not None else ())
-                ],
-            }
-        )
-    return {"name": view.smvp.name, "levels": levels}

@@ -36,7 +36,6 @@ from traguardo.api.scores import (
     is_card_code,
     plan_score,
     scores_by_key,
-    smvp_levels,
 )
 from traguardo.api.writes import record
 from traguardo.core.contract import to_contract_dict
@@ -49,6 +48,7 @@ from traguardo.plans.models import (
     OperationalObjective,
     StrategicObjective,
 )
+from traguardo.plans.smvp_settings import cycle_smvp
 
 ERROR_DESCRIPTIONS = {
     400: "Richiesta non valida (campi o filtri): `fields` dice quali.",
@@ -356,8 +356,7 @@ class CycleScore(JsonApiView):
     def get(self, request: Request, pk: int) -> Response:
         cycle = self.load_cycle(request, pk)
         score = plan_score(request, cycle)
-        data = to_contract_dict(score)
-        data["smvp"] = smvp_levels(cycle, score)
+        data = to_contract_dict(score, cycle_smvp(cycle))
         hidden = hidden_card_keys(request.user, cycle)
         data["cards"] = [c for c in data["cards"] if c["key"] not in hidden]
         return Response(data)
