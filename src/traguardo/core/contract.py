@@ -2,10 +2,11 @@
 
 Schema ``traguardo.score/1`` (documented in docs/score-contract.md). Figures are
 strings with a dot decimal rounded to two places (``"72.63"``), or null when undefined;
-every figure comes with its ``explanation``. Given the cycle's SMVP, ``smvp`` adds its
-levels (name, method, decimals) and the results of the levels the fields above have no
-place for (strategic and annual objectives, the administration's own levels), each rounded
-to its level's decimals; their explanations are at ``score/explain`` by ``explain_code``.
+every figure comes with its ``explanation``. Given the cycle's SMVP (the API, when asked
+with ``?livelli=1``), ``smvp`` adds its levels (name, method, decimals) and the results of
+the levels the fields above have no place for (strategic and annual objectives, the
+administration's own levels), each rounded to its level's decimals; their explanations are
+at ``score/explain`` by ``explain_code``.
 """
 
 from __future__ import annotations

@@ -108,7 +108,7 @@ def take(cycle: Cycle, *, reason: str, user: Any = None) -> ScoreSnapshot:
             with translation.override(language):
                 score = score_plan(plan, explain=True)
                 scores[period][language] = to_data(score)
-                contracts[period][language] = to_contract_dict(score, plan.smvp)
+                contracts[period][language] = to_contract_dict(score)
         if period == Period.Code.FINAL:
             performance = str(score.entity.performance)
     snapshot = ScoreSnapshot.objects.create(

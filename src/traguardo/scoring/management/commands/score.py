@@ -9,7 +9,6 @@ from traguardo.core.numbers import format_it, format_percent
 from traguardo.core.results import PlanScore
 from traguardo.monitoring.models import Period
 from traguardo.plans.management.commands._common import add_entity_argument, cycle_of
-from traguardo.plans.smvp_settings import cycle_smvp
 from traguardo.scoring.services import live, score_cycle
 
 
@@ -38,9 +37,7 @@ class Command(BaseCommand):
         period = options["period"]
         score = live(cycle, period)[1] if options["live"] else score_cycle(cycle, period=period)
         if options["format"] == "json":
-            self.stdout.write(
-                json.dumps(to_contract_dict(score, cycle_smvp(cycle)), ensure_ascii=False, indent=2)
-            )
+            self.stdout.write(json.dumps(to_contract_dict(score), ensure_ascii=False, indent=2))
         else:
             self.stdout.write(render_table(score))
 
