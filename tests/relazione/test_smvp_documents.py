@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -52,9 +53,12 @@ NO_SHOW = ("A×B", "A × B", "Allegato B", "art. 67", "Allegato D", "Allegato E"
 def _other(preset_name: str) -> Cycle:
     """A second administration's published cycle: two sectors and no area, two strategic
     objectives each with an annual one, no entity block, no card, targets for 2019 only."""
-    # A published cycle is read from its snapshot: none of an earlier test's cycle of the
-    # same id (rolled back, the id given again) may be served from the process's memo.
+    # An earlier test's cycle of the same id (rolled back, the id given again) must not be
+    # served from the process's snapshot memo nor from the scores the connection keeps for
+    # its transaction's bumped cycles (tests/conftest.py's _empty_cache resets the bumps,
+    # not those scores: the same id and generation would name the old test's score).
     snapshots.clear_local()
+    getattr(connection, "traguardo_scores", {}).clear()
     cycle = f.CycleFactory(
         entity__name="Unione dei Comuni del Piave",
         entity__short_name="UCP",
