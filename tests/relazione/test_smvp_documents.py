@@ -247,3 +247,15 @@ def test_the_api_gives_the_levels_and_their_decimals(other: Cycle) -> None:
         assert codes == ["OS-1", "OS-2"]
         figure = levels["strategic"]["results"][0]["performance"]
         assert len(figure.split(".")[1]) == places
+
+
+def test_the_demo_keeps_treviso_belluno_s_documents(demo: Cycle) -> None:
+    """Under its preset the demo has everything the Relazione of 2019 prints."""
+    view = build_view(demo, score_cycle(demo, explain=False))
+    assert view.smvp.name == "treviso-belluno-2019" or not view.smvp.name
+    assert view.has_blocks and view.weighted_sum and view.has_areas and view.has_cards
+    assert view.art67_indicators
+    assert view.block_target_years == (YEAR, YEAR + 1, YEAR + 2)
+    assert view.results == ()  # annual and strategic objectives not scored
+    assert view.entity.label == "Performance di Ente" and not view.entity.renamed
+    assert {level.places for level in view.levels.values()} == {2}
