@@ -95,6 +95,34 @@ class ContractCardSerializer(serializers.Serializer[object]):
     synthesis = ContractSynthesisSerializer(many=True)
 
 
+class SmvpLevelResultSerializer(serializers.Serializer[object]):
+    code = serializers.CharField()
+    explain_code = serializers.CharField(help_text="Codice di «Perché questo numero»: OS-1.")
+    title = serializers.CharField()
+    performance = serializers.CharField(
+        allow_null=True, help_text="Cifra arrotondata ai decimali del livello."
+    )
+    parts = serializers.ListField(child=serializers.CharField())
+
+
+class SmvpLevelSerializer(serializers.Serializer[object]):
+    key = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
+    scored = serializers.BooleanField()
+    method = serializers.ChoiceField(
+        choices=["weighted_mean", "mean", "weighted_sum", "minimum", "fixed_total"]
+    )
+    places = serializers.IntegerField(help_text="Decimali con cui il livello è mostrato.")
+    rounding = serializers.ChoiceField(choices=["half_up", "half_even"])
+    rounded_before_next = serializers.BooleanField()
+    results = SmvpLevelResultSerializer(many=True)
+
+
+class SmvpSerializer(serializers.Serializer[object]):
+    name = serializers.CharField()
+    levels = SmvpLevelSerializer(many=True)
+
+
 class ScoreContractSerializer(serializers.Serializer[object]):
     schema = serializers.ChoiceField(choices=["traguardo.score/1"])
     entity = ContractEntitySerializer()
@@ -103,6 +131,11 @@ class ScoreContractSerializer(serializers.Serializer[object]):
     objectives = ContractObjectiveSerializer(many=True)
     units = ContractUnitSerializer(many=True)
     cards = ContractCardSerializer(many=True)
+    smvp = SmvpSerializer(
+        required=False,
+        help_text="I livelli dello SMVP del ciclo, con i risultati dei livelli che i campi "
+        "sopra non hanno (obiettivi strategici e annuali, livelli propri dell'ente).",
+    )
 
 
 class ExplainResponseSerializer(serializers.Serializer[object]):

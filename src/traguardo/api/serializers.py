@@ -384,6 +384,17 @@ class ExplainQuerySerializer(serializers.Serializer[Any]):
     )
 
 
+class ScoreQuerySerializer(serializers.Serializer[Any]):
+    livelli = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_(
+            "Aggiunge `smvp`: i livelli dello SMVP del ciclo (nome, metodo, decimali) e i "
+            "risultati degli obiettivi strategici e annuali e dei livelli propri dell'ente."
+        ),
+    )
+
+
 class ErrorDetailSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     message = serializers.CharField()

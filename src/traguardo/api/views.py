@@ -48,6 +48,7 @@ from traguardo.plans.models import (
     OperationalObjective,
     StrategicObjective,
 )
+from traguardo.plans.smvp_settings import cycle_smvp
 
 ERROR_DESCRIPTIONS = {
     400: "Richiesta non valida (campi o filtri): `fields` dice quali.",
@@ -344,14 +345,24 @@ class CycleMeasurements(JsonApiView, generics.ListAPIView[Measurement]):
         "performance dell'ente, blocchi, obiettivi, unità e schede, ogni cifra con la sua "
         "spiegazione. `cards` elenca solo le schede che l'utente può leggere (la propria, "
         "quelle che valuta; tutte per la struttura tecnica e l'OIV): i risultati di una "
-        "scheda fanno parte della valutazione di una persona e non sono pubblici."
+        "scheda fanno parte della valutazione di una persona e non sono pubblici. Con "
+        "`?livelli=1` la risposta aggiunge `smvp`: i livelli del sistema di misurazione del "
+        "ciclo (nome, metodo, decimali) con i risultati dei livelli che il contratto non ha "
+        "(obiettivi strategici e annuali quando valutati, livelli propri dell'ente), "
+        "arrotondati ai decimali del livello."
     ),
+    parameters=[s.ScoreQuerySerializer],
     responses={200: ScoreContractSerializer, **errors(*READ_ERRORS)},
 )
 class CycleScore(JsonApiView):
     def get(self, request: Request, pk: int) -> Response:
         cycle = self.load_cycle(request, pk)
-        data = to_contract_dict(plan_score(request, cycle))
+        query = s.ScoreQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        score = plan_score(request, cycle)
+        # The contract as the command line prints it; the SMVP's levels only when asked.
+        smvp = cycle_smvp(cycle) if query.validated_data.get("livelli") else None
+        data = to_contract_dict(score, smvp)
         hidden = hidden_card_keys(request.user, cycle)
         data["cards"] = [c for c in data["cards"] if c["key"] not in hidden]
         return Response(data)

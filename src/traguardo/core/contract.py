@@ -2,7 +2,11 @@
 
 Schema ``traguardo.score/1`` (documented in docs/score-contract.md). Figures are
 strings with a dot decimal rounded to two places (``"72.63"``), or null when undefined;
-every figure comes with its ``explanation``.
+every figure comes with its ``explanation``. Given the cycle's SMVP (the API, when asked
+with ``?livelli=1``), ``smvp`` adds its levels (name, method, decimals) and the results of
+the levels the fields above have no place for (strategic and annual objectives, the
+administration's own levels), each rounded to its level's decimals; their explanations are
+at ``score/explain`` by ``explain_code``.
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from traguardo.core.levels import Level
+from traguardo.core.model import Smvp
 from traguardo.core.numbers import to_contract
-from traguardo.core.results import IndicatorScore, ObjectiveScore, PlanScore
+from traguardo.core.results import IndicatorScore, ObjectiveScore, PlanScore, level_code
 
 SCHEMA = "traguardo.score/1"
 
@@ -45,7 +51,49 @@ def _objective(score: ObjectiveScore) -> dict[str, Any]:
     }
 
 
-def to_contract_dict(score: PlanScore) -> dict[str, Any]:
+def _level_figure(level: Level, value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    return to_contract(level.rounding.apply(value), level.rounding.places)
+
+
+def smvp_dict(smvp: Smvp, score: PlanScore) -> dict[str, Any]:
+    """The SMVP's levels and the results of those PlanScore.levels holds."""
+    levels = []
+    for level in smvp.levels:
+        nodes = (score.levels or {}).get(level.key, {}) if level.scored else {}
+        levels.append(
+            {
+                "key": level.key,
+                "label": level.label,
+                "scored": level.scored,
+                "method": level.method.value,
+                "places": level.rounding.places,
+                "rounding": level.rounding.mode.value,
+                "rounded_before_next": level.rounding.before_next,
+                "results": [
+                    {
+                        "code": node.code,
+                        "explain_code": level_code(level.key, node.code),
+                        "title": node.title,
+                        "performance": _level_figure(level, node.performance),
+                        "parts": list(node.parts),
+                    }
+                    for node in nodes.values()
+                ],
+            }
+        )
+    return {"name": smvp.name, "levels": levels}
+
+
+def to_contract_dict(score: PlanScore, smvp: Smvp | None = None) -> dict[str, Any]:
+    data = _contract(score)
+    if smvp is not None:
+        data["smvp"] = smvp_dict(smvp, score)
+    return data
+
+
+def _contract(score: PlanScore) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "entity": {

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from traguardo.core import deviations
 from traguardo.core.explanation import Explanation
 from traguardo.core.i18n import _ as core_
-from traguardo.core.results import PlanScore
+from traguardo.core.results import PlanScore, level_code
 from traguardo.core.rules import RULES
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.target_history import TargetChange, history
@@ -27,6 +27,10 @@ def heading(score: PlanScore, code: str) -> str:
     try:
         if wanted.upper() in ("ENTE", "ENTITY"):
             return _("Performance dell'ente: %(name)s") % {"name": score.entity_name}
+        for level, nodes in (score.levels or {}).items():  # "OS-1", "OA-1.1", own levels
+            for node in nodes.values():
+                if level_code(level, node.code) == wanted:
+                    return f"{wanted}: {node.title}"
         if wanted.upper().startswith("BLOCCO-"):
             number = int(wanted.split("-", 1)[1])
             block = next(b for b in score.entity.blocks if b.number == number)

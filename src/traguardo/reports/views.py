@@ -14,6 +14,7 @@ from traguardo.accounts.permissions import can_view_card
 from traguardo.individual.models import ReportCard
 from traguardo.plans.models import Cycle, OperationalObjective
 from traguardo.reports import explain_page, public_charts
+from traguardo.reports.smvp_view import build_view
 from traguardo.scoring import adjustments, lifecycle
 from traguardo.scoring.score_cache import part
 from traguardo.scoring.services import score_cycle
@@ -119,6 +120,7 @@ def _body(cycle: Cycle) -> dict[str, Any]:
         }
         for annual in objective.annual_objectives.all():
             by_annual[annual.id].append(row)
+    view = build_view(cycle, score)
     tree = []
     for strategic in cycle.strategic_objectives.prefetch_related("annual_objectives").order_by(
         "id"
@@ -126,8 +128,14 @@ def _body(cycle: Cycle) -> dict[str, Any]:
         tree.append(
             {
                 "strategic": strategic,
+                # The SMVP's result of the node, when it scores strategic/annual objectives.
+                "result": view.node("strategic", strategic.code),
                 "annual": [
-                    {"annual": a, "objectives": by_annual.get(a.id, [])}
+                    {
+                        "annual": a,
+                        "result": view.node("annual", a.code),
+                        "objectives": by_annual.get(a.id, []),
+                    }
                     for a in strategic.annual_objectives.order_by("id")
                 ],
             }
@@ -138,6 +146,7 @@ def _body(cycle: Cycle) -> dict[str, Any]:
     return {
         "cycle": cycle,
         "score": score,
+        "view": view,
         "charts": [c for c in charts if c is not None],
         "tree": tree,
         "areas": [

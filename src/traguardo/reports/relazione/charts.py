@@ -36,6 +36,7 @@ class BarChart:
     series: tuple[tuple[str, tuple[Decimal, ...]], ...]  # (name, one value per label)
     unit: str = ""  # "%" or ""
     maximum: Decimal | None = None  # axis end; default: the largest value
+    places: int | None = None  # decimals of the labels; default 2 for "%", else 0 (the SMVP's)
 
     def axis_max(self) -> Decimal:
         values = [v for _, vs in self.series for v in vs]
@@ -43,7 +44,7 @@ class BarChart:
         return top if top > 0 else Decimal(1)
 
     def value_text(self, value: Decimal) -> str:
-        places = 2 if self.unit == "%" else 0
+        places = self.places if self.places is not None else (2 if self.unit == "%" else 0)
         return format_it(value, places, trim=True) + self.unit
 
     def description(self) -> str:

@@ -6,6 +6,7 @@ from reports.Narrative with their placeholders filled from the same figures.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import defaultdict
 from collections.abc import Callable
@@ -53,6 +54,7 @@ from traguardo.reports.relazione.document import Narrative as NarrativeBlock
 from traguardo.reports.relazione.gender import gender_rates
 from traguardo.reports.relazione.placeholders import fill
 from traguardo.reports.relazione.sanitize import cell_html
+from traguardo.reports.smvp_view import SmvpView, build_view
 from traguardo.scoring import adjustments
 from traguardo.scoring.services import score_cycle
 
@@ -73,6 +75,29 @@ def num(value: Decimal | None) -> str:
 
 
 RECTIFIED = "rettificato"  # beside a figure a person overrode (see "Note sugli scostamenti")
+
+
+def without_columns(table: Table, drop: set[int]) -> Table:
+    """The table less the columns `drop` (a column the SMVP or the plan leaves empty):
+    data and total rows lose those cells, group rows (one cell across) stay."""
+    if not drop:
+        return table
+    keep = [i for i in range(len(table.columns)) if i not in drop]
+    index = {old: new for new, old in enumerate(keep)}
+
+    def cells(row: Row) -> Row:
+        if row.kind == "group":
+            return row
+        return Row(tuple(row.cells[i] for i in keep if i < len(row.cells)), row.kind)
+
+    return Table(
+        table.key,
+        table.caption,
+        tuple(table.columns[i] for i in keep),
+        tuple(cells(r) for r in table.rows),
+        tuple(table.widths[i] for i in keep) if table.widths else (),
+        frozenset(index[i] for i in table.numeric if i in index),
+    )
 
 
 def _act_text(act: Act | None) -> str:
@@ -130,15 +155,15 @@ class Builder:
         ).values_list("indicator_id", "year", "text"):
             self.targets[indicator_id][year] = text
         self.staff = StaffFigures.objects.filter(cycle=cycle).first()
+        # What the SMVP and the plan have to show: levels, names, decimals, columns.
+        self.view: SmvpView = build_view(cycle, self.score)
         self.problems: list[str] = []
         self.values = self._placeholder_values()
 
-    def fig(
-        self, code: str, value: Decimal | None, show: Callable[[Decimal | None], str] = pct
-    ) -> str:
-        """A figure as printed, with "(rettificato)" when a person overrode it: the computed
-        figure and the reason are in the notes of section 5."""
-        shown = show(value)
+    def fig(self, code: str, level: str, value: Decimal | None, *, number: bool = False) -> str:
+        """A level's figure as printed (the SMVP's decimals), with "(rettificato)" when a
+        person overrode it: the computed figure and the reason are in section 5's notes."""
+        shown = self.num(level, value) if number else self.pct(level, value)
         return f"{shown} ({RECTIFIED})" if code in self.score.adjusted and shown else shown
 
     # --- placeholders -----------------------------------------------------------------
@@ -147,20 +172,29 @@ class Builder:
         values = {
             "anno": str(self.cycle.year),
             "ente": self.cycle.entity.name,
-            "performance_ente": pct(score.entity.performance),
+            "performance_ente": self.pct("entity", score.entity.performance),
             "obiettivi_operativi": str(len(score.objectives)),
             "revisioni": str(Revision.objects.filter(cycle=self.cycle).count()),
         }
         for unit in score.units:
             prefix = "area" if unit.kind.value == "area" else "settore"
+            shown = self.pct("area" if prefix == "area" else "unit", unit.performance)
             for name in {unit.code, unit.short} - {""}:
-                values[f"{prefix}.{name}"] = pct(unit.performance)
-                values[f"unita.{name}"] = pct(unit.performance)
+                values[f"{prefix}.{name}"] = shown
+                values[f"unita.{name}"] = shown
         for block in score.entity.blocks:
-            values[f"blocco.{block.number}"] = pct(block.achievement)
+            values[f"blocco.{block.number}"] = self.pct("block", block.achievement)
             for indicator in block.indicators:
-                values[f"indicatore.B{indicator.number}"] = pct(indicator.degree.value)
+                values[f"indicatore.B{indicator.number}"] = self.pct(
+                    "indicator", indicator.degree.value
+                )
                 values[f"valore.B{indicator.number}"] = indicator.reading.text
+        for results in self.view.results:  # strategic, annual, own levels the SMVP scores
+            prefix = {"strategic": "strategico", "annual": "annuale"}.get(
+                results.level.key, results.level.key
+            )
+            for node in results.nodes:
+                values[f"{prefix}.{node.code}"] = results.level.percent(node.performance, trim=True)
         for revision in Revision.objects.filter(cycle=self.cycle):
             values[f"revisione_{revision.number}_variazioni"] = str(
                 revision.variations_count or revision.changes.count()
@@ -194,6 +228,13 @@ class Builder:
         return [NarrativeBlock(filled.html)]
 
     # --- helpers ----------------------------------------------------------------------
+    def pct(self, level: str, value: Decimal | None) -> str:
+        """A level's figure with the SMVP's decimals (the seed's form: none when whole)."""
+        return self.view.level(level).percent(value, trim=True)
+
+    def num(self, level: str, value: Decimal | None) -> str:
+        return self.view.level(level).number(value, trim=True)
+
     def _target(self, indicator: Indicator, year: int) -> str:
         return self.targets[indicator.id].get(year, "")
 
@@ -216,7 +257,7 @@ class Builder:
         cycle = self.cycle
         approval = Act.objects.filter(cycle=cycle, kind=Act.Kind.REPORT_APPROVAL).first()
         parts: list[Part] = []
-        steps: list[tuple[str, Callable[[], Part]]] = [
+        steps: list[tuple[str, Callable[[], Part | None]]] = [
             ("Presentazione", self.presentazione),
             ("Risultati principali", self.risultati),
             ("Contesto e risorse", self.contesto),
@@ -231,7 +272,9 @@ class Builder:
         ]
         for index, (label, make) in enumerate(steps):
             self.progress(10 + 50 * index // len(steps), f"Composizione: {label}")
-            parts.append(make())
+            part = make()
+            if part is not None:  # an annex with nothing to show under this SMVP
+                parts.append(part)
         years = self.allegato_f()  # only when some indicator has earlier years
         if years is not None:
             parts.append(years)
@@ -250,6 +293,8 @@ class Builder:
         return Part("presentazione", "Presentazione", self.narrative("presentazione"))
 
     def _areas_table(self) -> Table:
+        if not self.view.has_areas:
+            return self._units_table()
         rows: list[Row] = []
         sectors = {u.code: u for u in self.score.units if u.kind.value != "area"}
         for area in (u for u in self.score.units if u.kind.value == "area"):
@@ -259,9 +304,9 @@ class Builder:
                     Row(
                         (
                             f"{area.code} {area.short} – {area.name}" if index == 0 else "",
-                            self.fig(area.code, area.performance) if index == 0 else "",
+                            self.fig(area.code, "area", area.performance) if index == 0 else "",
                             f"{sector.code} {sector.short} – {sector.name}" if sector else "",
-                            self.fig(sector.code, sector.performance) if sector else "",
+                            self.fig(sector.code, "unit", sector.performance) if sector else "",
                         )
                     )
                 )
@@ -274,6 +319,21 @@ class Builder:
             frozenset({1, 3}),
         )
 
+    def _units_table(self) -> Table:
+        """No areas in the plan: the units' results alone, under the SMVP's name."""
+        unit = self.view.unit
+        return Table(
+            "aree",
+            unit.title("Performance delle unità organizzative"),
+            ("Unità organizzativa", unit.title("Performance media")),
+            tuple(
+                Row((f"{u.code} {u.short} – {u.name}", self.pct("unit", u.performance)))
+                for u in self.score.units
+            ),
+            (6, 1),
+            frozenset({1}),
+        )
+
     def _unit_chart(self, kind: str, key: str, title: str) -> Chart:
         units = [u for u in self.score.units if u.kind.value == kind]
         units = [u for u in units if u.performance is not None and u.objectives]
@@ -283,15 +343,19 @@ class Builder:
             (("Performance", tuple(u.performance or Decimal(0) for u in units)),),
             unit="%",
             maximum=Decimal(100),
+            places=self.view.level("area" if kind == "area" else "unit").places,
         )
         return Chart(key, title, charts.to_svg(chart), charts.to_png(chart), chart.description())
 
     def risultati(self) -> Part:
+        label = self.view.entity.title("Performance di Ente")
         entity = Table(
             "sintesi_ente",
-            "Performance di Ente (da Tabella calcolo Performance organizzativa dell'Ente)",
+            f"{label} (da Tabella calcolo Performance organizzativa dell'Ente)"
+            if self.view.has_blocks
+            else label,
             ("Indicatore", "Performance raggiunta"),
-            (Row(("Performance di Ente", self.fig("ENTE", self.score.entity.performance))),),
+            (Row((label, self.fig("ENTE", "entity", self.score.entity.performance))),),
             (4, 1),
             frozenset({1}),
         )
@@ -302,8 +366,17 @@ class Builder:
             )
         ]
         blocks: list[Block] = [*self.narrative("risultati"), entity, self._areas_table()]
-        blocks.append(self._unit_chart("area", "grafico_aree", "Performance di area"))
-        blocks.append(self._unit_chart("settore", "grafico_settori", "Performance di settore"))
+        if self.view.has_areas:
+            blocks.append(
+                self._unit_chart(
+                    "area", "grafico_aree", self.view.area.title("Performance di area")
+                )
+            )
+        blocks.append(
+            self._unit_chart(
+                "settore", "grafico_settori", self.view.unit.title("Performance di settore")
+            )
+        )
         if headline_rows:
             blocks.append(
                 Table(
@@ -346,6 +419,7 @@ class Builder:
             Heading(2, "3.1 - Rendicontazione degli obiettivi strategici triennali", "p3-1")
         )
         blocks += self.narrative("strategici")
+        blocks += self._level_tables("strategic")
         blocks.append(self._deviations())
         blocks.append(Heading(2, "3.2 - Rendicontazione degli obiettivi operativi annuali", "p3-2"))
         blocks += self.narrative("operativi")
@@ -354,6 +428,9 @@ class Builder:
             Heading(2, "3.3 - Valutazione complessiva della performance organizzativa", "p3-3")
         )
         blocks += self.narrative("valutazione")
+        for results in self.view.results:  # the administration's own levels
+            if results.level.key not in ("strategic", "annual"):
+                blocks += self._level_tables(results.level.key)
         blocks += self._distribution()
         blocks += self._trend()
         blocks.append(Heading(2, "3.4 - Bilancio di genere", "p3-4"))
@@ -361,7 +438,77 @@ class Builder:
         blocks += self._gender()
         return Part("performance", "3. Rendicontazione della performance organizzativa", blocks)
 
+    def _level_tables(self, key: str) -> list[Block]:
+        """The results of a level the SMVP scores beyond the fixed ones (strategic and
+        annual objectives, the administration's own levels), with its name and decimals."""
+        results = self.view.result_of(key)
+        if results is None:
+            return []
+        level = results.level
+        rows = tuple(
+            Row((node.code, node.title, level.percent(node.performance, trim=True)))
+            for node in results.nodes
+        )
+        return [
+            Table(
+                f"livello_{key}"[:31],
+                f"{level.label}: risultati",
+                ("Codice", level.label, "Performance"),
+                rows,
+                (0.8, 6, 1),
+                frozenset({2}),
+            )
+        ]
+
+    def _objective_deviations(self) -> Table:
+        """No entity table: the operational objectives' indicators below their target."""
+        rows = []
+        # The engine's keys ("2.1/1#2": rows in number, then id order, as scoring reads them).
+        mine: dict[str, list[Indicator]] = defaultdict(list)
+        for indicator in Indicator.objects.filter(objective__cycle=self.cycle).select_related(
+            "objective__home_unit"
+        ):
+            mine[indicator.objective.code].append(indicator)  # type: ignore[union-attr]
+        by_key = {
+            f"{code}#{position}": indicator
+            for code, items in mine.items()
+            for position, indicator in enumerate(
+                sorted(items, key=lambda i: (i.number, i.id)), start=1
+            )
+        }
+        for objective in self.score.objectives.values():
+            for scored in objective.indicators:
+                if scored.degree.value is None or scored.degree.value >= 100:
+                    continue
+                if scored.degree.status.value == "excluded":
+                    continue
+                rows.append(self._deviation_row(scored, by_key.get(scored.key)))
+        if not rows:
+            rows.append(Row(("Nessuno scostamento negativo: tutti i target raggiunti.",), "group"))
+        return Table(
+            "scostamenti",
+            "Indicatori con scostamento negativo e motivazioni",
+            ("Codice", "Indicatore", "Target", "Valore", "Grado", "Motivazione"),
+            tuple(rows),
+            (0.8, 4, 1, 1, 1, 5),
+            frozenset({4}),
+        )
+
+    def _deviation_row(self, scored: IndicatorScore, row: Indicator | None) -> Row:
+        return Row(
+            (
+                scored.key,
+                scored.name,
+                self._target(row, self.cycle.year) if row else "",
+                scored.reading.text,
+                self.pct("indicator", scored.degree.value),
+                (self._comment(row) or "") if row else "",
+            )
+        )
+
     def _deviations(self) -> Table:
+        if not self.view.has_blocks:
+            return self._objective_deviations()
         indicators = {i.number: i for i in Indicator.objects.filter(entity_block__cycle=self.cycle)}
         rows = []
         for block in self.score.entity.blocks:
@@ -376,7 +523,7 @@ class Builder:
                             scored.name,
                             self._target(row, self.cycle.year),
                             scored.reading.text,
-                            pct(scored.degree.value),
+                            self.pct("indicator", scored.degree.value),
                             self._comment(row) or "",
                         )
                     )
@@ -393,6 +540,7 @@ class Builder:
         )
 
     def _annual_table(self) -> Table:
+        scored_annual = self.view.result_of("annual")
         rows = []
         for strategic in self.cycle.strategic_objectives.prefetch_related(ANNUAL_IN_ORDER).order_by(
             "id"
@@ -404,24 +552,37 @@ class Builder:
                 ]
                 performances = [s.performance for s in scores if s and s.performance is not None]
                 full = sum(1 for p in performances if p >= 100)
-                rows.append(
-                    Row(
-                        (
-                            annual.code,
-                            annual.title,
-                            str(len(performances)),
-                            str(full),
-                            str(len(performances) - full),
-                        )
-                    )
+                cells: tuple[Cell, ...] = (
+                    annual.code,
+                    annual.title,
+                    str(len(performances)),
+                    str(full),
+                    str(len(performances) - full),
                 )
+                if scored_annual is not None:
+                    node = self.view.node("annual", annual.code)
+                    cells += (
+                        scored_annual.level.percent(node.performance if node else None, trim=True),
+                    )
+                rows.append(Row(cells))
+        columns: tuple[str, ...] = (
+            "Codice",
+            "Obiettivo annuale",
+            "Obiettivi operativi",
+            "Al 100%",
+            "Sotto il 100%",
+        )
+        widths: tuple[float, ...] = (0.7, 5, 1, 1, 1)
+        if scored_annual is not None:  # the SMVP scores annual objectives: their result
+            columns += ("Performance",)
+            widths += (1,)
         return Table(
             "obiettivi_annuali",
             "Obiettivi annuali: obiettivi operativi collegati e loro raggiungimento",
-            ("Codice", "Obiettivo annuale", "Obiettivi operativi", "Al 100%", "Sotto il 100%"),
+            columns,
             tuple(rows),
-            (0.7, 5, 1, 1, 1),
-            frozenset({2, 3, 4}),
+            widths,
+            frozenset(range(2, len(columns))),
         )
 
     def _all_degrees(self) -> list[Decimal]:
@@ -468,12 +629,14 @@ class Builder:
             (c.year, self.score if c.pk == self.cycle.pk else score_cycle(c, explain=False))
             for c in cycles
         ]
+        label = self.view.entity.title("Performance di Ente")
         chart = charts.BarChart(
-            "Performance di Ente negli anni",
+            f"{label} negli anni",
             tuple(str(year) for year, _ in results),
-            (("Performance di Ente", tuple(s.entity.performance for _, s in results)),),
+            ((label, tuple(s.entity.performance for _, s in results)),),
             unit="%",
             maximum=Decimal(100),
+            places=self.view.entity.places,
         )
         return [
             Chart(
@@ -553,10 +716,12 @@ class Builder:
                             card.key if index == 0 else "",
                             card.title if index == 0 else "",
                             synthesis.label,
-                            pct(synthesis.performance),
+                            self.pct("card", synthesis.performance),
                         )
                     )
                 )
+        if not rows:  # no report cards in this cycle: no empty table, no annexes D and E
+            return Part("individuali", "4. Rendicontazione degli obiettivi individuali", blocks)
         blocks.append(
             Table(
                 "schede",
@@ -671,14 +836,15 @@ class Builder:
         for strategic in self.cycle.strategic_objectives.prefetch_related(ANNUAL_IN_ORDER).order_by(
             "id"
         ):
-            rows.append(
-                Row(
-                    (f"{strategic.get_kind_display()} {strategic.code} – {strategic.title}",),
-                    "group",
-                )
-            )
+            heading = f"{strategic.get_kind_display()} {strategic.code} – {strategic.title}"
+            node = self.view.node("strategic", strategic.code)
+            if node is not None:  # the SMVP scores strategic objectives
+                heading += f": {self.pct('strategic', node.performance)}"
+            rows.append(Row((heading,), "group"))
             for annual in strategic.annual_objectives.all():  # prefetched in id order
-                rows.append(Row((annual.code, annual.title, "", "")))
+                node = self.view.node("annual", annual.code)
+                shown = self.pct("annual", node.performance) if node is not None else ""
+                rows.append(Row((annual.code, annual.title, "", shown)))
                 for objective in sorted(
                     annual.operational_objectives.all(),
                     key=lambda o: (o.home_unit.code, o.number),
@@ -690,7 +856,11 @@ class Builder:
                                 "",
                                 f"{objective.code} {objective.title}",
                                 f"{objective.home_unit.code} {objective.home_unit.short}",
-                                self.fig(objective.code, score.performance if score else None),
+                                self.fig(
+                                    objective.code,
+                                    "objective",
+                                    score.performance if score else None,
+                                ),
                             )
                         )
                     )
@@ -709,7 +879,9 @@ class Builder:
         )
         return Part("allegato-a", "Allegato A – Albero della performance", [table], landscape=True)
 
-    def allegato_b(self) -> Part:
+    def allegato_b(self) -> Part | None:
+        if not self.view.has_blocks:  # no entity table in this plan: no Allegato B
+            return None
         year = self.cycle.year
         rows: list[Row] = []
         by_block: dict[int, list[Indicator]] = defaultdict(list)
@@ -743,19 +915,22 @@ class Builder:
                             self._target(indicator, year + 2),
                             num(indicator.weight),
                             self._value(indicator),
-                            self.fig(f"B{indicator.number}", degree),
-                            self.fig(f"BLOCCO-{block.number}", scored.achievement) if first else "",
+                            self.fig(f"B{indicator.number}", "indicator", degree),
+                            self.fig(f"BLOCCO-{block.number}", "block", scored.achievement)
+                            if first
+                            else "",
                             num(scored.weight) if first else "",
-                            num(scored.result) if first else "",
+                            self.num("entity", scored.result) if first else "",
                         )
                     )
                 )
-        total = (
-            ("Totale performance di Ente",)
-            + ("",) * 13
-            + (self.fig("ENTE", self.score.entity.performance, num),)
-        )
-        rows.append(Row(total, "total"))
+        view = self.view
+        entity_total = self.fig("ENTE", "entity", self.score.entity.performance, number=True)
+        label = view.entity.title("Performance di Ente")
+        # Under "A × B" when the entity is Σ A × B, else under the blocks' achievements.
+        gap = 13 if view.weighted_sum else 11
+        total: tuple[Cell, ...] = (f"Totale {label[:1].lower()}{label[1:]}",)
+        rows.append(Row(total + ("",) * gap + (entity_total,), "total"))
         table = Table(
             "allegato_b",
             f"Tabella calcolo Performance organizzativa dell'Ente {year}-{year + 2}",
@@ -780,6 +955,21 @@ class Builder:
             (0.45, 0.5, 3.2, 3.2, 1.1, 1.1, 0.9, 0.9, 0.9, 0.6, 1.1, 0.9, 0.9, 0.8, 0.8),
             frozenset({0, 9, 10, 11, 12, 13, 14}),
         )
+        # Columns this SMVP and plan leave empty: "art. 67" with no such indicator, a
+        # target year with no target, B and A × B when the entity is not Σ A × B.
+        drop = {
+            6 + offset
+            for offset, target_year in enumerate((year, year + 1, year + 2))
+            if target_year not in view.block_target_years
+        }
+        if not view.art67_indicators:
+            drop.add(1)
+        if not view.weighted_sum:
+            drop |= {13, 14}
+            columns = list(table.columns)
+            columns[12] = view.block.title("Realizzazione del blocco")
+            table = dataclasses.replace(table, columns=tuple(columns))
+        table = without_columns(table, drop)
         return Part(
             "allegato-b",
             "Allegato B – Tabella calcolo Performance organizzativa dell'Ente",
@@ -817,7 +1007,7 @@ class Builder:
                         self._value(indicator) if indicator else "",
                         self._comment(indicator) if indicator else "",
                         num(indicator.weight) if indicator else "",
-                        self.fig(objective.code, score.performance if score else None)
+                        self.fig(objective.code, "objective", score.performance if score else None)
                         if first
                         else "",
                         annual if first else "",
@@ -842,6 +1032,7 @@ class Builder:
             if not items:
                 continue
             unit = self.units[unit_score.code]
+            unit_kind = "area" if unit_score.kind.value == "area" else "unit"
             rows: list[Row] = []
             for assignment in items:
                 objective = assignment.objective
@@ -859,6 +1050,7 @@ class Builder:
                                 "",
                                 self.fig(
                                     objective.code,
+                                    "objective",
                                     self.score.objectives[objective.code].performance,
                                 ),
                                 "",
@@ -871,23 +1063,26 @@ class Builder:
             title = f"{unit.code} {unit.short} – {unit.name}"
             blocks.append(Heading(3, title, f"c-{unit.code}"))
             blocks.append(
-                Table(
-                    f"C {unit.code} {unit.short}"[:31],
-                    f"{title}: performance {self.fig(unit_score.code, unit_score.performance)}",
-                    (
-                        "Obiettivo",
-                        "Indicatore",
-                        f"Target {self.cycle.year}",
-                        f"Monitoraggio 31.12.{self.cycle.year}",
-                        "Commenti e note",
-                        "Peso",
-                        "Performance raggiunta",
-                        "Obiettivo annuale strategico",
-                        "Segnalazioni",
-                    ),
-                    tuple(rows),
-                    (3, 2.6, 1, 1.2, 4, 0.6, 1, 1.8, 1.4),
-                    frozenset({5, 6}),
+                self._without_target(
+                    Table(
+                        f"C {unit.code} {unit.short}"[:31],
+                        f"{title}: performance "
+                        f"{self.fig(unit_score.code, unit_kind, unit_score.performance)}",
+                        (
+                            "Obiettivo",
+                            "Indicatore",
+                            f"Target {self.cycle.year}",
+                            f"Monitoraggio 31.12.{self.cycle.year}",
+                            "Commenti e note",
+                            "Peso",
+                            "Performance raggiunta",
+                            "Obiettivo annuale strategico",
+                            "Segnalazioni",
+                        ),
+                        tuple(rows),
+                        (3, 2.6, 1, 1.2, 4, 0.6, 1, 1.8, 1.4),
+                        frozenset({5, 6}),
+                    )
                 )
             )
         return Part(
@@ -896,6 +1091,12 @@ class Builder:
             blocks,
             landscape=True,
         )
+
+    def _without_target(self, table: Table) -> Table:
+        """No objective's indicator has a target for the year: no empty "Target" column."""
+        if self.cycle.year in self.view.objective_target_years:
+            return table
+        return without_columns(table, {2})
 
     def allegato_f(self) -> Part | None:
         """The indicators in the earlier cycles (same lineage): target, value at 31.12
@@ -931,7 +1132,7 @@ class Builder:
                 for past in years:
                     row = by_year.get(past)
                     cells += (
-                        [row.target, row.value or "", pct(row.degree_value)]
+                        [row.target, row.value or "", self.pct("indicator", row.degree_value)]
                         if row is not None
                         else ["", "", ""]
                     )
@@ -968,7 +1169,7 @@ class Builder:
             return f"{indicator.objective.code} n. {indicator.number} – {indicator.name}"
         return f"B n. {indicator.number} – {indicator.name}"
 
-    def allegato_cards(self, letter: str) -> Part:
+    def allegato_cards(self, letter: str) -> Part | None:
         roles = ("segretario_generale", "dirigente") if letter == "D" else ("po",)
         scored = {c.key: c for c in self.score.cards}
         blocks: list[Block] = []
@@ -986,7 +1187,7 @@ class Builder:
                         str(entry.number),
                         f"{entry.objective.title} ({entry.objective.code})",
                         entry.kind_label,
-                        pct(performance.get(entry.number)),
+                        self.pct("objective", performance.get(entry.number)),
                         Rich(cell_html(entry.results)) if entry.results else "",
                     )
                 )
@@ -997,7 +1198,7 @@ class Builder:
                     (
                         row.label,
                         ", ".join(str(n) for n in row.objectives),
-                        pct(row.performance),
+                        self.pct("card", row.performance),
                     )
                 )
                 for row in card_score.synthesis
@@ -1025,6 +1226,8 @@ class Builder:
             )
             if split_schemes is not None:
                 blocks.extend(self._split_table(letter, card, split_schemes))
+        if not blocks:  # no report card of these roles: no empty annex
+            return None
         title = (
             "Allegato D – Rendiconto degli obiettivi di performance attribuiti alla dirigenza"
             if letter == "D"

@@ -1,6 +1,9 @@
 """Open data for "Amministrazione trasparente": objectives, indicators, targets, values and
 scores as CSV (UTF-8, comma, one file per table) and one JSON, zipped. Schema in
-docs/opendata.md; figures are dot-decimal, rounded to two places like the contract."""
+docs/opendata.md; figures are dot-decimal, rounded to the decimals the SMVP gives each
+level (two in Treviso-Belluno's, like the contract). Columns and files the SMVP and the
+plan leave empty (no entity table, no art. 67) are left out; the results of the levels the
+SMVP scores beyond the fixed ones (strategic and annual objectives, its own) are added."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from traguardo.monitoring.models import Measurement, Period
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective, Target
 from traguardo.reports.relazione.safe import neutralise
 from traguardo.reports.relazione.sanitize import to_text
+from traguardo.reports.smvp_view import LevelView, SmvpView, build_view
 from traguardo.scoring.services import score_cycle
 
 SCHEMA_VERSION = "1.0"
@@ -52,15 +56,52 @@ INDICATOR_FIELDS = (
 )
 TARGET_FIELDS = ("codice_indicatore", "anno", "target")
 BLOCK_FIELDS = ("anno", "numero", "intestazione", "realizzazione_a", "peso_b", "risultato_axb")
+LEVEL_FIELDS = ("anno", "livello", "etichetta", "codice", "titolo", "performance")
 
 
-def _n(value: Decimal | None) -> str:
-    return "" if value is None else to_contract(value)
+def _n(value: Decimal | None, level: LevelView | None = None) -> str:
+    if value is None:
+        return ""
+    return (level.contract(value) or "") if level is not None else to_contract(value)
 
 
 def build_opendata(cycle: Cycle) -> dict[str, list[dict[str, Any]]]:
-    """The open data tables as lists of rows (the JSON keeps the same rows)."""
+    """The open data tables as lists of rows (the JSON keeps the same rows), with only
+    the fields and files of :func:`fields` for the cycle's SMVP and plan."""
     score = score_cycle(cycle, explain=False)
+    view = build_view(cycle, score)
+    tables = _all_tables(cycle, score, view)
+    wanted = fields(view)
+    return {
+        name: [{k: v for k, v in row.items() if k in wanted[name]} for row in rows]
+        for name, rows in tables.items()
+        if name in wanted
+    }
+
+
+def fields(view: SmvpView) -> dict[str, tuple[str, ...]]:
+    """The files and their fields under the cycle's SMVP: Treviso-Belluno's are
+    :data:`FIELDS`; without an entity table no `blocchi_ente.csv` and no `blocco`, without
+    Σ A × B no `peso_b`/`risultato_axb`, without art. 67 no such column; `livelli.csv`
+    when the SMVP scores strategic, annual or its own levels."""
+    found = dict(FIELDS)
+    if not view.art67_objectives:
+        found["obiettivi"] = tuple(f for f in OBJECTIVE_FIELDS if f != "scheda_art67")
+    drop = set() if view.art67_indicators else {"art67"}
+    if not view.has_blocks:
+        drop.add("blocco")
+        del found["blocchi_ente"]
+    elif not view.weighted_sum:
+        found["blocchi_ente"] = tuple(
+            f for f in BLOCK_FIELDS if f not in ("peso_b", "risultato_axb")
+        )
+    found["indicatori"] = tuple(f for f in INDICATOR_FIELDS if f not in drop)
+    if view.results:
+        found["livelli"] = LEVEL_FIELDS
+    return found
+
+
+def _all_tables(cycle: Cycle, score: Any, view: SmvpView) -> dict[str, list[dict[str, Any]]]:
     year = cycle.year
     final = Period.objects.filter(cycle=cycle, code=Period.Code.FINAL).first()
     measures = {m.indicator_id: m for m in Measurement.objects.filter(period=final)}
@@ -71,7 +112,7 @@ def build_opendata(cycle: Cycle) -> dict[str, list[dict[str, Any]]]:
             "sigla": u.short,
             "nome": u.name,
             "tipo": u.kind.value,
-            "performance": _n(u.performance),
+            "performance": _n(u.performance, view.area if u.kind.value == "area" else view.unit),
         }
         for u in score.units
     ]
@@ -96,7 +137,7 @@ def build_opendata(cycle: Cycle) -> dict[str, list[dict[str, Any]]]:
                 "categoria": objective.category,
                 "scheda_art67": objective.art67_scheda or "",
                 "obiettivi_annuali": ";".join(a.code for a in objective.annual_objectives.all()),
-                "performance": _n(scored.performance if scored else None),
+                "performance": _n(scored.performance if scored else None, view.objective),
             }
         )
         rows = sorted(objective.indicators.all(), key=lambda i: (i.number, i.id))
@@ -108,7 +149,7 @@ def build_opendata(cycle: Cycle) -> dict[str, list[dict[str, Any]]]:
                 else None
             )
             indicators.append(
-                _indicator_row(year, ikey, "obiettivo", key, "", indicator, measures, degree)
+                _indicator_row(year, ikey, "obiettivo", key, "", indicator, measures, degree, view)
             )
             targets += [
                 {"codice_indicatore": ikey, "anno": t.year, "target": t.text}
@@ -123,9 +164,9 @@ def build_opendata(cycle: Cycle) -> dict[str, list[dict[str, Any]]]:
                 "anno": year,
                 "numero": block.number,
                 "intestazione": block.heading,
-                "realizzazione_a": _n(scored_block.achievement),
+                "realizzazione_a": _n(scored_block.achievement, view.block),
                 "peso_b": _n(scored_block.weight),
-                "risultato_axb": _n(scored_block.result),
+                "risultato_axb": _n(scored_block.result, view.entity),
             }
         )
         for indicator in Indicator.objects.filter(entity_block=block).order_by("number"):
@@ -140,18 +181,32 @@ def build_opendata(cycle: Cycle) -> dict[str, list[dict[str, Any]]]:
                     indicator,
                     measures,
                     score.entity_indicator(indicator.number).degree.value,
+                    view,
                 )
             )
             targets += [
                 {"codice_indicatore": ikey, "anno": t.year, "target": t.text}
                 for t in Target.objects.filter(indicator=indicator)
             ]
+    levels = [
+        {
+            "anno": year,
+            "livello": results.level.key,
+            "etichetta": results.level.label,
+            "codice": node.code,
+            "titolo": node.title,
+            "performance": _n(node.performance, results.level),
+        }
+        for results in view.results
+        for node in results.nodes
+    ]
     return {
         "unita": units,
         "obiettivi": objectives,
         "indicatori": indicators,
         "target": targets,
         "blocchi_ente": blocks,
+        "livelli": levels,
     }
 
 
@@ -164,6 +219,7 @@ def _indicator_row(
     indicator: Indicator,
     measures: dict[int, Measurement],
     degree: Decimal | None,
+    view: SmvpView,
 ) -> dict[str, Any]:
     measure = measures.get(indicator.id)
     target = next((t.text for t in indicator.targets.all() if t.year == year), "")
@@ -182,7 +238,7 @@ def _indicator_row(
         "art67": "si" if indicator.art67 else "no",
         "target": target,
         "valore": measure.text if measure else "",
-        "grado": _n(degree),
+        "grado": _n(degree, view.indicator),
         "commento": to_text(measure.comment) if measure and measure.comment else "",
     }
 
@@ -207,18 +263,23 @@ def to_csv(rows: list[dict[str, Any]], fields: tuple[str, ...]) -> str:
 
 def render_opendata(cycle: Cycle) -> bytes:
     tables = build_opendata(cycle)
-    score_total = score_cycle(cycle, explain=False).entity.performance
+    score = score_cycle(cycle, explain=False)
+    view = build_view(cycle, score)
+    wanted = fields(view)
     payload = {
         "schema": f"traguardo-opendata/{SCHEMA_VERSION}",
         "ente": cycle.entity.name,
         "anno": cycle.year,
-        "performance_ente": _n(score_total),
+        "performance_ente": _n(score.entity.performance, view.entity),
         **tables,
     }
+    if view.entity.renamed or view.results:  # the SMVP's own names of its levels
+        payload["livelli"] = tables.get("livelli", [])
+        payload["etichette"] = {k: lv.label for k, lv in view.levels.items() if lv.scored}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, rows in tables.items():
-            archive.writestr(f"{name}.csv", "\ufeff" + to_csv(rows, FIELDS[name]))
+            archive.writestr(f"{name}.csv", "\ufeff" + to_csv(rows, wanted[name]))
         archive.writestr(
             "relazione.json", json.dumps(payload, ensure_ascii=False, indent=1, default=str)
         )

@@ -4,7 +4,9 @@ from decimal import Decimal
 
 from django import template
 from traguardo.core.numbers import format_exact, format_it, format_percent
+from traguardo.core.results import LevelScore
 from traguardo.reports import links
+from traguardo.reports.smvp_view import LevelResults, LevelView
 
 register = template.Library()
 
@@ -17,6 +19,23 @@ def pct(value: Decimal | None) -> str:
 @register.filter
 def num(value: Decimal | None, places: int = 2) -> str:
     return format_it(value, places) if value is not None else "n.d."
+
+
+@register.filter
+def at(value: Decimal | None, level: LevelView) -> str:
+    """`{{ figure|at:view.entity }}`: a percent with the SMVP's decimals for that level."""
+    return level.percent(value)
+
+
+@register.filter
+def num_at(value: Decimal | None, level: LevelView) -> str:
+    return level.number(value, missing="n.d.")
+
+
+@register.filter
+def explain_code(results: LevelResults, node: LevelScore) -> str:
+    """`{{ results|explain_code:node }}`: "OS-1", "OA-1.1", "<level>-<code>"."""
+    return results.explain_code(node)
 
 
 @register.filter
