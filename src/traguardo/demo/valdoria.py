@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -24,12 +25,13 @@ from django.db import transaction
 from traguardo.accounts.models import Membership, Role
 from traguardo.audit.recorder import acting_as
 from traguardo.core.smvp import preset, smvp_to_dict
+from traguardo.demo.users import DEMO_PASSWORD
 from traguardo.exchange.report import text_report
 from traguardo.exchange.services import import_file
 from traguardo.monitoring.cycles import add_cycle
 from traguardo.organisation.models import Entity
-from traguardo.plans.models import Cycle, ScoringConfig
 from traguardo.plans import states
+from traguardo.plans.models import Cycle, ScoringConfig
 from traguardo.plans.onboarding import add_entity, add_user
 from traguardo.plans.smvp_settings import DOCUMENT
 from traguardo.scoring import lifecycle
@@ -83,22 +85,22 @@ def _import(cycle: Cycle, path: Path) -> None:
         raise ValdoriaError(f"{path.name}: {text_report(result)}")
 
 
-def load_valdoria(*, users: bool = True) -> tuple[Cycle, bool]:
+def load_valdoria(*, passwords: bool = True) -> tuple[Cycle, bool]:
     """The Valdoria demo (created if missing) and whether it was created now.
 
-    `users`: also create the demo users (one per role, password ``DEMO_PASSWORD``): only on
-    a demo installation, as ``demo-users`` does."""
+    Its users (one per role, :data:`USERS`) are made in any case (the office approves the
+    plan); `passwords`: they get the demo password ``DEMO_PASSWORD``, only on a demo
+    installation, as ``demo-users`` does (otherwise they have none)."""
     existing = Cycle.objects.filter(entity__code=CODE, year=YEAR).first()
     if existing is not None:
-        if users:
-            create_users(existing.entity)
+        create_users(existing.entity, passwords=passwords)
         return existing, False
     with transaction.atomic():
-        cycle = _create(users=users)
+        cycle = _create(passwords=passwords)
     return cycle, True
 
 
-def _create(*, users: bool) -> Cycle:
+def _create(*, passwords: bool) -> Cycle:
     entity = Entity.objects.filter(code=CODE).first() or add_entity(
         CODE, NAME, KIND, short_name=SHORT_NAME
     )
@@ -106,7 +108,7 @@ def _create(*, users: bool) -> Cycle:
     assert cycle is not None  # not a dry run
     store_smvp(cycle, PRESET)
     _import(cycle, PLAN_FILE)
-    office = create_users(entity)[0] if users else None
+    office = create_users(entity, passwords=passwords)[0]
     with acting_as(office):
         for target in (Cycle.State.APPROVED, Cycle.State.MONITORING):
             try:
@@ -120,10 +122,9 @@ def _create(*, users: bool) -> Cycle:
     return cycle
 
 
-def create_users(entity: Entity) -> list[object]:
-    """The demo users of Valdoria with the demo password; their roles made again if gone."""
-    from traguardo.demo.users import DEMO_PASSWORD
-
+def create_users(entity: Entity, *, passwords: bool) -> list[Any]:
+    """The demo users of Valdoria, their roles made again if gone; with `passwords`, the
+    demo password (else a new user has none: ``add_user`` gives no password)."""
     model = get_user_model()
     made = []
     for demo in USERS:
@@ -132,8 +133,9 @@ def create_users(entity: Entity) -> list[object]:
         ).exists():
             add_user(demo.username, entity, demo.role, unit=demo.unit, name=demo.label)
         user = model.objects.get(username=demo.username)
-        user.set_password(DEMO_PASSWORD)
-        user.first_name = demo.label
-        user.save()
+        if passwords:
+            user.set_password(DEMO_PASSWORD)
+            user.first_name = demo.label
+            user.save()
         made.append(user)
     return made

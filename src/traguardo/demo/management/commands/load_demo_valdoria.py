@@ -12,20 +12,20 @@ class Command(BaseCommand):
         "Carica la seconda amministrazione dimostrativa, il Comune di Valdoria (ENTE FITTIZIO, "
         "codice «vald»): ciclo 2025 con SMVP «medie-semplici», piano e valori importati dai "
         "modelli di src/traguardo/demo/data/valdoria/. Se c'è già non tocca i dati; con "
-        "TRAGUARDO_DEBUG=1 crea (o ripristina) anche i suoi utenti dimostrativi."
+        "TRAGUARDO_DEBUG=1 dà ai suoi utenti la password dimostrativa."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Demo users share one published password: only on a demo installation.
-        users = bool(settings.DEBUG)
+        passwords = bool(settings.DEBUG)
         try:
-            cycle, created = load_valdoria(users=users)
+            cycle, created = load_valdoria(passwords=passwords)
         except ValdoriaError as exc:
             raise CommandError(f"Valdoria non caricato: {exc}") from None
         if created:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Caricato {cycle.entity} («{CODE}»): ciclo {cycle.year} "
+                    f"Caricato {cycle.entity.name} («{CODE}»): ciclo {cycle.year} "
                     f"«{cycle.get_state_display()}», SMVP «{PRESET}»."
                 )
             )
@@ -33,9 +33,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"L'ente «{CODE}» ha già il ciclo {cycle.year}: dati lasciati come sono."
             )
-        if users:
+        if passwords:
             self.stdout.write(f"Utenti di Valdoria (password per tutti: {DEMO_PASSWORD}):")
-            for user in USERS:
-                self.stdout.write(f"  {user.username:<15} {user.role.label} — {user.label}")
         else:
-            self.stdout.write("Utenti dimostrativi non creati (solo con TRAGUARDO_DEBUG=1).")
+            self.stdout.write(
+                "Utenti di Valdoria senza password (la password dimostrativa solo con "
+                "TRAGUARDO_DEBUG=1; altrimenti: traguardo user add … per il link):"
+            )
+        for user in USERS:
+            self.stdout.write(f"  {user.username:<15} {user.role.label} — {user.label}")
