@@ -153,13 +153,14 @@ def same(computed: Decimal | None, wanted: Decimal) -> bool:
 
 
 def set_smvp(year: int) -> str:
+    """docs/smvp.md: `traguardo smvp set --entity vald --year 2025 --preset medie-semplici`."""
     if "smvp" in get_commands():
         return run(
             "smvp", "set", "--entity", valdoria.CODE, "--year", str(year),
-            "--preset", valdoria.PRESET,
+            "--preset", valdoria.PRESET, "--atto", valdoria.SMVP_ACT,
         )  # fmt: skip
-    # TODO(lead): the `traguardo smvp set` command is not on main yet (smvpcfg helper):
-    # until it is, the document is stored by the loader's one function.
+    # TODO(lead): `traguardo smvp set` is not on main yet (smvpcfg helper): until it is,
+    # the document is stored by the loader's one function.
     valdoria.store_smvp(Cycle.objects.get(entity__code=valdoria.CODE, year=year), valdoria.PRESET)
     return ""
 

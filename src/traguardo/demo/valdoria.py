@@ -43,6 +43,7 @@ KIND = Entity.Kind.COMUNE
 YEAR = 2025
 PLAN = "2025-2027"
 PRESET = "medie-semplici"
+SMVP_ACT = "Delibera di Giunta n. 3 del 14/01/2025"  # fictional, like everything of Valdoria
 DATA = Path(__file__).resolve().parent / "data" / "valdoria"
 PLAN_FILE = DATA / "piano.xlsx"
 VALUES_FILES = (DATA / "valori-30-06.xlsx", DATA / "valori-31-12.xlsx")
@@ -71,8 +72,9 @@ class ValdoriaError(Exception):
 def store_smvp(cycle: Cycle, name: str) -> None:
     """The cycle's SMVP is the preset `name`, stored as its document.
 
-    TODO(lead): one line once ``plans.smvp_services.set_cycle_smvp`` is on main:
-    ``set_cycle_smvp(cycle, preset_name=name)`` (or its final signature)."""
+    TODO(lead): one line once ``plans.smvp_services.set_cycle_smvp`` is on main (it also
+    records the act): ``set_cycle_smvp(cycle, PRESETS[name], by=None, act_reference=SMVP_ACT)``
+    (``from traguardo.core.smvp import PRESETS``)."""
     ScoringConfig.objects.update_or_create(
         cycle=cycle,
         defaults={"default_rule": "smvp", "options": {DOCUMENT: smvp_to_dict(preset(name))}},
