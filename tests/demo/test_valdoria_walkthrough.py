@@ -106,13 +106,16 @@ def expected(values_file: Path) -> dict[str, dict[str, Decimal]]:
     assert all(text(row["Peso"]) == "" for row in indicators), "no weight in the plan"
     assert not sheet(plan, "Blocchi ente"), "no Allegato B"
     values = {text(r["Codice"]): text(r["Valore"]) for r in sheet(values_file, "Valori")}
-    by_objective: dict[str, list[Decimal]] = defaultdict(list)
-    for row in indicators:
-        code = text(row["Codice"])
-        by_objective[code.partition("#")[0]].append(
-            degree(text(row[f"Target {valdoria.YEAR}"]), text(row["Verso"]), values[code])
+    by_code = {
+        text(row["Codice"]): degree(
+            text(row[f"Target {valdoria.YEAR}"]), text(row["Verso"]), values[text(row["Codice"])]
         )
-    objectives = {code: mean(degrees) for code, degrees in by_objective.items()}
+        for row in indicators
+    }
+    by_objective: dict[str, list[Decimal]] = defaultdict(list)
+    for code, figure in by_code.items():
+        by_objective[code.partition("#")[0]].append(figure)
+    objectives = {code: mean(figures) for code, figures in by_objective.items()}
     sectors: dict[str, list[Decimal]] = defaultdict(list)
     annual_parts: dict[str, list[Decimal]] = defaultdict(list)
     for row in sheet(plan, "Obiettivi operativi"):
@@ -132,6 +135,7 @@ def expected(values_file: Path) -> dict[str, dict[str, Decimal]]:
         strategic_parts[text(row["Obiettivo strategico"])].append(annual[text(row["Codice"])])
     strategic = {code: mean(figures) for code, figures in strategic_parts.items()}
     return {
+        "indicators": by_code,
         "objectives": objectives,
         "units": units,
         "annual": annual,
@@ -191,6 +195,11 @@ def test_valdoria_from_an_empty_database_with_commands_only() -> None:
         table = run("score", *where, "--period", period)
         score = score_cycle(cycle, period=period)
         wrong = []
+        for key, figure in wanted["indicators"].items():
+            scored = score.objectives[key.partition("#")[0]].indicators
+            got = next(i.degree.value for i in scored if i.key == key)
+            if not same(got, figure):
+                wrong.append((key, got, figure))
         for key, figure in wanted["objectives"].items():
             if not same(score.objectives[key].performance, figure):
                 wrong.append((key, score.objectives[key].performance, figure))
@@ -216,8 +225,11 @@ def test_the_expected_figures_are_not_trivial() -> None:
     wanted = expected(DATA / "valori-31-12.xlsx")
     objectives = wanted["objectives"]
     assert len(objectives) == 12
-    assert any(f == HUNDRED for f in objectives.values())
-    assert any(Decimal(0) < f < HUNDRED for f in objectives.values())
+    assert all(Decimal(0) < f <= HUNDRED for f in objectives.values())
+    assert any(f < HUNDRED for f in objectives.values())
+    degrees = wanted["indicators"].values()
+    assert HUNDRED in degrees and Decimal(0) in degrees
+    assert any(Decimal(0) < d < HUNDRED for d in degrees)
     assert len(wanted["annual"]) == 6 and len(wanted["strategic"]) == 3
     forms = {
         text(r[f"Target {valdoria.YEAR}"]).split(" ")[0]
