@@ -153,6 +153,11 @@ def same(computed: Decimal | None, wanted: Decimal) -> bool:
     return shown and abs(computed - wanted) < Decimal("0.000001")
 
 
+def shown(figure: Decimal) -> str:
+    """As the commands print a figure: 2 decimals, decimal comma (all below 1.000 here)."""
+    return str(figure.quantize(Decimal("0.01"), ROUND_HALF_UP)).replace(".", ",")
+
+
 # --- the walkthrough ------------------------------------------------------------------------
 
 
@@ -216,8 +221,11 @@ def test_valdoria_from_an_empty_database_with_commands_only() -> None:
         if not same(score.entity.performance, entity):
             wrong.append(("ENTE", score.entity.performance, entity))
         assert wrong == [], period
-        shown = entity.quantize(Decimal("0.01"), ROUND_HALF_UP)
-        assert str(shown).replace(".", ",") in table, period
+        assert shown(entity) in table, period
+    # `traguardo explain` gives each strategic objective's figure and how it was made.
+    for key, figure in expected(DATA / "valori-31-12.xlsx")["strategic"].items():
+        explained = run("explain", f"OS-{key}", *where)
+        assert f"= {shown(figure)}%" in explained.splitlines()[0], key
 
 
 def test_the_expected_figures_are_not_trivial() -> None:
