@@ -10,8 +10,12 @@ empty weights accepted by the plan import, no weight-B check at approval without
 from __future__ import annotations
 
 import re
+import zipfile
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from traguardo.demo.users import DEMO_PASSWORD
@@ -94,7 +98,16 @@ def _html(response: object) -> str:
     return response.content.decode() if kind.startswith("text/html") else ""  # type: ignore[attr-defined]
 
 
-def test_every_main_page_of_valdoria_answers_for_office_dirigente_and_oiv() -> None:
+def _relazione_html(folder: Path) -> str:
+    """The Relazione as `traguardo report --format html` writes it."""
+    where = ("--entity", CODE, "--year", str(YEAR))
+    call_command("report", *where, "--format", "html", "--out", str(folder), stdout=StringIO())
+    return (folder / f"relazione-performance-{YEAR}.html").read_text(encoding="utf-8")
+
+
+def test_every_main_page_of_valdoria_answers_for_office_dirigente_and_oiv(
+    tmp_path: Path,
+) -> None:
     cycle, created = load_valdoria(passwords=True)
     assert created and cycle.entity.code == CODE and cycle.year == YEAR
     assert cycle.state == Cycle.State.MONITORING
@@ -106,6 +119,13 @@ def test_every_main_page_of_valdoria_answers_for_office_dirigente_and_oiv() -> N
             if response.status_code != 200:
                 failed.append((username, url, response.status_code))
     assert failed == [], failed
+    # The exports and the Relazione, from the command line too.
+    where = ("--entity", CODE, "--year", str(YEAR))
+    archive = tmp_path / "vald.zip"
+    call_command("export", *where, "--out", str(archive), stdout=StringIO())
+    with zipfile.ZipFile(archive) as opened:
+        assert {"manifest.json", "data.json", "data.xlsx"} <= set(opened.namelist())
+    assert cycle.entity.name in _relazione_html(tmp_path)
     again, created = load_valdoria(passwords=True)  # `make demo` run again: nothing to do
     assert again.pk == cycle.pk and not created
 
@@ -115,9 +135,12 @@ def test_every_main_page_of_valdoria_answers_for_office_dirigente_and_oiv() -> N
     reason="TODO(lead): the pages and the Relazione follow the SMVP's levels (documents "
     "helper); flip to a plain test once it is on main",
 )
-def test_valdoria_pages_do_not_speak_of_allegato_b() -> None:
+def test_valdoria_pages_do_not_speak_of_allegato_b(tmp_path: Path) -> None:
     cycle, _created = load_valdoria(passwords=True)
     found = []
+    hit = WORDING.search(re.sub(r"<[^>]+>", " ", _relazione_html(tmp_path)))
+    if hit:
+        found.append(("report", "relazione.html", hit.group(0)))
     for username, urls in _urls(cycle).items():
         client = _client(username)
         for url in urls:
