@@ -8,16 +8,21 @@ DEPENDS ON the loader's own dependencies (see tests/demo/test_valdoria_walkthrou
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import load_workbook
 
 from traguardo.accounts.models import Membership
+from traguardo.demo import valdoria
 from traguardo.demo.users import DEMO_PASSWORD
 from traguardo.demo.valdoria import CODE, USERS, YEAR
 from traguardo.monitoring.models import Measurement
+from traguardo.organisation.models import Entity
 from traguardo.plans.models import Cycle
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +73,25 @@ def test_without_debug_valdorias_users_have_no_password(settings: Any) -> None:
     users = get_user_model().objects.filter(username__startswith="vald-")
     assert users.count() == len(USERS)
     assert not any(user.has_usable_password() for user in users)
+
+
+def test_a_refused_file_leaves_nothing_and_says_where(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.DEBUG = True
+    book = load_workbook(valdoria.PLAN_FILE)
+    sheet = book["Indicatori"]
+    column = next(c.column for c in sheet[1] if c.value == f"Target {YEAR}")
+    sheet.cell(row=2, column=column, value=">= tante pratiche")
+    broken = tmp_path / "piano.xlsx"
+    book.save(broken)
+    monkeypatch.setattr(valdoria, "PLAN_FILE", broken)
+
+    with pytest.raises(CommandError) as refused:
+        run("load_demo_valdoria")
+
+    message = str(refused.value)
+    assert message.startswith("Valdoria non caricato: piano.xlsx: ")
+    assert f"foglio «Indicatori», riga 2, colonna «Target {YEAR}»" in message
+    assert not Entity.objects.filter(code=CODE).exists()  # all or nothing
+    assert not get_user_model().objects.filter(username__startswith="vald-").exists()

@@ -32,7 +32,7 @@ from traguardo.monitoring.cycles import add_cycle
 from traguardo.organisation.models import Entity
 from traguardo.plans import states
 from traguardo.plans.models import Cycle, ScoringConfig
-from traguardo.plans.onboarding import add_entity, add_user
+from traguardo.plans.onboarding import OnboardingRefused, add_entity, add_user
 from traguardo.plans.smvp_settings import DOCUMENT
 from traguardo.scoring import lifecycle
 
@@ -95,10 +95,16 @@ def load_valdoria(*, passwords: bool = True) -> tuple[Cycle, bool]:
     installation, as ``demo-users`` does (otherwise they have none)."""
     existing = Cycle.objects.filter(entity__code=CODE, year=YEAR).first()
     if existing is not None:
-        create_users(existing.entity, passwords=passwords)
+        try:
+            create_users(existing.entity, passwords=passwords)
+        except OnboardingRefused as exc:
+            raise ValdoriaError(exc.message) from None
         return existing, False
-    with transaction.atomic():
-        cycle = _create(passwords=passwords)
+    try:
+        with transaction.atomic():  # all of it or nothing: a refused step leaves no half
+            cycle = _create(passwords=passwords)
+    except OnboardingRefused as exc:
+        raise ValdoriaError(exc.message) from None
     return cycle, True
 
 
