@@ -174,7 +174,7 @@ def set_smvp(year: int) -> str:
     return ""
 
 
-def test_valdoria_from_an_empty_database_with_commands_only() -> None:
+def test_valdoria_from_an_empty_database_with_commands_only(tmp_path: Path) -> None:
     year, code = str(valdoria.YEAR), valdoria.CODE
     where = ("--entity", code, "--year", year)
     run("entity", "add", code, "--name", valdoria.NAME, "--kind", "comune")
@@ -188,6 +188,13 @@ def test_valdoria_from_an_empty_database_with_commands_only() -> None:
         run("cycle_state", state, *where, "--user", "vald-ufficio")
     for name in ("valori-30-06.xlsx", "valori-31-12.xlsx"):
         assert "Importazione completata" in run("import", str(DATA / name), *where)
+
+    # The templates Traguardo writes now, imported as they are, change nothing.
+    for kind, extra in (("plan", ()), ("values", ("--period", "31.12"))):
+        written = tmp_path / f"{kind}.xlsx"
+        run("template", kind, *where, *extra, "--out", str(written))
+        again = run("import", str(written), *where, "--dry-run")
+        assert "0 da creare, 0 da aggiornare" in again, again
 
     cycle = Cycle.objects.get(entity__code=code, year=valdoria.YEAR)
     assert cycle.state == Cycle.State.MONITORING
