@@ -22,7 +22,7 @@ TEST_WORKERS ?= auto
 .PHONY: help install lock browser test demo clean
 
 help:
-	@echo "make demo   - load the 2019 demo cycle, score it, serve http://127.0.0.1:8000/"
+	@echo "make demo   - load the 2019 demo cycle and the fictional Valdoria (vald), score, serve http://127.0.0.1:8000/"
 	@echo "make test   - ruff (lint, format), deptry, mypy, import layers, migrations check and pytest (on \$$DATABASE_URL or SQLite)"
 	@echo "make lock   - pin every dependency of pyproject.toml in $(LOCK) (after changing them)"
 	@echo "make clean  - remove .venv, var/ and caches"
@@ -69,6 +69,7 @@ demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/traguardo load-demo
 	$(BIN)/traguardo demo-users
+	$(BIN)/traguardo load-demo-valdoria
 	$(BIN)/traguardo cycle add --entity tvbl --year 2020 --plan 2019-2021 --from 2019 \
 		--if-missing --open --user ufficio \
 		--override --reason "Pesi B come stampati nel piano 2019-2021 (somma 99,96)"
