@@ -24,16 +24,16 @@ from django.db import transaction
 
 from traguardo.accounts.models import Membership, Role
 from traguardo.audit.recorder import acting_as
-from traguardo.core.smvp import preset, smvp_to_dict
+from traguardo.core.smvp import PRESETS
 from traguardo.demo.users import DEMO_PASSWORD
 from traguardo.exchange.report import text_report
 from traguardo.exchange.services import import_file
 from traguardo.monitoring.cycles import add_cycle
 from traguardo.organisation.models import Entity
 from traguardo.plans import states
-from traguardo.plans.models import Cycle, ScoringConfig
+from traguardo.plans.models import Cycle
 from traguardo.plans.onboarding import OnboardingRefused, add_entity, add_user
-from traguardo.plans.smvp_settings import DOCUMENT
+from traguardo.plans.smvp_services import set_cycle_smvp
 from traguardo.scoring import lifecycle
 
 CODE = "vald"
@@ -70,15 +70,8 @@ class ValdoriaError(Exception):
 
 
 def store_smvp(cycle: Cycle, name: str) -> None:
-    """The cycle's SMVP is the preset `name`, stored as its document.
-
-    TODO(lead): one line once ``plans.smvp_services.set_cycle_smvp`` is on main (it also
-    records the act): ``set_cycle_smvp(cycle, PRESETS[name], by=None, act_reference=SMVP_ACT)``
-    (``from traguardo.core.smvp import PRESETS``)."""
-    ScoringConfig.objects.update_or_create(
-        cycle=cycle,
-        defaults={"default_rule": "smvp", "options": {DOCUMENT: smvp_to_dict(preset(name))}},
-    )
+    """The cycle's SMVP is the preset `name`, set as the office would (its act recorded)."""
+    set_cycle_smvp(cycle, PRESETS[name], by=None, act_reference=SMVP_ACT)
 
 
 def _import(cycle: Cycle, path: Path) -> None:
