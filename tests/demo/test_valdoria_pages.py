@@ -130,11 +130,6 @@ def test_every_main_page_of_valdoria_answers_for_office_dirigente_and_oiv(
     assert again.pk == cycle.pk and not created
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="TODO(lead): the pages and the Relazione follow the SMVP's levels (documents "
-    "helper); flip to a plain test once it is on main",
-)
 def test_valdoria_pages_do_not_speak_of_allegato_b(tmp_path: Path) -> None:
     cycle, _created = load_valdoria(passwords=True)
     found = []
