@@ -20,7 +20,9 @@ from traguardo.audit.models import AuditEntry
 from traguardo.monitoring.models import Measurement
 from traguardo.oiv import services
 from traguardo.oiv.models import ValidationCheck
-from traguardo.plans.models import Cycle, OperationalObjective
+from traguardo.plans.models import Cycle, EntityBlock, OperationalObjective
+from traguardo.reports import explain_page
+from traguardo.scoring.services import score_cycle
 
 CRITERIA = ("coherence", "deviations", "reliability", "clarity")
 
@@ -109,14 +111,20 @@ def test_a_block_is_named_blocco_and_its_indicator_b(
     assert world.block_indicator is not None
     block = world.block_indicator.entity_block
     assert block is not None
+    EntityBlock.objects.filter(pk=block.pk).update(heading="Diritto annuale")
+    block.refresh_from_db()
     text = _workspace(sign_in("oiv"))
     row = text.split(f'id="riga-blocco-{block.pk}"', 1)[1].split("</tr>", 1)[0]
-    assert "Blocco 1 " in row and "B1 " not in row
+    assert "Blocco 1 Diritto annuale" in row and "B1 " not in row
     url = reverse("oiv:subject", args=[world.cycle.year, "blocco", block.pk])
     page = _text(sign_in("oiv").get(url))
     assert f"Verifica dell'OIV: Blocco 1: {block.heading}" in page
     facts = page.split('data-testid="indicator-facts"')[1]
     assert "B1 ·" in facts
+    # the explanations' headings say the same
+    score = score_cycle(world.cycle)
+    assert explain_page.heading(score, "BLOCCO-1") == "Blocco 1: Diritto annuale"
+    assert explain_page.heading(score, "B1").startswith("Indicatore B1 «")
 
 
 # -- progress and filters -----------------------------------------------------------------
