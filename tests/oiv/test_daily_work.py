@@ -20,6 +20,7 @@ from traguardo.audit.models import AuditEntry
 from traguardo.monitoring.models import Measurement
 from traguardo.oiv import services
 from traguardo.oiv.models import ValidationCheck
+from traguardo.plans import versions
 from traguardo.plans.models import Cycle, EntityBlock, OperationalObjective
 from traguardo.reports import explain_page
 from traguardo.scoring.services import score_cycle
@@ -57,6 +58,7 @@ def test_the_check_page_shows_what_the_oiv_judges(
         justification="Sportello chiuso tre mesi per lavori",
         comment="Fonte: gestionale",
     )
+    versions.bump([world.cycle.pk])  # a value changed around the services: scores anew
     evidence = f.EvidenceFactory(measurement=final, original_name="registro-sportello.pdf")
     objective = world.objectives["2.1/1"]
     url = reverse("oiv:subject", args=[world.cycle.year, "obiettivo", objective.pk])
@@ -112,6 +114,7 @@ def test_a_block_is_named_blocco_and_its_indicator_b(
     block = world.block_indicator.entity_block
     assert block is not None
     EntityBlock.objects.filter(pk=block.pk).update(heading="Diritto annuale")
+    versions.bump([world.cycle.pk])
     block.refresh_from_db()
     text = _workspace(sign_in("oiv"))
     row = text.split(f'id="riga-blocco-{block.pk}"', 1)[1].split("</tr>", 1)[0]

@@ -19,7 +19,7 @@ MAX_LENGTH = 20
 RESERVED = frozenset(
     {
         "accesso", "admin", "albero", "api", "cerca", "cruscotto", "dati", "ente", "i18n",
-        "installazione", "media", "monitoraggio", "obiettivo", "oiv", "personale", "piano",
+        "installazione", "logo", "media", "monitoraggio", "obiettivo", "oiv", "personale", "piano",
         "premi", "relazione", "risultati", "schede", "sito", "static", "storico", "trasparenza",
     }
 )  # fmt: skip
