@@ -134,3 +134,15 @@ def test_the_logo_is_replaced_and_removed(
     office.post(PAGE, {"remove": "on"})
     assert not Entity.objects.get(pk=world.entity.pk).logo
     assert Client().get(reverse("web:entity_logo", args=[world.entity.code])).status_code == 404
+
+
+def test_the_relazione_carries_the_logo_to_its_cover(world: World, media: Any) -> None:
+    from traguardo.reports.relazione.content import build_document
+
+    office = get_user_model().objects.get(username="ufficio")
+    assert build_document(world.cycle).logo == b""
+    set_logo(office, world.entity, SimpleUploadedFile("a.png", _png()))
+    entity = Entity.objects.get(pk=world.entity.pk)
+    cycle = Cycle.objects.select_related("entity").get(pk=world.cycle.pk)
+    with entity.logo.open("rb") as stored:
+        assert build_document(cycle).logo == stored.read()
