@@ -191,6 +191,12 @@ class Plan:
 T = TypeVar("T")
 
 
+def code_key(code: str) -> list[tuple[int, int, str]]:
+    """Sort key of a dotted code read as numbers: ``1.2`` before ``1.10``, numbers before
+    suffixes such as ``PDC``."""
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split(".")]
+
+
 def tree_order(
     items: list[T], code: Callable[[T], str], parent: Callable[[T], str | None]
 ) -> list[T]:
@@ -199,7 +205,7 @@ def tree_order(
     parent is missing are appended at the end rather than dropped."""
 
     def key(item: T) -> list[tuple[int, int, str]]:
-        return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in code(item).split(".")]
+        return code_key(code(item))
 
     children: dict[str | None, list[T]] = {}
     for item in items:

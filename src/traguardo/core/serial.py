@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import cattrs
 
 from traguardo.core.model import Plan
-from traguardo.core.results import ObjectiveScore, PlanScore
+from traguardo.core.results import LevelScore, ObjectiveScore, PlanScore
 
 T = TypeVar("T", Plan, PlanScore)
 
@@ -50,6 +50,27 @@ _converter.register_unstructure_hook_func(
 _converter.register_structure_hook_func(
     _is_objectives,
     lambda value, _type: {key: _converter.structure(item, ObjectiveScore) for key, item in value},
+)
+
+
+# The scored levels keep the plan's order too: pairs of pairs.
+def _is_levels(kind: Any) -> bool:
+    return bool(kind == dict[str, dict[str, LevelScore]])
+
+
+_converter.register_unstructure_hook_func(
+    _is_levels,
+    lambda value: [
+        [key, [[code, _converter.unstructure(node)] for code, node in nodes.items()]]
+        for key, nodes in value.items()
+    ],
+)
+_converter.register_structure_hook_func(
+    _is_levels,
+    lambda value, _type: {
+        key: {code: _converter.structure(node, LevelScore) for code, node in nodes}
+        for key, nodes in value
+    },
 )
 
 

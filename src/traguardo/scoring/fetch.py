@@ -9,6 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from traguardo.core.model import (
+    AnnualGoal,
     Block,
     Card,
     CardObjective,
@@ -18,18 +19,23 @@ from traguardo.core.model import (
     Objective,
     Plan,
     Role,
+    StrategicGoal,
     SynthesisRow,
     Unit,
     UnitKind,
+    code_key,
     tree_order,
 )
 from traguardo.individual.models import ReportCard
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.organisation.models import OrgUnit
 from traguardo.plans.models import (
+    AnnualObjective,
     Cycle,
     EntityBlock,
     ObjectiveAssignment,
+    OperationalObjective,
+    StrategicObjective,
     Target,
 )
 from traguardo.plans.models import Indicator as IndicatorRow
@@ -175,4 +181,35 @@ def fetch_plan(cycle: Cycle, period_code: str = Period.Code.FINAL) -> Plan:
             )
         )
     smvp = cycle_smvp(cycle)
-    return Plan(cycle.entity.name, year, units, blocks, tuple(objectives), tuple(cards), smvp)
+    return Plan(
+        cycle.entity.name,
+        year,
+        units,
+        blocks,
+        tuple(objectives),
+        tuple(cards),
+        smvp,
+        _strategic_goals(cycle, keys),
+    )
+
+
+def _strategic_goals(cycle: Cycle, keys: dict[int, str]) -> tuple[StrategicGoal, ...]:
+    """The tree above the operational objectives, with each annual objective's pursuers."""
+    pursued: dict[int, list[str]] = defaultdict(list)
+    for annual_id, objective_id in OperationalObjective.annual_objectives.through.objects.filter(
+        operationalobjective__cycle=cycle
+    ).values_list("annualobjective_id", "operationalobjective_id"):
+        if objective_id in keys:
+            pursued[annual_id].append(keys[objective_id])
+    annual: dict[int, list[AnnualGoal]] = defaultdict(list)
+    for pk, strategic_id, code, title in AnnualObjective.objects.filter(
+        strategic__cycle=cycle
+    ).values_list("id", "strategic_id", "code", "title"):
+        annual[strategic_id].append(AnnualGoal(code, title, tuple(sorted(pursued[pk]))))
+    return tuple(
+        StrategicGoal(code, title, tuple(sorted(annual[pk], key=lambda a: code_key(a.code))))
+        for pk, code, title in sorted(
+            StrategicObjective.objects.filter(cycle=cycle).values_list("id", "code", "title"),
+            key=lambda row: code_key(row[1]),
+        )
+    )
