@@ -118,7 +118,7 @@ def test_a_block_is_named_blocco_and_its_indicator_b(
     block.refresh_from_db()
     text = _workspace(sign_in("oiv"))
     row = text.split(f'id="riga-blocco-{block.pk}"', 1)[1].split("</tr>", 1)[0]
-    assert "Blocco 1 Diritto annuale" in row and "B1 " not in row
+    assert "Blocco 1: Diritto annuale" in row and "B1 " not in row
     url = reverse("oiv:subject", args=[world.cycle.year, "blocco", block.pk])
     page = _text(sign_in("oiv").get(url))
     assert f"Verifica dell'OIV: Blocco 1: {block.heading}" in page
