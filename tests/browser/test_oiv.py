@@ -60,3 +60,31 @@ def first_objective_pk(cycle: Cycle) -> int:
     )
     assert objective is not None
     return objective.pk
+
+
+def test_the_oiv_marks_lines_without_remarks_and_reads_a_check_page(
+    page: Page, live_demo: Cycle, live_server: Any
+) -> None:
+    """Issue 16: the to-do filter, two lines marked "nessuna osservazione" in one go, the
+    progress moving, and the check page of an objective with what the OIV judges."""
+    login(page, live_server.url, "oiv")
+    page.goto(live_server.url + "/oiv/?filtro=da-fare")
+    expect(page.locator("[data-testid=progress]")).to_be_visible()
+    before = int(page.locator("[data-testid=progress]").get_attribute("aria-valuenow") or "0")
+    boxes = page.locator("input[name=voce]")
+    boxes.nth(1).check()
+    boxes.nth(2).check()
+    page.click("label[for=bulk-confirm]")  # Bootstrap Italia draws the box on the label
+    page.screenshot(path="/tmp/oiv-workspace.png", full_page=False)
+    page.click("#bulk-submit")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".alert-success")).to_contain_text("Segnate senza osservazioni 2 voci")
+    assert "filtro=da-fare" in page.url
+    after = int(page.locator("[data-testid=progress]").get_attribute("aria-valuenow") or "0")
+    assert after == before + 8
+    assert_accessible(page)
+
+    page.goto(live_server.url + f"/oiv/2019/verifica/obiettivo/{first_objective_pk(live_demo)}/")
+    expect(page.locator("[data-testid=indicator-facts]").first).to_contain_text("Target 2019")
+    page.screenshot(path="/tmp/oiv-check.png", full_page=True)
+    assert_accessible(page)

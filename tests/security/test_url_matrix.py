@@ -101,6 +101,7 @@ RULES: dict[str, Rule] = {
     # ... and each office for its own administration (an empty POST: the form's errors)
     "onboarding:office_users": own(OFFICE_ONLY, OFFICE_ONLY),
     "onboarding:office_cycle_new": own(OFFICE_ONLY, OFFICE_ONLY),
+    "onboarding:office_entity": own(OFFICE_ONLY, OFFICE_ONLY),
     # --- public pages (the world's cycle is not published: members only) -----------------
     "web:home": Rule(EVERYONE | {OTHER}),
     "reports:latest": own(MEMBERS),
@@ -113,6 +114,8 @@ RULES: dict[str, Rule] = {
     "web:objective": Rule(MEMBERS),
     # the footer pages (accessibility statement, privacy, ...): public; the office edits its own
     "web:site_page": Rule(EVERYONE | {OTHER}),
+    # an administration's logo is public (404 when it has none, as here)
+    "web:entity_logo": Rule(NOBODY),
     "web:site_page_edit": own(OFFICE_ONLY, OFFICE_ONLY),
     "audit:history": Rule(MEMBERS),  # an indicator's history
     # --- plan editor: the office edits, members read -------------------------------------
@@ -174,6 +177,7 @@ RULES: dict[str, Rule] = {
     "oiv:workspace": own(OFFICE_OIV),
     "oiv:subject": Rule(OFFICE_OIV, OIV_ONLY),
     "oiv:evidence": Rule(NOBODY, OIV_ONLY),
+    "oiv:no_remarks": Rule(NOBODY, OIV_ONLY),
     "oiv:decision": Rule(NOBODY, OIV_ONLY),
     "oiv:document": Rule(OFFICE_OIV),  # the OIV's own uploaded document, as an attachment
     "oiv:challenge": own(OFFICE_OIV),
@@ -387,6 +391,8 @@ def _url(name: str, ids: Ids) -> str:
         "individual:card": [v["card"]],
         "oiv:subject": [v["year"], "obiettivo", v["objective"]],
         "oiv:evidence": [v["year"]],
+        "oiv:no_remarks": [v["year"]],
+        "web:entity_logo": [v["code"]],
         "oiv:decision": [v["year"]],
         "oiv:document": [v["oiv_document"]],
         "oiv:challenge": [v["year"]],
@@ -530,7 +536,7 @@ def test_under_another_administrations_code_every_staff_page_is_refused(ids: Ids
     the other's; each reads its own under its own code."""
     public = {"web:home", "reports:latest", "reports:results", "reports:explain"}
     public |= {n for n in RULES if n.startswith("transparency:")}
-    public |= {"web:site_page"}
+    public |= {"web:site_page", "web:entity_logo"}
     public |= {"accounts:login", "accounts:logout", "accounts:set_password", "set_language"}
     public |= {"accounts:switch_entity"}
     other = _client(OTHER, api=False)

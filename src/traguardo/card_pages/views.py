@@ -3,11 +3,14 @@ results, behaviours, final score and process (every action checked on the server
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from traguardo import table_export
 from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.permissions import can_view_card
 from traguardo.core import card_process as process
@@ -53,15 +56,35 @@ def cards(request: HttpRequest) -> HttpResponse:
     states = dict(CardProcess.objects.filter(card__cycle=cycle).values_list("card_id", "state"))
     cards = visible_cards(request.user, cycle.pk)
     data = cards_data(cards)  # one query per kind, not five per card
+    lines: list[list[Any]] = []  # the same, for the download
     for card in cards:
-        rows.append(
-            {
-                "card": card,
-                "state": CardState(states.get(card.pk, "draft")).label,
-                "final": card_results(card, score, data)[3],
-            }
+        state = CardState(states.get(card.pk, "draft")).label
+        final = card_results(card, score, data)[3]
+        rows.append({"card": card, "state": state, "final": final})
+        lines.append(
+            [
+                card.key,
+                card.title,
+                card.get_role_display(),
+                state,
+                final.value if final else None,
+                final.band if final else "",
+            ]
         )
-    return render(request, "individual/cards.html", {"cycle": cycle, "rows": rows})
+    table = table_export.Table(
+        f"schede-{cycle.entity.code}-{cycle.year}",
+        _("Schede %(year)s") % {"year": cycle.year},
+        [_("Codice"), _("Scheda"), _("Ruolo"), _("Stato"), _("Punteggio finale"), _("Fascia")],
+        lines,
+        (12, 50, 24, 18, 14, 14),
+    )
+    if (download := table_export.download(request, table)) is not None:
+        return download
+    return render(
+        request,
+        "individual/cards.html",
+        {"cycle": cycle, "rows": rows, "export_links": table_export.links(request)},
+    )
 
 
 @member_required

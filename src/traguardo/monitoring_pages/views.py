@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from django import forms
+from traguardo import table_export
 from traguardo.accounts import current, permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.accounts.models import Role
@@ -117,11 +118,16 @@ def todo(request: HttpRequest) -> HttpResponse:
                 "units": units_to_validate(user, period),
             }
         )
+    if table_export.wanted(request):
+        download = table_export.download(request, _todo_table(sections, wanted if status else ""))
+        assert download is not None
+        return download
     return render(
         request,
         "monitoring/todo.html",
         {
             "sections": sections,
+            "export_links": table_export.links(request),
             "status": wanted if status else "",
             "filters": [
                 ("", _("Tutti")),
@@ -135,6 +141,41 @@ def todo(request: HttpRequest) -> HttpResponse:
             # monitoring:indicator without its id, reversed once rather than once per row
             "indicator_url": reverse("monitoring:indicator", args=[0]).removesuffix("0/"),
         },
+    )
+
+
+def _todo_table(sections: list[dict[str, Any]], status: str) -> table_export.Table:
+    """The to-do list as shown (its filter), every period one after the other."""
+    rows = []
+    for section in sections:
+        for row in section["rows"]:
+            states = [
+                _("da inserire") if row.missing else _("inserito"),
+                *([_("in ritardo")] if row.late else []),
+                *([_("da motivare")] if row.to_justify else []),
+                *([_("validato")] if row.validated else []),
+                *([_("rimandato: da ricontrollare")] if row.returned else []),
+            ]
+            rows.append(
+                [
+                    str(section["period"]),
+                    row.code,
+                    row.indicator.number,
+                    row.indicator.name,
+                    row.target,
+                    row.measurement.text if row.measurement else "",
+                    row.degree.value if row.degree else None,
+                    ", ".join(str(s) for s in states),
+                ]
+            )
+    headers = [_("Periodo"), _("Obiettivo"), _("N."), _("Indicatore"), _("Target")]
+    headers += [_("Valore"), _("Grado"), _("Stato")]
+    return table_export.Table(
+        "monitoraggio" + (f"-{status}" if status else ""),
+        _("Monitoraggio"),
+        headers,
+        rows,
+        (12, 12, 6, 60, 16, 16, 10, 30),
     )
 
 

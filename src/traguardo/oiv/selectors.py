@@ -6,14 +6,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
+
 from traguardo.core.challenge import Finding, TargetActual, analyse
 from traguardo.monitoring import target_history
-from traguardo.monitoring.models import Measurement, Period
+from traguardo.monitoring.models import Comment, Evidence, Measurement, Period
 from traguardo.monitoring.target_history import TargetChange
 from traguardo.oiv.models import Criterion, EvidenceSample, Outcome, ValidationCheck
 from traguardo.organisation.models import OrgUnit
-from traguardo.plans import scope
+from traguardo.plans import labels, scope
+from traguardo.plans.marks import revision_marks
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective, Target
+from traguardo.scoring.services import score_cycle
 
 
 @dataclass(frozen=True)
@@ -45,11 +49,33 @@ class Row:
     def done(self) -> bool:
         return all(c is not None and c.outcome != Outcome.PENDING for c in self.cells)
 
+    @property
+    def observed(self) -> bool:
+        """The OIV observed something: an outcome other than "conforme", or a note."""
+        return any(c is not None and (c.outcome in OBSERVED or c.note) for c in self.cells)
+
+    @property
+    def key(self) -> str:
+        """How a form names the line: "obiettivo-12", "blocco-3", "relazione-0"."""
+        return f"{self.scope}-{self.pk}"
+
 
 NOTE_SHOWN = 60  # characters of a note printed in the matrix
+OBSERVED = frozenset({Outcome.REMARKS, Outcome.NOT_OK})
+
+# The workspace's filters (`?filtro=`): every line, those still to check, those observed.
+FILTERS = ("tutti", "da-fare", "con-osservazioni")
 
 
-def matrix(cycle: Cycle) -> list[Row]:
+def filtered(rows: list[Row], wanted: str) -> list[Row]:
+    if wanted == "da-fare":
+        return [r for r in rows if not r.done]
+    if wanted == "con-osservazioni":
+        return [r for r in rows if r.observed]
+    return rows
+
+
+def matrix(cycle: Cycle, *, full_notes: bool = False) -> list[Row]:
     checks: dict[tuple[str, int], dict[str, Cell]] = {}
     for objective_id, block_id, criterion, outcome, note in ValidationCheck.objects.filter(
         cycle=cycle
@@ -61,10 +87,11 @@ def matrix(cycle: Cycle) -> list[Row]:
         else:
             key = ("relazione", 0)
         # A little more than is shown: the template cuts it with its ellipsis.
-        checks.setdefault(key, {})[criterion] = Cell(outcome, note[: NOTE_SHOWN + 1])
+        shown = note if full_notes else note[: NOTE_SHOWN + 1]
+        checks.setdefault(key, {})[criterion] = Cell(outcome, shown)
     lines = [("relazione", 0, "", "")]
     lines += [
-        ("blocco", pk, f"B{number}", heading)
+        ("blocco", pk, labels.block(number), heading)
         for pk, number, heading in EntityBlock.objects.filter(cycle=cycle)
         .order_by("number")
         .values_list("pk", "number", "heading")
@@ -95,7 +122,7 @@ def progress(rows: list[Row]) -> tuple[int, int]:
 
 def indicator_key(indicator: Indicator) -> str:
     if indicator.entity_block is not None:
-        return f"B{indicator.number}"
+        return labels.entity_indicator(indicator.number)
     assert indicator.objective is not None
     return f"{indicator.objective.code}#{indicator.number}"
 
@@ -208,3 +235,142 @@ def evidence(cycle: Cycle) -> list[EvidenceSample]:
             "indicator__entity_block", "indicator__objective__home_unit", "checked_by"
         )
     )
+
+
+# -- the check page of one item: what the OIV judges ------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorFacts:
+    """One indicator of the item under check, with what the OIV must judge."""
+
+    indicator: Indicator
+    code: str  # "2.1/1#1" (the explain code) or "B14"
+    target: str  # the year's target as in force now
+    changes: list[TargetChange]  # its history through the revisions
+    value: str  # the 31.12 value as written ("" when missing)
+    interim: str  # the 30.06 value as written
+    degree: Decimal | None
+    status: str  # core DegreeStatus value ("scored", "missing", ...)
+    explanation: Any  # core Explanation of the degree, or None when unscored
+    justification: str  # the owner's reason for a deviation (31.12)
+    comment: str  # the owner's notes on the value (31.12)
+    not_measurable_reason: str
+    evidence: list[Evidence]  # the files documenting the value (any period)
+    comments: list[Comment]  # the notes exchanged on the indicator
+    revisions: list[int]  # the revisions that changed it
+    samples: list[EvidenceSample]  # the OIV's own sampled checks of it
+    explain_url: str  # its "perché" page ("" when unscored)
+
+
+@dataclass(frozen=True)
+class SubjectFacts:
+    """The item (objective or block) as scored, and its indicators."""
+
+    code: str  # explain code: "2.1/1" or "BLOCCO-3"
+    performance: Decimal | None
+    explanation: Any
+    revisions: list[int]
+    indicators: list[IndicatorFacts]
+    year: int = 0
+
+    @property
+    def explain_url(self) -> str:
+        return reverse("reports:explain", args=[self.year, self.code]) if self.explanation else ""
+
+
+def _scored(
+    score: Any, item: OperationalObjective | EntityBlock
+) -> tuple[str, Any, dict[int, Any]]:
+    """The item's explain code, its score, and its indicators' scores by number (an
+    objective's by position, as the engine numbers them)."""
+    if isinstance(item, EntityBlock):
+        block = next((b for b in score.entity.blocks if b.number == item.number), None)
+        if block is None:
+            return f"BLOCCO-{item.number}", None, {}
+        return f"BLOCCO-{item.number}", block, {i.number: i for i in block.indicators}
+    objective = score.objectives.get(item.code)
+    if objective is None:
+        return item.code, None, {}
+    return item.code, objective, {}
+
+
+def subject_facts(cycle: Cycle, item: OperationalObjective | EntityBlock) -> SubjectFacts:
+    indicators = sorted(item.indicators.all(), key=lambda i: (i.number, i.id))
+    score = score_cycle(cycle)
+    code, scored, by_number = _scored(score, item)
+    if isinstance(item, OperationalObjective) and scored is not None:
+        by_position = dict(enumerate(scored.indicators, start=1))
+        scores = {i.pk: by_position.get(n) for n, i in enumerate(indicators, start=1)}
+    else:
+        scores = {i.pk: by_number.get(i.number) for i in indicators}
+    ids = [i.pk for i in indicators]
+    targets = {
+        t.indicator_id: t.text for t in Target.objects.filter(indicator_id__in=ids, year=cycle.year)
+    }
+    changes = target_history.history(ids, cycle.year)
+    measurements: dict[tuple[int, str], Measurement] = {
+        (m.indicator_id, m.period.code): m
+        for m in Measurement.objects.filter(indicator_id__in=ids, period__cycle=cycle)
+        .select_related("period")
+        .prefetch_related("evidence")
+    }
+    comments: dict[int, list[Comment]] = {}
+    for note in Comment.objects.filter(indicator_id__in=ids).select_related("author", "period"):
+        comments.setdefault(note.indicator_id, []).append(note)
+    samples: dict[int, list[EvidenceSample]] = {}
+    for sample in EvidenceSample.objects.filter(cycle=cycle, indicator_id__in=ids):
+        samples.setdefault(sample.indicator_id, []).append(sample)
+    marks = revision_marks(cycle)
+    facts = []
+    for indicator in indicators:
+        final = measurements.get((indicator.pk, Period.Code.FINAL))
+        interim = measurements.get((indicator.pk, Period.Code.INTERIM))
+        indicator_score = scores.get(indicator.pk)
+        code = indicator_score.key if indicator_score is not None else ""
+        files = [
+            e
+            for m in (interim, final)
+            if m is not None
+            for e in m.evidence.all()  # prefetched
+        ]
+        facts.append(
+            IndicatorFacts(
+                indicator=indicator,
+                code=code,
+                target=targets.get(indicator.pk, ""),
+                changes=changes.get(indicator.pk, []),
+                value=_written(final),
+                interim=_written(interim),
+                degree=indicator_score.degree.value if indicator_score is not None else None,
+                status=indicator_score.degree.status.value if indicator_score is not None else "",
+                explanation=indicator_score.explanation if indicator_score is not None else None,
+                justification=final.justification if final is not None else "",
+                comment=final.comment if final is not None else "",
+                not_measurable_reason=final.not_measurable_reason if final is not None else "",
+                evidence=files,
+                comments=comments.get(indicator.pk, []),
+                revisions=marks.of(indicator),
+                samples=samples.get(indicator.pk, []),
+                explain_url=reverse("reports:explain", args=[cycle.year, code]) if code else "",
+            )
+        )
+    performance = None
+    if scored is not None:
+        performance = scored.achievement if isinstance(item, EntityBlock) else scored.performance
+    return SubjectFacts(
+        code=code,
+        performance=performance,
+        explanation=scored.explanation if scored is not None else None,
+        revisions=marks.of(item),
+        indicators=facts,
+        year=cycle.year,
+    )
+
+
+def _written(measurement: Measurement | None) -> str:
+    if measurement is None:
+        return ""
+    if measurement.text:
+        return measurement.text
+    return str(measurement.number) if measurement.number is not None else ""

@@ -6,6 +6,8 @@ Every function checks the permission itself (views and any other caller alike).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -18,17 +20,20 @@ from traguardo.accounts.models import Role
 from traguardo.audit import recorder
 from traguardo.monitoring.evidence import EvidenceRefused, check_upload
 from traguardo.oiv.models import (
+    Criterion,
     DecisionOutcome,
     EvidenceSample,
+    Outcome,
     ValidationCheck,
     ValidationDecision,
 )
-from traguardo.plans import states
+from traguardo.plans import labels, states
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective
 from traguardo.scoring import lifecycle
 
 # The checklist can be filled in until the Relazione is validated.
 WRITABLE_STATES = frozenset({"draft", "approved", "monitoring", "closed"})
+OBSERVED_OUTCOMES = frozenset({Outcome.REMARKS, Outcome.NOT_OK})
 
 
 class OivRefused(Exception):
@@ -87,6 +92,65 @@ def save_check(
     check.save()
     recorder.record_saved(check, old)  # the OIV's work feeds no score: no version bump
     return check
+
+
+@dataclass(frozen=True)
+class Marked:
+    """What a bulk "nessuna osservazione" did: the checks set to "conforme", the lines
+    marked, and the lines left as they were because the OIV already observed something."""
+
+    checks: int
+    lines: list[str]
+    skipped: list[str]
+
+
+def _line(cycle: Cycle, key: str) -> tuple[str, dict[str, Any]]:
+    """A line of the matrix named as the form names it ("obiettivo-12", "blocco-3",
+    "relazione-0"): its label and its subject; refused when not of this cycle."""
+    scope, _dash, raw = key.partition("-")
+    pk = int(raw) if raw.isdigit() else 0
+    if scope == "relazione":
+        return _("Relazione nel complesso"), {"objective": None, "entity_block": None}
+    if scope == "blocco":
+        block = EntityBlock.objects.filter(cycle=cycle, pk=pk).first()
+        if block is not None:
+            return labels.block(block.number), {"objective": None, "entity_block": block}
+    if scope == "obiettivo":
+        objective = (
+            OperationalObjective.objects.filter(cycle=cycle, pk=pk, replaced_by=None)
+            .select_related("home_unit")
+            .first()
+        )
+        if objective is not None:
+            return objective.code, {"objective": objective, "entity_block": None}
+    raise OivRefused(_("La voce «%(key)s» non è una verifica di questo ciclo.") % {"key": key[:40]})
+
+
+@transaction.atomic
+def mark_no_remarks(user: Any, cycle: Cycle, keys: Iterable[str]) -> Marked:
+    """Every check still to do of the chosen lines becomes "conforme" with no note: the
+    lines the OIV examined and found nothing to observe, marked in one go. A line where
+    the OIV already observed something (an outcome other than "conforme", a note) is left
+    as it is and named back; each check saved is in the audit trail, as one by one."""
+    _require_write(user, cycle)
+    wanted = list(dict.fromkeys(k.strip() for k in keys if k.strip()))
+    if not wanted:
+        raise OivRefused(_("Scegli almeno una voce da segnare senza osservazioni."))
+    lines = [_line(cycle, key) for key in wanted]  # every key checked before any write
+    saved = 0
+    marked: list[str] = []
+    skipped: list[str] = []
+    for label, subject in lines:
+        existing = {c.criterion: c for c in ValidationCheck.objects.filter(cycle=cycle, **subject)}
+        if any(c.outcome in OBSERVED_OUTCOMES or c.note for c in existing.values()):
+            skipped.append(label)
+            continue
+        todo = [c for c in Criterion if c not in existing or existing[c].outcome == Outcome.PENDING]
+        for criterion in todo:
+            save_check(user, cycle, criterion.value, Outcome.OK, "", **subject)
+        saved += len(todo)
+        marked.append(label)
+    return Marked(saved, marked, skipped)
 
 
 def add_evidence(

@@ -16,8 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from traguardo import table_export
 from traguardo.accounts import current, permissions
 from traguardo.accounts.decorators import check, member_required
 from traguardo.core.challenge import DEFAULT_MARGIN, FindingKind
@@ -39,7 +41,7 @@ from traguardo.oiv.models import (
     ValidationDecision,
 )
 from traguardo.plans import blockers as blocking
-from traguardo.plans import states
+from traguardo.plans import labels, states
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective
 from traguardo.scoring import adjustments
 
@@ -69,13 +71,61 @@ def _year_param(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+def _filter_param(request: HttpRequest) -> str:
+    wanted = request.GET.get("filtro", "")
+    return wanted if wanted in selectors.FILTERS else "tutti"
+
+
+def checks_table(cycle: Cycle, rows: list[selectors.Row], wanted: str) -> table_export.Table:
+    """The checks of the workspace's filter as a table (the OIV's working file)."""
+    headers = [_("Tipo"), _("Codice"), _("Oggetto")]
+    for criterion in Criterion:
+        headers += [
+            f"{criterion.label} — {_('esito')}",
+            f"{criterion.label} — {_('note')}",
+        ]
+    headers.append(_("Verifica completata"))
+    kinds = {
+        "relazione": _("Relazione"),
+        "blocco": _("Blocco dell'Allegato B"),
+        "obiettivo": _("Obiettivo operativo"),
+    }
+    data = []
+    for row in rows:
+        line: list[Any] = [
+            kinds[row.scope],
+            row.code,
+            _("Relazione nel complesso") if row.scope == "relazione" else row.title,
+        ]
+        for cell in row.cells:
+            line += [cell.label if cell else str(Outcome.PENDING.label), cell.note if cell else ""]
+        line.append(_("SI") if row.done else _("NO"))
+        data.append(line)
+    suffix = "" if wanted == "tutti" else f"-{wanted}"
+    return table_export.Table(
+        f"verifiche-oiv-{cycle.entity.code}-{cycle.year}{suffix}",
+        _("Verifiche OIV %(year)s") % {"year": cycle.year},
+        headers,
+        data,
+        (22, 12, 50, *([18, 40] * len(Criterion)), 12),
+    )
+
+
 @member_required
 def workspace(request: HttpRequest) -> HttpResponse:
     cycle = _cycle(request, _year_param(request))
-    rows = selectors.matrix(cycle)
-    done, total = selectors.progress(rows)
+    wanted = _filter_param(request)
+    if table_export.wanted(request):
+        full = selectors.filtered(selectors.matrix(cycle, full_notes=True), wanted)
+        download = table_export.download(request, checks_table(cycle, full, wanted))
+        assert download is not None
+        return download
+    all_rows = selectors.matrix(cycle)
     flags = adjustments.flags(cycle)
-    rows = [replace(row, flags=tuple(flags.get(row.code, ()))) for row in rows]
+    all_rows = [replace(row, flags=tuple(flags.get(row.code, ()))) for row in all_rows]
+    rows = selectors.filtered(all_rows, wanted)
+    done, total = selectors.progress(all_rows)
+    lines_done = sum(1 for r in all_rows if r.done)
     page = Paginator(rows, MATRIX_LINES).get_page(request.GET.get("pagina"))
     can_write = services.can_write(request.user, cycle)
     decisions = services.decisions(cycle)
@@ -93,6 +143,20 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "criteria": [(c, CRITERION_HELP[c]) for c in Criterion],
             "done": done,
             "total": total,
+            "percent": (done * 100 // total) if total else 0,
+            "lines_done": lines_done,
+            "lines_total": len(all_rows),
+            "filter": wanted,
+            "filters": [
+                ("tutti", _("Tutte le voci"), len(all_rows)),
+                ("da-fare", _("Da fare"), len(all_rows) - lines_done),
+                (
+                    "con-osservazioni",
+                    _("Con osservazioni"),
+                    sum(1 for r in all_rows if r.observed),
+                ),
+            ],
+            "export_links": table_export.links(request),
             "can_write": can_write,
             "can_attach": permissions.can_oiv(request.user, cycle),
             "document_form": DecisionDocumentForm(),
@@ -110,6 +174,49 @@ def workspace(request: HttpRequest) -> HttpResponse:
     )
 
 
+@member_required
+@require_POST
+def no_remarks(request: HttpRequest, year: int) -> HttpResponse:
+    """Bulk "nessuna osservazione": the chosen lines' open checks become "conforme"."""
+    cycle = _cycle(request, year)
+    check(
+        permissions.can_oiv(request.user, cycle),
+        _("Solo l'OIV dell'ente scrive nello spazio di validazione."),
+    )
+    wanted = request.POST.get("filtro", "")
+    back = reverse("oiv:workspace") + f"?anno={cycle.year}"
+    if wanted in selectors.FILTERS and wanted != "tutti":
+        back += f"&filtro={wanted}"
+    if not request.POST.get("conferma"):
+        messages.error(
+            request,
+            _("Spunta la conferma: le voci scelte risulteranno verificate senza osservazioni."),
+        )
+        return redirect(back + "#matrice")
+    try:
+        marked = services.mark_no_remarks(request.user, cycle, request.POST.getlist("voce"))
+    except services.OivRefused as exc:
+        messages.error(request, exc.message)
+        return redirect(back + "#matrice")
+    if marked.lines:
+        messages.success(
+            request,
+            ngettext(
+                "Segnata senza osservazioni %(n)s voce (%(checks)s verifiche): %(lines)s.",
+                "Segnate senza osservazioni %(n)s voci (%(checks)s verifiche): %(lines)s.",
+                len(marked.lines),
+            )
+            % {"n": len(marked.lines), "checks": marked.checks, "lines": ", ".join(marked.lines)},
+        )
+    if marked.skipped:
+        messages.warning(
+            request,
+            _("Lasciate come sono, perché hanno già osservazioni o note: %(lines)s.")
+            % {"lines": ", ".join(marked.skipped)},
+        )
+    return redirect(back + "#matrice")
+
+
 def _indicators(cycle: Cycle) -> Any:
     return (
         Indicator.objects.filter(objective__cycle=cycle)
@@ -123,7 +230,8 @@ def _subject(cycle: Cycle, scope: str, pk: int) -> tuple[Any, dict[str, Any], st
         return None, {"objective": None, "entity_block": None}, _("Relazione nel complesso")
     if scope == "blocco":
         block = get_object_or_404(EntityBlock, pk=pk, cycle=cycle)
-        return block, {"objective": None, "entity_block": block}, f"B{block.number} {block.heading}"
+        title = f"{labels.block(block.number)}: {block.heading}"
+        return block, {"objective": None, "entity_block": block}, title
     if scope == "obiettivo":
         objective = get_object_or_404(
             OperationalObjective.objects.select_related("home_unit"), pk=pk, cycle=cycle
@@ -192,6 +300,7 @@ def subject(request: HttpRequest, year: int, scope: str, pk: int) -> HttpRespons
             for c in Criterion
         ]
     indicators = list(item.indicators.all()) if item is not None else []
+    facts = selectors.subject_facts(cycle, item) if item is not None else None
     return render(
         request,
         "oiv/subject.html",
@@ -202,6 +311,7 @@ def subject(request: HttpRequest, year: int, scope: str, pk: int) -> HttpRespons
             "forms": [(c, CRITERION_HELP[c], f) for c, f in forms],
             "can_write": can_write,
             "indicators": indicators,
+            "facts": facts,
             "evidence_form": EvidenceForm(
                 indicators=item.indicators.order_by("number"),
                 initial={"outcome": "confirmed"},

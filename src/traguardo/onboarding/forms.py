@@ -63,3 +63,27 @@ class InviteForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _styled(self)
+
+
+class LogoForm(forms.Form):
+    logo = forms.FileField(
+        label=_("Logo dell'ente"),
+        required=False,
+        help_text=_(
+            "Un'immagine PNG, JPEG o WebP (non SVG), al massimo 1 MB: compare nell'intestazione "
+            "di ogni pagina e nelle pagine pubbliche."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.webp"}),
+    )
+    remove = forms.BooleanField(label=_("Togli il logo"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+        self.fields["remove"].widget.attrs["class"] = "form-check-input"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("logo") and not data.get("remove"):
+            raise forms.ValidationError(_("Scegli il file del logo, o spunta «Togli il logo»."))
+        return data

@@ -11,4 +11,5 @@ urlpatterns = [
     path("installazione/enti/<slug:code>/utenti/", views.users, name="users"),
     path("ente/utenti/", views.office_users, name="office_users"),
     path("ente/ciclo/", views.office_cycle_new, name="office_cycle_new"),
+    path("ente/amministrazione/", views.office_administration, name="office_entity"),
 ]

@@ -27,10 +27,17 @@ from django.views.decorators.http import require_http_methods
 from traguardo.accounts import current, permissions
 from traguardo.accounts.models import Membership, Role
 from traguardo.monitoring.cycles import add_cycle
-from traguardo.onboarding.forms import CycleForm, EntityForm, InviteForm
+from traguardo.onboarding.forms import CycleForm, EntityForm, InviteForm, LogoForm
+from traguardo.organisation.logo import logo_url
 from traguardo.organisation.models import Entity
 from traguardo.plans.models import Cycle
-from traguardo.plans.onboarding import OnboardingRefused, add_entity, add_user, remove_role
+from traguardo.plans.onboarding import (
+    OnboardingRefused,
+    add_entity,
+    add_user,
+    remove_role,
+    set_logo,
+)
 
 View = Callable[..., HttpResponse]
 
@@ -302,4 +309,36 @@ def office_cycle_new(request: HttpRequest, entity: Entity) -> HttpResponse:
         entity,
         _own_url("plans:editor", entity, request),
         {"installation": False, "users_url": _own_url("onboarding:office_users", entity, request)},
+    )
+
+
+@_office
+@require_http_methods(["GET", "POST"])
+def office_administration(request: HttpRequest, entity: Entity) -> HttpResponse:
+    """The office's own administration: its name and code, and its logo (upload, remove)."""
+    here = _own_url("onboarding:office_entity", entity, request)
+    form = LogoForm()
+    if request.method == "POST":
+        form = LogoForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                set_logo(request.user, entity, None if data["remove"] else data["logo"])
+            except OnboardingRefused as exc:
+                form.add_error("logo", exc.message)
+            else:
+                messages.success(
+                    request, _("Logo tolto.") if data["remove"] else _("Logo caricato.")
+                )
+                return redirect(here)
+    return render(
+        request,
+        "onboarding/entity.html",
+        {
+            "entity": entity,
+            "form": form,
+            "logo_url": logo_url(entity),
+            "users_url": _own_url("onboarding:office_users", entity, request),
+        },
+        status=400 if form.errors else 200,
     )

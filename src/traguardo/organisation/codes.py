@@ -19,9 +19,9 @@ MAX_LENGTH = 20
 RESERVED = frozenset(
     {
         "accesso", "admin", "albero", "api", "cerca", "cruscotto", "dati", "ente", "i18n",
-        "installazione", "media", "monitoraggio", "obiettivo", "oiv", "personale", "piano",
-        "premi", "relazione", "risultati", "schede", "scostamenti", "sito", "static", "storico",
-        "trasparenza",
+        "installazione", "logo", "media", "monitoraggio", "obiettivo", "oiv", "personale",
+        "piano", "premi", "relazione", "risultati", "schede", "scostamenti", "sito", "static",
+        "storico", "trasparenza",
     }
 )  # fmt: skip
 

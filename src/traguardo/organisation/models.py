@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from traguardo.modelutils import choices_constraint
 from traguardo.organisation.codes import suggested_code
+from traguardo.organisation.logo import logo_path
 
 
 class EntityKind(models.TextChoices):
@@ -39,6 +40,9 @@ class Entity(models.Model):
     short_name = models.CharField(_("sigla"), max_length=50, blank=True)
     kind = models.CharField(_("tipo di ente"), max_length=32, choices=Kind.choices)
     website = models.URLField(_("sito web"), blank=True)
+    # Checked and re-drawn as a PNG by organisation.logo; set through
+    # plans.onboarding.set_logo; served by web:entity_logo.
+    logo = models.FileField(_("logo"), upload_to=logo_path, blank=True, max_length=255)
 
     class Meta:
         verbose_name = _("ente")

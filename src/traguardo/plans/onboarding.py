@@ -21,13 +21,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
-from traguardo.accounts import current
+from traguardo.accounts import current, permissions
 from traguardo.accounts.models import POST_ROLES, InstallationAdmin, Membership, Role
 from traguardo.audit import recorder
 from traguardo.audit.middleware import current_user
 from traguardo.audit.models import AuditEntry
 from traguardo.audit.recorder import jsonable, values_of
+from traguardo.organisation import logo
 from traguardo.organisation.codes import code_problem
 from traguardo.organisation.lookup import EntityNotFound, get_entity
 from traguardo.organisation.models import Assignment, Entity, OrgUnit, Person
@@ -262,3 +264,48 @@ def remove_role(membership: Membership) -> None:
                 "dell'ente: invita prima un altro utente con questo ruolo"
             )
     recorder.delete(membership)
+
+
+def can_edit_entity(user: Any, entity: Entity) -> bool:
+    """The administration's own page (its logo): its performance office, or an
+    installation administrator."""
+    return permissions.is_installation_admin(user) or permissions.has_role_in(
+        user, entity.pk, Role.PERFORMANCE_OFFICE
+    )
+
+
+@transaction.atomic
+def set_logo(user: Any, entity: Entity, upload: Any | None) -> Entity:
+    """The administration's logo (None removes it): checked and re-drawn as a PNG
+    (organisation.logo), the old file removed once the change is committed, and an entry
+    in the audit trail with the old and new file names."""
+    if not can_edit_entity(user, entity):
+        raise OnboardingRefused(
+            _("Solo la struttura tecnica permanente dell'ente ne cambia il logo.")
+        )
+    old = entity.logo.name if entity.logo else ""
+    if upload is not None:
+        try:
+            stored = logo.redrawn(upload)
+        except logo.LogoRefused as exc:
+            raise OnboardingRefused(exc.message) from None
+        entity.logo.save("logo.png", stored, save=False)
+    else:
+        if not old:
+            return entity
+        entity.logo = ""
+    entity.save(update_fields=["logo"])
+    AuditEntry.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None,
+        username=user.get_username() if getattr(user, "is_authenticated", False) else "",
+        action=AuditEntry.Action.UPDATE,
+        model_label=entity._meta.label_lower,
+        object_pk=str(entity.pk),
+        object_repr=str(entity)[:300],
+        entity_id=entity.pk,
+        changes={"logo": [old or None, entity.logo.name or None]},
+    )
+    if old:
+        storage = entity.logo.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    return entity

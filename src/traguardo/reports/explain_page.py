@@ -16,6 +16,7 @@ from traguardo.core.results import PlanScore, level_code
 from traguardo.core.rules import RULES
 from traguardo.monitoring.models import Measurement, Period
 from traguardo.monitoring.target_history import TargetChange, history
+from traguardo.plans import labels
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 from traguardo.scoring import adjustments
 
@@ -34,12 +35,13 @@ def heading(score: PlanScore, code: str) -> str:
         if wanted.upper().startswith("BLOCCO-"):
             number = int(wanted.split("-", 1)[1])
             block = next(b for b in score.entity.blocks if b.number == number)
-            return _("Blocco %(n)s: %(heading)s") % {"n": number, "heading": block.heading}
+            # "Blocco 10" and "B10" (indicator 10) are never the same label (plans.labels).
+            return f"{labels.block(number)}: {block.heading}"
         if wanted.upper().startswith("B") and wanted[1:].isdigit():
             indicator = score.entity_indicator(int(wanted[1:]))
-            return _("Indicatore «%(name)s» (tabella dell'ente, n. %(n)s)") % {
+            return _("Indicatore %(code)s «%(name)s» (tabella dell'ente)") % {
+                "code": labels.entity_indicator(indicator.number),
                 "name": indicator.name,
-                "n": indicator.number,
             }
         if "#" in wanted:
             objective = score.objectives[wanted.partition("#")[0]]

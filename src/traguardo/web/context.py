@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from traguardo.accounts import current, permissions
 from traguardo.accounts.models import Role
+from traguardo.organisation.logo import logo_url
 
 # (url name, label, roles that see it; None = everyone, empty = signed-in members)
 MENU: list[tuple[str, Any, frozenset[Role] | None]] = [
@@ -37,6 +38,7 @@ MENU: list[tuple[str, Any, frozenset[Role] | None]] = [
     ("relazione:index", _("Relazione"), frozenset()),
     ("exchange:index", _("Importa ed esporta"), frozenset({Role.PERFORMANCE_OFFICE})),
     # the office's own onboarding pages: who holds which role, a new cycle
+    ("onboarding:office_entity", _("Ente e logo"), frozenset({Role.PERFORMANCE_OFFICE})),
     ("onboarding:office_users", _("Utenti e ruoli"), frozenset({Role.PERFORMANCE_OFFICE})),
     ("onboarding:office_cycle_new", _("Nuovo ciclo"), frozenset({Role.PERFORMANCE_OFFICE})),
     (
@@ -74,6 +76,7 @@ PHASES: list[tuple[str, Any, tuple[str, ...]]] = [
         "administration",
         _("Amministrazione"),
         (
+            "onboarding:office_entity",
             "onboarding:office_users",
             "onboarding:office_cycle_new",
             "plans:smvp",
@@ -141,6 +144,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "roles": [m.get_role_display() for m in mine],
             "entity_name": entity.name if entity is not None else "",
             "entity": entity,
+            "logo_url": logo_url(entity),
             # The product, in the header only when no administration is meant.
             "brand": entity.name if entity is not None else "Traguardo",
             # The header's switcher, with more than one administration to choose from.

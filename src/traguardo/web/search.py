@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from traguardo.organisation.models import Assignment, OrgUnit
-from traguardo.plans import scope
+from traguardo.plans import labels, scope
 from traguardo.plans.filters import folded
 from traguardo.plans.models import (
     AnnualObjective,
@@ -93,7 +93,8 @@ def search(cycle: Cycle, query: str, *, all_people: bool = False) -> list[Group]
         if i.objective is not None:
             return f"{i.objective.code} n. {i.number}"
         assert i.entity_block is not None
-        return _("Blocco %(block)s, n. %(n)s") % {"block": i.entity_block.number, "n": i.number}
+        # "B14 (Blocco 3)": the indicator's own label, never the block's (plans.labels).
+        return f"{labels.entity_indicator(i.number)} ({labels.block(i.entity_block.number)})"
 
     groups = [
         _group(

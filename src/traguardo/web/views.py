@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -266,3 +266,21 @@ def find(request: HttpRequest) -> HttpResponse:
         "web/search.html",
         {"cycle": cycle, "cycles": cycles, "query": query, "groups": groups},
     )
+
+
+def entity_logo(request: HttpRequest, code: str) -> HttpResponse:
+    """An administration's logo, as the header and the public pages show it: a PNG that
+    Traguardo re-drew itself (organisation.logo), never sniffed into anything else, and
+    cached by the browser (its name changes with every upload)."""
+    entity = get_object_or_404(Entity, code=code)
+    if not entity.logo:
+        raise Http404(_("Questo ente non ha un logo."))
+    try:
+        handle = entity.logo.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Il file non è più disponibile.")) from None
+    response = FileResponse(handle, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response  # type: ignore[return-value]  # a streaming response, served the same way

@@ -11,7 +11,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.db.models import Prefetch, Q
 from django.utils import translation
@@ -287,6 +287,7 @@ class Builder:
             header=f"{cycle.entity.name} – Relazione sulla performance {cycle.year}",
             parts=parts,
             problems=self.problems,
+            logo=_logo(cycle.entity),
         )
 
     def presentazione(self) -> Part:
@@ -1283,6 +1284,18 @@ class Builder:
                 frozenset({1, 2}),
             )
         ]
+
+
+def _logo(entity: Any) -> bytes:
+    """The administration's logo for the cover (organisation.logo), b"" when none."""
+    if not entity.logo:
+        return b""
+    try:
+        with entity.logo.open("rb") as handle:
+            data: bytes = handle.read()
+    except FileNotFoundError:
+        return b""
+    return data
 
 
 def build_document(cycle: Cycle, progress: Progress | None = None) -> Document:

@@ -79,6 +79,9 @@ class Document:
     header: str  # running header
     parts: list[Part]
     problems: list[str] = field(default_factory=list)  # e.g. unknown placeholders
+    # The administration's logo on the cover: a PNG Traguardo re-drew itself
+    # (organisation.logo), b"" when it has none.
+    logo: bytes = b""
 
     def tables(self) -> list[Table]:
         return [b for p in self.parts for b in p.blocks if isinstance(b, Table)]

@@ -229,8 +229,12 @@ def render_docx(document: Document) -> bytes:
     header.runs[0].font.size = Pt(8)
     _page_number(first.footer.paragraphs[0])
     # cover
-    for _ in range(6):
+    for _ in range(4 if document.logo else 6):
         doc.add_paragraph()
+    if document.logo:
+        logo = doc.add_paragraph()
+        logo.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        logo.add_run().add_picture(io.BytesIO(document.logo), height=Cm(2.5))
     entity = doc.add_paragraph()
     entity.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = entity.add_run(document.entity)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from html import escape
 
 from traguardo.reports.relazione.document import Chart, Document, Heading, Narrative, Part, Rich
@@ -19,6 +20,7 @@ html { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 9.5
   line-height: 1.35; color: #1a1a1a; }
 .cover { page: cover; text-align: center; padding-top: 45mm; break-after: page; }
 .cover .entity { font-size: 16pt; font-weight: bold; color: #06c; }
+.cover .logo img { max-height: 30mm; max-width: 90mm; }
 .cover h1 { font-size: 24pt; margin: 28mm 0 6mm; bookmark-level: none; }
 .cover .year { font-size: 20pt; font-weight: bold; margin-top: 10mm; }
 .toc { break-after: page; }
@@ -153,8 +155,14 @@ def print_html(document: Document) -> str:
     """A standalone HTML document for WeasyPrint and for the HTML download."""
     css = PRINT_CSS.replace("%(header)s", document.header.replace('"', "'"))
     approval = f'<p class="approval">{escape(document.approval)}</p>' if document.approval else ""
+    logo = (
+        '<p class="logo"><img alt="" src="data:image/png;base64,'
+        f'{base64.b64encode(document.logo).decode("ascii")}"></p>'
+        if document.logo
+        else ""
+    )
     cover = (
-        f'<div class="cover"><p class="entity">{escape(document.entity)}</p>'
+        f'<div class="cover">{logo}<p class="entity">{escape(document.entity)}</p>'
         f"<h1>{escape(document.title.upper())}</h1><p>{escape(document.subtitle)}</p>"
         f'<p class="year">ANNO {document.year}</p>{approval}</div>'
     )

@@ -66,6 +66,7 @@ TEMPLATE = """
 COVER = """
 #align(center)[
   #v(45mm)
+  %(logo)s
   #text(size: 16pt, weight: "bold", fill: %(blue)s)[#%(entity)s]
   #v(28mm)
   #heading(level: 1, outlined: false, bookmarked: false, %(title)s)
@@ -372,7 +373,15 @@ def document_typst(document: Document) -> str:
         "blue": BLUE,
     }
     approval = f"#v(4mm)\n#{_s(document.approval)}" if document.approval else ""
+    # The logo as a byte array in the source: the compiler reads no file.
+    logo = (
+        f'#image(bytes(({",".join(str(b) for b in document.logo)},)), format: "png", '
+        f"height: 25mm, alt: {_s('Logo ' + document.entity)})\n  #v(8mm)"
+        if document.logo
+        else ""
+    )
     cover = COVER % {
+        "logo": logo,
         "blue": BLUE,
         "entity": _s(document.entity),
         "title": f'text(size: 24pt, fill: rgb("#1a1a1a"), {_s(document.title.upper())})',
