@@ -292,3 +292,13 @@ def test_a_stored_score_keeps_levels_overrides_and_their_order() -> None:
     back = from_data(PlanScore, stored)
     assert back == score
     assert list(back.levels["annual"]) == ["1.1", "2.1", "2.2"]
+
+
+@pytest.mark.parametrize(
+    "name", ["treviso-belluno-2019", "medie-semplici", "medie-ponderate", "fasce"]
+)
+def test_every_preset_writes_as_plain_yaml_and_reads_back(name: str) -> None:
+    import yaml
+
+    text = yaml.safe_dump(smvp_to_dict(preset(name)), allow_unicode=True)
+    assert parse_smvp(yaml.safe_load(text)) == preset(name)

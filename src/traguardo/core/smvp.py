@@ -334,16 +334,17 @@ def smvp_to_dict(smvp: Smvp) -> dict[str, Any]:
             entry["pesi"] = {k: _plain(v) for k, v in level.weights.items()}
         if level.method is Method.FIXED_TOTAL or level.factor != 1:
             entry["fattore"] = _plain(level.factor)
+        # Plain strings, not the enums: yaml.safe_dump and JSON write them as they are.
         if level.key in defaults:
             if level.source:
-                entry["fonte"] = level.source
-            levels[level.key] = entry
+                entry["fonte"] = str(level.source)
+            levels[str(level.key)] = entry
         else:
             own.append(
                 {
-                    "chiave": level.key,
+                    "chiave": str(level.key),
                     **entry,
-                    "fonte": level.source,
+                    "fonte": str(level.source),
                     "gruppi": [
                         {"codice": g.code, "etichetta": g.label, "membri": list(g.members)}
                         for g in level.groups
