@@ -41,6 +41,7 @@ EXPECTED_READ_ONLY = {
     "plans.CycleTransition",
     "plans.PlanSnapshot",
     "plans.Publication",
+    "scoring.ScoreAdjustment",
     "scoring.ScoreSnapshot",
 }
 
