@@ -313,10 +313,10 @@ def _empty_cache() -> Iterator[None]:
     record: the next test's cycle of the same id would look bumped by the old test and be
     served its score. The record goes back to what it was before the test (the rows of a
     module's shared transaction, e.g. the demo, stay bumped as they are)."""
+    from collections import OrderedDict
+
     from django.core.cache import cache
     from django.db import connections
-
-    from collections import OrderedDict
 
     cache.clear()
     before = {
