@@ -93,3 +93,26 @@ def test_the_notes_reach_the_docx_xlsx_and_pdf(world: World) -> None:
     book = load_workbook(io.BytesIO(render_xlsx(document)))
     assert any(title.startswith("scostamenti_pubblicati") for title in book.sheetnames)
     assert render_pdf(document).startswith(b"%PDF")
+
+
+def test_a_value_entered_as_a_ratio_shows_both_terms(demo: Any) -> None:
+    """Issue 14: a ratio is kept, shown and scored as both its terms, in the Relazione too."""
+    from traguardo.monitoring.models import Measurement, Period
+
+    value = (
+        Measurement.objects.filter(
+            period__cycle=demo, period__code=Period.Code.FINAL, indicator__objective__isnull=False
+        )
+        .order_by("indicator_id")
+        .first()
+    )
+    assert value is not None
+    Measurement.objects.filter(pk=value.pk).update(
+        text="93,491577%",
+        number=Decimal("93.491577"),
+        numerator=Decimal("12.21"),
+        denominator=Decimal("13.06"),
+    )
+    html = print_html(build_document(demo))
+    assert "12,21 / 13,06 = 93,49%" in html
+    assert "93,491577" not in html

@@ -240,7 +240,10 @@ class Builder:
 
     def _value(self, indicator: Indicator) -> str:
         measurement = self.measurements.get(indicator.id)
-        return measurement.text if measurement else ""
+        if measurement is None:
+            return ""
+        # A value entered as a ratio shows both its terms, as on the indicator's page.
+        return measurement.ratio_label or measurement.text
 
     def _comment(self, indicator: Indicator) -> Cell:
         measurement = self.measurements.get(indicator.id)
