@@ -79,7 +79,8 @@ class Payout:
                 )
                 for a, p in self.points
             )
-            return f"{label}: {steps} ({_('sotto la prima fascia 0 punti')})"
+            below = _("sotto la prima fascia 0 punti")  # outside the f-string: xgettext reads it
+            return f"{label}: {steps} ({below})"
         corners = ", ".join(
             _("{achievement} → {points} punti").format(
                 achievement=format_percent(a).replace(",00%", "%"), points=format_exact(p)

@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from traguardo.audit import recorder
 from traguardo.plans import editing, scope, versions
@@ -44,11 +44,11 @@ ALLOWED_PARENTS: dict[str, frozenset[str]] = {
     "indicator": frozenset({"operational", "block"}),
 }
 KIND_LABELS = {
-    "strategic": _lazy("un obiettivo strategico"),
-    "annual": _lazy("un obiettivo annuale"),
-    "operational": _lazy("un obiettivo operativo"),
-    "block": _lazy("un blocco dell'Allegato B"),
-    "indicator": _lazy("un indicatore"),
+    "strategic": gettext_lazy("un obiettivo strategico"),
+    "annual": gettext_lazy("un obiettivo annuale"),
+    "operational": gettext_lazy("un obiettivo operativo"),
+    "block": gettext_lazy("un blocco dell'Allegato B"),
+    "indicator": gettext_lazy("un indicatore"),
 }
 
 
