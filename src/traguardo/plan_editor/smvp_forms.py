@@ -89,7 +89,7 @@ class SmvpForm(forms.Form):
         help_text=_("Es. «60: 50; 90: 100»: da 60% 50 punti, da 90% 100 punti."),
     )
     documento = forms.CharField(
-        label=_("Il SMVP in YAML"),
+        label=_("Lo SMVP in YAML"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace", "spellcheck": "false"}),
         help_text=_(
@@ -98,7 +98,7 @@ class SmvpForm(forms.Form):
         ),
     )
     atto = forms.CharField(
-        label=_("Atto che adotta il SMVP"),
+        label=_("Atto che adotta lo SMVP"),
         required=False,
         max_length=300,
         help_text=_(

@@ -154,7 +154,7 @@ def _page(request: HttpRequest, cycle: Cycle, url: str, extra: dict[str, Any]) -
                 candidate = None
             else:
                 if not saved.stored:
-                    messages.info(request, _("Il SMVP è già questo: nulla da salvare."))
+                    messages.info(request, _("Lo SMVP è già questo: nulla da salvare."))
                 elif saved.revision is not None:
                     messages.success(
                         request,

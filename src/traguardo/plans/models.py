@@ -612,7 +612,7 @@ class Indicator(Versioned):
         _("regola di calcolo"),
         max_length=64,
         blank=True,
-        help_text=_("Vuoto: la regola predefinita del SMVP dell'ente."),
+        help_text=_("Vuoto: la regola predefinita dello SMVP dell'ente."),
     )
     rule_params = models.JSONField(_("parametri della regola"), default=dict, blank=True)
     derived_spec = models.JSONField(_("definizione del calcolo derivato"), default=dict, blank=True)

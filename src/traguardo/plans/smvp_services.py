@@ -141,7 +141,7 @@ def refusal(user: Any, cycle: Cycle) -> str | None:
     if cycle.state in FROZEN_STATES:
         return _(
             "Il ciclo %(year)s è nello stato «%(state)s»: i suoi punteggi sono stati chiusi "
-            "con il SMVP di allora, che non si cambia più. Un nuovo SMVP vale dal ciclo "
+            "con lo SMVP di allora, che non si cambia più. Un nuovo SMVP vale dal ciclo "
             "successivo: impostalo lì."
         ) % {"year": cycle.year, "state": cycle.get_state_display()}
     if user is None:
@@ -231,13 +231,15 @@ def set_cycle_smvp(
     if revising and not act_reference:
         raise SmvpRefused(
             _(
-                "il piano è approvato: un cambio del SMVP è una revisione e richiede l'atto "
+                "il piano è approvato: un cambio dello SMVP è una revisione e richiede l'atto "
                 "che lo adotta (es. «Delibera di Giunta n. 12 del 10/01/2020»)"
             ),
             "atto",
         )
     if revising and not reason:
-        raise SmvpRefused(_("il piano è approvato: indica il motivo del cambio del SMVP"), "motivo")
+        raise SmvpRefused(
+            _("il piano è approvato: indica il motivo del cambio dello SMVP"), "motivo"
+        )
     act_type, number, date = parse_act_reference(act_reference)
     user = by if getattr(by, "is_authenticated", False) else None
     with recorder.acting_as(user) if user is not None else nullcontext():

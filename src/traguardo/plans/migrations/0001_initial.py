@@ -131,7 +131,7 @@ class Migration(migrations.Migration):
                 ('weight', models.DecimalField(decimal_places=3, help_text="Peso percentuale dell'indicatore nell'obiettivo (0-100).", max_digits=7, verbose_name='peso')),
                 ('art67', models.BooleanField(default=False, verbose_name='indicatore art. 67')),
                 ('phase', models.TextField(blank=True, verbose_name='fase')),
-                ('scoring_rule', models.SlugField(blank=True, help_text="Vuoto: la regola predefinita del SMVP dell'ente.", max_length=64, verbose_name='regola di calcolo')),
+                ('scoring_rule', models.SlugField(blank=True, help_text="Vuoto: la regola predefinita dello SMVP dell'ente.", max_length=64, verbose_name='regola di calcolo')),
                 ('rule_params', models.JSONField(blank=True, default=dict, verbose_name='parametri della regola')),
                 ('derived_spec', models.JSONField(blank=True, default=dict, verbose_name='definizione del calcolo derivato')),
                 ('annual_objective', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='plans.annualobjective', verbose_name="obiettivo annuale (se diverso da quello dell'obiettivo)")),

@@ -46,11 +46,11 @@ class Command(BaseCommand):
         add_entity_argument(parser)
         parser.add_argument("--year", type=int, default=None, help="anno del ciclo")
         parser.add_argument("--preset", default="", help="nome del modello (smvp presets)")
-        parser.add_argument("--file", default="", help="file YAML del SMVP (docs/smvp.md)")
+        parser.add_argument("--file", default="", help="file YAML dello SMVP (docs/smvp.md)")
         parser.add_argument(
             "--atto",
             default="",
-            help="atto che adotta il SMVP, es. «Delibera n. 12 del 10/01/2020» "
+            help="atto che adotta lo SMVP, es. «Delibera n. 12 del 10/01/2020» "
             "(obbligatorio dopo l'approvazione del piano)",
         )
         parser.add_argument(
