@@ -69,6 +69,7 @@ class SmvpForm(forms.Form):
     parametri = forms.CharField(
         label=_("Parametri della regola (YAML)"),
         required=False,
+        max_length=2000,
         help_text=_("Es. {fasce: [[60, 50], [90, 100]]}; vedi docs/smvp-rules.md."),
     )
     valore_mancante = forms.ChoiceField(
@@ -86,11 +87,13 @@ class SmvpForm(forms.Form):
     premi_punti = forms.CharField(
         label=_("Punti (risultato %: punti)"),
         required=False,
+        max_length=2000,
         help_text=_("Es. «60: 50; 90: 100»: da 60% 50 punti, da 90% 100 punti."),
     )
     documento = forms.CharField(
         label=_("Lo SMVP in YAML"),
         required=False,
+        max_length=100_000,  # a whole SMVP with its own levels; far above any real one
         widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace", "spellcheck": "false"}),
         help_text=_(
             "Tutte le impostazioni, comprese quelle che i campi non mostrano (pesi, "
@@ -109,6 +112,7 @@ class SmvpForm(forms.Form):
     motivo = forms.CharField(
         label=_("Motivo del cambio"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Obbligatorio dopo l'approvazione del piano: il cambio è una revisione."),
     )

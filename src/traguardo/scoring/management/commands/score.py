@@ -59,7 +59,13 @@ def render_table(score: PlanScore, smvp: Smvp | None = None) -> str:
 
     entity_level = smvp.level(LevelKey.ENTITY)
     weighted_sum = entity_level.method is Method.WEIGHTED_SUM
-    lines = [f"{score.entity_name} — {entity_level.label} {score.year}", ""]
+    # Treviso-Belluno's own heading for its entity table; the SMVP's name for the level else.
+    title = (
+        f"Tabella calcolo Performance dell'Ente {score.year}"
+        if score.entity.blocks
+        else f"{entity_level.label} {score.year}"
+    )
+    lines = [f"{score.entity_name} — {title}", ""]
     if score.entity.blocks:
         tail_head = f"{'A':>8} {'B':>6} {'A×B':>7}" if weighted_sum else f"{'A':>8}"
         lines.append(
@@ -84,8 +90,8 @@ def render_table(score: PlanScore, smvp: Smvp | None = None) -> str:
             )
     lines += [
         "",
-        f"{entity_level.label.upper()}: "
-        f"{format_it(score.entity.performance, places(LevelKey.ENTITY))}",
+        f"PERFORMANCE DELL'ENTE: {format_it(score.entity.performance, places(LevelKey.ENTITY))}"
+        + ("" if entity_level.label == "Performance di Ente" else f" ({entity_level.label})"),
     ]
     for key, nodes in score.levels.items():
         if not nodes:
