@@ -42,4 +42,12 @@ def test_three_copies_of_the_demo_score_like_it(demo: Cycle) -> None:
     assert round(copied.entity.performance, 2) == Decimal("98.61")
     for unit in source.units:
         for k in (2, 3):
-            assert copied.unit(f"{unit.code}-{k}").performance == unit.performance
+            assert copied.unit(f"X{k}.{unit.code}").performance == unit.performance
+    # The copies' codes are codes a person can write in a values file.
+    from traguardo.core.tabular import parse_indicator_code
+    from traguardo.exchange.codes import indicators_by_code
+
+    codes = list(indicators_by_code(big))
+    assert len(codes) == own * 3 + blocks
+    parsed = [parse_indicator_code(code) for code in codes]  # raises CodeError on a bad one
+    assert sum(objective is not None for objective, _row in parsed) == own * 3

@@ -63,7 +63,7 @@ def _create(model: type[M], rows: Iterable[dict[str, Any]]) -> list[M]:
 
 
 def _unit_code(code: str, copy: int) -> str:
-    return code if copy == 1 else f"{code}-{copy}"
+    return code if copy == 1 else f"X{copy}.{code}"
 
 
 @transaction.atomic
