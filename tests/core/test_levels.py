@@ -125,7 +125,9 @@ def test_rounding_before_the_next_level_with_one_decimal() -> None:
     score = score_plan(replace(plan(), smvp=smvp))
     assert score.objectives["1.2/2"].performance == D("66.7")  # 66,666… rounded half up
     assert score.unit("1.2").performance == D("83.4")  # (100 + 66,7) / 2 = 83,35 → 83,4
-    assert "arrotondato a 1 decimali" in " ".join(score.explain("1.2/2").notes)
+    assert "arrotondato prima del livello successivo (decimali: 1)" in " ".join(
+        score.explain("1.2/2").notes
+    )
 
 
 def test_half_even_and_half_up_differ_on_a_half() -> None:

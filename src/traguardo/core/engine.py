@@ -239,7 +239,7 @@ class _Scorer:
                 explanation,
                 notes=(
                     *explanation.notes,
-                    _("arrotondato a {places} decimali prima del livello successivo: {v}").format(
+                    _("arrotondato prima del livello successivo (decimali: {places}): {v}").format(
                         places=rounding.places, v=format_exact(passed)
                     ),
                 ),
