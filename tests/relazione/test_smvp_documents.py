@@ -33,10 +33,10 @@ from traguardo.reports.relazione.docx import render_docx
 from traguardo.reports.relazione.html import body_html
 from traguardo.reports.relazione.opendata import render_opendata
 from traguardo.reports.relazione.pdf import render_pdf
-from traguardo.reports.smvp_view import build_view
 from traguardo.scoring import snapshots
 from traguardo.scoring.models import ScoreSnapshot
 from traguardo.scoring.services import score_cycle
+from traguardo.scoring.smvp_view import build_view
 
 pytestmark = pytest.mark.django_db
 

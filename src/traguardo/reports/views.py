@@ -14,10 +14,10 @@ from traguardo.accounts.permissions import can_view_card
 from traguardo.individual.models import ReportCard
 from traguardo.plans.models import Cycle, OperationalObjective
 from traguardo.reports import explain_page, public_charts
-from traguardo.reports.smvp_view import build_view
 from traguardo.scoring import adjustments, lifecycle
 from traguardo.scoring.score_cache import part
 from traguardo.scoring.services import score_cycle
+from traguardo.scoring.smvp_view import build_view
 
 
 class ChooseEntity(Exception):

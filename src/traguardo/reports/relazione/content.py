@@ -54,9 +54,9 @@ from traguardo.reports.relazione.document import Narrative as NarrativeBlock
 from traguardo.reports.relazione.gender import gender_rates
 from traguardo.reports.relazione.placeholders import fill
 from traguardo.reports.relazione.sanitize import cell_html
-from traguardo.reports.smvp_view import SmvpView, build_view
 from traguardo.scoring import adjustments
 from traguardo.scoring.services import score_cycle
+from traguardo.scoring.smvp_view import SmvpView, build_view
 
 P = ParamSpec("P")
 R = TypeVar("R")

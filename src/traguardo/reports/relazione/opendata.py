@@ -19,8 +19,8 @@ from traguardo.monitoring.models import Measurement, Period
 from traguardo.plans.models import Cycle, EntityBlock, Indicator, OperationalObjective, Target
 from traguardo.reports.relazione.safe import neutralise
 from traguardo.reports.relazione.sanitize import to_text
-from traguardo.reports.smvp_view import LevelView, SmvpView, build_view
 from traguardo.scoring.services import score_cycle
+from traguardo.scoring.smvp_view import LevelView, SmvpView, build_view
 
 SCHEMA_VERSION = "1.0"
 

@@ -6,7 +6,7 @@ from django import template
 from traguardo.core.numbers import format_exact, format_it, format_percent
 from traguardo.core.results import LevelScore
 from traguardo.reports import links
-from traguardo.reports.smvp_view import LevelResults, LevelView
+from traguardo.scoring.smvp_view import LevelResults, LevelView
 
 register = template.Library()
 
