@@ -112,6 +112,9 @@ class AreaRow:
 def areas_and_sectors(score: PlanScore) -> list[AreaRow]:
     """Areas with their sectors, in the plan's order."""
     sectors = {u.code: u for u in score.units if u.kind.value == "settore"}
+    if not any(u.kind.value == "area" for u in score.units):
+        # An organisation without areas (many municipalities): its sectors, one row each.
+        return [AreaRow(sector, []) for sector in sectors.values()]
     return [
         AreaRow(area, [sectors[c] for c in area.objectives if c in sectors])
         for area in (u for u in score.units if u.kind.value == "area")

@@ -19,6 +19,7 @@ from traguardo.plans import checks, rule_text
 from traguardo.plans.models import Cycle, Indicator, OperationalObjective
 from traguardo.scoring.score_cache import kept, part
 from traguardo.scoring.services import score_cycle
+from traguardo.scoring.smvp_view import build_view
 from traguardo.web import charts, my_units, search, selectors
 from traguardo.web.tree import TreeFilters, build_tree
 
@@ -88,7 +89,12 @@ def dashboard_head(cycle: Cycle, mine_ids: frozenset[int]) -> SafeString:
     # Scored only when the part is not cached: a cached part needs no score at all.
     def head() -> dict[str, Any]:
         score = score_cycle(cycle)
-        return {"cycle": cycle, "score": score, "mine": my_units.my_units(cycle, score, mine_ids)}
+        return {
+            "cycle": cycle,
+            "score": score,
+            "view": build_view(cycle, score),  # the SMVP's names, decimals, scored levels
+            "mine": my_units.my_units(cycle, score, mine_ids),
+        }
 
     return part("web/_dashboard_head.html", cycle.pk, tuple(sorted(mine_ids)), head)
 
@@ -128,6 +134,7 @@ def _dashboard_body(cycle: Cycle) -> dict[str, Any]:
     ]
     return {
         "cycle": cycle,
+        "view": build_view(cycle, score),
         "areas": areas,
         "off_target": selectors.off_target(score),
         "periods": list(zip(periods, gauges, strict=True)),
