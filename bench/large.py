@@ -50,6 +50,7 @@ from tenants import (  # noqa: E402
     database_url,
     loadavg,
 )
+from tenants import child as tenants_child  # noqa: E402
 
 from traguardo.ops.appserver import manage, prepare_demo  # noqa: E402
 
@@ -71,18 +72,8 @@ def _django() -> None:
 
 
 def child(env: dict[str, str], *args: str, timeout: float | None = None) -> dict[str, Any]:
-    """This script in another process, on the database of `env`; its JSON answer."""
-    result = subprocess.run(
-        [sys.executable, __file__, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    """This script in another process (bench/tenants.py's runner); its JSON answer."""
+    return tenants_child(env, *args, script=__file__, timeout=timeout)
 
 
 def peak_mb() -> float:

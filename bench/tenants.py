@@ -107,10 +107,18 @@ def bench_env(url: str, cache_url: str = "") -> dict[str, str]:
     return env
 
 
-def child(env: dict[str, str], *args: str) -> dict[str, Any]:
-    """This script in another process, on the database of `env`; its JSON answer."""
+def child(
+    env: dict[str, str], *args: str, script: str = __file__, timeout: float | None = None
+) -> dict[str, Any]:
+    """`script` (this one by default) in another process, on the database of `env`; its
+    JSON answer. subprocess.TimeoutExpired after `timeout` seconds."""
     result = subprocess.run(
-        [sys.executable, __file__, *args], cwd=ROOT, env=env, capture_output=True, text=True
+        [sys.executable, script, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{result.stderr[-3000:]}")
