@@ -498,10 +498,13 @@ class Builder:
             frozenset({4}),
         )
 
-    def _deviation_row(self, scored: IndicatorScore, row: Indicator | None) -> Row:
+    def _deviation_row(
+        self, scored: IndicatorScore, row: Indicator | None, label: str | None = None
+    ) -> Row:
+        """An indicator short of its target, with its owner's reason; `label`: its code."""
         return Row(
             (
-                scored.key,
+                scored.key if label is None else label,
                 scored.name,
                 self._target(row, self.cycle.year) if row else "",
                 scored.reading.text,
@@ -519,18 +522,8 @@ class Builder:
             for scored in block.indicators:
                 if scored.degree.value is not None and scored.degree.value >= 100:
                     continue
-                row = indicators[scored.number]
                 rows.append(
-                    Row(
-                        (
-                            str(scored.number),
-                            scored.name,
-                            self._target(row, self.cycle.year),
-                            scored.reading.text,
-                            self.pct("indicator", scored.degree.value),
-                            self._comment(row) or "",
-                        )
-                    )
+                    self._deviation_row(scored, indicators[scored.number], str(scored.number))
                 )
         if not rows:
             rows.append(Row(("Nessuno scostamento negativo: tutti i target raggiunti.",), "group"))
